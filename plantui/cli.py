@@ -1,0 +1,198 @@
+"""The ``plantui`` command.
+
+``status``, ``tick``, ``untick``, ``mark`` and ``sync`` never import Textual,
+so they start fast; the dashboard and ``watch`` import it when they run.
+Bad input gets one line on stderr and exit code 2, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .storage import PlanError
+
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch")
+
+EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, like every other bad input
+        self.exit(EXIT_BAD, f"plantui: {message} (see plantui {self.prog.split()[-1] if ' ' in self.prog else ''} --help)\n".replace("  --help", " --help"))
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = _Parser(
+        prog="plantui",
+        description="A live terminal dashboard for Markdown implementation plans.",
+        epilog="Commands: status, tick, untick, mark, sync, watch.  'plantui COMMAND --help' for each.",
+    )
+    top.add_argument("--version", action="version", version=f"plantui {__version__}")
+    sub = top.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("status", help="print a plan's progress (or JSON)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="plan files, or folders to look for plans in")
+    p.add_argument("--json", action="store_true", help="print JSON (schema 1) for scripts")
+    p.add_argument("--check", action="store_true", help="exit 1 while any task is open (for CI)")
+
+    for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("path", metavar="PATH")
+        p.add_argument("refs", nargs="*", metavar="REF", help="task ids as written in the plan: 1.1, T012")
+        p.add_argument("--line", type=int, action="append", default=[], metavar="N", help="the item on line N (1-based)")
+        p.add_argument("--no-sync", action="store_true", help="leave Progress/Status/Last Updated fields as they are")
+
+    p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (in progress)")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~ …")
+    p.add_argument("refs", nargs="*", metavar="REF")
+    p.add_argument("--line", type=int, action="append", default=[], metavar="N")
+    p.add_argument("--no-sync", action="store_true")
+
+    p = sub.add_parser("sync", help="update the Progress / Total Tasks / Status / Last Updated fields")
+    p.add_argument("path", metavar="PATH")
+
+    p = sub.add_parser("watch", help="a compact read-only view for a split pane")
+    p.add_argument("path", metavar="PATH", nargs="?", default=".")
+    return top
+
+
+def _dashboard_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="plantui", description="Open the dashboard on plans (files or folders; default: here).")
+    p.add_argument("paths", nargs="*", metavar="PATH")
+    p.add_argument("--demo", action="store_true", help="open a copy of a bundled example plan")
+    p.add_argument("--version", action="version", version=f"plantui {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
+            args = _parser().parse_args(argv)
+            return _run(args)
+        args = _dashboard_parser().parse_args(argv)
+        return _dashboard(args)
+    except PlanError as exc:
+        print(f"plantui: {exc}", file=sys.stderr)
+        return EXIT_BAD
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _run(args) -> int:
+    if args.command == "status":
+        return _status(args)
+    if args.command in ("tick", "untick", "mark"):
+        return _mark(args)
+    if args.command == "sync":
+        return _sync(args)
+    if args.command == "watch":
+        return _watch(args)
+    _parser().print_help()
+    return EXIT_OK
+
+
+def _status(args) -> int:
+    from .discover import expand
+    from .progress import summarize
+    from .report import document, plan_json, plan_text, use_color
+    from .storage import read
+
+    paths = expand(args.paths)
+    if not paths:
+        raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for plan.md, tasks.md, TODO.md, specs/*/tasks.md …)")
+    results = []
+    for path in paths:
+        snap = read(path)
+        results.append((str(path), snap.plan, summarize(snap.plan)))
+    if args.json:
+        doc = document([plan_json(p, plan, s) for p, plan, s in results])
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        color = use_color(sys.stdout)
+        sys.stdout.write("\n\n".join(plan_text(p, plan, s, color) for p, plan, s in results) + "\n")
+    if args.check and any(s.tasks.open for _, _, s in results):
+        return EXIT_OPEN
+    return EXIT_OK
+
+
+def _refs(args) -> list[str | int]:
+    refs: list[str | int] = list(args.refs) + list(args.line)
+    if not refs:
+        raise PlanError("name at least one task: an id as written in the plan (1.1, T012) or --line N")
+    return refs
+
+
+def _mark(args) -> int:
+    from .actions import mark
+
+    marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
+    if marker is not None and len(marker) != 1:
+        raise PlanError(f"marker {marker!r} must be one character, as in [x] or [/]")
+    result = mark(Path(args.path), _refs(args), marker, sync=not args.no_sync)
+    if not result.written:
+        print(f"{args.path}: already so; nothing written")
+        return EXIT_OK
+    for line in result.changed:
+        print(line)
+    return EXIT_OK
+
+
+def _sync(args) -> int:
+    from .actions import sync
+
+    result = sync(Path(args.path))
+    if not result.written:
+        print(f"{args.path}: fields already up to date; nothing written")
+    for line in result.changed:
+        print(line)
+    return EXIT_OK
+
+
+def _check_plans(paths: list[Path]) -> None:
+    from .storage import read
+
+    for p in paths:
+        read(p)  # raises PlanError with a clear sentence before Textual starts
+
+
+def _watch(args) -> int:
+    from .discover import expand
+
+    paths = expand([args.path])
+    if not paths:
+        raise PlanError(f"no plan found in {args.path}")
+    _check_plans(paths[:1])
+    from .ui.app import run_watch
+
+    return run_watch(paths[0])
+
+
+def _dashboard(args) -> int:
+    from .discover import demo_copy, expand, plans_in
+
+    if args.demo:
+        paths = [demo_copy()]
+    elif args.paths:
+        paths = expand(args.paths)
+        if not paths:
+            raise PlanError(f"no plans found in {', '.join(args.paths)}; try plantui --demo")
+    else:
+        paths = plans_in(Path.cwd())
+        if not paths:
+            raise PlanError("no plan here (plan.md, tasks.md, TODO.md, specs/*/tasks.md …); try plantui --demo, or give a path")
+    _check_plans(paths)
+    from .ui.app import run
+
+    return run(paths)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

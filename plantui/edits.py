@@ -1,0 +1,129 @@
+"""Text edits: set a marker, bring derived fields up to date.  Pure.
+
+An edit replaces the marker character of one item and the values of derived
+fields that already exist; it never adds, removes or reflows a line.  Every
+function takes the text as it is *now* (freshly read) and checks that the
+item it was asked to change is still there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .config import DEFAULT, Settings
+from .model import Item, Plan, State
+from .parser import parse_lines
+from .progress import Summary, describe, summarize
+from .source import Lines, splice
+
+
+class EditError(Exception):
+    """An edit plantui refuses; the message is one sentence for a person."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of an edit on a text."""
+
+    text: str
+    changed: tuple[str, ...]  # what was changed, for people: "✓ 2.1 Implement data models"
+
+    @property
+    def empty(self) -> bool:
+        return not self.changed
+
+
+def done_marker(plan: Plan) -> str:
+    """The done marker the file already uses: ``X`` where most done boxes say ``[X]``."""
+    upper = sum(1 for it in plan.items if it.marker == "X")
+    lower = sum(1 for it in plan.items if it.marker == "x")
+    return "X" if upper > lower else "x"
+
+
+def locate(plan: Plan, lines: Lines, item: Item) -> Item:
+    """The item in ``plan`` (fresh) that is ``item`` (from an earlier read).
+
+    Its line must still read exactly as it did; if it moved, the one line
+    that reads the same is taken; otherwise the edit is refused.
+    """
+    n = item.line - 1
+    if 0 <= n < len(lines) and lines.line(n) == item.source:
+        found = plan.item_at_line(item.line)
+        if found is not None:
+            return found
+    same = [k for k in range(len(lines)) if lines.line(k) == item.source]
+    if len(same) == 1:
+        found = plan.item_at_line(same[0] + 1)
+        if found is not None:
+            return found
+    if len(same) > 1:
+        raise EditError(f"{describe(item)} moved and {len(same)} lines now read like it; nothing written")
+    raise EditError(f"{describe(item)} changed in the file since it was read; nothing written")
+
+
+def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings = DEFAULT,
+               now: datetime | None = None, sync: bool = True) -> Change:
+    """Set ``item``'s marker (None: the file's done marker) in ``text``."""
+    lines = Lines.of(text)
+    plan = parse_lines(lines, settings)
+    return set_markers(text, lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
+
+
+def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
+                settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
+    edits = []
+    changed = []
+    done = done_marker(plan)
+    for item, marker in wanted:
+        fresh = locate(plan, lines, item)
+        new = done if marker is None else marker
+        if len(new) != 1 or new in "[]\r\n":
+            raise EditError(f"{new!r} is not a marker: give one character")
+        if fresh.marker == new or (marker is None and fresh.state is State.DONE):
+            continue
+        start = lines.offset(fresh.line - 1, fresh.col)
+        edits.append((start, start + len(fresh.marker), new))
+        state = settings.state_of(new)
+        glyph = {State.DONE: "✓", State.OPEN: "○"}.get(state, f"[{new}]")
+        changed.append(f"{glyph} {fresh.label}")
+    if not edits:
+        return Change(text, ())
+    new_text = splice(text, edits)
+    if sync:
+        synced = sync_fields(new_text, settings=settings, now=now, touched=True)
+        return Change(synced.text, tuple(changed) + synced.changed)
+    return Change(new_text, tuple(changed))
+
+
+def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None = None,
+                touched: bool = False, plan: Plan | None = None, summary: Summary | None = None) -> Change:
+    """Bring the derived fields that exist in ``text`` up to date.
+
+    ``Last Updated`` moves to today only when something else changed (or
+    ``touched``: the caller changed the text already).
+    """
+    now = now or datetime.now()
+    lines = Lines.of(text)
+    plan = plan or parse_lines(lines, settings)
+    summary = summary or summarize(plan, now)
+    edits = []
+    changed = []
+    dated = []
+    for f, fs in zip(plan.fields, summary.fields):
+        if fs.computed is None or fs.computed == f.value:
+            continue
+        start = lines.offset(f.line - 1, f.start)
+        edit = (start, lines.offset(f.line - 1, f.end), fs.computed)
+        if f.name == "last updated":
+            dated.append((edit, f))
+            continue
+        edits.append(edit)
+        changed.append(f"{f.key}: {fs.computed}")
+    if edits or touched:
+        for edit, f in dated:
+            edits.append(edit)
+            changed.append(f"{f.key}: {edit[2]}")
+    if not edits:
+        return Change(text, ())
+    return Change(splice(text, edits), tuple(changed))

@@ -1,0 +1,165 @@
+"""The plan as plantui understands it: immutable values, no I/O.
+
+Line numbers are 1-based, as editors and the JSON output show them.  Columns
+are 0-based offsets in the decoded line (see :mod:`plantui.source`).
+Cross references between values are indexes into the plan's tuples, so a plan
+compares equal to another parse of the same text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class State(str, Enum):
+    OPEN = "open"
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    SKIPPED = "skipped"
+    OTHER = "other"
+
+    @property
+    def closed(self) -> bool:
+        """Nothing left to do: done, or deliberately skipped."""
+        return self in (State.DONE, State.SKIPPED)
+
+
+class Kind(str, Enum):
+    TASK = "task"
+    CHECK = "check"  # a box under a checkpoint, gate or definition of done
+
+
+@dataclass(frozen=True)
+class Item:
+    """One checkbox list item."""
+
+    index: int
+    line: int
+    col: int  # column of the marker character, inside the brackets
+    marker: str
+    state: State
+    kind: Kind
+    id: str | None
+    text: str
+    source: str  # the whole line as read: an edit checks it is still there
+    depth: int = 0  # how many checkbox items it is nested in
+    parent: int | None = None
+    children: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()
+    optional: bool = False  # Kiro's "- [ ]* 1.1"
+    details: tuple[str, ...] = ()  # non-checkbox sub-bullets
+    section: int | None = None
+    phase: int | None = None
+    checkpoint: int | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.state is State.DONE
+
+    @property
+    def label(self) -> str:
+        """The id and text, as a person would name the task."""
+        return f"{self.id} {self.text}" if self.id else self.text
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading (ATX or setext), or a bold label that opens a checkpoint."""
+
+    index: int
+    line: int
+    level: int  # 1-6 for headings, 7 for a bold pseudo-heading
+    title: str
+    parent: int | None = None
+    end_line: int = 0  # last line (inclusive) of the section's range
+    phase: int | None = None
+    checkpoint: int | None = None
+
+
+@dataclass(frozen=True)
+class Phase:
+    index: int
+    line: int
+    title: str
+    number: str | None  # "1", "3.1", "2b"
+    items: tuple[int, ...]  # task items inside the phase (checks excluded)
+    dependencies: tuple[int, ...] = ()  # phase indexes it waits for
+    depends_text: str | None = None
+    parent: int | None = None  # an enclosing phase ("Phase 2b" under "Phase 2")
+    item_backed: int | None = None  # the item that is the phase (Kiro parents)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    index: int
+    line: int
+    title: str
+    items: tuple[int, ...]  # its checks
+    after: tuple[int, ...]  # phase indexes that must be done first
+
+
+@dataclass(frozen=True)
+class Field:
+    """A ``**Key:** value`` style field; ``start``/``end`` bound the value."""
+
+    name: str  # normalised: "progress", "last updated", ...
+    key: str  # as written
+    line: int
+    start: int
+    end: int
+    value: str
+    phase: int | None = None  # the phase whose section holds it
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """A table row whose status cell says how a thing stands."""
+
+    line: int
+    label: str
+    status: str
+    state: State
+
+
+@dataclass(frozen=True)
+class Edge:
+    """``a → b`` in a task graph: ``b`` waits for ``a``."""
+
+    before: str
+    after: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Warning:
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    title: str
+    items: tuple[Item, ...]
+    sections: tuple[Section, ...]
+    phases: tuple[Phase, ...]
+    checkpoints: tuple[Checkpoint, ...]
+    fields: tuple[Field, ...]
+    status_rows: tuple[StatusRow, ...] = ()
+    graph: tuple[Edge, ...] = ()
+    warnings: tuple[Warning, ...] = ()
+    line_count: int = 0
+
+    @property
+    def tasks(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind is Kind.TASK)
+
+    @property
+    def checks(self) -> tuple[Item, ...]:
+        return tuple(i for i in self.items if i.kind is Kind.CHECK)
+
+    def item_at_line(self, line: int) -> Item | None:
+        for item in self.items:
+            if item.line == line:
+                return item
+        return None

@@ -1,0 +1,196 @@
+"""A plan's state for scripts (JSON, schema 1) and for people (plain text)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .model import Plan
+from .progress import Counts, Summary
+from .source import printable
+
+SCHEMA = 1
+
+
+def _counts(c: Counts) -> dict:
+    return {
+        "total": c.total,
+        "done": c.done,
+        "in_progress": c.in_progress,
+        "skipped": c.skipped,
+        "other": c.other,
+        "open": c.open,
+        "percent": c.percent,
+    }
+
+
+def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
+    p = printable
+    phase_title = {ph.index: p(ph.title) for ph in plan.phases}
+    nxt = plan.items[summary.next_task] if summary.next_task is not None else None
+    return {
+        "path": path,
+        "title": p(plan.title),
+        "status": summary.status,
+        "tasks": _counts(summary.tasks),
+        "checks": _counts(summary.checks),
+        "next_task": None if nxt is None else {"line": nxt.line, "id": nxt.id, "text": p(nxt.text)},
+        "phases": [
+            {
+                "title": p(ph.title),
+                "line": ph.line,
+                "number": ph.number,
+                "total": st.counts.total,
+                "done": st.counts.done,
+                "in_progress": st.counts.in_progress,
+                "percent": st.counts.percent,
+                "status": st.status,
+                "depends_on": [phase_title[d] for d in ph.dependencies],
+                "blocked_by": [phase_title[d] for d in st.blocked_by],
+                "parent": phase_title.get(ph.parent) if ph.parent is not None else None,
+            }
+            for ph, st in zip(plan.phases, summary.phases)
+        ],
+        "checkpoints": [
+            {
+                "title": p(cp.title),
+                "line": cp.line,
+                "status": st.status,
+                "total": st.counts.total,
+                "done": st.counts.done,
+                "after": [phase_title[a] for a in cp.after],
+            }
+            for cp, st in zip(plan.checkpoints, summary.checkpoints)
+        ],
+        "fields": [
+            {
+                "name": f.name,
+                "key": p(f.key),
+                "line": f.line,
+                "value": p(f.value),
+                "computed": None if st.computed is None else p(st.computed),
+                "drift": st.drift,
+                "phase": phase_title.get(f.phase) if f.phase is not None else None,
+            }
+            for f, st in zip(plan.fields, summary.fields)
+        ],
+        "items": [
+            {
+                "line": it.line,
+                "marker": p(it.marker),
+                "state": it.state.value,
+                "done": it.done,
+                "kind": it.kind.value,
+                "id": it.id,
+                "text": p(it.text),
+                "depth": it.depth,
+                "phase": phase_title.get(it.phase) if it.phase is not None else None,
+                "parent_line": plan.items[it.parent].line if it.parent is not None else None,
+                "tags": [p(t) for t in it.tags],
+                "optional": it.optional,
+            }
+            for it in plan.items
+        ],
+        "status_rows": [
+            {"line": r.line, "label": p(r.label), "status": p(r.status), "state": r.state.value} for r in plan.status_rows
+        ],
+        "task_graph": [{"before": e.before, "after": e.after, "line": e.line} for e in plan.graph],
+        "warnings": [{"line": w.line, "message": p(w.message)} for w in summary.warnings],
+    }
+
+
+def document(plans: list[dict]) -> dict:
+    return {"schema": SCHEMA, "plans": plans}
+
+
+# --- text -------------------------------------------------------------------
+
+_GLYPH = {"done": "✓", "in progress": "◐", "not started": "○", "blocked": "✗"}
+_CP_GLYPH = {"passed": "✓", "ready": "◆", "pending": "○"}
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    fraction = max(0.0, min(1.0, fraction))
+    full = int(round(fraction * width))
+    return "█" * full + "░" * (width - full)
+
+
+class _Style:
+    def __init__(self, color: bool):
+        self.color = color
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+
+def use_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> str:
+    s = _Style(color)
+    p = printable
+    t = summary.tasks
+    out = []
+    title = p(plan.title) or Path(path).name
+    out.append(s(f"{path}", "1") + (f" — {title}" if title != Path(path).name else ""))
+    frac = t.done / t.countable if t.countable else 0.0
+    line = f"  {bar(frac)}  {t.done}/{t.countable} tasks  {t.percent}%  {summary.status}"
+    if t.in_progress:
+        line += f"  ({t.in_progress} in progress)"
+    if t.skipped:
+        line += f"  ({t.skipped} skipped)"
+    out.append(line)
+    if summary.checks.total:
+        out.append(f"  {summary.checks.done}/{summary.checks.total} checks ticked")
+    if summary.next_task is not None:
+        it = plan.items[summary.next_task]
+        out.append(f"  Next: {p(it.label)} " + s(f"(line {it.line})", "2"))
+    if plan.phases:
+        out.append("")
+        out.append(s("  Phases", "1"))
+        width = min(44, max(len(p(ph.title)) for ph in plan.phases))
+        for ph, st in zip(plan.phases, summary.phases):
+            c = st.counts
+            name = p(ph.title)
+            name = name if len(name) <= width else name[: width - 1] + "…"
+            indent = "  " if ph.parent is not None else ""
+            status = st.status
+            if st.blocked_by:
+                status += " by " + ", ".join(p(plan.phases[b].title.split(":")[0]) for b in st.blocked_by)
+            pfrac = c.done / c.countable if c.countable else (1.0 if st.status == "done" else 0.0)
+            out.append(
+                f"    {_GLYPH[st.status]} {indent}{name:<{width}}  {bar(pfrac, 10)}  {c.done:>3}/{c.countable:<3}  {status}"
+            )
+    if plan.checkpoints:
+        out.append("")
+        out.append(s("  Checkpoints", "1"))
+        for cp, st in zip(plan.checkpoints, summary.checkpoints):
+            name = p(cp.title)
+            name = name if len(name) <= 60 else name[:59] + "…"
+            checks = f"{st.counts.done}/{st.counts.total} checks" if st.counts.total else "no checks"
+            out.append(f"    {_CP_GLYPH[st.status]} {name}  ({checks})  {st.status}")
+    shown = [(f, st) for f, st in zip(plan.fields, summary.fields) if st.computed is not None or f.name in ("estimated time", "date")]
+    if shown:
+        out.append("")
+        out.append(s("  Fields", "1"))
+        for f, st in shown:
+            val = p(f.value) or "(empty)"
+            if st.computed is not None and st.computed != f.value:
+                mark = s("drift", "33") if st.drift else "to fill"
+                out.append(f"    {p(f.key)}: {val}  → {p(st.computed)}  [{mark}]  " + s(f"line {f.line}", "2"))
+            else:
+                out.append(f"    {p(f.key)}: {val}  " + s(f"line {f.line}", "2"))
+    if summary.warnings:
+        out.append("")
+        out.append(s("  Warnings", "1"))
+        for w in summary.warnings[:20]:
+            where = f"line {w.line}: " if w.line else ""
+            out.append("    " + s(f"{where}{p(w.message)}", "33"))
+        if len(summary.warnings) > 20:
+            out.append(f"    … and {len(summary.warnings) - 20} more (see --json)")
+    return "\n".join(out)
