@@ -1,0 +1,121 @@
+"""Tell a callback when a plan file changes on disk.  Knows nothing of Textual.
+
+It watches the plan's *folder* and filters by path, because editors save by
+writing a temporary file and renaming it over the plan (the plan's own inode
+goes away), and vim renames the plan aside and writes a new one.  Events
+are collapsed: the callback runs once a burst has been quiet for ``quiet``
+seconds (and at least every ``longest`` seconds while a burst goes on), in
+the watcher's own thread.  A file still being written shows up again when
+the writer closes it, so a half-written read is corrected at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.polling import PollingObserver
+
+CHANGED, DELETED = "changed", "deleted"
+
+
+class PlanWatcher(FileSystemEventHandler):
+    """Calls ``callback(kind)`` with ``"changed"`` or ``"deleted"``."""
+
+    def __init__(self, path: str | os.PathLike, callback: Callable[[str], None], *,
+                 quiet: float = 0.02, longest: float = 0.2, polling: bool = False):
+        super().__init__()
+        self.path = Path(path).absolute()
+        self._targets = {str(self.path), os.path.realpath(self.path)}
+        self.callback = callback
+        self.quiet = quiet
+        self.longest = longest
+        self._polling = polling
+        self._observer = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._first = 0.0
+        self._kind = CHANGED
+        self._stopped = False
+
+    # lifecycle ---------------------------------------------------------------
+
+    def start(self) -> "PlanWatcher":
+        folders = {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))}
+        for attempt in (self._polling, True):
+            observer = PollingObserver(timeout=0.25) if attempt else Observer()
+            try:
+                for folder in folders:
+                    observer.schedule(self, folder, recursive=False)
+                observer.daemon = True
+                observer.start()
+            except OSError:
+                continue  # no inotify left, say: fall back to polling
+            self._observer = observer
+            break
+        return self
+
+    def stop(self) -> None:
+        self._stopped = True
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if self._observer is not None:
+            self._observer.stop()
+            if self._observer.is_alive() and threading.current_thread() is not self._observer:
+                self._observer.join(timeout=2)
+            self._observer = None
+
+    # events ------------------------------------------------------------------
+
+    def _mine(self, p: bytes | str | None) -> bool:
+        if not p:
+            return False
+        p = os.fsdecode(p)
+        return p in self._targets or os.path.abspath(p) in self._targets
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.is_directory or event.event_type == "opened":
+            return
+        kind = None
+        if self._mine(getattr(event, "dest_path", None)):
+            kind = CHANGED  # something renamed onto the plan: an atomic save
+        elif self._mine(event.src_path):
+            if event.event_type in ("deleted", "moved"):
+                kind = DELETED  # may come back: vim renames aside, then writes
+            elif event.event_type == "closed_no_write":
+                return
+            else:
+                kind = CHANGED
+        if kind is not None:
+            self._schedule(kind)
+
+    def _schedule(self, kind: str) -> None:
+        if self._stopped:
+            return
+        with self._lock:
+            now = time.monotonic()
+            if self._timer is None:
+                self._first = now
+            else:
+                self._timer.cancel()
+            self._kind = kind
+            delay = self.quiet if now - self._first < self.longest else 0.0
+            self._timer = threading.Timer(delay, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._timer = None
+            kind = self._kind
+        if kind == DELETED and self.path.exists():
+            kind = CHANGED  # renamed aside and back, or replaced in between
+        if not self._stopped:
+            self.callback(kind)
