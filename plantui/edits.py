@@ -13,6 +13,7 @@ from datetime import datetime
 
 from .config import DEFAULT, Settings
 from .model import Item, Plan, State
+from .incremental import reparse
 from .parser import parse_lines
 from .progress import Summary, describe, summarize
 from .source import Lines, splice
@@ -32,6 +33,13 @@ class Change:
     @property
     def empty(self) -> bool:
         return not self.changed
+
+
+def is_marker(text: str) -> bool:
+    """One character (a symbol with its emoji selector counts as one), not a bracket or line break."""
+    if len(text) == 2 and text[1] == "\ufe0f":
+        text = text[0]
+    return len(text) == 1 and text not in "[]\r\n"
 
 
 def done_marker(plan: Plan) -> str:
@@ -78,7 +86,7 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
     for item, marker in wanted:
         fresh = locate(plan, lines, item)
         new = done if marker is None else marker
-        if len(new) != 1 or new in "[]\r\n":
+        if not is_marker(new):
             raise EditError(f"{new!r} is not a marker: give one character")
         if fresh.marker == new or (marker is None and fresh.state is State.DONE):
             continue
@@ -91,20 +99,23 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
         return Change(text, ())
     new_text = splice(text, edits)
     if sync:
-        synced = sync_fields(new_text, settings=settings, now=now, touched=True)
+        new_lines = Lines.of(new_text)
+        new_plan = reparse(plan, lines, new_lines, settings)
+        synced = sync_fields(new_text, settings=settings, now=now, touched=True, plan=new_plan, lines=new_lines)
         return Change(synced.text, tuple(changed) + synced.changed)
     return Change(new_text, tuple(changed))
 
 
 def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None = None,
-                touched: bool = False, plan: Plan | None = None, summary: Summary | None = None) -> Change:
+                touched: bool = False, plan: Plan | None = None, summary: Summary | None = None,
+                lines: Lines | None = None) -> Change:
     """Bring the derived fields that exist in ``text`` up to date.
 
     ``Last Updated`` moves to today only when something else changed (or
     ``touched``: the caller changed the text already).
     """
     now = now or datetime.now()
-    lines = Lines.of(text)
+    lines = lines or Lines.of(text)
     plan = plan or parse_lines(lines, settings)
     summary = summary or summarize(plan, now)
     edits = []
@@ -126,4 +137,6 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
             changed.append(f"{f.key}: {edit[2]}")
     if not edits:
         return Change(text, ())
-    return Change(splice(text, edits), tuple(changed))
+    new_text = splice(text, edits)
+    reparse(plan, lines, Lines.of(new_text), settings)  # remembered: reading it back is free
+    return Change(new_text, tuple(changed))

@@ -9,6 +9,7 @@ compares equal to another parse of the same text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 
 
@@ -158,8 +159,9 @@ class Plan:
     def checks(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind is Kind.CHECK)
 
+    @cached_property
+    def _by_line(self) -> dict[int, Item]:
+        return {item.line: item for item in self.items}
+
     def item_at_line(self, line: int) -> Item | None:
-        for item in self.items:
-            if item.line == line:
-                return item
-        return None
+        return self._by_line.get(line)

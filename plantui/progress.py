@@ -149,17 +149,29 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
             status = PENDING
         checkpoints.append(CheckpointState(cp.index, c, status))
 
+    # Markers without a meaning.
+    odd: dict[str, list[int]] = {}
+    for it in plan.items:
+        if it.state is State.OTHER:
+            odd.setdefault(it.marker, []).append(it.line)
+    for marker, at in odd.items():
+        where = f"line {at[0]}" if len(at) == 1 else f"{len(at)} items from line {at[0]}"
+        warnings.append(Warning(at[0], f"marker [{marker}] ({where}) has no set meaning; counted as not done "
+                                       f"(give it one under [markers] in .plantui.toml)"))
+
     # Parents and their subtasks.
     for it in plan.items:
         kids = [plan.items[k] for k in it.children if plan.items[k].kind is it.kind]
         if not kids:
             continue
-        open_kids = sum(1 for k in kids if not k.state.closed)
+        required = [k for k in kids if not k.optional]
+        open_kids = sum(1 for k in required if not k.state.closed)
         name = it.id or _short(it.text)
         if it.state is State.DONE and open_kids:
-            warnings.append(Warning(it.line, f"{name} is ticked but {open_kids} of its {_n(len(kids), 'subtask')} {'is' if open_kids == 1 else 'are'} open"))
-        elif not it.state.closed and open_kids == 0:
-            warnings.append(Warning(it.line, f"{'the' if len(kids) == 1 else 'all'} {_n(len(kids), 'subtask')} of {name} {'is' if len(kids) == 1 else 'are'} done but its own box is not"))
+            warnings.append(Warning(it.line, f"{name} is ticked but {open_kids} of its {_n(len(required), 'subtask')} {'is' if open_kids == 1 else 'are'} open"))
+        elif required and not it.state.closed and open_kids == 0:
+            which = "the" if len(required) == 1 else "all"
+            warnings.append(Warning(it.line, f"{which} {_n(len(required), 'subtask')} of {name} {'is' if len(required) == 1 else 'are'} done but its own box is not"))
 
     # Derived fields and drift.
     field_states = []
@@ -191,7 +203,11 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
 
 
 def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...]) -> int | None:
-    """The first open task, deepest first, whose phase is not blocked."""
+    """The first open task, deepest first, whose phase is not blocked.
+
+    Optional tasks (Kiro's ``- [ ]*``) come only when nothing else is open.
+    """
+    optional = None
     for it in plan.items:
         if it.kind is not Kind.TASK or it.state.closed:
             continue
@@ -199,8 +215,11 @@ def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...]) -> 
             continue
         if it.phase is not None and phases[it.phase].status == BLOCKED:
             continue
+        if it.optional:
+            optional = it.index if optional is None else optional
+            continue
         return it.index
-    return None
+    return optional
 
 
 def _n(n: int, word: str) -> str:

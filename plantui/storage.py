@@ -8,8 +8,16 @@ Every write is a read-modify-write cycle on the file as it is *now*:
 2. read the bytes, parse, let the caller compute the new text (the caller
    checks that the item it means is still on its line, see
    :func:`plantui.edits.locate`);
-3. write, then check nobody wrote in between; if somebody did, start over
-   from 2 with their bytes (compare-and-swap), a few times at most.
+3. write, checking first that nobody wrote in between; if somebody did,
+   start over from 2 with their bytes (compare-and-swap), a few times at
+   most.  Bytes only *appended* since the read do not make plantui start
+   over on the last attempts: they are carried over as they are, so a
+   steady appender cannot starve a tick.
+
+Other programs do not take plantui's lock, so the last check and the write
+that follows it are a race no lock-free program can close: a foreign write
+landing in those few microseconds could be overwritten.  Each such window is
+marked ``with _critical(path):`` below and kept to a handful of system calls.
 
 How bytes reach the disk depends on the change:
 
@@ -17,21 +25,43 @@ How bytes reach the disk depends on the change:
   ``pwrite`` of the changed bytes only, in place.  An agent appending to the
   file with ``O_APPEND`` at that moment loses nothing, the inode, owner,
   permissions and hard links stay, and a one-byte write cannot tear.
-- Different length: a temporary file beside the plan, ``fsync``, ``rename``
-  over it, so the plan holds the old bytes or the new, never a mix.  Bytes
-  appended to the old file between our read and the rename are carried over
-  to the new one.  Permissions are copied; a symlink stays a link because the
+- Different length (``**Progress:** 9/12`` becoming ``10/12``), when nobody
+  else holds the file open for writing (asked of the kernel with a read
+  lease, Linux), the file has one link, and plantui may create files beside
+  it: a temporary file beside the plan, ``fsync``, ``rename`` over it, so the
+  plan holds the old bytes or the new, never a mix, for readers and after a
+  crash.  Bytes appended to the old file around the rename are carried over
+  to the new one, until no process holds the old file open for writing.
+  Permissions and owner are copied; a symlink stays a link because the
   link's target is what gets replaced.
+- Different length otherwise, in place.  A process holding the plan open for
+  writing (``tail``-style loggers, an agent appending with the file kept
+  open) would keep writing to the old file after a rename, and everything it
+  wrote would be lost, so the bytes are moved in place instead: growing
+  first reserves the extra bytes at the end with an ``O_APPEND`` write
+  (appends that race with it land after it), then rewrites from the first
+  changed byte to the reservation; shrinking rewrites from the first changed
+  byte, moves bytes appended meanwhile, and truncates.  Hard links, owner,
+  permissions and the inode stay.  A reader may see the file mid-move for a
+  few microseconds, and a crash at that moment leaves the tail doubled or
+  short: the price of not losing an appender's lines.
+
+A write that fails (disk full, I/O error) puts the old bytes back and says
+so; the file is never left half-written by a failed plantui write.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import random
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, Iterator
 
 from .config import ConfigError, Settings, load_settings
@@ -44,8 +74,17 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+try:
+    import signal
+except ImportError:  # pragma: no cover
+    signal = None  # type: ignore[assignment]
+
 MAX_BYTES = 64 * 1024 * 1024
-ATTEMPTS = 5
+ATTEMPTS = 10  # read-modify-write cycles before giving up
+STRICT_ATTEMPTS = 6  # on these, appended bytes also make plantui read again
+VANISH_WAIT = 0.5  # seconds to wait for a plan an editor is saving (renamed aside) to come back
+LINGER = 1.0  # seconds to keep carrying appends over from a renamed-away file
+CHECK_ALL = 256 * 1024  # files up to this size are compared whole right before writing
 
 
 class PlanError(Exception):
@@ -79,13 +118,17 @@ def _quote(path: Path) -> str:
     return str(path)
 
 
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = path.stat()
     except FileNotFoundError:
         raise PlanError(f"{_quote(path)}: no such file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({exc.strerror or exc})") from None
+        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
     if stat.S_ISDIR(st.st_mode):
         raise PlanError(f"{_quote(path)} is a folder, not a plan file")
     if not stat.S_ISREG(st.st_mode):
@@ -93,11 +136,25 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     if st.st_size > MAX_BYTES:
         raise PlanError(f"{_quote(path)} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     try:
-        with path.open("rb") as fh:
-            raw = fh.read()
-            st = os.fstat(fh.fileno())
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang us
+    except FileNotFoundError:
+        raise PlanError(f"{_quote(path)}: no such file") from None
+    except IsADirectoryError:
+        raise PlanError(f"{_quote(path)} is a folder, not a plan file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({exc.strerror or exc})") from None
+        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise PlanError(f"{_quote(path)} is not a regular file")
+        raw = _read_from(fd, 0, MAX_BYTES + 1)
+        st = os.fstat(fd)
+    except OSError as exc:
+        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_BYTES:
+        raise PlanError(f"{_quote(path)} is over {MAX_BYTES // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     if looks_binary(raw):
         raise PlanError(f"{_quote(path)} is a binary file, not a Markdown plan")
     return raw, st
@@ -139,6 +196,18 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def _critical(path: Path) -> Iterator[None]:
+    """The last check before a write and the write itself.
+
+    Nothing to do here: the name marks the few system calls during which a
+    program that ignores plantui's lock could still slip a write in.  Tests
+    replace it to make their simulated editors respect these windows (and
+    only these), so everything outside them is exercised deterministically.
+    """
+    yield
+
+
 class _Moved(Exception):
     """The file changed between our read and our write: read again."""
 
@@ -154,29 +223,86 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
     path = Path(path)
     real = Path(os.path.realpath(path))
     with _locked(real.parent):
-        for _ in range(ATTEMPTS):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                _wait_for(path)
             snap = read(path, settings)
             new_text, changed = change(snap)
             if new_text == snap.text:
                 return WriteResult(snap, tuple(changed), False)
             new_raw = encode(new_text, snap.bom)
-            if not os.access(real, os.W_OK):
-                raise PlanError(f"{_quote(path)} is not writable; nothing written")
+            _check_writable(path, real)
             try:
-                method = _write(real, snap, new_raw)
+                method = _write(real, snap, new_raw, appended_ok=attempt >= STRICT_ATTEMPTS)
             except _Moved:
+                time.sleep(random.uniform(0, 0.002 * attempt))
                 continue
-            after = read(path, snap.settings)
-            return WriteResult(after, tuple(changed), True, method)
+            return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)
     raise PlanError(f"{_quote(path)} kept changing while plantui wrote to it; nothing written")
 
 
-def _write(real: Path, snap: Snapshot, new_raw: bytes) -> str:
-    if len(new_raw) == len(snap.raw):
-        _write_in_place(real, snap, new_raw)
-        return "in-place"
-    _write_by_rename(real, snap, new_raw)
-    return "rename"
+def _wait_for(path: Path) -> None:
+    """An editor saving by rename leaves the name empty for a moment: wait for it."""
+    deadline = time.monotonic() + VANISH_WAIT
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+def _check_writable(path: Path, real: Path) -> None:
+    try:
+        st = os.stat(real)
+    except OSError:
+        return  # gone: the write finds out and reads again
+    if not st.st_mode & 0o222:
+        # read-only by its mode: refused even for root, as editors do
+        raise PlanError(f"{_quote(path)} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
+    if not os.access(real, os.W_OK):
+        raise PlanError(f"{_quote(path)} is not writable; nothing written")
+
+
+def _read_after(path: Path, snap: Snapshot, new_raw: bytes) -> Snapshot:
+    """The plan after our write; what we wrote if it cannot be read back."""
+    try:
+        return read(path, snap.settings)
+    except PlanError:
+        return snapshot(path, new_raw, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
+
+
+# --- low-level helpers ------------------------------------------------------------
+
+
+def _read_from(fd: int, pos: int, limit: int | None = None) -> bytes:
+    """The bytes from ``pos`` to the end of the file (at most ``limit``)."""
+    chunks = []
+    total = 0
+    while limit is None or total < limit:
+        want = 1 << 20 if limit is None else min(1 << 20, limit - total)
+        chunk = os.pread(fd, want, pos)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        pos += len(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _pwrite_all(fd: int, data: bytes, pos: int) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, pos)
+        if n <= 0:  # pragma: no cover - the kernel reports errors as errors
+            raise OSError(errno.EIO, "short write")
+        view = view[n:]
+        pos += n
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        if n <= 0:  # pragma: no cover
+            raise OSError(errno.EIO, "short write")
+        view = view[n:]
 
 
 def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
@@ -207,95 +333,333 @@ def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _write_in_place(real: Path, snap: Snapshot, new_raw: bytes) -> None:
-    try:
-        fd = os.open(real, os.O_RDWR)
-    except OSError as exc:
-        raise PlanError(f"{_quote(snap.path)}: cannot write it ({exc.strerror or exc}); nothing written") from None
-    try:
-        st = os.fstat(fd)
-        if st.st_ino != snap.inode or st.st_size != len(snap.raw):
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many leading bytes ``a`` and ``b`` share."""
+    n = min(len(a), len(b))
+    k = 0
+    block = 4096
+    while k + block <= n and a[k : k + block] == b[k : k + block]:
+        k += block
+    while k < n and a[k] == b[k]:
+        k += 1
+    return k
+
+
+def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
+               full: bool = True) -> int:
+    """Check the open file still holds the bytes we read; return its size.
+
+    Bytes appended after them are fine when ``appended_ok``.  ``full=False``
+    (the last check, right before writing) compares the whole file only when
+    it is small, else the changed spans with a margin around them.
+    """
+    st = os.fstat(fd)
+    n = len(snap.raw)
+    if st.st_ino != snap.inode or st.st_size < n or (st.st_size != n and not appended_ok):
+        raise _Moved
+    if full or n <= CHECK_ALL or spans is None:
+        if _read_from(fd, 0, n) != snap.raw:
             raise _Moved
-        spans = _spans(snap.raw, new_raw)
+    else:
         for s, e in spans:
-            if os.pread(fd, e - s, s) != snap.raw[s:e]:
+            a, b = max(0, s - 4096), min(n, e + 4096)
+            if _read_from(fd, a, b - a) != snap.raw[a:b]:
                 raise _Moved
-        if _read_all(fd) != snap.raw:
-            raise _Moved
+    return st.st_size
+
+
+def _writers(fd: int) -> bool | None:
+    """Whether any process holds this file open for writing (None: cannot tell).
+
+    Asked of the kernel: a read lease is granted only on a file nobody has
+    open for writing (Linux).  It is given back at once; its break signal is
+    set to SIGURG, ignored by default, so an opener racing with us is held up
+    for a microsecond and nothing else happens.
+    """
+    if fcntl is None or signal is None or not hasattr(fcntl, "F_SETLEASE") or not hasattr(signal, "SIGURG"):
+        return None
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as exc:
+        if exc.errno in (errno.EAGAIN, errno.EBUSY):
+            return True
+        return None  # not our file (EACCES), or no leases on this file system
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    return False
+
+
+def _open(real: Path, flags: int, snap: Snapshot) -> int:
+    try:
+        return os.open(real, flags)
+    except FileNotFoundError:
+        raise _Moved from None
+    except OSError as exc:
+        raise PlanError(f"{_quote(snap.path)}: cannot write it ({_why(exc)}); nothing written") from None
+
+
+def _still_there(real: Path, inode: int) -> None:
+    """After writing to an inode: is it still the one the name points to?"""
+    try:
+        now = os.stat(real)
+    except OSError:
+        raise _Moved from None
+    if now.st_ino != inode:
+        raise _Moved  # replaced while we wrote: our bytes went to the old file
+
+
+def _failed(snap: Snapshot, exc: OSError, undo: Callable[[], None]) -> PlanError:
+    """Put the old bytes back after a failed write, and say how that went."""
+    try:
+        undo()
+    except OSError as again:
+        return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}), and putting the old bytes back failed too "
+                         f"({_why(again)}); check the file")
+    return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was")
+
+
+# --- the three ways to write -----------------------------------------------------
+
+
+def _write(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool = False) -> str:
+    if len(new_raw) == len(snap.raw):
+        _write_in_place(real, snap, new_raw, appended_ok)
+        return "in-place"
+    return _write_resized(real, snap, new_raw, appended_ok)
+
+
+def _write_in_place(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> None:
+    fd = _open(real, os.O_RDWR, snap)
+    try:
+        spans = _spans(snap.raw, new_raw)
+        _unchanged(fd, snap, appended_ok)
+        done: list[tuple[int, int]] = []
+
+        def undo() -> None:
+            for s, e in done:
+                _pwrite_all(fd, snap.raw[s:e], s)
+            os.fsync(fd)
+
+        with _critical(real):
+            _unchanged(fd, snap, appended_ok, spans, full=False)
+            try:
+                for s, e in spans:
+                    done.append((s, e))
+                    _pwrite_all(fd, new_raw[s:e], s)
+            except OSError as exc:
+                raise _failed(snap, exc, undo) from None
         try:
-            for s, e in spans:
-                os.pwrite(fd, new_raw[s:e], s)
             os.fsync(fd)
         except OSError as exc:
-            # put back what we wrote, best effort, and say so
-            with contextlib.suppress(OSError):
-                for s, e in spans:
-                    os.pwrite(fd, snap.raw[s:e], s)
-            raise PlanError(f"{_quote(snap.path)}: writing failed ({exc.strerror or exc}); the file was left as it was") from None
-        try:
-            now = os.stat(real)
-        except OSError:
-            raise _Moved from None
-        if now.st_ino != st.st_ino:
-            raise _Moved  # replaced while we wrote: our bytes went to the old file
+            raise _failed(snap, exc, undo) from None
+        _still_there(real, snap.inode)
     finally:
         os.close(fd)
 
 
-def _read_all(fd: int) -> bytes:
-    chunks = []
-    pos = 0
-    while True:
-        chunk = os.pread(fd, 1 << 20, pos)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        pos += len(chunk)
-
-
-def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes) -> None:
-    try:
-        old_fd = os.open(real, os.O_RDONLY)
-    except OSError:
-        raise _Moved from None
-    tmp_name = None
+def _write_resized(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> str:
+    old_fd = _open(real, os.O_RDONLY, snap)
     try:
         st = os.fstat(old_fd)
-        if st.st_ino != snap.inode or _read_all(old_fd) != snap.raw:
+        if st.st_ino != snap.inode:
             raise _Moved
-        try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".plantui-tmp", dir=real.parent)
-        except OSError as exc:
-            raise PlanError(f"{_quote(snap.path)}: cannot write beside it ({exc.strerror or exc}); nothing written") from None
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(new_raw)
-                out.flush()
-                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
-                with contextlib.suppress(OSError):
-                    os.fchown(out.fileno(), st.st_uid, st.st_gid)
-                os.fsync(out.fileno())
-        except OSError as exc:
-            raise PlanError(f"{_quote(snap.path)}: writing failed ({exc.strerror or exc}); the file was left as it was") from None
-        # last look before the swap: same inode, same bytes
-        now = os.stat(real)
-        if now.st_ino != snap.inode or now.st_size != len(snap.raw) or now.st_mtime_ns != snap.mtime_ns:
-            raise _Moved
-        os.replace(tmp_name, real)
-        tmp_name = None
-        _fsync_dir(real.parent)
-        # bytes appended to the old file after we read it move to the new one
-        extra = _read_all(old_fd)[len(snap.raw) :]
-        if extra:
-            with open(real, "ab") as fh:
-                fh.write(extra)
-                fh.flush()
-                os.fsync(fh.fileno())
+        if _rename_is_safe(st, old_fd):
+            try:
+                _write_by_rename(real, snap, new_raw, old_fd, appended_ok)
+                return "rename"
+            except _NoRoom:
+                pass  # no file can be made beside it: move the bytes in place
     finally:
         os.close(old_fd)
+    _write_moving(real, snap, new_raw, appended_ok)
+    return "in-place"
+
+
+def _rename_is_safe(st: os.stat_result, fd: int) -> bool:
+    """Whether a new file renamed over the plan keeps everything the old one had.
+
+    Not when another process holds the plan open for writing (what it writes
+    later would go to the old file), not with hard links (they would part),
+    not when plantui could not give the new file the old one's owner.
+    """
+    if st.st_nlink > 1:
+        return False
+    if hasattr(os, "geteuid") and os.geteuid() != 0 and st.st_uid != os.geteuid():
+        return False
+    return _writers(fd) is not True
+
+
+class _NoRoom(Exception):
+    """No temporary file can be made beside the plan."""
+
+
+def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, appended_ok: bool) -> None:
+    _unchanged(old_fd, snap, appended_ok)
+    st = os.fstat(old_fd)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".plantui-tmp", dir=real.parent)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise _NoRoom from None
+        raise PlanError(f"{_quote(snap.path)}: cannot write beside it ({_why(exc)}); nothing written") from None
+    out = -1
+    copied = len(snap.raw)  # bytes of the old file that the new one holds
+    try:
+        try:
+            out = os.open(tmp_name, os.O_WRONLY | os.O_APPEND)  # stays on the new file after the rename
+            _write_all(out, new_raw)
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
+            with contextlib.suppress(OSError):
+                os.fchown(fd, st.st_uid, st.st_gid)
+        except OSError as exc:
+            raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+        k = _common_prefix(snap.raw, new_raw)
+        with _critical(real):
+            try:
+                now = os.stat(real)
+            except OSError:
+                raise _Moved from None
+            if now.st_ino != snap.inode:
+                raise _Moved
+            size = _unchanged(old_fd, snap, appended_ok, [(k, len(snap.raw))], full=False)
+            try:
+                if size > copied:  # appended since our read: the new file gets them too
+                    extra = _read_from(old_fd, copied)
+                    _write_all(out, extra)
+                    copied += len(extra)
+                os.fsync(fd)
+                os.replace(tmp_name, real)
+            except OSError as exc:
+                raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+        tmp_name = None
+        _fsync_dir(real.parent)
+        _carry_over(old_fd, out, copied)
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        if out >= 0:
+            os.close(out)
+        os.close(fd)
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def _carry_over(old_fd: int, out: int, copied: int) -> None:
+    """Move what gets appended to the renamed-away file over to the new one.
+
+    An agent that opened the plan just before the rename writes to the old
+    file just after it: keep moving its bytes (to the end of the new file,
+    with O_APPEND) until no process holds the old file open for writing.
+    Where the kernel cannot tell, look twice.
+    """
+    deadline = time.monotonic() + LINGER
+    looks = 0
+    while True:
+        busy = _writers(old_fd)  # first ask, then read: a writer that has closed has written
+        extra = _read_from(old_fd, copied)
+        if extra:
+            with contextlib.suppress(OSError):
+                _write_all(out, extra)
+                copied += len(extra)
+        looks += 1
+        if busy is False or (busy is None and looks >= 2) or time.monotonic() > deadline:
+            return
+        time.sleep(0.002)
+
+
+def _write_moving(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> None:
+    """A length-changing write in place, safe for processes appending meanwhile."""
+    fd = _open(real, os.O_RDWR, snap)
+    try:
+        afd = _open(real, os.O_WRONLY | os.O_APPEND, snap)
+    except BaseException:
+        os.close(fd)
+        raise
+    try:
+        k = _common_prefix(snap.raw, new_raw)
+        _unchanged(fd, snap, appended_ok)
+        splice = _Splice(fd, afd, k, snap.raw[k:], new_raw[k:])
+        with _critical(real):
+            _unchanged(fd, snap, appended_ok, [(k, len(snap.raw))], full=False)
+            try:
+                splice.run()
+            except OSError as exc:
+                raise _failed(snap, exc, splice.undo) from None
+        try:
+            os.fsync(fd)
+        except OSError as exc:
+            raise _failed(snap, exc, splice.undo) from None
+        _still_there(real, snap.inode)
+    finally:
+        os.close(afd)
+        os.close(fd)
+
+
+class _Splice:
+    """Replace ``old`` at offset ``k`` of an open file by ``new``, in place.
+
+    Whatever follows ``old`` (the tail), including bytes other processes
+    append while this runs, ends up right after ``new``.  Growing reserves
+    room at the end with an O_APPEND write first, so a racing append lands
+    after the reservation instead of under our bytes; shrinking moves late
+    appends down before it truncates.
+    """
+
+    def __init__(self, fd: int, afd: int, k: int, old: bytes, new: bytes):
+        self.fd, self.afd, self.k, self.old, self.new = fd, afd, k, old, new
+        self.tail = b""  # the bytes after ``old``, as moved along
+        self.reserved: tuple[int, int] | None = None  # (offset, length) we appended to make room
+        self.done = False
+
+    def run(self) -> None:
+        fd, k = self.fd, self.k
+        old_end = k + len(self.old)
+        size = os.fstat(fd).st_size
+        self.tail = _read_from(fd, old_end, size - old_end)
+        d = len(self.new) - len(self.old)
+        if d > 0:
+            body = self.new + self.tail
+            n = os.write(self.afd, body[-d:])
+            at = os.lseek(self.afd, 0, os.SEEK_CUR) - n
+            self.reserved = (at, n)
+            if n != d:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            if at > size:  # appended between our look at the size and our reservation
+                self.tail += _read_from(fd, size, at - size)
+            _pwrite_all(fd, self.new + self.tail, k)
+        else:
+            _pwrite_all(fd, self.new + self.tail, k)
+            if d < 0:
+                self._cut(size + d, -d, keep=True)
+        self.done = True
+
+    def _cut(self, at: int, n: int, keep: bool) -> None:
+        """Remove ``n`` bytes at ``at``, the end of our bytes: appends after them move down."""
+        pos = at + n
+        while True:
+            now = os.fstat(self.fd).st_size
+            if now <= pos:
+                break
+            late = _read_from(self.fd, pos, now - pos)
+            if keep:
+                self.tail += late
+            _pwrite_all(self.fd, late, pos - n)
+            pos += len(late)
+        os.ftruncate(self.fd, pos - n)
+
+    def undo(self) -> None:
+        if self.done:
+            # the change is whole: the reverse change, made the same way
+            _Splice(self.fd, self.afd, self.k, self.new, self.old).run()
+        else:
+            # part of it was written: the old bytes and the tail go back over it
+            _pwrite_all(self.fd, self.old + self.tail, self.k)
+            if self.reserved is not None and self.reserved[1] > 0:
+                at, n = self.reserved
+                self._cut(at, n, keep=False)
+        os.fsync(self.fd)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,0 +1,150 @@
+"""Re-reading a plan after a change without a full Markdown parse, when safe.
+
+The common change is an agent (or plantui) ticking a box, with the Progress
+and Last Updated values following.  Such a change cannot move a block
+boundary, so the new plan is the old one with a few values replaced:
+
+- same number of lines;
+- every line that differs is either an item line that differs only in its
+  marker (a marker that is a box again, not a tag), or a field line that
+  differs only inside the field's value, with a new value free of Markdown
+  punctuation.
+
+Anything else is a full parse.  :func:`reparse` always returns what
+:func:`plantui.parser.parse_lines` would (the tests hold it to that, on the
+whole corpus and on random edits).
+
+The result is remembered (see :func:`plantui.parser.remember`), so reading
+back a file plantui itself just wrote costs no parse either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .config import DEFAULT, Settings
+from .model import Field, Item, Plan
+from .parser import parse_lines, remember, remembered
+from .source import Lines
+
+_SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
+def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = DEFAULT) -> Plan:
+    """The plan of ``new_lines``, from ``old`` (the plan of ``old_lines``) when safe."""
+    hit = remembered(new_lines, settings)
+    if hit is not None:
+        return hit
+    plan = fast_update(old, old_lines, new_lines, settings)
+    if plan is None:
+        return parse_lines(new_lines, settings)
+    remember(new_lines, settings, plan)
+    return plan
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    p, block = 0, 4096
+    while p < n and a[p : p + block] == b[p : p + block]:
+        p += block
+    if p >= n:
+        return n
+    end = min(p + block, n)
+    while p < end and a[p] == b[p]:
+        p += 1
+    return p
+
+
+def changed_lines(old: Lines, new: Lines) -> list[int] | None:
+    """0-based indexes of the lines that differ, or None when the line count differs."""
+    if len(old) != len(new):
+        return None
+    a, b = old.text, new.text
+    if a == b:
+        return []
+    head = _common_prefix(a, b)
+    tail = _common_prefix(a[::-1], b[::-1])
+    tail = min(tail, len(a) - head, len(b) - head)
+    first = old.line_of(head)
+    last = old.line_of(len(a) - tail - 1) if len(a) - tail - 1 >= head else first
+    last = max(last, new.line_of(len(b) - tail - 1) if len(b) - tail - 1 >= head else first)
+    return [k for k in range(first, min(last, len(old) - 1) + 1) if old.line(k) != new.line(k)]
+
+
+def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings) -> Plan | None:
+    diff = changed_lines(old_lines, new_lines)
+    if diff is None:
+        return None
+    if not diff:
+        return old
+    items = list(old.items)
+    fields = list(old.fields)
+    by_line_fields: dict[int, list[int]] = {}
+    for n, f in enumerate(old.fields):
+        by_line_fields.setdefault(f.line, []).append(n)
+    for k in diff:
+        line1 = k + 1
+        before, after = old_lines.line(k), new_lines.line(k)
+        item = old.item_at_line(line1)
+        on_field = by_line_fields.get(line1)
+        if item is not None and on_field is None:
+            updated = _marker_only(item, before, after, settings)
+            if updated is None:
+                return None
+            items[item.index] = updated
+        elif on_field is not None and item is None:
+            updated_fields = _values_only([old.fields[n] for n in on_field], before, after)
+            if updated_fields is None:
+                return None
+            for n, f in zip(on_field, updated_fields):
+                fields[n] = f
+        else:
+            return None
+    return replace(old, items=tuple(items), fields=tuple(fields))
+
+
+def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Item | None:
+    col = item.col
+    old_len = len(item.marker)
+    if before[:col] != after[:col]:
+        return None
+    tail = before[col + old_len :]
+    if not after.endswith(tail) or len(after) - len(tail) <= col:
+        return None
+    marker = after[col : len(after) - len(tail)]
+    if len(marker) == 2 and marker[1] == "\ufe0f":
+        pass
+    elif len(marker) != 1 or marker in "[]":
+        return None
+    state = settings.state_of(marker)
+    if state is None:
+        return None  # became a tag: no longer an item
+    return replace(item, marker=marker, state=state, source=after)
+
+
+def _values_only(fields: list[Field], before: str, after: str) -> list[Field] | None:
+    """The fields of a line whose values alone changed."""
+    fields = sorted(fields, key=lambda f: f.start)
+    out = []
+    pos_old = pos_new = 0
+    for f in fields:
+        gap = before[pos_old : f.start]
+        if after[pos_new : pos_new + len(gap)] != gap:
+            return None
+        pos_new += len(gap)
+        # the value runs to where the next unchanged stretch begins
+        nxt = fields[fields.index(f) + 1].start if f is not fields[-1] else len(before)
+        rest = before[f.end : nxt]
+        end_new = after.find(rest, pos_new) if rest else (len(after) if f is fields[-1] else -1)
+        if f is fields[-1] and rest:
+            end_new = len(after) - len(rest) if after.endswith(rest) else -1
+        if end_new < pos_new:
+            return None
+        value = after[pos_new:end_new]
+        if not _SAFE_VALUE.match(value) or value != value.strip():
+            return None
+        out.append(replace(f, start=pos_new, end=end_new, value=value))
+        pos_old = f.end
+        pos_new = end_new
+    if before[pos_old:] != after[pos_new:]:
+        return None
+    return out

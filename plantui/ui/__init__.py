@@ -1,0 +1,1 @@
+"""plantui's terminal UI (Textual).  A thin layer: widgets ask the engine."""

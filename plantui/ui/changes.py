@@ -1,0 +1,120 @@
+"""What changed between two reads of a plan, in words.  Pure: no Textual.
+
+:func:`compare` finds the items whose box or text changed (to flash them and
+to write the activity log), the items added or removed, and the fields whose
+values changed.  :func:`milestones` finds what deserves a notification: a
+phase done, a checkpoint ready, the whole plan done.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..model import Plan
+from ..progress import Summary
+from .layout import GLYPH, Key, item_keys, item_label, one_line
+
+MAX_NAMED = 3  # more added or removed items than this are counted, not named
+
+
+@dataclass
+class Changes:
+    lines: list[str] = field(default_factory=list)  # for the log: "✓ 2.1 Implement data models"
+    keys: list[Key] = field(default_factory=list)  # parallel to ``lines`` where a line is one item's
+    flash: set[Key] = field(default_factory=set)  # items whose box or text changed
+    fields: list[str] = field(default_factory=list)  # "Progress: 3/12 tasks complete"
+    structure: bool = False  # items added, removed or reordered
+
+    def __bool__(self) -> bool:
+        return bool(self.lines or self.fields or self.structure)
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def state_line(item) -> str:
+    return f"{GLYPH[item.state]} {item_label(item)}"
+
+
+def compare(old: Plan, new: Plan) -> Changes:
+    out = Changes()
+    okeys = item_keys(old)
+    nkeys = item_keys(new)
+    before = dict(zip(okeys, old.items))
+    after = dict(zip(nkeys, new.items))
+    for key, it in zip(nkeys, new.items):
+        was = before.get(key)
+        if was is None:
+            continue
+        if was.marker != it.marker:
+            out.lines.append(state_line(it))
+            out.keys.append(key)
+            out.flash.add(key)
+        elif one_line(was.text) != one_line(it.text) or was.id != it.id:
+            out.lines.append(f"✎ {item_label(it)}")
+            out.keys.append(key)
+            out.flash.add(key)
+    added = [k for k in nkeys if k not in before]
+    removed = [k for k in okeys if k not in after]
+    if added:
+        out.flash.update(added)
+        if len(added) <= MAX_NAMED:
+            for k in added:
+                out.lines.append(f"+ {item_label(after[k])}")
+                out.keys.append(k)
+        else:
+            out.lines.append(f"+ {_n(len(added), 'item')} added")
+            out.keys.append(None)
+    if removed:
+        if len(removed) <= MAX_NAMED:
+            for k in removed:
+                out.lines.append(f"− {item_label(before[k])}")
+                out.keys.append(None)
+        else:
+            out.lines.append(f"− {_n(len(removed), 'item')} removed")
+            out.keys.append(None)
+    out.structure = bool(added or removed) or [k for k in okeys if k in after] != [k for k in nkeys if k in before]
+
+    def fkeys(plan: Plan) -> dict:
+        seen: Counter = Counter()
+        res = {}
+        for f in plan.fields:
+            seen[f.name] += 1
+            res[(f.name, seen[f.name])] = f
+        return res
+
+    ofields = fkeys(old)
+    for k, f in fkeys(new).items():
+        was = ofields.get(k)
+        if was is not None and was.value != f.value:
+            out.fields.append(f"{one_line(f.key)}: {one_line(f.value)}")
+    return out
+
+
+def milestones(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary) -> list[tuple[str, str]]:
+    """(message, severity) for each phase that completed, checkpoint that became ready, and the plan done."""
+    out: list[tuple[str, str]] = []
+
+    def by_title(things, states):
+        seen: Counter = Counter()
+        res = {}
+        for t, st in zip(things, states):
+            seen[t.title] += 1
+            res[(t.title, seen[t.title])] = st
+        return res
+
+    old_phases = by_title(old_plan.phases, old.phases)
+    for k, st in by_title(new_plan.phases, new.phases).items():
+        was = old_phases.get(k)
+        if was is not None and was.status != "done" and st.status == "done":
+            out.append((f"Phase done: {one_line(k[0])}", "information"))
+    old_cps = by_title(old_plan.checkpoints, old.checkpoints)
+    for k, st in by_title(new_plan.checkpoints, new.checkpoints).items():
+        was = old_cps.get(k)
+        if was is not None and was.status == "pending" and st.status == "ready":
+            out.append((f"Checkpoint ready: {one_line(k[0])}", "information"))
+    if new.tasks.complete and not old.tasks.complete:
+        out.append((f"Plan complete: all {_n(new.tasks.countable, 'task')} done", "information"))
+    return out

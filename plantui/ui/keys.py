@@ -1,0 +1,47 @@
+"""The dashboard's keys, in one table: bindings, the Footer, the help screen and
+the command palette are all made from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma separated
+    action: str  # action on the dashboard widget
+    short: str  # Footer text
+    title: str  # command palette title
+    help: str  # help screen / palette help
+    display: str  # how the help screen writes the keys
+    footer: bool = True
+
+
+DASHBOARD_KEYS: tuple[Key, ...] = (
+    Key("x", "tick", "Tick", "Tick or untick task", "Tick or untick the task under the cursor and write it to the file", "x  space"),
+    Key("n", "next_open", "Next", "Next open task", "Move to the next open task", "n"),
+    Key("N", "previous_open", "Prev", "Previous open task", "Move to the previous open task", "N", footer=False),
+    Key("f", "cycle_filter", "Filter", "Cycle filter", "Show all tasks, only open ones, or only done ones", "f"),
+    Key("slash", "search", "Search", "Search tasks", "Search task text (enter keeps the results, escape clears)", "/"),
+    Key("e", "edit", "Edit", "Edit in $EDITOR", "Open $EDITOR at the task's line, reload after", "e"),
+    Key("u", "undo", "Undo", "Undo last tick", "Undo the last tick made here", "u"),
+    Key("s", "sync", "Sync", "Sync fields", "Update the derived fields (Progress, Status, Last Updated…)", "s"),
+    Key("r", "reload", "Reload", "Reload plan", "Read the plan from disk again", "r", footer=False),
+)
+
+NAVIGATION = (
+    ("↑ ↓  j k", "Move the cursor"),
+    ("← →  h l", "Close / open a section"),
+    ("enter", "Open or close the node under the cursor"),
+    ("click ○", "A click on a task's marker ticks it"),
+    ("escape", "Clear the search; back to the overview"),
+    ("?", "This help"),
+    ("ctrl+p", "Command palette (themes too)"),
+    ("q", "Quit"),
+)
+
+
+def bindings() -> list[Binding]:
+    return [Binding(k.keys, k.action, k.short, show=k.footer, tooltip=k.help) for k in DASHBOARD_KEYS]

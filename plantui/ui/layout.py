@@ -1,0 +1,303 @@
+"""What the plan tree shows, as plain values: no Textual, no I/O.
+
+:func:`build` turns a parsed plan (and its summary) into a :class:`Layout`:
+the nodes the tree shows (sections that hold boxes, items, subtasks), each
+with a *key* that survives a reload.  Keys are how the UI keeps the cursor,
+the open nodes and the flashes on "the same task" after the file changed:
+
+- an item is keyed by its id (``2.1``, ``T012``) when it has one, else by its
+  text; the n-th item with the same id or text gets ``n`` in its key;
+- a section by its level and title, with the same occurrence counter.
+
+Each node also carries a ``look``: the values its label is drawn from.  Two
+layouts with the same ``shape`` differ only in looks, so a reload redraws
+just the nodes whose look changed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..model import Item, Kind, Plan, State
+from ..progress import Summary
+from ..source import printable
+
+Key = tuple
+
+FILTERS = ("all", "open", "done")
+
+GLYPH = {
+    State.OPEN: "○",
+    State.DONE: "✓",
+    State.IN_PROGRESS: "◐",
+    State.SKIPPED: "⊘",
+    State.OTHER: "◇",
+}
+
+PHASE_GLYPH = {"done": "✓", "in progress": "◐", "not started": "○", "blocked": "✗"}
+CHECKPOINT_GLYPH = {"passed": "✓", "ready": "◆", "pending": "○"}
+
+
+@lru_cache(maxsize=1 << 16)
+def one_line(text: str) -> str:
+    """Printable text on one line (item texts can span lines).  Cached: texts repeat across reloads."""
+    return " ".join(printable(text).split())
+
+
+def item_label(item: Item) -> str:
+    text = one_line(item.text)
+    return f"{item.id} {text}" if item.id else text
+
+
+def item_keys(plan: Plan) -> list[Key]:
+    seen: Counter = Counter()
+    keys: list[Key] = []
+    for it in plan.items:
+        base = ("i", "#" + it.id.lower()) if it.id else ("i", one_line(it.text))
+        seen[base] += 1
+        keys.append(base + (seen[base],))
+    return keys
+
+
+def section_keys(plan: Plan) -> list[Key]:
+    seen: Counter = Counter()
+    keys: list[Key] = []
+    for s in plan.sections:
+        base = ("s", s.level, one_line(s.title))
+        seen[base] += 1
+        keys.append(base + (seen[base],))
+    return keys
+
+
+@dataclass(frozen=True)
+class Node:
+    key: Key
+    kind: str  # "section" or "item"
+    index: int  # into plan.sections or plan.items
+    parent: Key | None
+    children: tuple[Key, ...]
+    look: tuple  # what the label is drawn from
+    pad: bool = False  # a leaf among expandable siblings: indent to line up
+
+
+@dataclass
+class Layout:
+    plan: Plan
+    summary: Summary
+    show: str
+    query: str
+    nodes: dict[Key, Node]
+    roots: tuple[Key, ...]
+    item_key: list[Key]  # parallel to plan.items
+    key_item: dict[Key, int]
+    section_key: list[Key]
+    matches: int  # items that pass the filter and the search
+    focus: Key | None  # the next task (where the cursor starts)
+    default_open: frozenset[Key] = field(default_factory=frozenset)
+
+    @property
+    def shape(self) -> tuple:
+        """Which nodes there are and where: equal shapes differ only in labels."""
+        return self.roots, tuple((k, n.children) for k, n in self.nodes.items())
+
+    def item(self, key: Key) -> Item | None:
+        k = self.key_item.get(key)
+        return None if k is None else self.plan.items[k]
+
+    def ancestors(self, key: Key) -> list[Key]:
+        """Parents of ``key``, outermost first."""
+        out: list[Key] = []
+        node = self.nodes.get(key)
+        while node is not None and node.parent is not None:
+            out.append(node.parent)
+            node = self.nodes.get(node.parent)
+        out.reverse()
+        return out
+
+    def order(self) -> list[Key]:
+        """Every node in document order (depth first)."""
+        out: list[Key] = []
+        stack = list(reversed(self.roots))
+        while stack:
+            k = stack.pop()
+            out.append(k)
+            stack.extend(reversed(self.nodes[k].children))
+        return out
+
+
+def _matches(item: Item, show: str, query: str) -> bool:
+    if show == "open" and item.state.closed:
+        return False
+    if show == "done" and not item.state.closed:
+        return False
+    if query and query not in item_label(item).lower():
+        return False
+    return True
+
+
+def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -> Layout:
+    """The tree of ``plan`` as the dashboard shows it, filtered by ``show`` and ``query``."""
+    query = query.strip().lower()
+    items = plan.items
+    sections = plan.sections
+    ikeys = item_keys(plan)
+    skeys = section_keys(plan)
+
+    # Which items show: a match, or the parent of one.
+    visible = [False] * len(items)
+    match_count = 0
+    for it in reversed(items):  # children come after their parents
+        if _matches(it, show, query):
+            visible[it.index] = True
+            match_count += 1
+        if visible[it.index] and it.parent is not None:
+            visible[it.parent] = True
+
+    # Children of each section (items without an item parent, and subsections).
+    sec_entries: dict[int | None, list[tuple[int, int, Key]]] = {}
+    for it in items:
+        if it.parent is None and visible[it.index]:
+            sec_entries.setdefault(it.section, []).append((it.line, 1, ikeys[it.index]))
+    for s in sections:
+        sec_entries.setdefault(s.parent, []).append((s.line, 0, skeys[s.index]))
+
+    # Boxes under each section, subtree included: tasks, else checks.
+    tasks = [[0, 0, 0] for _ in sections]  # total, done, skipped
+    checks = [[0, 0, 0] for _ in sections]
+    for it in items:
+        s = it.section
+        bucket = tasks if it.kind is Kind.TASK else checks
+        while s is not None:
+            c = bucket[s]
+            c[0] += 1
+            if it.state is State.DONE:
+                c[1] += 1
+            elif it.state is State.SKIPPED:
+                c[2] += 1
+            s = sections[s].parent
+
+    # A section shows when something under it shows.  Subsections come after
+    # their parents in the file, so one pass from the end settles every one.
+    sidx = {k: n for n, k in enumerate(skeys)}
+    has_content: dict[int, bool] = {}
+    for s in reversed(range(len(sections))):
+        has_content[s] = any(kind == 1 or has_content.get(sidx[key], False)
+                             for _, kind, key in sec_entries.get(s, ()))
+
+    nodes: dict[Key, Node] = {}
+    phases = summary.phases
+    cps = summary.checkpoints
+    next_key = ikeys[summary.next_task] if summary.next_task is not None else None
+
+    def entries(s: int | None) -> list[Key]:
+        out = []
+        for _, kind, key in sorted(sec_entries.get(s, ()), key=lambda e: (e[0], e[1])):
+            if kind == 0 and not has_content.get(sidx[key], False):
+                continue
+            out.append(key)
+        return out
+
+    def add_item(it: Item, parent: Key | None) -> Key:
+        key = ikeys[it.index]
+        kids = [items[k] for k in it.children if visible[k]]
+        child_keys = tuple(add_item(k, key) for k in kids)
+        all_kids = [items[k] for k in it.children]
+        kdone = sum(1 for k in all_kids if k.state is State.DONE)
+        kcount = sum(1 for k in all_kids if k.state is not State.SKIPPED)
+        look = (
+            it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional,
+            kdone, kcount, key == next_key,
+        )
+        nodes[key] = Node(key, "item", it.index, parent, child_keys, look)
+        return key
+
+    def add_section(s: int, parent: Key | None) -> Key:
+        key = skeys[s]
+        child_keys = tuple(add_entry(k, key) for k in entries(s))
+        sec = sections[s]
+        c = tasks[s] if tasks[s][0] else checks[s]
+        what = "tasks" if tasks[s][0] else "checks"
+        phase = phases[sec.phase].status if sec.phase is not None and sec.phase < len(phases) else None
+        blocked_by = phases[sec.phase].blocked_by if phase == "blocked" else ()
+        blockers = tuple(one_line(plan.phases[b].title) for b in blocked_by)
+        cp = cps[sec.checkpoint].status if sec.checkpoint is not None and sec.checkpoint < len(cps) else None
+        look = (one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
+        nodes[key] = Node(key, "section", s, parent, child_keys, look)
+        return key
+
+    item_at = {k: n for n, k in enumerate(ikeys)}
+
+    def add_entry(key: Key, parent: Key | None) -> Key:
+        if key[0] == "s":
+            return add_section(sidx[key], parent)
+        return add_item(items[item_at[key]], parent)
+
+    top = entries(None)
+    # One level-1 heading around everything is the plan's title: show what is in it.
+    top_sections = [k for k in top if k[0] == "s"]
+    if len(top_sections) == 1 and len(top) == 1 and sections[sidx[top[0]]].level == 1:
+        top = entries(sidx[top[0]])
+    roots = tuple(add_entry(k, None) for k in top)
+
+    # Pad leaves that sit among expandable siblings, so the glyphs line up.
+    def pad(keys: tuple[Key, ...]) -> None:
+        if any(nodes[k].children for k in keys):
+            for k in keys:
+                n = nodes[k]
+                if not n.children and n.kind == "item":
+                    nodes[k] = Node(n.key, n.kind, n.index, n.parent, n.children, n.look, True)
+
+    pad(roots)
+    for n in list(nodes.values()):
+        if n.children:
+            pad(n.children)
+
+    layout = Layout(
+        plan=plan,
+        summary=summary,
+        show=show,
+        query=query,
+        nodes=nodes,
+        roots=roots,
+        item_key=ikeys,
+        key_item=item_at,
+        section_key=skeys,
+        matches=match_count,
+        focus=next_key if next_key in nodes else None,
+    )
+    layout.default_open = frozenset(_default_open(layout))
+    return layout
+
+
+def _default_open(layout: Layout) -> set[Key]:
+    """What is open at start: the first unfinished phase and the way to the next task.
+
+    A small plan (one screen or so) opens entirely.
+    """
+    nodes = layout.nodes
+    if sum(1 for _ in nodes) <= 40:
+        return {k for k, n in nodes.items() if n.children}
+    opened: set[Key] = set()
+    plan, summary = layout.plan, layout.summary
+    for ph, st in zip(plan.phases, summary.phases):
+        if st.status == "done":
+            continue
+        target = None
+        if ph.item_backed is not None:
+            target = layout.item_key[ph.item_backed]
+        else:
+            for s in plan.sections:
+                if s.phase == ph.index:
+                    target = layout.section_key[s.index]
+                    break
+        if target in nodes:
+            opened.add(target)
+            opened.update(layout.ancestors(target))
+        break
+    if layout.focus is not None:
+        opened.update(layout.ancestors(layout.focus))
+    # Items with subtasks stay open: subtasks are part of how a task reads.
+    opened.update(k for k, n in nodes.items() if n.kind == "item" and n.children)
+    return opened

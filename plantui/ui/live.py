@@ -1,0 +1,294 @@
+"""The widget that owns a plan: its watcher, its reads and (if allowed) its writes.
+
+:class:`LivePlan` is the one place where the engine meets Textual:
+
+- ``on_mount`` starts a :class:`~plantui.watcher.PlanWatcher` whose callback
+  only posts :class:`~plantui.ui.messages.FileChanged` to this widget
+  (``post_message`` is thread-safe and never blocks); ``on_unmount`` stops it.
+  Queued events about the same file replace each other (``can_replace``).
+- Reading and parsing run in a thread worker (exclusive: a newer read makes an
+  older one drop its result), so the UI never waits for a big plan to parse.
+  A read is repeated while the file is still changing under it, so a
+  half-written file is not taken as the truth.
+- Writes go through :mod:`plantui.actions` in a thread worker, one at a time,
+  each computed from the latest view.  Reads and writes share one lock, so a
+  reload never overtakes the write that caused it.
+
+Subclasses draw: :meth:`plan_changed` gets the old and new state and the
+:class:`~plantui.ui.changes.Changes` between them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from textual import work
+from textual.widget import Widget
+from textual.worker import get_current_worker
+
+from .. import actions
+from ..model import Item, State
+from ..progress import Summary, summarize
+from ..storage import PlanError, Snapshot, WriteResult, read
+from ..watcher import PlanWatcher
+from .changes import Changes, compare, milestones
+from .layout import Key, item_keys
+from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
+
+SETTLE_TRIES = 4
+
+
+def read_settled(path: Path) -> Snapshot:
+    """Read the plan; read again while it changes between the read and a second look."""
+    snap = read(path)
+    for _ in range(SETTLE_TRIES):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return snap
+        if (st.st_ino, st.st_size, st.st_mtime_ns) == (snap.inode, len(snap.raw), snap.mtime_ns):
+            return snap
+        time.sleep(0.02)  # someone is still writing: let them finish
+        snap = read(path)
+    return snap
+
+
+class LivePlan(Widget):
+    """Owns one plan file: keeps its latest snapshot and summary up to date."""
+
+    def __init__(self, path: Path, *, live: bool = True, read_only: bool = False,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.path = Path(path)
+        self.live = live
+        self.read_only = read_only
+        self.snapshot: Snapshot | None = None
+        self.summary: Summary | None = None
+        self.missing = False
+        self.error: str | None = None
+        self._watcher: PlanWatcher | None = None
+        self._io_lock = threading.Lock()
+        self._seq = 0
+        self._applied = 0
+        self._keys: list[Key] = []
+        self._writes: deque[tuple[str, Key | None]] = deque()
+        self._writing = False
+        self.undo_stack: list[tuple[Key, str]] = []
+        self.prepared: object = None  # from the worker, for the state being applied
+        self.loads = 0  # completed reads (tests wait on it)
+
+    # -- time and names -------------------------------------------------------
+
+    def now(self) -> datetime:
+        clock = getattr(self.app, "now", None)
+        return clock() if callable(clock) else datetime.now()
+
+    def stamp(self) -> str:
+        return self.now().strftime("%H:%M:%S")
+
+    @property
+    def name_shown(self) -> str:
+        return self.path.name
+
+    # -- lifecycle ------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.live:
+            path = self.path
+            self._watcher = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
+        self.load("start")
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+
+    # -- reading --------------------------------------------------------------
+
+    def load(self, source: str = "outside") -> None:
+        """Read the plan again, off the UI thread."""
+        self._seq += 1
+        self._load(self._seq, source)
+
+    @work(thread=True, exclusive=True, group="plantui-load", exit_on_error=False)
+    def _load(self, seq: int, source: str) -> None:
+        worker = get_current_worker()
+        with self._io_lock:
+            if worker.is_cancelled:
+                return
+            try:
+                snap = read_settled(self.path)
+                summary = summarize(snap.plan, self.now())
+                prepared = self.prepare(snap, summary)
+            except PlanError as exc:
+                message = PlanUnreadable(self.path, seq, str(exc), not self.path.exists())
+            except Exception as exc:  # never crash on a read: say why
+                message = PlanUnreadable(self.path, seq, f"{self.path.name}: cannot read it ({exc})", False)
+            else:
+                message = PlanLoaded(self.path, seq, snap, summary, source, prepared)
+            if not worker.is_cancelled:
+                self.post_message(message)
+
+    def on_file_changed(self, event: FileChanged) -> None:
+        event.stop()
+        if event.kind == "deleted":
+            if not self.missing:
+                self.missing = True
+                self.plan_unavailable(f"{self.name_shown} was deleted; showing the last view until it comes back", missing=True)
+            return
+        self.load("outside")
+
+    def on_plan_loaded(self, event: PlanLoaded) -> None:
+        event.stop()
+        if event.seq < self._applied:
+            return  # an older read finishing late
+        self._applied = event.seq
+        self.loads += 1
+        was_missing, had_error = self.missing, self.error
+        self.missing = False
+        self.error = None
+        if was_missing or had_error:
+            self.plan_available(was_missing)
+        self.prepared = event.prepared
+        self._apply(event.snapshot, event.summary, event.source, here=())
+
+    def on_plan_unreadable(self, event: PlanUnreadable) -> None:
+        event.stop()
+        if event.seq < self._applied:
+            return
+        self._applied = event.seq
+        self.loads += 1
+        if event.missing:
+            if not self.missing:
+                self.missing = True
+                self.plan_unavailable(f"{self.name_shown} was deleted; showing the last view until it comes back", missing=True)
+        elif event.error != self.error:
+            self.error = event.error
+            self.plan_unavailable(event.error, missing=False)
+
+    def _apply(self, snap: Snapshot, summary: Summary, source: str, here: tuple[Key, ...]) -> None:
+        old_snap, old_summary = self.snapshot, self.summary
+        self.snapshot, self.summary = snap, summary
+        self._keys = item_keys(snap.plan)
+        if old_snap is None:
+            self.plan_changed(None, None, Changes(), source, here)
+            return
+        if old_snap.raw == snap.raw:
+            if old_summary != summary:
+                self.plan_changed(old_snap, old_summary, Changes(), source, here)
+            return
+        changes = compare(old_snap.plan, snap.plan)
+        self.plan_changed(old_snap, old_summary, changes, source, here)
+        for message, severity in milestones(old_snap.plan, old_summary, snap.plan, summary):
+            self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
+
+    # -- what subclasses draw -------------------------------------------------
+
+    def prepare(self, snap: Snapshot, summary: Summary) -> object:
+        """Work for a new state done in the worker thread (off the UI thread)."""
+        return None
+
+    def plan_changed(self, old: Snapshot | None, old_summary: Summary | None, changes: Changes,
+                     source: str, here: tuple[Key, ...]) -> None:
+        """The plan is now ``self.snapshot``; ``old`` is None on the first read."""
+
+    def plan_unavailable(self, error: str, missing: bool) -> None:
+        """The file is gone or unreadable; the last view stays."""
+
+    def plan_available(self, was_missing: bool) -> None:
+        """The file is readable again."""
+
+    # -- writing --------------------------------------------------------------
+
+    def item_by_key(self, key: Key) -> Item | None:
+        if self.snapshot is None:
+            return None
+        try:
+            return self.snapshot.plan.items[self._keys.index(key)]
+        except ValueError:
+            return None
+
+    def request(self, what: str, key: Key | None = None) -> None:
+        """Queue a write: "tick" (toggle ``key``), "undo" or "sync"."""
+        if self.read_only:
+            return
+        self._writes.append((what, key))
+        self._next_write()
+
+    def _next_write(self) -> None:
+        while self._writes and not self._writing and self.snapshot is not None:
+            what, key = self._writes.popleft()
+            now = self.now()
+            path = self.path
+            previous = None
+            fn: Callable[[], WriteResult]
+            if what == "tick":
+                item = self.item_by_key(key)
+                if item is None:
+                    self.app.notify("That task is no longer in the plan.", severity="warning")
+                    continue
+                marker = " " if item.state is State.DONE else None
+                previous = item.marker
+                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now)  # noqa: E731
+            elif what == "undo":
+                if not self.undo_stack:
+                    self.app.notify("Nothing to undo: no tick made here yet.", severity="information")
+                    continue
+                key, marker = self.undo_stack.pop()
+                item = self.item_by_key(key)
+                if item is None:
+                    self.app.notify("The task of the last tick is no longer in the plan.", severity="warning")
+                    continue
+                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now)  # noqa: E731
+            elif what == "sync":
+                fn = lambda: actions.sync(path, now=now)  # noqa: E731
+            else:  # pragma: no cover - programming error
+                raise ValueError(what)
+            self._writing = True
+            self._write(what, fn, key, previous)
+
+    @work(thread=True, group="plantui-write", exit_on_error=False)
+    def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
+        with self._io_lock:
+            try:
+                result = fn()
+                summary = summarize(result.snapshot.plan, self.now())
+                prepared = self.prepare(result.snapshot, summary)
+            except PlanError as exc:
+                self.post_message(WriteRefused(str(exc), what))
+            except Exception as exc:  # never a crash: say it and reload
+                self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); nothing written", what))
+            else:
+                self.post_message(WriteDone(result, summary, what, key, previous, prepared))
+
+    def on_write_done(self, event: WriteDone) -> None:
+        event.stop()
+        self._writing = False
+        result = event.result
+        if event.what == "tick" and result.written and event.key is not None and event.previous is not None:
+            self.undo_stack.append((event.key, event.previous))
+        self.write_finished(event)
+        self.prepared = event.prepared
+        here = (event.key,) if event.key is not None else ()
+        self._apply(result.snapshot, event.summary, "undo" if event.what == "undo" else "here", here)
+        self._next_write()
+
+    def on_write_refused(self, event: WriteRefused) -> None:
+        event.stop()
+        self._writing = False
+        self._writes.clear()  # the rest was computed from a view that is now stale
+        self.app.notify(event.error, title="Nothing written", severity="error", timeout=8)
+        self.write_refused(event)
+        self.load("reload")
+
+    def write_finished(self, event: WriteDone) -> None:
+        """A write went through (or had nothing to do)."""
+
+    def write_refused(self, event: WriteRefused) -> None:
+        """The engine refused a write; the view reloads from disk."""

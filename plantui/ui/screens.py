@@ -1,0 +1,112 @@
+"""Screens: one plan's dashboard, the overview of several, help, watch mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, Static
+
+from .keys import DASHBOARD_KEYS, NAVIGATION
+from .messages import OpenPlan
+from .widgets.compact import CompactPlan
+from .widgets.dashboard import PlanDashboard
+from .widgets.overview import PlanTable
+
+
+class DashboardScreen(Screen):
+    """The dashboard of one plan."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    def __init__(self, path: Path, *, live: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        yield PlanDashboard(self.path, live=self.live, id="dashboard")
+        yield Footer()
+
+    @property
+    def dashboard(self) -> PlanDashboard:
+        return self.query_one(PlanDashboard)
+
+    def on_mount(self) -> None:
+        self.sub_title = self.path.name
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+
+class OverviewScreen(Screen):
+    """Several plans, one row each; enter opens one."""
+
+    def __init__(self, paths: list[Path], *, live: bool = True) -> None:
+        super().__init__()
+        self.paths = paths
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="overview"):
+            yield Label(Content.assemble(("Plans", "bold"), (f"  {len(self.paths)} plans · enter opens one, escape comes back", "$text-muted")),
+                        id="overview-title")
+            yield PlanTable(self.paths, live=self.live, id="plans")
+        yield Footer()
+
+    def on_open_plan(self, event: OpenPlan) -> None:
+        event.stop()
+        self.app.push_screen(DashboardScreen(event.path, live=self.live))
+
+    def action_open(self) -> None:
+        path = self.query_one(PlanTable).selected_path
+        if path is not None:
+            self.app.push_screen(DashboardScreen(path, live=self.live))
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, in words."""
+
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        width = max(len(k.display) for k in DASHBOARD_KEYS)
+        width = max(width, max(len(k) for k, _ in NAVIGATION))
+        lines: list[Content] = [Content.styled("Keys", "bold $accent"), Content("")]
+        for k in DASHBOARD_KEYS:
+            lines.append(Content.assemble((f"{k.display:<{width}}  ", "bold $accent"), k.help))
+        lines.append(Content(""))
+        for keys, what in NAVIGATION:
+            lines.append(Content.assemble((f"{keys:<{width}}  ", "bold $accent"), what))
+        lines.append(Content(""))
+        lines.append(Content.styled("Every write goes through plantui's engine: the box and the derived", "$text-muted"))
+        lines.append(Content.styled("fields, in one write, only if the line still reads as shown.", "$text-muted"))
+        with VerticalScroll(id="help"):
+            yield Static(Content("\n").join(lines))
+
+    def on_mount(self) -> None:
+        self.query_one("#help").border_title = "plantui help"
+        self.query_one("#help").border_subtitle = "escape closes"
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class WatchScreen(Screen):
+    """Watch mode: compact and read-only."""
+
+    def __init__(self, path: Path, *, live: bool = True) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        yield CompactPlan(self.path, live=self.live, id="compact")

@@ -1,0 +1,209 @@
+"""Watch mode: a compact, read-only view of one plan for a split pane.
+
+At 40 columns × 12 rows it shows the overall bar, one line per phase with a
+bar, the current or next task and the last few changes; a larger pane gets
+longer bars, more phases and more changes.  It never writes the file.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Label
+
+from ...model import State
+from ...progress import Summary
+from ...report import bar
+from ...storage import Snapshot
+from ..changes import Changes
+from ..layout import GLYPH, PHASE_GLYPH, Key, build, item_label, one_line
+from ..live import LivePlan
+from .activity import ActivityLog, Entry
+from .side_panel import PHASE_STYLE
+
+
+def _fit(text: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _bar(fraction: float, width: int, done: bool) -> Content:
+    filled = bar(fraction, width)
+    full = len(filled.rstrip("░"))
+    return Content.assemble((filled[:full], "$success" if done else "$accent"), (filled[full:], "$panel-lighten-2"))
+
+
+class OverallLine(Widget):
+    """██████████░░░░░░ 7/12 58%: as wide as the pane."""
+
+    DEFAULT_CSS = "OverallLine { height: 1; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.counts = None
+
+    def render(self) -> Content:
+        c = self.counts
+        if c is None:
+            return Content("")
+        if not c.total:
+            return Content.styled("no checkbox tasks", "$text-muted")
+        tail = f" {c.done}/{c.countable} {c.percent:>3}%"
+        width = max(4, self.size.width - len(tail))
+        frac = c.done / c.countable if c.countable else 0.0
+        return Content.assemble(_bar(frac, width, c.complete), (tail, "bold"))
+
+
+class PhaseLines(Widget):
+    """One line per phase (or per top section when the plan has no phases), fitted to the height."""
+
+    DEFAULT_CSS = "PhaseLines { height: 1fr; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[tuple[str, str, int, int]] = []  # glyph-status, title, done, countable
+
+    def set_rows(self, rows: list[tuple[str, str, int, int]]) -> None:
+        if rows != self.rows:
+            self.rows = rows
+            self.refresh()
+
+    def render(self) -> Content:
+        rows = self.rows
+        height, width = self.size.height, self.size.width
+        if not rows or height <= 0:
+            return Content("")
+        start = 0
+        if len(rows) > height:
+            current = next((n for n, r in enumerate(rows) if r[0] != "done"), len(rows) - 1)
+            start = max(0, min(current - 1, len(rows) - height))
+        shown = rows[start : start + height]
+        countw = max(len(f"{d}/{c}") for _, _, d, c in rows)
+        barw = max(4, min(24, width // 5))
+        titlew = max(4, width - 2 - barw - 1 - countw - 1)
+        lines = []
+        for n, (status, title, done, countable) in enumerate(shown):
+            style = PHASE_STYLE.get(status, "")
+            if n == 0 and start > 0:
+                lines.append(Content.styled(_fit(f"↑ {start + 1} more above", width), "$text-muted"))
+                continue
+            if n == len(shown) - 1 and start + len(shown) < len(rows):
+                lines.append(Content.styled(_fit(f"↓ {len(rows) - start - len(shown) + 1} more below", width), "$text-muted"))
+                continue
+            frac = done / countable if countable else (1.0 if status == "done" else 0.0)
+            lines.append(Content.assemble(
+                (PHASE_GLYPH.get(status, "○") + " ", style),
+                (f"{_fit(title, titlew):<{titlew}} ", "bold" if status == "in progress" else ("$text-muted" if status == "done" else "")),
+                _bar(frac, barw, status == "done"),
+                (f" {f'{done}/{countable}':>{countw}}", "$text-muted"),
+            ))
+        return Content("\n").join(lines)
+
+
+class CompactPlan(LivePlan):
+    """The watch-mode view of one plan: read-only, no keys needed."""
+
+    def __init__(self, path, *, live: bool = True, id: str | None = None) -> None:
+        super().__init__(path, live=live, read_only=True, id=id)
+        self.phase_count = 0
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="c-title-row"):
+            yield Label(id="c-title")
+            yield Label(id="c-file")
+        yield OverallLine(id="c-overall")
+        yield PhaseLines(id="c-phases")
+        yield Label(id="c-now")
+        yield ActivityLog(id="c-log", show_source=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#c-title", Label).update(Content.styled(f"Loading {self.name_shown}…", "$text-muted"))
+        self.query_one("#c-file", Label).update(Content(self.name_shown))
+        self.query_one("#c-log").border_title = "Changes"
+        super().on_mount()
+
+    def on_resize(self) -> None:
+        self._size_rows()
+
+    def _size_rows(self) -> None:
+        height = self.size.height
+        if height <= 0:
+            return
+        fixed = 3  # title, bar, current task
+        left = max(0, height - fixed)
+        log_min = 3  # border + two changes
+        phase_rows = min(self.phase_count, max(1, left - log_min)) if self.phase_count else 0
+        log_rows = max(0, left - phase_rows)
+        self.query_one("#c-phases").styles.height = phase_rows
+        log = self.query_one("#c-log")
+        log.styles.height = log_rows
+        log.display = log_rows >= 2
+
+    def plan_changed(self, old: Snapshot | None, old_summary: Summary | None, changes: Changes,
+                     source: str, here: tuple[Key, ...]) -> None:
+        snap, summary = self.snapshot, self.summary
+        assert snap is not None and summary is not None
+        plan = snap.plan
+        self.query_one("#c-title", Label).update(Content.styled(one_line(plan.title) or self.name_shown, "bold"))
+        overall = self.query_one(OverallLine)
+        if overall.counts != summary.tasks:
+            overall.counts = summary.tasks
+            overall.refresh()
+
+        rows: list[tuple[str, str, int, int]] = []
+        if plan.phases:
+            for ph, st in zip(plan.phases, summary.phases):
+                rows.append((st.status, one_line(ph.title), st.counts.done, st.counts.countable))
+        else:
+            layout = build(plan, summary)
+            tops = list(layout.roots)
+            if len(tops) == 1 and layout.nodes[tops[0]].children:
+                tops = list(layout.nodes[tops[0]].children)
+            for key in tops:
+                node = layout.nodes[key]
+                if node.kind != "section":
+                    continue
+                title, done, countable = node.look[0], node.look[1], node.look[2]
+                status = "done" if countable and done >= countable else ("in progress" if done else "not started")
+                rows.append((status, title, done, countable))
+        self.query_one(PhaseLines).set_rows(rows)
+        if len(rows) != self.phase_count:
+            self.phase_count = len(rows)
+            self._size_rows()
+
+        if not self.missing and not self.error:
+            self._show_task()
+        if old is not None:
+            log = self.query_one(ActivityLog)
+            for line in changes.lines:
+                log.add(Entry(self.stamp(), line, None))
+
+    def _show_task(self) -> None:
+        snap, summary = self.snapshot, self.summary
+        if snap is None or summary is None:
+            return
+        plan = snap.plan
+        now = self.query_one("#c-now", Label)
+        now.set_class(False, "-warning")
+        current = next((it for it in plan.tasks if it.state is State.IN_PROGRESS and not it.children), None)
+        if current is not None:
+            text = Content.assemble((GLYPH[State.IN_PROGRESS] + " Now ", "$warning bold"), item_label(current))
+        elif summary.next_task is not None:
+            text = Content.assemble(("▶ Next ", "$accent bold"), item_label(plan.items[summary.next_task]))
+        elif summary.tasks.total and summary.tasks.complete:
+            text = Content.styled("✓ Every task is done", "$success bold")
+        else:
+            text = Content.styled("No open task can start now", "$text-muted")
+        now.update(text)
+
+    def plan_unavailable(self, error: str, missing: bool) -> None:
+        now = self.query_one("#c-now", Label)
+        now.set_class(True, "-warning")
+        now.update(Content(f"⚠ {self.name_shown} deleted; waiting" if missing else f"⚠ {error}"))
+        self.query_one(ActivityLog).add(Entry(self.stamp(), "deleted" if missing else "unreadable", None, "warning"))
+
+    def plan_available(self, was_missing: bool) -> None:
+        self._show_task()

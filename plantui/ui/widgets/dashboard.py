@@ -1,0 +1,303 @@
+"""The dashboard of one plan: header, tree, side panel, activity log.
+
+:class:`PlanDashboard` owns the plan (see :class:`~plantui.ui.live.LivePlan`)
+and hands each new state to its children; it holds the keys of the dashboard.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input
+
+from ...progress import Summary
+from ...storage import Snapshot
+from ..changes import Changes
+from ..keys import bindings
+from ..layout import FILTERS, Key, Layout, build, item_label
+from ..live import LivePlan
+from ..messages import TickRequested, WriteDone, WriteRefused
+from .activity import ActivityLog, Entry
+from .header import PlanHeader
+from .plan_tree import PlanTree
+from .side_panel import SidePanel
+
+GOTO_COLON = {"code", "code-insiders", "codium", "cursor", "windsurf", "subl", "zed", "hx", "helix"}
+GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "windsurf"}
+
+
+def editor_command(editor: str, path: Path, line: int) -> list[str]:
+    """How to open ``path`` at ``line`` with the editor the user set."""
+    argv = shlex.split(editor) or ["vi"]
+    name = os.path.basename(argv[0])
+    if name in GOTO_FLAG:
+        extra = [] if "--wait" in argv or "-w" in argv else ["--wait"]
+        return [*argv, *extra, "--goto", f"{path}:{line}"]
+    if name in GOTO_COLON:
+        return [*argv, f"{path}:{line}"]
+    return [*argv, f"+{line}", str(path)]
+
+
+class PlanDashboard(LivePlan):
+    """Everything about one plan, kept live."""
+
+    BINDINGS = [*bindings(), Binding("escape", "escape", "Back", show=False)]
+
+    def __init__(self, path: Path, *, live: bool = True, id: str | None = None) -> None:
+        super().__init__(path, live=live, id=id)
+        self.show = "all"
+        self.query_text = ""
+        self.plan_layout: Layout | None = None
+        self._saved_open: tuple[set, set] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield PlanHeader(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="tree-pane"):
+                yield PlanTree(id="tree")
+                yield Input(placeholder="search task text", id="search")
+            yield SidePanel(id="side")
+        yield ActivityLog(id="activity")
+
+    @property
+    def tree(self) -> PlanTree:
+        return self.query_one(PlanTree)
+
+    @property
+    def activity(self) -> ActivityLog:
+        return self.query_one(ActivityLog)
+
+    def on_mount(self) -> None:
+        self.query_one("#search").display = False
+        self.query_one(PlanHeader).loading(self.name_shown)
+        self.query_one("#tree-pane").border_title = "Tasks"
+        self.query_one("#activity").border_title = "Activity"
+        super().on_mount()
+
+    def log_line(self, text: str, source: str | None = None, tone: str = "") -> None:
+        self.activity.add(Entry(self.stamp(), text, source, tone))
+
+    # -- new states -----------------------------------------------------------
+
+    def plan_changed(self, old: Snapshot | None, old_summary: Summary | None, changes: Changes,
+                     source: str, here: tuple[Key, ...]) -> None:
+        snap, summary = self.snapshot, self.summary
+        assert snap is not None and summary is not None
+        self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown)
+        self.query_one(SidePanel).update_plan(snap.plan, summary)
+        self._relayout(flash=changes.flash)
+        if old is None:
+            t = summary.tasks
+            what = f"{t.done}/{t.countable} tasks done" if t.total else "no checkbox tasks"
+            self.log_line(f"opened {self.name_shown}: {what}", None, "dim")
+            return
+        for line, key in zip(changes.lines, changes.keys):
+            if source in ("here", "undo") and key in here:
+                who = "undo" if source == "undo" else "here"
+            elif source == "editor":
+                who = "editor"
+            else:
+                who = "outside"
+            self.log_line(line, who)
+        if changes.fields:
+            who = "here" if source in ("here", "undo") else ("editor" if source == "editor" else "outside")
+            self.log_line(" · ".join(changes.fields), who, "dim")
+
+    def prepare(self, snap: Snapshot, summary: Summary) -> Layout:
+        # In the worker thread: the tree layout for the filter and search as they are now.
+        return build(snap.plan, summary, show=self.show, query=self.query_text)
+
+    def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:
+        snap, summary = self.snapshot, self.summary
+        if snap is None or summary is None:
+            return
+        ready = self.prepared
+        self.prepared = None
+        if (isinstance(ready, Layout) and ready.plan is snap.plan and ready.summary is summary
+                and ready.show == self.show and ready.query == self.query_text.strip().lower()):
+            self.plan_layout = ready
+        else:
+            self.plan_layout = build(snap.plan, summary, show=self.show, query=self.query_text)
+        self.tree.show(self.plan_layout, flash=flash, cursor=cursor)
+        self._update_pane_title()
+
+    def _update_pane_title(self) -> None:
+        pane = self.query_one("#tree-pane")
+        layout = self.plan_layout
+        parts = []
+        if self.show != "all":
+            parts.append(f"{self.show} only")
+        if self.query_text:
+            parts.append(f"“{self.query_text}”")
+        if parts and layout is not None:
+            parts.append(f"{layout.matches} shown")
+        pane.border_subtitle = " · ".join(parts)
+        pane.border_title = "Tasks"
+
+    def plan_unavailable(self, error: str, missing: bool) -> None:
+        self.query_one(PlanHeader).set_notice(error, "warning" if missing else "error")
+        self.log_line(error if not missing else f"{self.name_shown} deleted", None, "warning" if missing else "error")
+        self.app.notify(error, title=self.name_shown, severity="warning" if missing else "error", timeout=6)
+
+    def plan_available(self, was_missing: bool) -> None:
+        self.query_one(PlanHeader).set_notice(None)
+        if was_missing:
+            self.log_line(f"{self.name_shown} is back", None, "dim")
+
+    def write_finished(self, event: WriteDone) -> None:
+        if not event.result.written:
+            if event.what == "sync":
+                self.app.notify("The derived fields are already up to date.", title="Nothing to sync")
+            else:
+                self.app.notify("The file already says so; nothing written.")
+
+    def write_refused(self, event: WriteRefused) -> None:
+        self.log_line(f"refused: {event.error}", None, "error")
+
+    # -- actions --------------------------------------------------------------
+
+    def on_tick_requested(self, event: TickRequested) -> None:
+        event.stop()
+        self.request("tick", event.key)
+
+    def action_tick(self) -> None:
+        self.tree.action_tick()
+
+    def action_undo(self) -> None:
+        self.request("undo")
+
+    def action_sync(self) -> None:
+        self.request("sync")
+
+    def action_reload(self) -> None:
+        self.load("reload")
+        self.app.notify(f"Reloaded {self.name_shown}", timeout=2)
+
+    def _open_items(self) -> list[Key]:
+        layout = self.plan_layout
+        if layout is None:
+            return []
+        out = []
+        for key in layout.order():
+            item = layout.item(key)
+            if item is not None and not item.state.closed:
+                out.append(key)
+        return out
+
+    def _move_open(self, step: int) -> None:
+        layout = self.plan_layout
+        if layout is None:
+            return
+        order = layout.order()
+        open_keys = set(self._open_items())
+        if not open_keys:
+            self.app.notify("No open task here.", timeout=3)
+            return
+        cur = self.tree.cursor_key
+        at = order.index(cur) if cur in layout.nodes else -1
+        n = len(order)
+        for i in range(1, n + 1):
+            k = order[(at + step * i) % n]
+            if k in open_keys:
+                self.tree.reveal(k)
+                return
+
+    def action_next_open(self) -> None:
+        self._move_open(1)
+
+    def action_previous_open(self) -> None:
+        self._move_open(-1)
+
+    def action_cycle_filter(self) -> None:
+        self.show = FILTERS[(FILTERS.index(self.show) + 1) % len(FILTERS)]
+        self._relayout()
+        if self.plan_layout is not None and self.plan_layout.matches == 0:
+            self.app.notify(f"No {self.show} tasks.", timeout=3)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if self._saved_open is None:
+            tree = self.tree
+            self._saved_open = (set(tree._open), set(tree._shut))
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query_text = event.value.strip()
+        tree = self.tree
+        if self.snapshot is None or self.summary is None:
+            return
+        self.plan_layout = build(self.snapshot.plan, self.summary, show=self.show, query=self.query_text)
+        if self.query_text:
+            tree._open.update(k for k, n in self.plan_layout.nodes.items() if n.children)
+            tree._shut.clear()
+        q = self.query_text.lower()
+        first = next((k for k in self.plan_layout.order() if k in self.plan_layout.key_item
+                      and q in item_label(self.plan_layout.item(k)).lower()), None)
+        tree.show(self.plan_layout, cursor=first if self.query_text else None)
+        self._update_pane_title()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.query_text:
+            self._end_search()
+        self.tree.focus()
+
+    def _end_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = False
+        cursor = self.tree.cursor_key
+        had_query = bool(self.query_text)
+        self.query_text = ""
+        if search.value:
+            with search.prevent(Input.Changed):
+                search.value = ""
+        if self._saved_open is not None:
+            tree = self.tree
+            tree._open, tree._shut = self._saved_open
+            self._saved_open = None
+        if had_query:
+            self._relayout(cursor=cursor)
+        self.tree.focus()
+
+    def action_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display or self.query_text:
+            self._end_search()
+            return
+        back = getattr(self.screen, "action_back", None)
+        if back is not None:
+            back()
+
+    def action_edit(self) -> None:
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or shutil.which("vi") or shutil.which("nano")
+        if not editor:
+            self.app.notify("Set $EDITOR to edit the plan from here.", severity="warning")
+            return
+        line = 1
+        layout, key = self.plan_layout, self.tree.cursor_key
+        if layout is not None and key in layout.nodes:
+            node = layout.nodes[key]
+            line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        try:
+            with self.app.suspend():
+                subprocess.call(editor_command(editor, self.path, line))
+        except SuspendNotSupported:
+            self.app.notify("This terminal cannot hand over to an editor.", severity="warning")
+            return
+        except OSError as exc:
+            self.app.notify(f"Could not start {editor}: {exc}", severity="error")
+            return
+        self.app.refresh()
+        self.load("editor")

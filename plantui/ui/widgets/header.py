@@ -1,0 +1,106 @@
+"""The top of the dashboard: title, overall progress, next task, drift, notices."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Label, ProgressBar
+
+from ...model import Plan, State
+from ...progress import Summary
+from ..layout import GLYPH, item_label, one_line
+
+
+def _set(label: Label, content: Content | str) -> None:
+    """Update a label only when its content changes (nothing else is redrawn)."""
+    if getattr(label, "_plantui_last", None) != content:
+        label._plantui_last = content  # type: ignore[attr-defined]
+        label.update(content)
+
+
+class PlanHeader(Vertical):
+    """Title, the overall bar with done/total and percent, the next task, drift."""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="title-row"):
+            yield Label(id="title")
+            yield Label(id="file")
+        with Horizontal(id="progress-row"):
+            yield ProgressBar(total=1, show_eta=False, id="overall")
+            yield Label(id="counts")
+        yield Label(id="next")
+        yield Label(id="drift")
+        yield Label(id="notice")
+
+    def on_mount(self) -> None:
+        self.query_one("#drift").display = False
+        self.query_one("#notice").display = False
+
+    def loading(self, name: str) -> None:
+        _set(self.query_one("#title", Label), Content.styled(f"Loading {name}…", "$text-muted"))
+        _set(self.query_one("#file", Label), Content(name))
+
+    def update_plan(self, plan: Plan, summary: Summary, name: str) -> None:
+        t = summary.tasks
+        _set(self.query_one("#title", Label), Content(one_line(plan.title) or name))
+        _set(self.query_one("#file", Label), Content(name))
+        bar = self.query_one("#overall", ProgressBar)
+        total = max(1, t.countable)
+        if bar.total != total or bar.progress != t.done:
+            bar.update(total=total, progress=t.done)
+        parts: list[str | tuple[str, str]] = []
+        if t.total:
+            parts.append((f"{t.done}/{t.countable}", "bold"))
+            parts.append(" tasks")
+        else:
+            parts.append(("no checkbox tasks", "$text-muted"))
+        if t.in_progress:
+            parts += ["  ", (f"{GLYPH[State.IN_PROGRESS]} {t.in_progress} in progress", "$warning")]
+        if t.skipped:
+            parts += ["  ", (f"{t.skipped} skipped", "$text-muted")]
+        if summary.checks.total:
+            parts += ["  ", (f"{summary.checks.done}/{summary.checks.total} checks", "$text-muted")]
+        status_style = "$success bold" if summary.status == "Complete" else "$text-muted"
+        parts += ["  ", (summary.status, status_style)]
+        _set(self.query_one("#counts", Label), Content.assemble(*parts))
+
+        if summary.next_task is not None:
+            it = plan.items[summary.next_task]
+            nxt = Content.assemble(("Next ", "$text-muted"), (item_label(it), "bold"), (f"  line {it.line}", "$text-muted"))
+        elif t.total and t.complete:
+            nxt = Content.assemble(("✓ ", "$success"), ("Every task is done", "$success"))
+        elif t.total:
+            nxt = Content.styled("No task can start now: the open phases are blocked", "$warning")
+        else:
+            nxt = Content.styled("This plan has no checkbox tasks yet", "$text-muted")
+        _set(self.query_one("#next", Label), nxt)
+
+        drift_label = self.query_one("#drift", Label)
+        drifts = [(f, st) for f, st in zip(plan.fields, summary.fields) if st.drift]
+        if drifts:
+            f, st = drifts[0]
+            parts = [
+                ("⚠ Drift ", "$warning bold"),
+                f"{one_line(f.key)} says ",
+                (one_line(f.value), "$warning"),
+                ", the boxes say ",
+                (st.computed or "", "$success"),
+            ]
+            if len(drifts) > 1:
+                parts.append((f"  (+{len(drifts) - 1} more)", "$text-muted"))
+            parts.append(("  s syncs", "$text-muted"))
+            _set(drift_label, Content.assemble(*parts))
+            drift_label.display = True
+        else:
+            drift_label.display = False
+
+    def set_notice(self, text: str | None, severity: str = "warning") -> None:
+        notice = self.query_one("#notice", Label)
+        if not text:
+            notice.display = False
+            return
+        notice.set_class(severity == "error", "-error")
+        notice.set_class(severity != "error", "-warning")
+        _set(notice, Content(text))
+        notice.display = True
