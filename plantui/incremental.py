@@ -6,7 +6,8 @@ boundary, so the new plan is the old one with a few values replaced:
 
 - same number of lines;
 - every line that differs is either an item line that differs only in its
-  marker (a marker that is a box again, not a tag), or a field line that
+  marker (a marker that is a box again, not a tag, and of the same kind for
+  markdown-it: ``[ ]``/``[x]``/``[X]`` or another), or a field line that
   differs only inside the field's value, with a new value free of Markdown
   punctuation.
 
@@ -28,6 +29,7 @@ from .model import Field, Item, Plan
 from .parser import parse_lines, remember, remembered
 from .source import Lines
 
+_GFM = (" ", "x", "X")
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
 def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = DEFAULT) -> Plan:
     """The plan of ``new_lines``, from ``old`` (the plan of ``old_lines``) when safe."""
@@ -91,7 +93,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
             if updated is None:
                 return None
             items[item.index] = updated
-        elif on_field is not None and item is None:
+        elif on_field is not None and item is None and line1 not in old.text_lines:
             updated_fields = _values_only([old.fields[n] for n in on_field], before, after)
             if updated_fields is None:
                 return None
@@ -118,6 +120,11 @@ def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Ite
     state = settings.state_of(marker)
     if state is None:
         return None  # became a tag: no longer an item
+    if (marker in _GFM) != (item.marker in _GFM):
+        # markdown-it reads "[ ]", "[x]", "[X]" as boxes and the rest as text, so
+        # "- [x] 9. Done" holds a list ("9. Done") where "- [-] 9. Done" holds a
+        # paragraph: a flip across the two can move block boundaries
+        return None
     return replace(item, marker=marker, state=state, source=after)
 
 

@@ -50,6 +50,7 @@ class Item:
     tags: tuple[str, ...] = ()
     optional: bool = False  # Kiro's "- [ ]* 1.1"
     details: tuple[str, ...] = ()  # non-checkbox sub-bullets
+    text_lines: int = 1  # lines its text runs over (a wrapped paragraph)
     section: int | None = None
     phase: int | None = None
     checkpoint: int | None = None
@@ -165,3 +166,8 @@ class Plan:
 
     def item_at_line(self, line: int) -> Item | None:
         return self._by_line.get(line)
+
+    @cached_property
+    def text_lines(self) -> frozenset[int]:
+        """Lines that continue an item's text (its wrapped paragraph)."""
+        return frozenset(k for it in self.items for k in range(it.line + 1, it.line + it.text_lines))

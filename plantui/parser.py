@@ -145,6 +145,7 @@ class _RawItem:
     optional: bool
     parent: int | None
     depth: int
+    text_lines: int = 1
     details: list[str] = field(default_factory=list)
 
 
@@ -296,8 +297,10 @@ class _Walker:
             if box_stack and para_here:
                 out.items[box_stack[-1]].details.append(clean_inline(tokens[i + 2].content.split("\n", 1)[0]))
             return None
+        text_lines = 1
         if para_here:
             content = tokens[i + 2].content
+            text_lines = tokens[i + 1].map[1] - tokens[i + 1].map[0]
             if not checked:
                 content = content[len(marker) + 2 + (1 if optional else 0) :]
         else:  # the text after the box is no paragraph (a nested list, a heading)
@@ -315,6 +318,7 @@ class _Walker:
                 optional=optional,
                 parent=box_stack[-1] if box_stack else None,
                 depth=len(box_stack),
+                text_lines=text_lines,
             )
         )
         return idx
@@ -617,7 +621,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT) -> Plan:
         prev_line = line1
 
     # Fields ------------------------------------------------------------------
-    found = fieldlib.find_fields(lines, raw.field_lines, raw.comment_lines, fm_end)
+    item_lines = {it.line for it in raw.items}  # "- [x] **01-03**: …" is a task, not a field
+    found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end)
     fields = [replace(f, phase=phase_at(f.line)) for f in found if not is_checkpoint_name(f.key)]
 
     # Phase dependencies, from their "Dependencies" fields.
@@ -647,6 +652,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT) -> Plan:
                 tags=tags,
                 optional=it.optional,
                 details=tuple(d for d in it.details if d),
+                text_lines=it.text_lines,
                 section=item_section[k],
                 phase=phase_of_item[k],
                 checkpoint=checkpoint_of[k],

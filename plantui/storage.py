@@ -212,6 +212,15 @@ class _Moved(Exception):
     """The file changed between our read and our write: read again."""
 
 
+def _dbg(*a):
+    log = os.environ.get("PLANTUI_DEBUG_LOG")
+    if log:
+        import traceback
+        where = traceback.extract_stack(limit=3)[0]
+        with open(log, "a") as fh:
+            fh.write(f"{time.monotonic():.6f} {os.getpid()} {where.lineno} " + " ".join(map(str, a)) + "\n")
+
+
 def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tuple[str, ...]]],
            settings: Settings | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
@@ -229,12 +238,17 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
             snap = read(path, settings)
             new_text, changed = change(snap)
             if new_text == snap.text:
+                _dbg("already so", attempt, snap.inode)
                 return WriteResult(snap, tuple(changed), False)
             new_raw = encode(new_text, snap.bom)
             _check_writable(path, real)
+            _dbg("attempt", attempt, "ino", snap.inode, "len", len(snap.raw), "->", len(new_raw), changed)
             try:
                 method = _write(real, snap, new_raw, appended_ok=attempt >= STRICT_ATTEMPTS)
+                _dbg("wrote", method)
             except _Moved:
+                import traceback as _tb
+                _dbg("moved at", _tb.extract_tb(__import__("sys").exc_info()[2])[-1].lineno)
                 time.sleep(random.uniform(0, 0.002 * attempt))
                 continue
             return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)

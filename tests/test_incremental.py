@@ -1,0 +1,109 @@
+"""The fast path must equal a full parse, always."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+from conftest import corpus_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plantui import storage
+from plantui.config import DEFAULT
+from plantui.edits import set_markers, sync_fields
+from plantui.incremental import changed_lines, fast_update, reparse
+from plantui.parser import build_plan
+from plantui.source import Lines, splice
+
+NOW = datetime(2026, 11, 21, 14, 2)
+FILES = corpus_files()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name[:2] for p in FILES])
+def test_marker_flips_and_field_updates_equal_a_full_parse(path):
+    snap = storage.read(path)
+    rng = random.Random(path.name)
+    items = list(snap.plan.items)
+    rng.shuffle(items)
+    text, lines, plan = snap.text, snap.lines, snap.plan
+    for it in items[:6]:
+        fresh = plan.item_at_line(it.line)
+        marker = rng.choice([" ", "x", "X", "/", "-", "~", "?"])
+        if marker == fresh.marker:
+            continue
+        change = set_markers(text, lines, plan, [(fresh, marker)], now=NOW, sync=False)
+        new_lines = Lines.of(change.text)
+        fast = reparse(plan, lines, new_lines, DEFAULT)
+        if (marker in " xX") == (fresh.marker in " xX") and not fresh.optional:
+            assert fast_update(plan, lines, new_lines, DEFAULT) is not None, "a tick takes the fast path"
+        assert fast == build_plan(new_lines, DEFAULT)
+        synced = sync_fields(change.text, now=NOW, touched=True, plan=fast, lines=new_lines)
+        synced_lines = Lines.of(synced.text)
+        assert reparse(fast, new_lines, synced_lines, DEFAULT) == build_plan(synced_lines, DEFAULT)
+        text, lines, plan = synced.text, synced_lines, build_plan(synced_lines, DEFAULT)
+
+
+def test_a_marker_that_becomes_a_tag_takes_the_slow_path():
+    text = "# P\n\n- [ ] T001 one\n- [ ] T002 two\n"
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    new = Lines.of(text.replace("- [ ] T001", "- [P] T001"))
+    assert fast_update(plan, lines, new, DEFAULT) is None
+    assert len(reparse(plan, lines, new, DEFAULT).items) == 1
+
+
+def test_changed_lines_finds_every_difference():
+    a = Lines.of("one\ntwo\nthree\nfour\n")
+    assert changed_lines(a, Lines.of("one\ntwo\nthree\nfour\n")) == []
+    assert changed_lines(a, Lines.of("one\ntwX\nthree\nfoür\n")) == [1, 3]
+    assert changed_lines(a, Lines.of("one\ntwo\n")) is None
+
+
+PIECES = [
+    "# Plan\n",
+    "## Phase 1: Setup\n",
+    "### Phase 2b: More\n",
+    "**Progress:** 1/4 tasks complete  \n",
+    "**Status:** In Progress\n",
+    "- **Last Updated**: 2026-01-02\n",
+    "- [ ] **1.1** set up\n",
+    "- [x] T002 [P] [US1] build\n",
+    "  - [/] 2.1 nested\n",
+    "  - detail `code`\n",
+    "1. [X] ordered\n",
+    "> - [ ] quoted\n",
+    "```\n",
+    "- [ ] fenced\n",
+    "| a | [x] |\n",
+    "|---|---|\n",
+    "<!-- - [ ] hidden -->\n",
+    "<details>\n",
+    "</details>\n",
+    "**Checkpoint**: after phase 1\n",
+    "- [~] skipped\n",
+    "- [ ]* 3.3 optional\n",
+    "\n",
+    "text line\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30), st.randoms(use_true_random=False),
+       st.sampled_from(["\n", "\r\n"]))
+def test_random_plans_and_random_ticks_equal_a_full_parse(pieces, rnd, eol):
+    text = "".join(pieces).replace("\n", eol)
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    if not plan.items:
+        return
+    it = rnd.choice(plan.items)
+    marker = rnd.choice([" ", "x", "/", "~", "?", "P"])
+    at = lines.offset(it.line - 1, it.col)
+    new_text = splice(text, [(at, at + len(it.marker), marker)])
+    new_lines = Lines.of(new_text)
+    assert reparse(plan, lines, new_lines, DEFAULT) == build_plan(new_lines, DEFAULT)
+    synced = sync_fields(new_text, now=NOW, touched=True)
+    synced_lines = Lines.of(synced.text)
+    assert reparse(build_plan(new_lines), new_lines, synced_lines, DEFAULT) == build_plan(synced_lines, DEFAULT)
