@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         args = _dashboard_parser().parse_args(argv)
         return _dashboard(args)
     except PlanError as exc:
-        print(f"plantui: {exc}", file=sys.stderr)
+        from .source import printable
+
+        print(f"plantui: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD
     except KeyboardInterrupt:
         return 130
@@ -103,6 +105,7 @@ def _status(args) -> int:
     from .discover import expand
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
+    from .source import printable
     from .storage import read
 
     paths = expand(args.paths)
@@ -114,10 +117,10 @@ def _status(args) -> int:
         results.append((str(path), snap.plan, summarize(snap.plan)))
     if args.json:
         doc = document([plan_json(p, plan, s) for p, plan, s in results])
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(printable(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")
     else:
         color = use_color(sys.stdout)
-        sys.stdout.write("\n\n".join(plan_text(p, plan, s, color) for p, plan, s in results) + "\n")
+        sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color) for p, plan, s in results)) + "\n")
     if args.check and any(s.tasks.open for _, _, s in results):
         return EXIT_OPEN
     return EXIT_OK
@@ -132,6 +135,7 @@ def _refs(args) -> list[str | int]:
 
 def _mark(args) -> int:
     from .actions import mark
+    from .source import printable
 
     marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
     if marker is not None and len(marker) != 1:
@@ -141,18 +145,19 @@ def _mark(args) -> int:
         print(f"{args.path}: already so; nothing written")
         return EXIT_OK
     for line in result.changed:
-        print(line)
+        print(printable(line))
     return EXIT_OK
 
 
 def _sync(args) -> int:
     from .actions import sync
+    from .source import printable
 
     result = sync(Path(args.path))
     if not result.written:
         print(f"{args.path}: fields already up to date; nothing written")
     for line in result.changed:
-        print(line)
+        print(printable(line))
     return EXIT_OK
 
 

@@ -71,7 +71,7 @@ _ID_RE = re.compile(
 )
 _TAG_RE = re.compile(r"^\[(?P<tag>[^\]\s]{1,24})\]\s*")
 _BULLET_RE = re.compile(r"[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
-_TAG_ONLY_LINE = re.compile(r"^\s*(?:</?[A-Za-z][^>]*>\s*)+$")
+_TAG_LINE = re.compile(r"^\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 _ATX_DECOR = re.compile(r"^[\W_]*?(?=\w)", re.UNICODE)
 _GRAPH_SPLIT = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
@@ -379,7 +379,7 @@ class _Walker:
         self.out.comment_lines.extend(range(start, end))
         if tok.content.lstrip().startswith("<!--") or depth > 8:
             return
-        # Blank tag-only lines and comments, then read the rest as Markdown.
+        # Blank the HTML lines and comments, then read the rest as Markdown.
         inner = []
         in_comment = False
         for text in content_lines:
@@ -391,7 +391,7 @@ class _Walker:
             elif "<!--" in text and "-->" not in text.split("<!--", 1)[1]:
                 in_comment = True
                 keep = ""
-            elif _TAG_ONLY_LINE.match(text):
+            elif _TAG_LINE.match(text):  # <details>, <summary>…</summary>, </div>
                 keep = ""
             inner.append(keep)
         if not any(s.strip() for s in inner):
@@ -623,7 +623,15 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT) -> Plan:
     # Fields ------------------------------------------------------------------
     item_lines = {it.line for it in raw.items}  # "- [x] **01-03**: …" is a task, not a field
     found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end)
-    fields = [replace(f, phase=phase_at(f.line)) for f in found if not is_checkpoint_name(f.key)]
+    def field_phase(line1: int) -> int | None:
+        """A field belongs to its phase when it stands before the phase's last task;
+        one after it (a footer below the last phase) speaks for the whole plan."""
+        ph = phase_at(line1)
+        if ph is not None and phases[ph].items and line1 > raw.items[phases[ph].items[-1]].line + 1:
+            return None
+        return ph
+
+    fields = [replace(f, phase=field_phase(f.line)) for f in found if not is_checkpoint_name(f.key)]
 
     # Phase dependencies, from their "Dependencies" fields.
     for f in fields:

@@ -15,6 +15,32 @@ PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$t
 CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-muted"}
 
 
+PROGRESSBAR_ROWS = 12  # up to this many phases get a ProgressBar widget each
+
+
+def _phase_lines(title: str, state: PhaseState, blockers: tuple[str, ...], width: int = 16) -> list[Content]:
+    """A phase as two lines of text, drawn like a PhaseRow."""
+    c = state.counts
+    style = PHASE_STYLE[state.status]
+    frac = c.done / c.countable if c.countable else (1.0 if state.status == "done" else 0.0)
+    full = int(round(frac * width))
+    status = state.status
+    if state.status == "blocked" and blockers:
+        status = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
+    return [
+        Content.assemble((PHASE_GLYPH[state.status] + " ", style), (title, "bold" if state.status == "in progress" else "")),
+        Content.assemble(
+            "  ",
+            ("━" * full, "$success" if frac >= 1 else "$primary"),
+            ("━" * (width - full), "$panel-lighten-1"),
+            " ",
+            (f"{c.done}/{c.countable}" if c.countable else "—", "bold"),
+            " ",
+            (status, style),
+        ),
+    ]
+
+
 class PhaseRow(Vertical):
     """One phase: its status glyph and title, then a ProgressBar and done/total."""
 
@@ -73,11 +99,13 @@ class SidePanel(VerticalScroll):
         super().__init__(id=id)
         self._phase_titles: tuple[str, ...] | None = None
         self._cp_look: tuple | None = None
+        self._lines_look: tuple | None = None
         self._f_look: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Phases", classes="panel-title", id="phases-title")
         yield Vertical(id="phases")
+        yield Static(id="phase-lines", classes="panel-lines")
         yield Label("Checkpoints", classes="panel-title", id="checkpoints-title")
         yield Static(id="checkpoints", classes="panel-lines")
         yield Label("Fields", classes="panel-title", id="fields-title")
@@ -86,17 +114,30 @@ class SidePanel(VerticalScroll):
     def update_plan(self, plan: Plan, summary: Summary) -> None:
         titles = tuple(one_line(ph.title) for ph in plan.phases)
         box = self.query_one("#phases", Vertical)
+        lines = self.query_one("#phase-lines", Static)
+        rows = len(titles) <= PROGRESSBAR_ROWS
         if titles != self._phase_titles:
             self._phase_titles = titles
             box.remove_children()
-            box.mount_all(
-                PhaseRow(t, st, self._blockers(plan, st)) for t, st in zip(titles, summary.phases)
-            )
-        else:
+            if rows:
+                box.mount_all(
+                    PhaseRow(t, st, self._blockers(plan, st)) for t, st in zip(titles, summary.phases)
+                )
+        elif rows:
             for row, st in zip(box.query_children(PhaseRow), summary.phases):
                 row.set_state(st, self._blockers(plan, st))
+        if not rows:
+            # Many phases: one widget draws them all, bars and all (hundreds of
+            # ProgressBar widgets would make every layout pass slow).
+            look = tuple((t, st.status, st.counts.done, st.counts.countable, st.blocked_by) for t, st in zip(titles, summary.phases))
+            if look != self._lines_look:
+                self._lines_look = look
+                _set_static(lines, Content("\n").join(
+                    part for t, st in zip(titles, summary.phases) for part in _phase_lines(t, st, self._blockers(plan, st))
+                ))
         self.query_one("#phases-title").display = bool(titles)
-        box.display = bool(titles)
+        box.display = bool(titles) and rows
+        lines.display = bool(titles) and not rows
 
         cps = [(cp, st) for cp, st in zip(plan.checkpoints, summary.checkpoints)]
         self.query_one("#checkpoints-title").display = bool(cps)

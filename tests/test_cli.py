@@ -1,0 +1,108 @@
+"""The command line, as scripts and agents use it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+from conftest import CORPUS, seed
+
+from plantui.cli import main
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_status_json_schema_1(copy_to):
+    path = copy_to(seed(3), "plan.md")
+    out = run("status", path, "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["schema"] == 1 and len(doc["plans"]) == 1
+    plan = doc["plans"][0]
+    assert set(plan) >= {"path", "title", "tasks", "checks", "phases", "checkpoints", "fields", "items", "warnings"}
+    assert plan["tasks"]["total"] == 12 and plan["tasks"]["done"] == 0 and plan["tasks"]["in_progress"] == 0
+    assert plan["checks"] == {**plan["checks"], "total": 10, "done": 0}
+    assert [p["total"] for p in plan["phases"]] == [2, 3, 2, 3, 2]
+    assert set(plan["phases"][0]) >= {"title", "line", "total", "done", "status"}
+    assert set(plan["checkpoints"][0]) >= {"title", "line", "status", "total", "done"}
+    assert set(plan["fields"][0]) >= {"name", "line", "value", "computed"}
+    item = plan["items"][0]
+    assert item == {**item, "line": 19, "marker": " ", "done": False, "kind": "task", "id": "1.1",
+                    "text": "Setup development environment", "depth": 0, "phase": "Phase 1: Setup & Infrastructure"}
+    assert len(plan["items"]) == 22  # every checkbox item once: 12 tasks and 10 checks
+
+
+def test_status_json_for_every_corpus_file_in_one_document():
+    files = sorted(CORPUS.glob("*.md"))
+    out = run("status", *files, "--json")
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert [p["path"] for p in doc["plans"]] == [str(f) for f in files]
+    invalid = next(p for p in doc["plans"] if p["path"].endswith("08_speckit-utfsearch-invalid-utf8.md"))
+    assert invalid["tasks"]["done"] == 51
+
+
+def test_status_text_and_check(copy_to):
+    path = copy_to(seed(3), "plan.md")
+    out = run("status", path)
+    assert out.returncode == 0
+    assert "0/12 tasks" in out.stdout and "Phase 2: Core Implementation" in out.stdout
+    assert "Checkpoint 1: After Phase 2" in out.stdout
+    assert run("status", path, "--check").returncode == 1
+    done = copy_to(CORPUS / "21_conductor-parrotink-bom.md", "done.md")
+    assert run("status", done, "--check").returncode == 0
+
+
+def test_tick_untick_by_id_and_line(copy_to):
+    path = copy_to(seed(3), "plan.md")
+    out = run("tick", path, "2.1", "--line", 19)
+    assert out.returncode == 0, out.stderr
+    assert "✓ 2.1 Implement data models" in out.stdout
+    text = path.read_text()
+    assert "- [x] **2.1** Implement data models" in text and "- [x] **1.1** Setup" in text
+    assert "**Progress:** 2/12 tasks complete" in text
+    assert f"**Last Updated:** {date.today().isoformat()}  " in text
+    assert run("tick", path, "2.1").stdout.strip().endswith("nothing written")
+    out = run("untick", path, "2.1")
+    assert out.returncode == 0 and "- [ ] **2.1** Implement data models" in path.read_text()
+    assert "**Progress:** 1/12 tasks complete" in path.read_text()
+
+
+def test_mark_and_no_sync(copy_to):
+    path = copy_to(seed(3), "plan.md")
+    assert run("mark", path, "/", "3.1", "--no-sync").returncode == 0
+    text = path.read_text()
+    assert "- [/] **3.1**" in text and "[X/Y tasks complete]" in text
+
+
+def test_sync_alone(copy_to):
+    path = copy_to(seed(3), "plan.md")
+    out = run("sync", path)
+    assert out.returncode == 0
+    assert "**Total Tasks:** 12  " in path.read_text()
+    assert "already up to date" in run("sync", path).stdout
+
+
+def test_folder_discovery(tmp_path, copy_to):
+    (tmp_path / "specs" / "001-x").mkdir(parents=True)
+    copy_to(seed(2), "specs/001-x/tasks.md")
+    copy_to(seed(3), "plan.md")
+    out = run("status", tmp_path, "--json")
+    paths = [p["path"] for p in json.loads(out.stdout)["plans"]]
+    assert [p.rsplit("/", 2)[-1] for p in paths] == ["plan.md", "tasks.md"]
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, copy_to, capsys):
+    path = copy_to(seed(3), "plan.md")
+    before = path.read_bytes()
+    for args in (["tick", path, "9.9"], ["tick", path, "--line", "1"], ["tick", path], ["tick", tmp_path / "nope.md", "1.1"],
+                 ["status", tmp_path / "empty-folder"], ["mark", path, "xy", "1.1"], ["frobnicate"]):
+        code = main([str(a) for a in args])
+        err = capsys.readouterr().err
+        assert code == 2, args
+        assert err.count("\n") == 1 and err.startswith("plantui: "), (args, err)
+    assert path.read_bytes() == before
