@@ -399,6 +399,53 @@ class _Walker:
         self.walk(_MD.parse("\n".join(inner)), offset=start, depth=depth + 1)
 
 
+# --- parsing in chunks ------------------------------------------------------
+#
+# The text splits into chunks at column-0 ATX headings that follow a blank
+# line.  Each chunk parses alone, together with the heading line that opens
+# the next one: if that line comes out as a top-level heading, nothing above
+# it (a fence or an HTML block left open) reaches past it, so the chunk reads
+# exactly as it does inside the whole text; otherwise the chunk is joined with
+# the next.  Tokens are remembered by chunk text, so after an edit only the
+# chunks that changed parse again.  The result always equals one parse of the
+# whole text (tested on the corpus and on random texts).
+
+_CHUNK_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
+_CHUNK_CACHE: "OrderedDict[str, list[Token]]" = OrderedDict()
+_CHUNK_CACHE_SIZE = 20000
+
+
+def _chunk_parse(text: str) -> list[Token]:
+    tokens = _CHUNK_CACHE.get(text)
+    if tokens is None:
+        tokens = _MD.parse(text)
+        _CHUNK_CACHE[text] = tokens
+        if len(_CHUNK_CACHE) > _CHUNK_CACHE_SIZE:
+            _CHUNK_CACHE.popitem(last=False)
+    else:
+        _CHUNK_CACHE.move_to_end(text)
+    return tokens
+
+
+def _chunk_tokens(body: list[str]) -> list[tuple[int, list[Token]]]:
+    """(first line, tokens) for each chunk of ``body``."""
+    cuts = [k for k in range(1, len(body)) if not body[k - 1].strip() and _CHUNK_HEADING.match(body[k])]
+    cuts.append(len(body))
+    out = []
+    a = 0
+    for b in cuts:
+        if b == len(body):
+            out.append((a, _chunk_parse("\n".join(body[a:b]))))
+            break
+        tokens = _chunk_parse("\n".join(body[a : b + 1]))
+        head = tokens[-3] if len(tokens) >= 3 else None
+        if head is None or head.type != "heading_open" or head.level != 0 or not head.map or head.map[0] != b - a:
+            continue  # line b is swallowed by a block above it: read on
+        out.append((a, tokens[:-3]))
+        a = b
+    return out
+
+
 # --- assembling the plan --------------------------------------------------
 
 
@@ -465,15 +512,18 @@ def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
     return plan
 
 
-def build_plan(lines: Lines, settings: Settings = DEFAULT) -> Plan:
-    """A full parse, always (the plain approach the benchmark compares with)."""
+def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = True) -> Plan:
+    """A full parse, always.  ``chunked=False`` parses the text in one piece
+    (the plain approach the benchmark and the tests compare with)."""
     fm_end = _front_matter_end(lines)
     body = [lines.line(k) for k in range(len(lines))]
     if fm_end is not None:
         for k in range(fm_end + 1):
             body[k] = ""
     walker = _Walker(lines, settings)
-    walker.walk(_MD.parse("\n".join(body)))
+    chunks = _chunk_tokens(body) if chunked else [(0, _MD.parse("\n".join(body)))]
+    for start, tokens in chunks:
+        walker.walk(tokens, offset=start)
     raw = walker.out
     nlines = len(lines)
 

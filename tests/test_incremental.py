@@ -107,3 +107,20 @@ def test_random_plans_and_random_ticks_equal_a_full_parse(pieces, rnd, eol):
     synced = sync_fields(new_text, now=NOW, touched=True)
     synced_lines = Lines.of(synced.text)
     assert reparse(build_plan(new_lines), new_lines, synced_lines, DEFAULT) == build_plan(synced_lines, DEFAULT)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name[:2] for p in FILES])
+def test_parsing_in_chunks_equals_one_parse(path):
+    lines = storage.read(path).lines
+    assert build_plan(lines) == build_plan(lines, chunked=False)
+
+
+CHUNK_PIECES = PIECES + ["# Top\n", "## Phase 3\n", "```\n", "~~~\n", "<!--\n", "-->\n", "<div>\n", "<script>\n",
+                         "</script>\n", "    # indented\n", "> # quoted\n", "- # in a list\n", "Setext\n", "===\n", "\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(CHUNK_PIECES), min_size=1, max_size=40))
+def test_random_texts_parse_the_same_in_chunks(pieces):
+    lines = Lines.of("".join(pieces))
+    assert build_plan(lines) == build_plan(lines, chunked=False)
