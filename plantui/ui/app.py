@@ -71,6 +71,10 @@ class PlantuiApp(App[int]):
                 action = getattr(dashboard, f"action_{key.action}")
                 yield SystemCommand(key.title, escape(f"{key.help}  (key: {key.display})"), action)
             yield SystemCommand("Help", "Show the keys  (key: ?)", self.action_help)
+        elif isinstance(screen, OverviewScreen):
+            for path in screen.paths:
+                yield SystemCommand(escape(f"Open {path.name}"), escape(f"The dashboard of {path}"),
+                                    lambda path=path: screen.open(path))
 
 
 def run(paths: list[Path]) -> int:

@@ -81,6 +81,7 @@ class LivePlan(Widget):
         self._writing = False
         self.undo_stack: list[tuple[Key, str]] = []
         self.prepared: object = None  # from the worker, for the state being applied
+        self.expect_source: str | None = None  # who changes the file next ("editor" while one runs)
         self.loads = 0  # completed reads (tests wait on it)
 
     # -- time and names -------------------------------------------------------
@@ -99,6 +100,8 @@ class LivePlan(Widget):
     # -- lifecycle ------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # Textual calls every on_mount along the class hierarchy (subclass first),
+        # so subclasses set themselves up in their own on_mount without super().
         if self.live:
             path = self.path
             self._watcher = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
@@ -113,6 +116,8 @@ class LivePlan(Widget):
 
     def load(self, source: str = "outside") -> None:
         """Read the plan again, off the UI thread."""
+        if source == "outside" and self.expect_source is not None:
+            source = self.expect_source  # e.g. the editor we started is what changed it
         self._seq += 1
         self._load(self._seq, source)
 
@@ -156,6 +161,8 @@ class LivePlan(Widget):
         if was_missing or had_error:
             self.plan_available(was_missing)
         self.prepared = event.prepared
+        if event.source == self.expect_source:
+            self.expect_source = None
         self._apply(event.snapshot, event.summary, event.source, here=())
 
     def on_plan_unreadable(self, event: PlanUnreadable) -> None:
@@ -178,6 +185,7 @@ class LivePlan(Widget):
         self._keys = item_keys(snap.plan)
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
+            self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
             if old_summary != summary:

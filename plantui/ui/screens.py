@@ -62,12 +62,11 @@ class OverviewScreen(Screen):
 
     def on_open_plan(self, event: OpenPlan) -> None:
         event.stop()
-        self.app.push_screen(DashboardScreen(event.path, live=self.live))
+        self.open(event.path)
 
-    def action_open(self) -> None:
-        path = self.query_one(PlanTable).selected_path
-        if path is not None:
-            self.app.push_screen(DashboardScreen(path, live=self.live))
+    def open(self, path: Path) -> None:
+        """Open the dashboard of one plan; escape comes back here."""
+        self.app.push_screen(DashboardScreen(path, live=self.live))
 
 
 class HelpScreen(ModalScreen[None]):

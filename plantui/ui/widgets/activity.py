@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 KEEP = 300  # entries kept on screen
 
-TONE = {"warning": "$warning", "error": "$error", "dim": "$text-muted", "": ""}
+TONE = {"warning": "$text-warning", "error": "$text-error", "dim": "$text-muted", "": ""}
 
 
 @dataclass(frozen=True)
@@ -22,17 +22,24 @@ class Entry:
     tone: str = ""  # "", "warning", "error", "dim"
 
 
-def entry_content(entry: Entry, *, show_source: bool = True) -> Content:
+def entry_content(entry: Entry, *, show_source: bool = True, width: int = 0) -> Content:
+    """One log line; with ``width``, the text is shortened so the source stays in view."""
     style = TONE.get(entry.tone, "")
+    source = f" ({entry.source})" if show_source and entry.source else ""
+    text = entry.text
+    if width > 0:
+        room = width - len(entry.time) - 1 - len(source)
+        if len(text) > room:
+            text = text[: max(1, room - 1)] + "…"
     parts: list[str | tuple[str, str]] = [(entry.time, "$text-muted"), " "]
-    if entry.text[:1] == "✓":
-        parts += [("✓", "$success"), (entry.text[1:], style)]
-    elif entry.text[:1] == "◐":
-        parts += [("◐", "$warning"), (entry.text[1:], style)]
+    if text[:1] == "✓":
+        parts += [("✓", "$text-success"), (text[1:], style)]
+    elif text[:1] == "◐":
+        parts += [("◐", "$text-warning"), (text[1:], style)]
     else:
-        parts.append((entry.text, style))
-    if show_source and entry.source:
-        parts.append((f" ({entry.source})", "$text-muted italic" if entry.source == "outside" else "$text-muted"))
+        parts.append((text, style))
+    if source:
+        parts.append((source, "$text-muted italic" if entry.source == "outside" else "$text-muted"))
     return Content.assemble(*parts)
 
 
@@ -58,7 +65,11 @@ class ActivityLog(VerticalScroll):
     def on_mount(self) -> None:
         self._show()
 
+    def on_resize(self) -> None:
+        self._show()
+
     def _show(self) -> None:
-        lines = [entry_content(e, show_source=self.show_source) for e in self.entries]
+        width = self.scrollable_content_region.width
+        lines = [entry_content(e, show_source=self.show_source, width=width) for e in self.entries]
         self.query_one("#activity-lines", Static).update(Content("\n").join(lines))
         self.call_after_refresh(self.scroll_end, animate=False)

@@ -23,6 +23,8 @@ from ..live import LivePlan
 from .activity import ActivityLog, Entry
 from .side_panel import PHASE_STYLE
 
+UPCOMING = 3  # open tasks listed after the current one when the pane is tall
+
 
 def _fit(text: str, width: int) -> str:
     if width <= 0:
@@ -38,8 +40,6 @@ def _bar(fraction: float, width: int, done: bool) -> Content:
 
 class OverallLine(Widget):
     """██████████░░░░░░ 7/12 58%: as wide as the pane."""
-
-    DEFAULT_CSS = "OverallLine { height: 1; }"
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -59,8 +59,6 @@ class OverallLine(Widget):
 
 class PhaseLines(Widget):
     """One line per phase (or per top section when the plan has no phases), fitted to the height."""
-
-    DEFAULT_CSS = "PhaseLines { height: 1fr; }"
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -103,6 +101,22 @@ class PhaseLines(Widget):
         return Content("\n").join(lines)
 
 
+class TaskLines(Widget):
+    """The current or next task, then (when there is room) the ones after it."""
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.lines: list[Content] = []
+
+    def set_lines(self, lines: list[Content]) -> None:
+        if lines != self.lines:
+            self.lines = lines
+            self.refresh()
+
+    def render(self) -> Content:
+        return Content("\n").join(self.lines[: max(1, self.size.height)])
+
+
 class CompactPlan(LivePlan):
     """The watch-mode view of one plan: read-only, no keys needed."""
 
@@ -116,14 +130,13 @@ class CompactPlan(LivePlan):
             yield Label(id="c-file")
         yield OverallLine(id="c-overall")
         yield PhaseLines(id="c-phases")
-        yield Label(id="c-now")
+        yield TaskLines(id="c-now")
         yield ActivityLog(id="c-log", show_source=False)
 
     def on_mount(self) -> None:
         self.query_one("#c-title", Label).update(Content.styled(f"Loading {self.name_shown}…", "$text-muted"))
         self.query_one("#c-file", Label).update(Content(self.name_shown))
         self.query_one("#c-log").border_title = "Changes"
-        super().on_mount()
 
     def on_resize(self) -> None:
         self._size_rows()
@@ -132,12 +145,14 @@ class CompactPlan(LivePlan):
         height = self.size.height
         if height <= 0:
             return
-        fixed = 3  # title, bar, current task
-        left = max(0, height - fixed)
-        log_min = 3  # border + two changes
-        phase_rows = min(self.phase_count, max(1, left - log_min)) if self.phase_count else 0
-        log_rows = max(0, left - phase_rows)
+        left = max(0, height - 2)  # title, overall bar
+        log_min = 3  # its border and two changes
+        phase_rows = min(self.phase_count, max(1, left - 1 - log_min)) if self.phase_count else 0
+        rest = left - phase_rows
+        task_rows = 1 + max(0, min(UPCOMING, rest - 1 - 6))  # more tasks once the log has six rows
+        log_rows = max(0, rest - task_rows)
         self.query_one("#c-phases").styles.height = phase_rows
+        self.query_one("#c-now").styles.height = task_rows
         log = self.query_one("#c-log")
         log.styles.height = log_rows
         log.display = log_rows >= 2
@@ -176,33 +191,44 @@ class CompactPlan(LivePlan):
 
         if not self.missing and not self.error:
             self._show_task()
-        if old is not None:
-            log = self.query_one(ActivityLog)
-            for line in changes.lines:
-                log.add(Entry(self.stamp(), line, None))
+        log = self.query_one(ActivityLog)
+        if old is None:
+            log.add(Entry(self.stamp(), f"watching {self.name_shown}", None, "dim"))
+        for line in changes.lines:
+            log.add(Entry(self.stamp(), line, None))
 
     def _show_task(self) -> None:
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:
             return
         plan = snap.plan
-        now = self.query_one("#c-now", Label)
+        now = self.query_one(TaskLines)
         now.set_class(False, "-warning")
         current = next((it for it in plan.tasks if it.state is State.IN_PROGRESS and not it.children), None)
+        lines: list[Content] = []
         if current is not None:
-            text = Content.assemble((GLYPH[State.IN_PROGRESS] + " Now ", "$warning bold"), item_label(current))
+            lines.append(Content.assemble((GLYPH[State.IN_PROGRESS] + " Now ", "$warning bold"), item_label(current)))
         elif summary.next_task is not None:
-            text = Content.assemble(("▶ Next ", "$accent bold"), item_label(plan.items[summary.next_task]))
+            lines.append(Content.assemble(("▶ Next ", "$accent bold"), item_label(plan.items[summary.next_task])))
         elif summary.tasks.total and summary.tasks.complete:
-            text = Content.styled("✓ Every task is done", "$success bold")
+            lines.append(Content.styled("✓ Every task is done", "$success bold"))
         else:
-            text = Content.styled("No open task can start now", "$text-muted")
-        now.update(text)
+            lines.append(Content.styled("No open task can start now", "$text-muted"))
+        shown = {current.index if current is not None else summary.next_task}
+        for it in plan.tasks:
+            if len(lines) > UPCOMING:
+                break
+            if it.index in shown or it.state.closed or it.state is State.IN_PROGRESS:
+                continue
+            if any(not plan.items[k].state.closed for k in it.children):
+                continue  # its subtasks come first
+            lines.append(Content.assemble(("  ○ ", "$text-muted"), (item_label(it), "$text-muted")))
+        now.set_lines(lines)
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
-        now = self.query_one("#c-now", Label)
+        now = self.query_one(TaskLines)
         now.set_class(True, "-warning")
-        now.update(Content(f"⚠ {self.name_shown} deleted; waiting" if missing else f"⚠ {error}"))
+        now.set_lines([Content(f"⚠ {self.name_shown} deleted; waiting for it" if missing else f"⚠ {error}")])
         self.query_one(ActivityLog).add(Entry(self.stamp(), "deleted" if missing else "unreadable", None, "warning"))
 
     def plan_available(self, was_missing: bool) -> None:

@@ -80,7 +80,6 @@ class PlanDashboard(LivePlan):
         self.query_one(PlanHeader).loading(self.name_shown)
         self.query_one("#tree-pane").border_title = "Tasks"
         self.query_one("#activity").border_title = "Activity"
-        super().on_mount()
 
     def log_line(self, text: str, source: str | None = None, tone: str = "") -> None:
         self.activity.add(Entry(self.stamp(), text, source, tone))
@@ -290,13 +289,16 @@ class PlanDashboard(LivePlan):
         if layout is not None and key in layout.nodes:
             node = layout.nodes[key]
             line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        self.expect_source = "editor"  # what the watcher sees meanwhile is the editor's doing
         try:
             with self.app.suspend():
                 subprocess.call(editor_command(editor, self.path, line))
         except SuspendNotSupported:
+            self.expect_source = None
             self.app.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
         except OSError as exc:
+            self.expect_source = None
             self.app.notify(f"Could not start {editor}: {exc}", severity="error")
             return
         self.app.refresh()

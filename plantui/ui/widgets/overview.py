@@ -24,6 +24,7 @@ from ..layout import one_line
 from ..live import read_settled
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
 
+TITLE_WIDTH = 30
 COLUMNS = (("plan", "Plan"), ("path", "Path"), ("bar", "Progress"), ("done", "Done"), ("changed", "Last change"))
 
 
@@ -131,15 +132,15 @@ class PlanTable(DataTable):
         t = s.tasks
         key = str(path)
         frac = t.done / t.countable if t.countable else 0.0
-        filled = bar(frac, 16)
+        filled = bar(frac, 12)
         full = len(filled.rstrip("░"))
         bar_text = Text()
         bar_text.append(filled[:full], self._color("success", "green") if t.complete else self._color("accent", "blue"))
         bar_text.append(filled[full:], self._color("panel-lighten-2", "bright_black"))
         bar_text.append(f" {t.percent:>3}%")
         title = one_line(snap.plan.title) or path.name
-        if len(title) > 44:
-            title = title[:43] + "…"
+        if len(title) > TITLE_WIDTH:
+            title = title[: TITLE_WIDTH - 1] + "…"
         self.update_cell(key, "plan", Text(title, "bold" if not t.complete else ""), update_width=True)
         self.update_cell(key, "bar", bar_text, update_width=True)
         self.update_cell(key, "done", Text(f"{t.done}/{t.countable}" if t.total else "—"), update_width=True)

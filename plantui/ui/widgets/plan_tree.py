@@ -48,6 +48,7 @@ class PlanTree(Tree[Key]):
     COMPONENT_CLASSES: ClassVar[set[str]] = Tree.COMPONENT_CLASSES | {
         "plan-tree--open",
         "plan-tree--done",
+        "plan-tree--tick",
         "plan-tree--active",
         "plan-tree--skipped",
         "plan-tree--other",
@@ -137,6 +138,15 @@ class PlanTree(Tree[Key]):
         self._tree_lines  # noqa: B018 - lay out the lines now so the node knows its line
         self.move_cursor(node, animate=False)
         return True
+
+    def stop_flash(self) -> None:
+        """End every flash now (snapshot tests want a still picture)."""
+        keys = list(self._flash)
+        self._flash.clear()
+        for key in keys:
+            node = self._by_key.get(key)
+            if node is not None:
+                node.refresh()
 
     def flash(self, keys) -> None:
         until = time.monotonic() + FLASH_SECONDS
@@ -301,7 +311,7 @@ class PlanTree(Tree[Key]):
     def _styles(self) -> dict[str, Style]:
         if self._style_cache is None:
             self._style_cache = {
-                name.removeprefix("plan-tree--"): self.get_component_rich_style(name, partial=True)
+                name.removeprefix("plan-tree--"): self.get_component_rich_style(name)
                 for name in self.COMPONENT_CLASSES
                 if name.startswith("plan-tree--")
             }
@@ -362,7 +372,7 @@ class PlanTree(Tree[Key]):
             State.OTHER: st["other"],
         }[state]
         glyph = GLYPH[state] if state is not State.OTHER else marker
-        text.append(glyph, state_style + TICK)
+        text.append(glyph, (st["tick"] if state is State.DONE else state_style) + TICK)
         text.append(" ")
         if ident:
             text.append(ident, state_style + st["id"] if state is State.OPEN else state_style)

@@ -1,0 +1,142 @@
+"""Save SVG screenshots of the real app on the bundled example plans.
+
+    python scripts/export_screenshots.py [OUTPUT_FOLDER]   # default: screenshots/
+
+Each example is copied to a temporary folder (the package files are never
+touched), opened with ``app.run_test()`` at a fixed size, and saved with
+``app.save_screenshot()``.  The clock is frozen and the watchers are off, so
+running the script again gives the same pictures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from plantui.discover import EXAMPLES, example
+from plantui.ui.app import PlantuiApp
+from plantui.ui.live import LivePlan
+from plantui.ui.widgets.overview import PlanTable
+
+NOW = datetime(2026, 1, 5, 14, 2, 11)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clock() -> datetime:
+    return NOW
+
+
+async def settle(pilot) -> None:
+    """Until every plan on screen has been read and drawn (bounded)."""
+    app = pilot.app
+    deadline = time.monotonic() + 20
+    while True:
+        owners = [o for screen in app.screen_stack for o in (*screen.query(LivePlan), *screen.query(PlanTable))]
+        if owners and all(o.loads >= (len(o.paths) if isinstance(o, PlanTable) else 1) for o in owners):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the plans were not read in time")
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause(0.1)
+
+
+async def shoot(out: Path, name: str, paths: list[Path], size: tuple[int, int], *, mode: str = "dashboard",
+                theme: str | None = None, before=None) -> None:
+    app = PlantuiApp(paths, mode=mode, live=False, clock=clock)
+    async with app.run_test(size=size) as pilot:
+        if theme:
+            app.theme = theme
+        await settle(pilot)
+        if before is not None:
+            await before(pilot)
+            await settle(pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(out))
+    print(f"  {name}.svg  ({size[0]}×{size[1]})")
+
+
+async def tick_then_outside_edit(pilot) -> None:
+    """A tick made here, then an agent ticking the next box from outside."""
+    app = pilot.app
+    dash = app.screen.query_one(LivePlan)
+    path = dash.path
+    before = path.read_text(encoding="utf-8")
+    await pilot.press("x")
+    deadline = time.monotonic() + 10
+    while path.read_text(encoding="utf-8") == before or dash._writing:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the tick was not written")
+        await pilot.pause(0.05)
+    await settle(pilot)
+    text = path.read_text(encoding="utf-8")
+    nxt = dash.summary.next_task
+    if nxt is not None:
+        item = dash.snapshot.plan.items[nxt]
+        lines = text.splitlines(keepends=True)
+        lines[item.line - 1] = item.source.replace("[ ]", "[x]", 1) + lines[item.line - 1][len(item.source):]
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text("".join(lines), encoding="utf-8")
+        os.replace(tmp, path)  # an editor's atomic save
+        dash.load("outside")  # the watcher is off for stable pictures: read as it would
+        count = dash.loads
+        while dash.loads == count:
+            await pilot.pause(0.05)
+    app.clear_notifications()
+
+
+async def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="plantui-shots-"))
+    here = Path.cwd()
+    try:
+        copies = []
+        for name in EXAMPLES:
+            src = example(name)
+            if not src.is_file():
+                print(f"  (skipped {name}: not bundled yet)")
+                continue
+            target = work / name
+            shutil.copyfile(src, target)
+            copies.append(target)
+        if not copies:
+            raise SystemExit("no example plans found in plantui/examples")
+        # Paths on screen read relative to the working folder, as a user would see them.
+        os.chdir(work)
+        rel = [Path(p.name) for p in copies]
+        print(f"Screenshots of {len(rel)} example plans into {out}")
+        for path in rel:
+            await shoot(out, f"dashboard-{path.stem}", [path], (120, 35))
+        first = rel[0]
+        await shoot(out, "dashboard-80x24", [first], (80, 24))
+        await shoot(out, "dashboard-live", [rel[min(2, len(rel) - 1)]], (120, 35), before=tick_then_outside_edit)
+        await shoot(out, "dashboard-light", [first], (120, 35), theme="textual-light")
+
+        async def open_filter(pilot):
+            await pilot.press("f")
+
+        await shoot(out, "dashboard-open-filter", [first], (100, 30), before=open_filter)
+
+        async def help_screen(pilot):
+            await pilot.press("question_mark")
+
+        await shoot(out, "help", [first], (100, 32), before=help_screen)
+        for age, path in zip((5, 40, 180, 60 * 26, 60 * 24 * 3), copies):  # "last change" as a user would see it
+            stamp = (NOW - timedelta(minutes=age)).timestamp()
+            os.utime(path, (stamp, stamp))
+        await shoot(out, "overview", rel, (110, 16))
+        await shoot(out, "watch-40x12", [rel[min(2, len(rel) - 1)]], (40, 12), mode="watch")
+        await shoot(out, "watch-60x24", [first], (60, 24), mode="watch")
+    finally:
+        os.chdir(here)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
+    asyncio.run(main(target.resolve()))

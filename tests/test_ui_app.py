@@ -1,0 +1,470 @@
+"""Pilot tests of the dashboard, watch mode and the overview."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from plantui.model import State
+from plantui.ui.app import PlantuiApp
+from plantui.ui.screens import DashboardScreen, HelpScreen, OverviewScreen
+from plantui.ui.widgets.compact import CompactPlan, OverallLine
+from plantui.ui.widgets.dashboard import PlanDashboard
+from plantui.ui.widgets.header import PlanHeader
+from plantui.ui.widgets.overview import PlanTable
+
+NOW = datetime(2026, 1, 5, 14, 2, 11)
+
+PLAN = """\
+# Payments Service — Implementation Plan
+
+**Status:** In Progress
+**Progress:** 3/12 tasks complete
+**Last Updated:** 2026-01-04
+
+## Phase 1: Foundations
+
+- [x] **1.1** Create the repository layout
+- [x] **1.2** Configure CI and linting
+- [x] **1.3** Add the settings loader
+
+## Phase 2: Core
+
+- [x] **2.1** Implement data models
+- [/] **2.2** Build the ledger service
+  - [x] **2.2.1** Post a transaction
+  - [ ] **2.2.2** Reverse a transaction
+- [ ] **2.3** Create the database layer
+- [~] **2.4** Port the legacy importer
+
+### Checkpoint: Core ready
+
+- [ ] All unit tests passing
+- [ ] Ledger reviewed
+
+## Phase 3: API
+
+**Depends on:** Phase 2
+
+- [ ] **3.1** Implement API endpoints
+- [ ] **3.2** Add the CLI commands
+"""
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.md"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
+
+
+def app_for(*paths: Path, live: bool = False, mode: str = "dashboard") -> PlantuiApp:
+    return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
+
+
+async def wait_for(pilot, condition, timeout: float = 5.0, what: str = "condition") -> None:
+    """Poll the app (bounded) until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def loaded(pilot) -> PlanDashboard:
+    dash = pilot.app.screen.query_one(PlanDashboard)
+    await wait_for(pilot, lambda: dash.loads > 0 and dash.plan_layout is not None, what="the first read")
+    await pilot.pause()
+    return dash
+
+
+def atomic_save(path: Path, text: str) -> None:
+    """What editors do: write a temporary file beside the plan, rename it over."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def key_of(dash: PlanDashboard, ident: str):
+    return next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident)
+
+
+def state_shown(dash: PlanDashboard, ident: str) -> State:
+    return dash.plan_layout.item(key_of(dash, ident)).state
+
+
+def log_texts(dash: PlanDashboard) -> list[str]:
+    return [f"{e.text} ({e.source})" if e.source else e.text for e in dash.activity.entries]
+
+
+# -- ticking -------------------------------------------------------------------
+
+
+async def test_a_tick_writes_the_file_with_its_derived_fields(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        assert dash.tree.cursor_key == key_of(dash, "2.2.2")  # the cursor starts on the next task
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "- [x] **2.2.2**" in plan.read_text(), what="the tick on disk")
+        text = plan.read_text()
+        assert "**Progress:** 6/10 tasks complete" in text
+        assert "**Last Updated:** 2026-01-05" in text
+        await wait_for(pilot, lambda: state_shown(dash, "2.2.2") is State.DONE, what="the view")
+        assert "✓ 2.2.2 Reverse a transaction (here)" in log_texts(dash)
+
+        await pilot.press("u")  # undo the last tick made here
+        await wait_for(pilot, lambda: "- [ ] **2.2.2**" in plan.read_text(), what="the undo on disk")
+        assert "**Progress:** 5/10 tasks complete" in plan.read_text()
+        await wait_for(pilot, lambda: state_shown(dash, "2.2.2") is State.OPEN, what="the undone view")
+
+
+async def test_space_ticks_and_a_second_press_unticks(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("space", "space")  # queued: the second is computed from the first's result
+        await wait_for(pilot, lambda: not dash._writing and not dash._writes and dash.undo_stack and len(log_texts(dash)) >= 4,
+                       what="two writes")
+        assert "- [ ] **2.2.2**" in plan.read_text()
+        assert not app._notifications  # nothing refused
+
+
+async def test_a_click_on_a_marker_ticks_it(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        tree = dash.tree
+        node = tree.node_for(key_of(dash, "2.3"))
+        depth = 0
+        parent = node.parent
+        while not parent.is_root:
+            depth += 1
+            parent = parent.parent
+        x = depth * tree.guide_depth + (2 if dash.plan_layout.nodes[node.data].pad else 0)
+        y = node.line - int(tree.scroll_offset.y)
+        await pilot.click(tree, offset=(x, y))
+        await wait_for(pilot, lambda: "- [x] **2.3**" in plan.read_text(), what="the click's tick")
+
+
+async def test_a_refused_tick_notifies_and_reloads(plan: Path):
+    app = app_for(plan)  # no watcher: the view does not know the file changed
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        changed = PLAN.replace("**2.2.2** Reverse a transaction", "**2.2.2** Reverse a payment")
+        plan.write_text(changed, encoding="utf-8")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: any(n.severity == "error" for n in app._notifications), what="a notification")
+        assert plan.read_text() == changed  # nothing written
+        await wait_for(pilot, lambda: dash.snapshot.text == changed, what="the reload from disk")
+        assert dash.plan_layout.item(key_of(dash, "2.2.2")).text == "Reverse a payment"
+
+
+async def test_sync_writes_the_derived_fields(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        header = dash.query_one(PlanHeader)
+        assert header.query_one("#drift").display  # Progress says 3/12, the boxes 5/10
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "**Progress:** 5/10 tasks complete" in plan.read_text(), what="the sync")
+        await wait_for(pilot, lambda: not header.query_one("#drift").display, what="the drift line to go")
+
+
+# -- live ------------------------------------------------------------------------
+
+
+async def test_an_outside_atomic_save_shows_up(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        started = time.monotonic()
+        atomic_save(plan, PLAN.replace("- [ ] **2.3**", "- [x] **2.3**"))
+        await wait_for(pilot, lambda: state_shown(dash, "2.3") is State.DONE, what="the outside save")
+        assert time.monotonic() - started < 3
+        assert "✓ 2.3 Create the database layer (outside)" in log_texts(dash)
+        assert key_of(dash, "2.3") in dash.tree._flash  # it flashes
+
+
+async def test_in_place_and_vim_style_saves_show_up(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        plan.write_text(PLAN.replace("- [ ] **3.1**", "- [x] **3.1**"), encoding="utf-8")  # in place
+        await wait_for(pilot, lambda: state_shown(dash, "3.1") is State.DONE, what="the in-place write")
+        backup = plan.with_name("plan.md~")  # vim: rename aside, write a new file
+        os.rename(plan, backup)
+        plan.write_text(PLAN.replace("- [ ] **3.2**", "- [x] **3.2**"), encoding="utf-8")
+        backup.unlink()
+        await wait_for(pilot, lambda: state_shown(dash, "3.2") is State.DONE and state_shown(dash, "3.1") is State.OPEN,
+                       what="vim's save")
+        assert not dash.missing
+
+
+async def test_a_reload_keeps_the_cursor_the_open_nodes_and_the_nodes(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        tree = dash.tree
+        target = key_of(dash, "3.1")
+        tree.reveal(target)
+        await pilot.pause()
+        phase1 = dash.plan_layout.roots[0]
+        tree.node_for(phase1).collapse()  # the user closes phase 1
+        await pilot.pause()
+        nodes_before = dict(tree._by_key)
+        rebuilds = tree.rebuilds
+
+        # A tick from outside: same nodes, only changed lines redrawn, nothing rebuilt.
+        atomic_save(plan, PLAN.replace("- [ ] **2.3**", "- [x] **2.3**"))
+        await wait_for(pilot, lambda: state_shown(dash, "2.3") is State.DONE, what="the tick")
+        assert tree.rebuilds == rebuilds
+        assert all(tree._by_key[k] is n for k, n in nodes_before.items())
+        assert tree.cursor_key == target
+
+        # A task added above the cursor: the tree is rebuilt around the same cursor and open nodes.
+        atomic_save(plan, PLAN.replace("- [ ] **2.3**", "- [x] **2.3**").replace(
+            "- [~] **2.4**", "- [ ] **2.5** Write the migration\n- [~] **2.4**"))
+        await wait_for(pilot, lambda: any(k[1] == "#2.5" for k in dash.plan_layout.key_item), what="the new task")
+        await pilot.pause()
+        assert tree.rebuilds == rebuilds + 1
+        assert tree.cursor_key == target
+        assert not tree.node_for(phase1).is_expanded
+        assert tree.node_for(key_of(dash, "2.5")) is not None
+        assert "+ 2.5 Write the migration (outside)" in log_texts(dash)
+
+
+async def test_a_deleted_plan_keeps_the_view_and_comes_back(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        plan.unlink()
+        await wait_for(pilot, lambda: dash.missing, what="the deletion")
+        notice = dash.query_one("#notice")
+        assert notice.display and "deleted" in str(notice.render())
+        assert state_shown(dash, "1.1") is State.DONE  # the last view stays
+        plan.write_text(PLAN.replace("- [ ] **3.1**", "- [x] **3.1**"), encoding="utf-8")
+        await wait_for(pilot, lambda: not dash.missing and state_shown(dash, "3.1") is State.DONE, what="the return")
+        assert not notice.display
+
+
+async def test_an_unreadable_plan_says_why(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        plan.write_bytes(b"\x00\x01 not markdown")
+        await wait_for(pilot, lambda: dash.error is not None, what="the error")
+        assert "binary" in dash.error
+        assert "binary" in str(dash.query_one("#notice").render())
+        assert state_shown(dash, "1.1") is State.DONE  # the last view stays
+        plan.write_text(PLAN, encoding="utf-8")
+        await wait_for(pilot, lambda: dash.error is None, what="the recovery")
+        assert not dash.query_one("#notice").display
+
+
+async def test_milestones_notify(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        atomic_save(plan, PLAN.replace("- [/] **2.2**", "- [x] **2.2**").replace("- [ ] **2.2.2**", "- [x] **2.2.2**")
+                    .replace("- [ ] **2.3**", "- [x] **2.3**"))
+        await wait_for(pilot, lambda: len(app._notifications) >= 2, what="the notifications")
+        messages = [n.message for n in app._notifications]
+        assert "Phase done: Phase 2: Core" in messages
+        assert "Checkpoint ready: Checkpoint: Core ready" in messages
+
+
+async def test_parsing_happens_off_the_ui_thread(plan: Path, monkeypatch):
+    import plantui.ui.live as live
+
+    gate = threading.Event()
+    real = live.read_settled
+
+    def slow_read(path):
+        gate.wait(5)  # a huge plan that takes a while to parse
+        return real(path)
+
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        monkeypatch.setattr(live, "read_settled", slow_read)
+        before = dash.loads
+        line = dash.tree.cursor_line
+        await pilot.press("r")  # the reload waits in its worker...
+        await pilot.press("k")  # ...and keys still work
+        assert dash.tree.cursor_line == line - 1
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert dash.loads == before
+        gate.set()
+        await wait_for(pilot, lambda: dash.loads > before, what="the reload")
+
+
+async def test_big_plans_build_only_what_is_open(tmp_path: Path):
+    text = "# Big plan\n\n" + "".join(
+        f"## Phase {p}: Part {p}\n\n" + "".join(
+            f"- [{'x' if p < 40 else ' '}] **{p}.{t}** Task {p}.{t}\n" for t in range(1, 16)) + "\n"
+        for p in range(1, 101)
+    )
+    path = tmp_path / "TODO.md"
+    path.write_text(text, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        tree = dash.tree
+        assert len(dash.plan_layout.key_item) == 1500
+        assert len(tree._by_key) < 150  # phases are built, their tasks only where open
+        assert tree.cursor_key == key_of(dash, "40.1")
+        await pilot.press("n")
+        assert tree.cursor_key == key_of(dash, "40.2")
+
+
+# -- keys ------------------------------------------------------------------------
+
+
+async def test_filter_search_and_next(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("f")
+        assert dash.show == "open"
+        assert all(not dash.plan_layout.item(k).state.closed or dash.plan_layout.nodes[k].children
+                   for k in dash.plan_layout.nodes if k in dash.plan_layout.key_item)
+        await pilot.press("f")
+        assert dash.show == "done"
+        await pilot.press("f")
+        assert dash.show == "all"
+
+        await pilot.press("slash", *"ledger", "enter")
+        assert dash.tree.cursor_key == key_of(dash, "2.2")  # the first of two: "Ledger reviewed" matches too
+        assert dash.plan_layout.matches == 2
+        await pilot.press("escape")
+        assert dash.query_text == "" and dash.plan_layout.matches == 13
+
+        dash.tree.reveal(key_of(dash, "2.2.2"))
+        await pilot.press("n")
+        assert dash.tree.cursor_key == key_of(dash, "2.3")
+        await pilot.press("N")
+        assert dash.tree.cursor_key == key_of(dash, "2.2.2")
+
+
+async def test_help_and_command_palette(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Tick or untick task", "Next open task", "Cycle filter", "Search tasks", "Undo last tick",
+                      "Sync fields", "Reload plan", "Edit in $EDITOR", "Theme"):
+            assert title in titles
+
+
+async def test_the_editor_opens_at_the_line_and_the_plan_reloads(plan: Path, monkeypatch):
+    from contextlib import contextmanager
+
+    import plantui.ui.widgets.dashboard as dashboard
+
+    calls = []
+
+    def fake_call(argv):
+        calls.append(argv)
+        Path(argv[-1]).write_text(PLAN.replace("- [ ] **2.2.2**", "- [x] **2.2.2**"), encoding="utf-8")
+        return 0
+
+    monkeypatch.setenv("EDITOR", "vim")
+    monkeypatch.setattr(dashboard.subprocess, "call", fake_call)
+    app = app_for(plan)
+
+    @contextmanager
+    def no_suspend():
+        yield
+
+    monkeypatch.setattr(app, "suspend", no_suspend)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("e")
+        assert calls == [["vim", "+18", str(plan)]]
+        await wait_for(pilot, lambda: state_shown(dash, "2.2.2") is State.DONE, what="the reload after the editor")
+        assert "✓ 2.2.2 Reverse a transaction (editor)" in log_texts(dash)
+
+
+# -- watch mode and overview -----------------------------------------------------
+
+
+async def test_watch_mode_never_writes(plan: Path, monkeypatch):
+    import plantui.actions as actions
+    import plantui.storage as storage
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("watch mode tried to write")
+
+    monkeypatch.setattr(actions, "mark_items", refuse)
+    monkeypatch.setattr(actions, "sync", refuse)
+    monkeypatch.setattr(storage, "modify", refuse)
+    before = plan.read_bytes()
+    mtime = plan.stat().st_mtime_ns
+    app = app_for(plan, live=True, mode="watch")
+    async with app.run_test(size=(40, 12)) as pilot:
+        compact = app.query_one(CompactPlan)
+        await wait_for(pilot, lambda: compact.loads > 0, what="the first read")
+        await pilot.press("x", "space", "s", "u", "enter", "r", "f", "n", "question_mark")
+        await pilot.pause(0.2)
+        assert plan.read_bytes() == before and plan.stat().st_mtime_ns == mtime
+        outside = PLAN.replace("- [ ] **2.3**", "- [x] **2.3**")
+        atomic_save(plan, outside)
+        overall = app.query_one(OverallLine)
+        await wait_for(pilot, lambda: overall.counts is not None and overall.counts.done == 6, what="the outside tick")
+        await pilot.pause(0.2)
+        assert plan.read_text() == outside
+        await pilot.press("q")
+    assert app.return_code in (0, None)
+
+
+async def test_overview_opens_a_plan_and_escape_returns(tmp_path: Path, plan: Path):
+    other = tmp_path / "specs" / "001" / "tasks.md"
+    other.parent.mkdir(parents=True)
+    other.write_text("# Tasks: Search\n\n## Phase 1\n\n- [x] T001 Index\n- [ ] T002 Query\n", encoding="utf-8")
+    app = app_for(plan, other, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        table = app.query_one(PlanTable)
+        await wait_for(pilot, lambda: table.loads >= 2, what="both rows")
+        assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, DashboardScreen) and app.screen.path == other
+        dash = await loaded(pilot)
+        watcher = dash._watcher
+        assert watcher is not None
+        await pilot.press("escape")
+        assert isinstance(app.screen, OverviewScreen)
+        await wait_for(pilot, lambda: dash._watcher is None, what="the watcher to stop")
+        assert watcher._observer is None  # stopped with the widget that owned it
+        atomic_save(other, other.read_text().replace("- [ ] T002", "- [x] T002"))
+        await wait_for(pilot, lambda: "2/2" in str(table.get_cell(str(other), "done")), what="the live row")
+
+
+@pytest.mark.parametrize("mode", ["dashboard", "watch"])
+async def test_one_watcher_per_plan_and_it_stops_with_its_widget(plan: Path, monkeypatch, mode: str):
+    import plantui.ui.live as live
+
+    started = []
+    real_start = live.PlanWatcher.start
+
+    def start(self):
+        started.append(self)
+        return real_start(self)
+
+    monkeypatch.setattr(live.PlanWatcher, "start", start)
+    app = app_for(plan, live=True, mode=mode)
+    async with app.run_test(size=(80, 24)) as pilot:
+        owner = app.screen.query_one(live.LivePlan)
+        await wait_for(pilot, lambda: owner.loads > 0, what="the first read")
+        assert len(started) == 1 and owner.loads == 1
+    assert started[0]._observer is None  # stopped on unmount

@@ -1,0 +1,153 @@
+"""The UI's pure parts: tree layout, keys, changes, milestones (no Textual app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from plantui.model import State
+from plantui.parser import parse_lines
+from plantui.progress import summarize
+from plantui.source import Lines
+from plantui.ui.changes import compare, milestones
+from plantui.ui.layout import build, item_keys
+from plantui.ui.widgets.dashboard import editor_command
+
+PLAN = """\
+# Payments Service
+
+**Progress:** 3/10 tasks complete
+
+## Phase 1: Foundations
+
+- [x] **1.1** Create the repository layout
+- [x] **1.2** Configure CI
+
+## Phase 2: Core
+
+- [x] **2.1** Implement data models
+- [/] **2.2** Build the ledger service
+  - [x] **2.2.1** Post a transaction
+  - [ ] **2.2.2** Reverse a transaction
+- [ ] **2.3** Create the database layer
+
+### Checkpoint: Core ready
+
+- [ ] All unit tests passing
+
+## Phase 3: API
+
+**Depends on:** Phase 2
+
+- [ ] **3.1** Implement API endpoints
+
+## Notes
+
+Nothing to tick here.
+"""
+
+
+def plan_of(text: str):
+    plan = parse_lines(Lines.of(text))
+    return plan, summarize(plan)
+
+
+def keyed(layout, ident: str):
+    return next(k for k in layout.nodes if k[0] == "i" and k[1] == "#" + ident)
+
+
+def test_title_heading_is_flattened_and_empty_sections_hidden():
+    layout = build(*plan_of(PLAN))
+    titles = [layout.nodes[k].look[0] for k in layout.roots]
+    assert titles == ["Phase 1: Foundations", "Phase 2: Core", "Phase 3: API"]  # no "Payments Service", no "Notes"
+
+
+def test_subtasks_hang_under_their_task_and_sections_count_their_boxes():
+    layout = build(*plan_of(PLAN))
+    parent = layout.nodes[keyed(layout, "2.2")]
+    assert [layout.item(k).id for k in parent.children] == ["2.2.1", "2.2.2"]
+    phase2 = layout.nodes[layout.roots[1]]
+    title, done, countable, what, phase, blockers, cp = phase2.look
+    assert (done, countable, what, phase) == (2, 5, "tasks", "in progress")
+    phase3 = layout.nodes[layout.roots[2]]
+    assert phase3.look[4] == "blocked" and phase3.look[5] == ("Phase 2: Core",)
+
+
+def test_keys_survive_a_tick_and_the_shape_stays():
+    before = build(*plan_of(PLAN))
+    after = build(*plan_of(PLAN.replace("- [ ] **2.3**", "- [x] **2.3**")))
+    assert before.shape == after.shape
+    key = keyed(after, "2.3")
+    assert before.nodes[key].look != after.nodes[key].look
+    assert after.item(key).state is State.DONE
+
+
+def test_an_inserted_task_changes_the_shape_but_not_the_other_keys():
+    before = build(*plan_of(PLAN))
+    after = build(*plan_of(PLAN.replace("- [ ] **2.3**", "- [ ] **2.0** A new task\n- [ ] **2.3**")))
+    assert before.shape != after.shape
+    assert set(before.nodes) < set(after.nodes)
+
+
+def test_duplicate_texts_get_distinct_keys():
+    plan, _ = plan_of("# P\n\n- [ ] same\n- [ ] same\n- [x] same\n")
+    keys = item_keys(plan)
+    assert len(set(keys)) == 3
+
+
+def test_filters_and_search():
+    plan, summary = plan_of(PLAN)
+    open_only = build(plan, summary, show="open")
+    assert all(not open_only.item(k).state.closed or open_only.nodes[k].children
+               for k in open_only.key_item if k in open_only.nodes)
+    assert keyed(build(plan, summary), "1.1") not in open_only.nodes
+    done_only = build(plan, summary, show="done")
+    assert all(r in done_only.nodes for r in done_only.roots)
+    assert not any(done_only.nodes[k].look[4] == "blocked" for k in done_only.roots)  # phase 3 has nothing done
+    everything = build(plan, summary)
+    found = build(plan, summary, query="LEDGER")
+    assert found.matches == 1
+    assert keyed(everything, "2.2") in found.nodes and keyed(everything, "2.3") not in found.nodes
+
+
+def test_start_opens_the_first_unfinished_phase_on_a_big_plan():
+    text = "# Big\n\n" + "".join(
+        f"## Phase {p}: Part {p}\n\n" + "".join(f"- [{'x' if p < 3 else ' '}] **{p}.{t}** Task {p}.{t}\n" for t in range(1, 8)) + "\n"
+        for p in range(1, 12)
+    )
+    layout = build(*plan_of(text))
+    open_titles = {layout.nodes[k].look[0] for k in layout.default_open if layout.nodes[k].kind == "section"}
+    assert open_titles == {"Phase 3: Part 3"}
+    assert layout.focus == keyed(layout, "3.1")
+
+
+def test_compare_names_what_changed():
+    old, _ = plan_of(PLAN)
+    new, _ = plan_of(PLAN.replace("- [ ] **2.3**", "- [x] **2.3**").replace("- [x] **1.2**", "- [ ] **1.2**")
+                     .replace("3/10 tasks", "4/10 tasks"))
+    changes = compare(old, new)
+    assert "✓ 2.3 Create the database layer" in changes.lines
+    assert "○ 1.2 Configure CI" in changes.lines
+    assert changes.fields == ["Progress: 4/10 tasks complete"]
+    assert not changes.structure
+    added = compare(old, parse_lines(Lines.of(PLAN + "\n- [ ] **9.9** Late addition\n")))
+    assert added.lines == ["+ 9.9 Late addition"] and added.structure
+
+
+def test_milestones():
+    old_plan, old = plan_of(PLAN)
+    text = PLAN.replace("- [/] **2.2**", "- [x] **2.2**").replace("- [ ] **2.2.2**", "- [x] **2.2.2**").replace("- [ ] **2.3**", "- [x] **2.3**")
+    new_plan, new = plan_of(text)
+    messages = [m for m, _ in milestones(old_plan, old, new_plan, new)]
+    assert "Phase done: Phase 2: Core" in messages
+    assert "Checkpoint ready: Checkpoint: Core ready" in messages
+    all_done = text.replace("- [ ] **3.1**", "- [x] **3.1**")
+    done_plan, done = plan_of(all_done)
+    assert any(m.startswith("Plan complete") for m, _ in milestones(new_plan, new, done_plan, done))
+
+
+def test_editor_command():
+    p = Path("plan.md")
+    assert editor_command("vim", p, 12) == ["vim", "+12", "plan.md"]
+    assert editor_command("code", p, 3) == ["code", "--wait", "--goto", "plan.md:3"]
+    assert editor_command("hx", p, 7) == ["hx", "plan.md:7"]
+    assert editor_command("emacs -nw", p, 2) == ["emacs", "-nw", "+2", "plan.md"]
