@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
 from .source import printable
@@ -180,7 +181,7 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> s
         out.append(s("  Fields", "1"))
         for f, st in shown:
             val = p(f.value) or "(empty)"
-            if st.computed is not None and st.computed != f.value:
+            if st.computed is not None and st.computed != f.value and (st.drift or is_placeholder(f.value)):
                 mark = s("drift", "33") if st.drift else "to fill"
                 out.append(f"    {p(f.key)}: {val}  → {p(st.computed)}  [{mark}]  " + s(f"line {f.line}", "2"))
             else:

@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, ProgressBar, Static
 
+from ...fields import is_placeholder
 from ...model import Plan
 from ...progress import PhaseState, Summary
 from ..layout import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
@@ -166,7 +167,7 @@ class SidePanel(VerticalScroll):
             for f, st in shown:
                 value = one_line(f.value) or "(empty)"
                 lines.append(Content.assemble((one_line(f.key), "bold"), ": ", value))
-                if st.computed != f.value:
+                if st.computed != f.value and (st.drift or is_placeholder(f.value)):
                     mark = ("drift", "$warning bold") if st.drift else ("to fill", "$text-muted")
                     lines.append(Content.assemble("  → ", (st.computed or "", "$success"), "  ", mark))
             _set_static(f_static, Content("\n").join(lines))
