@@ -81,7 +81,7 @@ except ImportError:  # pragma: no cover
 
 MAX_BYTES = 64 * 1024 * 1024
 ATTEMPTS = 10  # read-modify-write cycles before giving up
-STRICT_ATTEMPTS = 6  # on these, appended bytes also make plantui read again
+STRICT_ATTEMPTS = 1  # on these, appended bytes also make plantui read again (once)
 VANISH_WAIT = 0.5  # seconds to wait for a plan an editor is saving (renamed aside) to come back
 LINGER = 1.0  # seconds to keep carrying appends over from a renamed-away file
 CHECK_ALL = 256 * 1024  # files up to this size are compared whole right before writing
@@ -212,6 +212,10 @@ class _Moved(Exception):
     """The file changed between our read and our write: read again."""
 
 
+class _Replaced(_Moved):
+    """Replaced (or deleted) right after we wrote to it: our bytes may or may not be in it, read again."""
+
+
 def _dbg(*a):
     log = os.environ.get("PLANTUI_DEBUG_LOG")
     if log:
@@ -232,23 +236,29 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
     path = Path(path)
     real = Path(os.path.realpath(path))
     with _locked(real.parent):
-        for attempt in range(ATTEMPTS):
+        wrote: tuple[tuple[str, ...], str] | None = None  # a write of ours the file was replaced right after
+        for attempt in range(ATTEMPTS + 1):
             if attempt:
                 _wait_for(path)
             snap = read(path, settings)
             new_text, changed = change(snap)
             if new_text == snap.text:
-                _dbg("already so", attempt, snap.inode)
+                _dbg("already so", attempt, snap.inode, wrote)
+                if wrote is not None:  # whoever replaced the file kept our change
+                    return WriteResult(snap, wrote[0], True, wrote[1])
                 return WriteResult(snap, tuple(changed), False)
+            if attempt == ATTEMPTS:
+                break  # that last look was only to see whether our change made it
             new_raw = encode(new_text, snap.bom)
             _check_writable(path, real)
             _dbg("attempt", attempt, "ino", snap.inode, "len", len(snap.raw), "->", len(new_raw), changed)
             try:
                 method = _write(real, snap, new_raw, appended_ok=attempt >= STRICT_ATTEMPTS)
                 _dbg("wrote", method)
-            except _Moved:
-                import traceback as _tb
-                _dbg("moved at", _tb.extract_tb(__import__("sys").exc_info()[2])[-1].lineno)
+            except _Moved as moved:
+                _dbg("moved", type(moved).__name__, __import__("traceback").extract_tb(moved.__traceback__)[-1].lineno)
+                if isinstance(moved, _Replaced):
+                    wrote = (tuple(changed), "in-place")
                 time.sleep(random.uniform(0, 0.002 * attempt))
                 continue
             return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)
@@ -407,8 +417,8 @@ def _writers(fd: int) -> bool | None:
 def _open(real: Path, flags: int, snap: Snapshot) -> int:
     try:
         return os.open(real, flags)
-    except FileNotFoundError:
-        raise _Moved from None
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        raise _Moved from None  # gone or replaced: reading again says what it is now
     except OSError as exc:
         raise PlanError(f"{_quote(snap.path)}: cannot write it ({_why(exc)}); nothing written") from None
 
@@ -418,9 +428,9 @@ def _still_there(real: Path, inode: int) -> None:
     try:
         now = os.stat(real)
     except OSError:
-        raise _Moved from None
+        raise _Replaced from None
     if now.st_ino != inode:
-        raise _Moved  # replaced while we wrote: our bytes went to the old file
+        raise _Replaced  # replaced while we wrote: what is there now may hold our change, or not
 
 
 def _failed(snap: Snapshot, exc: OSError, undo: Callable[[], None]) -> PlanError:
