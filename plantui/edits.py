@@ -70,6 +70,28 @@ def locate(plan: Plan, lines: Lines, item: Item) -> Item:
     raise EditError(f"{describe(item)} changed in the file since it was read; nothing written")
 
 
+def _already_so(plan: Plan, lines: Lines, item: Item, marker: str | None, settings: Settings) -> bool:
+    """Whether ``item``'s line now reads as it did but for the marker asked for.
+
+    That is the trace of our own write, kept by an editor that reloaded and
+    saved right after it: the change is made, not lost.
+    """
+    head, tail = item.source[: item.col], item.source[item.col + len(item.marker) :]
+    like = [k for k in range(len(lines))
+            if lines.line(k).startswith(head) and lines.line(k).endswith(tail)
+            and len(lines.line(k)) > len(head) + len(tail)]
+    if item.line - 1 in like:
+        k = item.line - 1
+    elif len(like) == 1:
+        k = like[0]
+    else:
+        return False
+    now = plan.item_at_line(k + 1)
+    if now is None or now.col != item.col:
+        return False
+    return now.marker == marker or (marker is None and settings.state_of(now.marker) is State.DONE)
+
+
 def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings = DEFAULT,
                now: datetime | None = None, sync: bool = True) -> Change:
     """Set ``item``'s marker (None: the file's done marker) in ``text``."""
@@ -84,7 +106,12 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
     changed = []
     done = done_marker(plan)
     for item, marker in wanted:
-        fresh = locate(plan, lines, item)
+        try:
+            fresh = locate(plan, lines, item)
+        except EditError:
+            if _already_so(plan, lines, item, marker, settings):
+                continue  # the line reads as the item with the marker asked for: nothing to do
+            raise
         new = done if marker is None else marker
         if not is_marker(new):
             raise EditError(f"{new!r} is not a marker: give one character")

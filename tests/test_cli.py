@@ -106,3 +106,27 @@ def test_errors_are_one_line_and_exit_2(tmp_path, copy_to, capsys):
         assert code == 2, args
         assert err.count("\n") == 1 and err.startswith("plantui: "), (args, err)
     assert path.read_bytes() == before
+
+
+def test_a_tick_an_editor_kept_is_reported_as_made(tmp_path, monkeypatch):
+    """Our write lands, an editor reloads and saves by replacing the file at once:
+    the tick is in the file, so it must not be reported as refused."""
+    import os
+
+    from plantui import actions, storage
+
+    path = tmp_path / "plan.md"
+    path.write_text("# P\n\n- [ ] T001 one\n- [ ] T002 two\n")
+    item = storage.read(path).plan.items[0]  # the dashboard's view of T001
+    real = storage._still_there
+
+    def editor_saves_right_after(*args):
+        data = path.read_bytes()
+        (tmp_path / "x.tmp").write_bytes(data + b"- [ ] T003 added by the editor\n")
+        os.replace(tmp_path / "x.tmp", path)
+        monkeypatch.setattr(storage, "_still_there", real)
+        return real(*args)
+
+    monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
+    assert actions.mark_items(path, [item], None).written
+    assert path.read_text().splitlines()[2:] == ["- [x] T001 one", "- [ ] T002 two", "- [ ] T003 added by the editor"]

@@ -12,7 +12,11 @@
   half-written file is not taken as the truth.
 - Writes go through :mod:`plantui.actions` in a thread worker, one at a time,
   each computed from the latest view.  Reads and writes share one lock, so a
-  reload never overtakes the write that caused it.
+  reload never overtakes the write that caused it.  When one is refused, the
+  ones queued behind it are dropped (their view is stale) and each is named.
+- A plan that goes away is called deleted only if it is still gone a moment
+  later (vim saves by renaming the plan aside); while it is gone it is looked
+  for now and then, with a new watcher if its folder was made again.
 
 Subclasses draw: :meth:`plan_changed` gets the old and new state and the
 :class:`~plantui.ui.changes.Changes` between them.
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import Callable
 
 from textual import work
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
@@ -42,6 +47,8 @@ from .layout import Key, item_keys
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
 
 SETTLE_TRIES = 4
+LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
+GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before the UI says it was deleted
 
 
 def read_settled(path: Path) -> Snapshot:
@@ -59,6 +66,20 @@ def read_settled(path: Path) -> Snapshot:
     return snap
 
 
+def folders_of(path: Path) -> tuple:
+    """The identity of the folders a plan's watcher watches: a folder removed and made
+    again is another one, and the watch on the old one went with it."""
+    out = []
+    for folder in (path.parent, Path(os.path.realpath(path)).parent):
+        try:
+            st = os.stat(folder)
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_dev, st.st_ino))
+    return tuple(out)
+
+
 class LivePlan(Widget):
     """Owns one plan file: keeps its latest snapshot and summary up to date."""
 
@@ -73,6 +94,9 @@ class LivePlan(Widget):
         self.missing = False
         self.error: str | None = None
         self._watcher: PlanWatcher | None = None
+        self._watched: tuple = ()  # the folders the watcher watches (see folders_of)
+        self._looking: Timer | None = None  # while the plan is gone: look for it now and then
+        self._confirming: Timer | None = None  # it just went: is it still gone a moment later?
         self._io_lock = threading.Lock()
         self._seq = 0
         self._applied = 0
@@ -103,11 +127,11 @@ class LivePlan(Widget):
         # Textual calls every on_mount along the class hierarchy (subclass first),
         # so subclasses set themselves up in their own on_mount without super().
         if self.live:
-            path = self.path
-            self._watcher = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
+            self._start_watcher()
         self.load("start")
 
     def on_unmount(self) -> None:
+        self._stop_looking()
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
@@ -143,11 +167,61 @@ class LivePlan(Widget):
     def on_file_changed(self, event: FileChanged) -> None:
         event.stop()
         if event.kind == "deleted":
-            if not self.missing:
-                self.missing = True
-                self.plan_unavailable(f"{self.name_shown} was deleted; showing the last view until it comes back", missing=True)
+            self._gone()
             return
         self.load("outside")
+
+    def _gone(self) -> None:
+        """The plan is not there.  Editors saving by rename (vim) leave the name empty for a
+        moment: say it is deleted only when it is still gone after ``GONE_GRACE``."""
+        if self.missing:
+            return
+        if self._confirming is None:
+            self._confirming = self.set_timer(GONE_GRACE, self._confirm_gone)
+
+    def _confirm_gone(self) -> None:
+        self._confirming = None
+        if self.missing:
+            return
+        if os.path.exists(self.path):
+            self.load("outside")  # back already: whatever it is now, the read says
+            return
+        self.missing = True
+        if os.path.isdir(self.path.parent):
+            said = f"{self.name_shown} was deleted; showing the last view until it comes back"
+        else:
+            said = f"{self.name_shown} was deleted with its folder {self.path.parent}; showing the last view until it comes back"
+        self.plan_unavailable(said, missing=True)
+        if self.live and self._looking is None:
+            # The watcher sees the plan come back in its folder; not when the folder itself was
+            # removed and made again (its watch went with it).  Look now and then while it is gone.
+            self._looking = self.set_interval(LOOK_EVERY, self._look_for_plan)
+
+    def _look_for_plan(self) -> None:
+        if not self.missing:
+            self._stop_looking()
+            return
+        if not os.path.exists(self.path):
+            return
+        if self._watcher is not None and folders_of(self.path) != self._watched:
+            # the folder is a new one: watch it
+            old, self._watcher = self._watcher, None
+            threading.Thread(target=old.stop, daemon=True).start()  # joining its thread is not the UI's job
+            self._start_watcher()
+        self.load("outside")
+
+    def _stop_looking(self) -> None:
+        if self._confirming is not None:
+            self._confirming.stop()
+            self._confirming = None
+        if self._looking is not None:
+            self._looking.stop()
+            self._looking = None
+
+    def _start_watcher(self) -> None:
+        path = self.path
+        self._watched = folders_of(self.path)
+        self._watcher = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
 
     def on_plan_loaded(self, event: PlanLoaded) -> None:
         event.stop()
@@ -157,6 +231,7 @@ class LivePlan(Widget):
         self.loads += 1
         was_missing, had_error = self.missing, self.error
         self.missing = False
+        self._stop_looking()
         self.error = None
         if was_missing or had_error:
             self.plan_available(was_missing)
@@ -172,10 +247,11 @@ class LivePlan(Widget):
         self._applied = event.seq
         self.loads += 1
         if event.missing:
-            if not self.missing:
-                self.missing = True
-                self.plan_unavailable(f"{self.name_shown} was deleted; showing the last view until it comes back", missing=True)
-        elif event.error != self.error:
+            self._gone()
+            return
+        self.missing = False  # there is something at its path again, only not a plan plantui can read
+        self._stop_looking()
+        if event.error != self.error:
             self.error = event.error
             self.plan_unavailable(event.error, missing=False)
 
@@ -266,12 +342,18 @@ class LivePlan(Widget):
         with self._io_lock:
             try:
                 result = fn()
+            except PlanError as exc:
+                self.post_message(WriteRefused(str(exc), what, key))
+                return
+            except Exception as exc:  # never a crash: say it and reload (the reload shows what the file holds)
+                self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); reloading", what, key))
+                return
+            try:
                 summary = summarize(result.snapshot.plan, self.now())
                 prepared = self.prepare(result.snapshot, summary)
-            except PlanError as exc:
-                self.post_message(WriteRefused(str(exc), what))
-            except Exception as exc:  # never a crash: say it and reload
-                self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); nothing written", what))
+            except Exception as exc:  # the write is done: never say "nothing written" about it
+                self.post_message(WriteRefused(f"{self.name_shown}: written, but the new state cannot be shown ({exc})",
+                                               what, key, written=result.written))
             else:
                 self.post_message(WriteDone(result, summary, what, key, previous, prepared))
 
@@ -290,9 +372,14 @@ class LivePlan(Widget):
     def on_write_refused(self, event: WriteRefused) -> None:
         event.stop()
         self._writing = False
-        self._writes.clear()  # the rest was computed from a view that is now stale
-        self.app.notify(event.error, title="Nothing written", severity="error", timeout=8)
+        # The rest was asked for from a view that is now stale: drop it, and say so.
+        dropped = list(self._writes)
+        self._writes.clear()
+        self.app.notify(event.error, title="Written" if event.written else "Nothing written",
+                        severity="warning" if event.written else "error", timeout=8)
         self.write_refused(event)
+        if dropped:
+            self.writes_dropped(dropped)
         self.load("reload")
 
     def write_finished(self, event: WriteDone) -> None:
@@ -300,3 +387,11 @@ class LivePlan(Widget):
 
     def write_refused(self, event: WriteRefused) -> None:
         """The engine refused a write; the view reloads from disk."""
+
+    def writes_dropped(self, dropped: list[tuple[str, Key | None]]) -> None:
+        """Writes queued behind a refused one were not made (their view was stale)."""
+        n = len(dropped)
+        what = "change" if n == 1 else "changes"
+        self.app.notify(f"{n} more {what} asked for meanwhile {'was' if n == 1 else 'were'} not made: "
+                        "the view is reloading, press again once it shows the file.",
+                        title="Nothing written", severity="warning", timeout=8)

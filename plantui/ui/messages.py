@@ -64,10 +64,15 @@ class WriteDone(Message, bubble=False):
 
 @dataclass
 class WriteRefused(Message, bubble=False):
-    """The engine refused a write: the message is one sentence for a person."""
+    """The engine refused a write: the message is one sentence for a person.
+
+    ``written`` when the file did change but the result could not be shown.
+    """
 
     error: str
     what: str
+    key: tuple | None = None  # the item of a tick
+    written: bool = False
 
 
 @dataclass

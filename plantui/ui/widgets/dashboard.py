@@ -159,7 +159,16 @@ class PlanDashboard(LivePlan):
                 self.app.notify("The file already says so; nothing written.")
 
     def write_refused(self, event: WriteRefused) -> None:
-        self.log_line(f"refused: {event.error}", None, "error")
+        if event.written:
+            self.log_line(event.error, None, "warning")
+        else:
+            self.log_line(f"refused: {event.error}", None, "error")
+
+    def writes_dropped(self, dropped: list[tuple[str, Key | None]]) -> None:
+        super().writes_dropped(dropped)
+        for what, key in dropped:
+            item = self.item_by_key(key) if key is not None else None
+            self.log_line(f"not made: {what} {item_label(item) if item is not None else ''}".rstrip(), None, "error")
 
     # -- actions --------------------------------------------------------------
 

@@ -2,17 +2,21 @@
 
 The table owns one watcher per plan (started on mount, stopped on unmount);
 each posts :class:`~plantui.ui.messages.FileChanged` to the table, and the
-plan is read again in a thread worker of its own.
+plan is read again in a thread worker of its own.  A row says why a plan
+cannot be shown; while a plan is gone the table looks for it now and then
+(its folder may come back as a new folder, which its watcher cannot see).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import datetime
 from pathlib import Path
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
@@ -21,7 +25,7 @@ from ...report import bar
 from ...storage import PlanError
 from ...watcher import PlanWatcher
 from ..layout import one_line
-from ..live import read_settled
+from ..live import LOOK_EVERY, folders_of, read_settled
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
 
 TITLE_WIDTH = 30
@@ -66,7 +70,10 @@ class PlanTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.paths = [Path(p) for p in paths]
         self.live = live
-        self._watchers: list[PlanWatcher] = []
+        self._watchers: dict[Path, PlanWatcher] = {}
+        self._watched: dict[Path, tuple] = {}  # the folders each watcher watches (see live.folders_of)
+        self._missing: set[Path] = set()
+        self._looking: Timer | None = None  # while a plan is gone: look for it now and then
         self._changed: dict[Path, datetime] = {}
         self._seq: dict[Path, int] = {}
         self._locks = {p: threading.Lock() for p in self.paths}
@@ -83,15 +90,32 @@ class PlanTable(DataTable):
         for p in self.paths:
             self.add_row(Text(p.name), Text(shown_path(p), "dim"), Text("loading…", "dim"), Text(""), Text(""), key=str(p))
             if self.live:
-                self._watchers.append(PlanWatcher(p, lambda kind, p=p: self.post_message(FileChanged(p, kind))).start())
+                self._watch(p)
             self._load(p)
         self.set_interval(30, self._refresh_times)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def on_unmount(self) -> None:
-        for w in self._watchers:
+        for w in self._watchers.values():
             w.stop()
         self._watchers.clear()
+
+    def _watch(self, path: Path) -> None:
+        self._watched[path] = folders_of(path)
+        self._watchers[path] = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
+
+    def _look_for_plans(self) -> None:
+        """A plan whose folder was removed and made again is not seen by its watcher: look."""
+        for path in list(self._missing):
+            if not os.path.exists(path):
+                continue
+            if path in self._watchers and folders_of(path) != self._watched.get(path):
+                threading.Thread(target=self._watchers.pop(path).stop, daemon=True).start()
+                self._watch(path)
+            self._load(path)
+        if not self._missing and self._looking is not None:
+            self._looking.stop()
+            self._looking = None
 
     def _load(self, path: Path) -> None:
         seq = self._seq.get(path, 0) + 1
@@ -121,6 +145,7 @@ class PlanTable(DataTable):
         if event.seq < self._seq.get(event.path, 0):
             return
         self.loads += 1
+        self._missing.discard(event.path)
         self._state[event.path] = (event.snapshot, event.summary)
         self._show_row(event.path)
 
@@ -155,7 +180,18 @@ class PlanTable(DataTable):
         if event.seq < self._seq.get(event.path, 0):
             return
         self.loads += 1
-        self.update_cell(str(event.path), "bar", Text("deleted" if event.missing else "unreadable", self._color("warning", "yellow")), update_width=True)
+        if event.missing:
+            self._missing.add(event.path)
+            if self.live and self._looking is None:
+                self._looking = self.set_interval(LOOK_EVERY, self._look_for_plans)
+            what = "deleted"
+        else:  # why, in short: "is a binary file, not a Markdown plan", "cannot read it (Permission denied)"
+            self._missing.discard(event.path)
+            why = event.error.replace(str(event.path), "", 1).lstrip(": ").strip()
+            what = f"unreadable: {why}" if why else "unreadable"
+            if len(what) > 48:
+                what = what[:47] + "…"
+        self.update_cell(str(event.path), "bar", Text(what, self._color("warning", "yellow")), update_width=True)
 
     def _show_time(self, path: Path, mtime_ns: int | None = None) -> None:
         when = self._changed.get(path)
