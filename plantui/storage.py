@@ -8,15 +8,20 @@ Every write is a read-modify-write cycle on the file as it is *now*:
 2. read the bytes, parse, let the caller compute the new text (the caller
    checks that the item it means is still on its line, see
    :func:`plantui.edits.locate`);
-3. write, checking first that nobody wrote in between; if somebody did,
-   start over from 2 with their bytes (compare-and-swap), a few times at
-   most.  Bytes only *appended* since the read do not make plantui start
-   over on the last attempts: they are carried over as they are, so a
-   steady appender cannot starve a tick.
+3. write, checking first that the file still holds the bytes read in 2; if
+   somebody wrote in between, start over from 2 with their bytes
+   (compare-and-swap), ``ATTEMPTS`` times and more within ``PATIENCE``
+   seconds.  Bytes only *appended* since the read make plantui start over
+   once; after that they are carried over as they are, so a steady appender
+   cannot starve a tick.  When an editor saving by rename leaves the name
+   empty for a moment, plantui waits for it (``VANISH_WAIT``).  When the
+   file is replaced right after plantui wrote to it, the next read tells
+   whether the change survived: if it did, the write is reported as done;
+   plantui never says "nothing written" about a change that is in the file.
 
 Other programs do not take plantui's lock, so the last check and the write
 that follows it are a race no lock-free program can close: a foreign write
-landing in those few microseconds could be overwritten.  Each such window is
+landing in those microseconds could be overwritten.  Each such window is
 marked ``with _critical(path):`` below and kept to a handful of system calls.
 
 How bytes reach the disk depends on the change:
@@ -25,29 +30,35 @@ How bytes reach the disk depends on the change:
   ``pwrite`` of the changed bytes only, in place.  An agent appending to the
   file with ``O_APPEND`` at that moment loses nothing, the inode, owner,
   permissions and hard links stay, and a one-byte write cannot tear.
-- Different length (``**Progress:** 9/12`` becoming ``10/12``), when nobody
-  else holds the file open for writing (asked of the kernel with a read
-  lease, Linux), the file has one link, and plantui may create files beside
-  it: a temporary file beside the plan, ``fsync``, ``rename`` over it, so the
+- Different length (``**Progress:** 9/12`` becoming ``10/12``), when no other
+  process holds the plan open for writing (asked of the kernel with a read
+  lease, Linux), it has one link and plantui can give a new file its owner:
+  a temporary file beside the plan, ``fsync``, ``rename`` over it, so the
   plan holds the old bytes or the new, never a mix, for readers and after a
   crash.  Bytes appended to the old file around the rename are carried over
-  to the new one, until no process holds the old file open for writing.
+  to the new one, until no process holds the old file open for writing (an
+  agent that opened it just before the rename writes there just after).
   Permissions and owner are copied; a symlink stays a link because the
-  link's target is what gets replaced.
-- Different length otherwise, in place.  A process holding the plan open for
-  writing (``tail``-style loggers, an agent appending with the file kept
-  open) would keep writing to the old file after a rename, and everything it
-  wrote would be lost, so the bytes are moved in place instead: growing
-  first reserves the extra bytes at the end with an ``O_APPEND`` write
-  (appends that race with it land after it), then rewrites from the first
-  changed byte to the reservation; shrinking rewrites from the first changed
-  byte, moves bytes appended meanwhile, and truncates.  Hard links, owner,
-  permissions and the inode stay.  A reader may see the file mid-move for a
-  few microseconds, and a crash at that moment leaves the tail doubled or
-  short: the price of not losing an appender's lines.
+  link's target is what gets replaced.  Extended attributes and ACLs are
+  not copied.
+- Different length otherwise (someone holds the plan open for writing, hard
+  links, or no temporary file can be made in its folder): in place.  A
+  process keeping the plan open would go on writing to the old file after a
+  rename and everything it wrote would be lost, so the bytes are moved in
+  place instead: growing first reserves the extra bytes at the end with an
+  ``O_APPEND`` write (an append racing with it lands after the reservation,
+  not under plantui's bytes), then rewrites from the first changed byte up
+  to the reservation; shrinking rewrites from the first changed byte, moves
+  bytes appended meanwhile down, and truncates.  Inode, owner, permissions
+  and hard links stay.  A reader may see the file mid-move for some
+  microseconds, and a crash at that moment leaves the tail doubled or cut
+  short: the price of not losing an appender's lines.  The truncation is the
+  one step an append can still race (it would be cut off): the shrink's
+  critical window.
 
-A write that fails (disk full, I/O error) puts the old bytes back and says
-so; the file is never left half-written by a failed plantui write.
+A file whose mode has no write bit is refused, even for root (as editors
+do).  A write that fails (disk full, I/O error) puts the old bytes back and
+says so, or says plainly that it could not.
 """
 
 from __future__ import annotations
@@ -56,6 +67,7 @@ import contextlib
 import errno
 import os
 import random
+import signal
 import stat
 import tempfile
 import time
@@ -66,6 +78,7 @@ from typing import Callable, Iterator
 
 from .config import ConfigError, Settings, load_settings
 from .model import Plan
+from .incremental import reparse
 from .parser import parse_lines
 from .source import Lines, decode, encode, looks_binary
 
@@ -74,14 +87,11 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-try:
-    import signal
-except ImportError:  # pragma: no cover
-    signal = None  # type: ignore[assignment]
-
 MAX_BYTES = 64 * 1024 * 1024
-ATTEMPTS = 10  # read-modify-write cycles before giving up
-STRICT_ATTEMPTS = 1  # on these, appended bytes also make plantui read again (once)
+ATTEMPTS = 10  # read-modify-write cycles at least, before giving up…
+PATIENCE = 2.0  # …and more while within this many seconds…
+MAX_ATTEMPTS = 100  # …up to this many
+STRICT_ATTEMPTS = 1  # cycles on which appended bytes also make plantui read again
 VANISH_WAIT = 0.5  # seconds to wait for a plan an editor is saving (renamed aside) to come back
 LINGER = 1.0  # seconds to keep carrying appends over from a renamed-away file
 CHECK_ALL = 256 * 1024  # files up to this size are compared whole right before writing
@@ -160,7 +170,8 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     return raw, st
 
 
-def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | None = None) -> Snapshot:
+def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | None = None,
+             previous: Snapshot | None = None) -> Snapshot:
     if settings is None:
         try:
             settings = load_settings(path)
@@ -168,13 +179,18 @@ def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | No
             raise PlanError(str(exc)) from None
     text, bom = decode(raw)
     lines = Lines.of(text)
-    return Snapshot(path, raw, text, bom, lines, parse_lines(lines, settings), settings, st.st_ino, st.st_mtime_ns)
+    if previous is not None and previous.settings == settings:
+        plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick needs no parse
+    else:
+        plan = parse_lines(lines, settings)
+    return Snapshot(path, raw, text, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
 
 
-def read(path: str | os.PathLike, settings: Settings | None = None) -> Snapshot:
+def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
+    """The plan at ``path`` now; ``previous`` (an earlier read) lets a small change skip the parse."""
     path = Path(path)
     raw, st = read_bytes(path)
-    return snapshot(path, raw, st, settings)
+    return snapshot(path, raw, st, settings, previous)
 
 
 @contextlib.contextmanager
@@ -216,15 +232,6 @@ class _Replaced(_Moved):
     """Replaced (or deleted) right after we wrote to it: our bytes may or may not be in it, read again."""
 
 
-def _dbg(*a):
-    log = os.environ.get("PLANTUI_DEBUG_LOG")
-    if log:
-        import traceback
-        where = traceback.extract_stack(limit=3)[0]
-        with open(log, "a") as fh:
-            fh.write(f"{time.monotonic():.6f} {os.getpid()} {where.lineno} " + " ".join(map(str, a)) + "\n")
-
-
 def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tuple[str, ...]]],
            settings: Settings | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
@@ -237,39 +244,52 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
     real = Path(os.path.realpath(path))
     with _locked(real.parent):
         wrote: tuple[tuple[str, ...], str] | None = None  # a write of ours the file was replaced right after
-        for attempt in range(ATTEMPTS + 1):
-            if attempt:
-                _wait_for(path)
-            snap = read(path, settings)
+        start = time.monotonic()
+        attempt = 0
+        while True:
+            snap = _read_fresh(path, settings)
             new_text, changed = change(snap)
             if new_text == snap.text:
-                _dbg("already so", attempt, snap.inode, wrote)
                 if wrote is not None:  # whoever replaced the file kept our change
                     return WriteResult(snap, wrote[0], True, wrote[1])
                 return WriteResult(snap, tuple(changed), False)
-            if attempt == ATTEMPTS:
+            if _given_up(attempt, start):
                 break  # that last look was only to see whether our change made it
             new_raw = encode(new_text, snap.bom)
             _check_writable(path, real)
-            _dbg("attempt", attempt, "ino", snap.inode, "len", len(snap.raw), "->", len(new_raw), changed)
             try:
                 method = _write(real, snap, new_raw, appended_ok=attempt >= STRICT_ATTEMPTS)
-                _dbg("wrote", method)
             except _Moved as moved:
-                _dbg("moved", type(moved).__name__, __import__("traceback").extract_tb(moved.__traceback__)[-1].lineno)
                 if isinstance(moved, _Replaced):
                     wrote = (tuple(changed), "in-place")
-                time.sleep(random.uniform(0, 0.002 * attempt))
+                attempt += 1
+                time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
                 continue
             return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)
     raise PlanError(f"{_quote(path)} kept changing while plantui wrote to it; nothing written")
 
 
-def _wait_for(path: Path) -> None:
-    """An editor saving by rename leaves the name empty for a moment: wait for it."""
+def _given_up(attempt: int, start: float) -> bool:
+    """At least ATTEMPTS cycles, and more while within PATIENCE seconds."""
+    if attempt < ATTEMPTS:
+        return False
+    return attempt >= MAX_ATTEMPTS or time.monotonic() - start > PATIENCE
+
+
+def _read_fresh(path: Path, settings: Settings | None) -> Snapshot:
+    """Read the plan; if it is not there, wait a moment for it to come back.
+
+    An editor saving by rename leaves the name empty for a moment.  A plan
+    that really is not there costs ``VANISH_WAIT`` before the error.
+    """
     deadline = time.monotonic() + VANISH_WAIT
-    while not os.path.exists(path) and time.monotonic() < deadline:
-        time.sleep(0.005)
+    while True:
+        try:
+            return read(path, settings)
+        except PlanError:
+            if os.path.exists(path) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def _check_writable(path: Path, real: Path) -> None:
@@ -281,6 +301,8 @@ def _check_writable(path: Path, real: Path) -> None:
         # read-only by its mode: refused even for root, as editors do
         raise PlanError(f"{_quote(path)} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
     if not os.access(real, os.W_OK):
+        if not os.path.exists(real):
+            return  # gone between the two looks (an editor saving): the write finds out and reads again
         raise PlanError(f"{_quote(path)} is not writable; nothing written")
 
 
@@ -400,7 +422,7 @@ def _writers(fd: int) -> bool | None:
     set to SIGURG, ignored by default, so an opener racing with us is held up
     for a microsecond and nothing else happens.
     """
-    if fcntl is None or signal is None or not hasattr(fcntl, "F_SETLEASE") or not hasattr(signal, "SIGURG"):
+    if fcntl is None or not hasattr(fcntl, "F_SETLEASE") or not hasattr(signal, "SIGURG"):
         return None
     try:
         fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)

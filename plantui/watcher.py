@@ -2,10 +2,11 @@
 
 It watches the plan's *folder* and filters by path, because editors save by
 writing a temporary file and renaming it over the plan (the plan's own inode
-goes away), and vim renames the plan aside and writes a new one.  Events
-are collapsed: the callback runs once a burst has been quiet for ``quiet``
-seconds (and at least every ``longest`` seconds while a burst goes on), in
-the watcher's own thread.  A file still being written shows up again when
+goes away), and vim renames the plan aside and writes a new one.  The
+first event after a quiet spell is reported at once; the rest of a burst is
+collapsed: the callback runs once it has been quiet for ``quiet`` seconds
+(and at least every ``longest`` seconds while it goes on), in the watcher's
+own thread.  A file still being written shows up again when
 the writer closes it, so a half-written read is corrected at once.
 """
 
@@ -40,6 +41,7 @@ class PlanWatcher(FileSystemEventHandler):
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         self._first = 0.0
+        self._last_fire = 0.0
         self._kind = CHANGED
         self._stopped = False
 
@@ -106,7 +108,10 @@ class PlanWatcher(FileSystemEventHandler):
             else:
                 self._timer.cancel()
             self._kind = kind
-            delay = self.quiet if now - self._first < self.longest else 0.0
+            if self._timer is None and now - self._last_fire > self.quiet:
+                delay = 0.0  # the first event after a quiet spell: at once
+            else:
+                delay = self.quiet if now - self._first < self.longest else 0.0
             self._timer = threading.Timer(delay, self._fire)
             self._timer.daemon = True
             self._timer.start()
@@ -114,6 +119,7 @@ class PlanWatcher(FileSystemEventHandler):
     def _fire(self) -> None:
         with self._lock:
             self._timer = None
+            self._last_fire = time.monotonic()
             kind = self._kind
         if kind == DELETED and self.path.exists():
             kind = CHANGED  # renamed aside and back, or replaced in between

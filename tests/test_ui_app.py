@@ -285,9 +285,9 @@ async def test_parsing_happens_off_the_ui_thread(plan: Path, monkeypatch):
     gate = threading.Event()
     real = live.read_settled
 
-    def slow_read(path):
+    def slow_read(path, previous=None):
         gate.wait(5)  # a huge plan that takes a while to parse
-        return real(path)
+        return real(path, previous)
 
     app = app_for(plan)
     async with app.run_test(size=(120, 35)) as pilot:

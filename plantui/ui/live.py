@@ -51,9 +51,12 @@ LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
 GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before the UI says it was deleted
 
 
-def read_settled(path: Path) -> Snapshot:
-    """Read the plan; read again while it changes between the read and a second look."""
-    snap = read(path)
+def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
+    """Read the plan; read again while it changes between the read and a second look.
+
+    ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
+    """
+    snap = read(path, previous=previous)
     for _ in range(SETTLE_TRIES):
         try:
             st = os.stat(path)
@@ -62,7 +65,7 @@ def read_settled(path: Path) -> Snapshot:
         if (st.st_ino, st.st_size, st.st_mtime_ns) == (snap.inode, len(snap.raw), snap.mtime_ns):
             return snap
         time.sleep(0.02)  # someone is still writing: let them finish
-        snap = read(path)
+        snap = read(path, previous=previous)
     return snap
 
 
@@ -152,7 +155,7 @@ class LivePlan(Widget):
             if worker.is_cancelled:
                 return
             try:
-                snap = read_settled(self.path)
+                snap = read_settled(self.path, self.snapshot)
                 summary = summarize(snap.plan, self.now())
                 prepared = self.prepare(snap, summary)
             except PlanError as exc:
