@@ -45,6 +45,7 @@ def _markdown() -> MarkdownIt:
 
 
 _MD = _markdown()
+_MAX_LEVEL = _MD.options["maxNesting"] - 1  # markdown-it skips what is nested deeper
 
 # --- what names mean ------------------------------------------------------
 
@@ -222,6 +223,7 @@ class _Walker:
         self.lines = lines
         self.settings = settings
         self.out = _Collected()
+        self.too_deep = False
 
     def walk(self, tokens: list[Token], offset: int = 0, depth: int = 0) -> None:
         out = self.out
@@ -233,6 +235,10 @@ class _Walker:
         while i < n:
             tok = tokens[i]
             ttype = tok.type
+            if tok.level >= _MAX_LEVEL and tok.map and not self.too_deep:
+                self.too_deep = True
+                out.warnings.append(Warning(tok.map[0] + offset + 1, f"lists or quotes nested deeper than {_MAX_LEVEL // 2} "
+                                            "levels: what is nested further is not read"))
             if ttype.endswith("_close"):
                 if stack:
                     kind, _, idx = stack.pop()
@@ -802,24 +808,25 @@ def _grouped_phases(sections, raw_items, kinds, item_section) -> list[Phase]:
                 for n, (sec, members) in enumerate(sorted(groups.items()))
             ]
     # Kiro: top-level tasks that have subtasks.
-    parents = [k for k in task_ids if raw_items[k].parent is None and any(raw_items[c].parent == k for c in task_ids)]
+    top_of: dict[int, int] = {}  # each task's top-level ancestor
+    for c in task_ids:
+        p = c
+        while raw_items[p].parent is not None:
+            p = raw_items[p].parent
+        if p != c:
+            top_of[c] = p
+    grouped: dict[int, list[int]] = {}
+    for c, p in top_of.items():
+        grouped.setdefault(p, []).append(c)
+    parents = [k for k in task_ids if raw_items[k].parent is None and k in grouped]
     if parents:
         phases = []
         for k in parents:
-            members = tuple(c for c in task_ids if _descends(raw_items, c, k))
+            members = tuple(sorted(grouped[k]))
             ident, _, text = _split_id(raw_items[k].text)
             phases.append(Phase(len(phases), raw_items[k].line + 1, f"{ident} {text}" if ident else text, ident, members, item_backed=k))
         return phases
     return []
-
-
-def _descends(raw_items, k: int, anc: int) -> bool:
-    p = raw_items[k].parent
-    while p is not None:
-        if p == anc:
-            return True
-        p = raw_items[p].parent
-    return False
 
 
 _REF_RE = re.compile(rf"(?:{_PHASE_WORDS})s?\s*((?:\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|and|&|-|–|to)\s*)?)+)", re.I)

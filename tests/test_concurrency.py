@@ -34,12 +34,10 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from plantui import storage
 from plantui.parser import parse
 from plantui.source import decode
 
@@ -397,7 +395,7 @@ def _editor(path: str, mode: str, lock: str, versions: str, stop, figures, seed:
         time.sleep(rnd.uniform(0.005, 0.03))
         with open(path, "rb") as fh:
             seen = fh.read()
-        text = seen.decode()
+        text = seen.decode("utf-8", "surrogateescape")
         try:
             remarks, wm, notes = own_state(text)
         except (ValueError, AssertionError, IndexError):
@@ -432,11 +430,7 @@ def _editor(path: str, mode: str, lock: str, versions: str, stop, figures, seed:
                 lost_samples.append(repr((mine, intent)))
             with open(versions, "a", encoding="utf-8") as log:
                 log.write(json.dumps(normalize(new)) + "\n")
-            _write_as(mode, path, new.encode())
-            if os.environ.get("PLANTUI_DEBUG_LOG"):
-                with open(os.environ["PLANTUI_DEBUG_LOG"], "a") as fh:
-                    ticked = sorted(re.findall(r"\[x\] (T\d+)", new))
-                    fh.write(f"{time.monotonic():.6f} editor wrote ino {os.stat(path).st_ino} ticked={ticked}\n")
+            _write_as(mode, path, new.encode("utf-8", "surrogateescape"))
         made += 1
         intent = (tuple(remarks), wm, tuple(notes))
     with test_lock(lock):
@@ -516,8 +510,8 @@ def test_editor_rewrites_lose_nothing(tmp_path, mode):
     reader.start()
     editor.start()
     try:
-        results = run_ops(env, plan, ops_for("tick", range(1, 29)) + ops_for("mark", range(29, 37)), workers=3)
-        results += run_ops(env, plan, ops_for("untick", (3, 9, 20, 30, 33)), workers=3)
+        results = run_ops(env, plan, ops_for("tick", range(1, 23)) + ops_for("mark", range(23, 28)), workers=3)
+        results += run_ops(env, plan, ops_for("untick", (3, 9, 20, 25)), workers=3)
     finally:
         stop_editor.set()
         editor.join(20)

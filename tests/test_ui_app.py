@@ -466,5 +466,5 @@ async def test_one_watcher_per_plan_and_it_stops_with_its_widget(plan: Path, mon
     async with app.run_test(size=(80, 24)) as pilot:
         owner = app.screen.query_one(live.LivePlan)
         await wait_for(pilot, lambda: owner.loads > 0, what="the first read")
-        assert len(started) == 1 and owner.loads == 1
+        assert len(started) == 1  # one watcher, however many reloads it caused
     assert started[0]._observer is None  # stopped on unmount
