@@ -237,7 +237,7 @@ class _Walker:
             ttype = tok.type
             if tok.level >= _MAX_LEVEL and tok.map and not self.too_deep:
                 self.too_deep = True
-                out.warnings.append(Warning(tok.map[0] + offset + 1, f"lists or quotes nested deeper than {_MAX_LEVEL // 2} "
+                out.warnings.append(Warning(tok.map[0] + offset + 1, f"{_TOO_DEEP} {_MAX_LEVEL // 2} "
                                             "levels: what is nested further is not read"))
             if ttype.endswith("_close"):
                 if stack:
@@ -412,43 +412,79 @@ class _Walker:
 # the next one: if that line comes out as a top-level heading, nothing above
 # it (a fence or an HTML block left open) reaches past it, so the chunk reads
 # exactly as it does inside the whole text; otherwise the chunk is joined with
-# the next.  Tokens are remembered by chunk text, so after an edit only the
-# chunks that changed parse again.  The result always equals one parse of the
+# the next.  What a chunk holds is remembered by its text, so after an edit
+# only the chunks that changed parse again.  The result always equals one parse of the
 # whole text (tested on the corpus and on random texts).
 
 _CHUNK_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
-_CHUNK_CACHE: "OrderedDict[str, list[Token]]" = OrderedDict()
+_CHUNK_CACHE: "OrderedDict[tuple[str, frozenset], _Collected | None]" = OrderedDict()
 _CHUNK_CACHE_SIZE = 20000
+_TOO_DEEP = "lists or quotes nested deeper than"
 
 
-def _chunk_parse(text: str) -> list[Token]:
-    tokens = _CHUNK_CACHE.get(text)
-    if tokens is None:
-        tokens = _MD.parse(text)
-        _CHUNK_CACHE[text] = tokens
-        if len(_CHUNK_CACHE) > _CHUNK_CACHE_SIZE:
-            _CHUNK_CACHE.popitem(last=False)
-    else:
-        _CHUNK_CACHE.move_to_end(text)
-    return tokens
+def _read_chunk(text: str, settings: Settings, last: bool) -> "_Collected | None":
+    """What a chunk holds, its lines counted from 0; None when the heading line
+    that follows it (the last line of ``text`` unless ``last``) is swallowed."""
+    key = (text, _markers_key(settings), last)
+    if key in _CHUNK_CACHE:
+        _CHUNK_CACHE.move_to_end(key)
+        return _CHUNK_CACHE[key]
+    tokens = _MD.parse(text)
+    lines = Lines.of(text)
+    result = None
+    if not last:
+        head = tokens[-3] if len(tokens) >= 3 else None
+        if head is not None and head.type == "heading_open" and head.level == 0 and head.map \
+                and head.map[0] == len(lines) - 1:
+            tokens = tokens[:-3]
+        else:
+            tokens = None
+    if tokens is not None:
+        walker = _Walker(lines, settings)
+        walker.walk(tokens)
+        result = walker.out
+    _CHUNK_CACHE[key] = result
+    if len(_CHUNK_CACHE) > _CHUNK_CACHE_SIZE:
+        _CHUNK_CACHE.popitem(last=False)
+    return result
 
 
-def _chunk_tokens(body: list[str]) -> list[tuple[int, list[Token]]]:
-    """(first line, tokens) for each chunk of ``body``."""
+def _read_chunks(body: list[str], settings: Settings) -> "_Collected":
+    """The walk of the whole body, chunk by chunk, remembered by chunk text."""
     cuts = [k for k in range(1, len(body)) if not body[k - 1].strip() and _CHUNK_HEADING.match(body[k])]
     cuts.append(len(body))
-    out = []
+    parts = []
     a = 0
     for b in cuts:
-        if b == len(body):
-            out.append((a, _chunk_parse("\n".join(body[a:b]))))
-            break
-        tokens = _chunk_parse("\n".join(body[a : b + 1]))
-        head = tokens[-3] if len(tokens) >= 3 else None
-        if head is None or head.type != "heading_open" or head.level != 0 or not head.map or head.map[0] != b - a:
+        last = b == len(body)
+        got = _read_chunk("\n".join(body[a : b if last else b + 1]), settings, last)
+        if got is None:
             continue  # line b is swallowed by a block above it: read on
-        out.append((a, tokens[:-3]))
+        parts.append((a, got))
         a = b
+    return _merge(parts)
+
+
+def _merge(parts: list[tuple[int, "_Collected"]]) -> "_Collected":
+    out = _Collected()
+    deep = False
+    for start, c in parts:
+        base = len(out.items)
+        out.items.extend(
+            replace(it, line=it.line + start, parent=None if it.parent is None else it.parent + base) for it in c.items
+        )
+        out.headings.extend(_RawHeading(h.line + start, h.level, h.title) for h in c.headings)
+        out.labels.extend(_BoldLabel(lb.line + start, lb.title) for lb in c.labels)
+        out.field_lines.extend(k + start for k in c.field_lines)
+        out.comment_lines.extend(k + start for k in c.comment_lines)
+        out.code_lines.extend(k + start for k in c.code_lines)
+        out.status_rows.extend(replace(r, line=r.line + start) for r in c.status_rows)
+        for w in c.warnings:
+            if w.message.startswith(_TOO_DEEP):
+                if deep:
+                    continue  # one warning for the plan, as a single walk gives
+                deep = True
+            out.warnings.append(replace(w, line=None if w.line is None else w.line + start))
     return out
 
 
@@ -526,11 +562,12 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     if fm_end is not None:
         for k in range(fm_end + 1):
             body[k] = ""
-    walker = _Walker(lines, settings)
-    chunks = _chunk_tokens(body) if chunked else [(0, _MD.parse("\n".join(body)))]
-    for start, tokens in chunks:
-        walker.walk(tokens, offset=start)
-    raw = walker.out
+    if chunked:
+        raw = _read_chunks(body, settings)
+    else:
+        walker = _Walker(lines, settings)
+        walker.walk(_MD.parse("\n".join(body)))
+        raw = walker.out
     nlines = len(lines)
 
     # Sections from headings, each running to the next heading of its level or above.

@@ -246,9 +246,20 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
         wrote: tuple[tuple[str, ...], str] | None = None  # a write of ours the file was replaced right after
         start = time.monotonic()
         attempt = 0
+        unsettled = 0  # refusals seen after the file moved under us
         while True:
             snap = _read_fresh(path, settings)
-            new_text, changed = change(snap)
+            try:
+                new_text, changed = change(snap)
+            except Exception:
+                # On the first look a refusal is final.  After the file moved under
+                # us it may be half rewritten (vim writes its new file in place of
+                # the one it renamed aside): look again for a moment before refusing.
+                if attempt == 0 or unsettled >= UNSETTLED_LOOKS:
+                    raise
+                unsettled += 1
+                time.sleep(0.01)
+                continue
             if new_text == snap.text:
                 if wrote is not None:  # whoever replaced the file kept our change
                     return WriteResult(snap, wrote[0], True, wrote[1])
@@ -267,6 +278,9 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
                 continue
             return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)
     raise PlanError(f"{_quote(path)} kept changing while plantui wrote to it; nothing written")
+
+
+UNSETTLED_LOOKS = 20  # × 10 ms
 
 
 def _given_up(attempt: int, start: float) -> bool:
