@@ -22,7 +22,7 @@ EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, like every other bad input
-        self.exit(EXIT_BAD, f"plantui: {message} (see plantui {self.prog.split()[-1] if ' ' in self.prog else ''} --help)\n".replace("  --help", " --help"))
+        self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:

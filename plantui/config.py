@@ -47,6 +47,13 @@ DEFAULT_MARKERS: Mapping[str, State | None] = MappingProxyType(
 )
 
 
+def is_marker(text: str) -> bool:
+    """One character (a symbol with its emoji selector counts as one), not a bracket or line break."""
+    if len(text) == 2 and text[1] == "\ufe0f":
+        text = text[0]
+    return len(text) == 1 and text not in "[]\r\n"
+
+
 class ConfigError(ValueError):
     """A configuration file that plantui cannot use."""
 
@@ -61,9 +68,6 @@ class Settings:
         if marker in self.markers:
             return self.markers[marker]
         return State.OTHER
-
-    def is_tag(self, marker: str) -> bool:
-        return marker in self.markers and self.markers[marker] is None
 
 
 DEFAULT = Settings()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .config import DEFAULT, Settings
+from .config import DEFAULT, Settings, is_marker
 from .model import Item, Plan, State
 from .incremental import reparse
 from .parser import parse_lines
@@ -29,17 +29,6 @@ class Change:
 
     text: str
     changed: tuple[str, ...]  # what was changed, for people: "✓ 2.1 Implement data models"
-
-    @property
-    def empty(self) -> bool:
-        return not self.changed
-
-
-def is_marker(text: str) -> bool:
-    """One character (a symbol with its emoji selector counts as one), not a bracket or line break."""
-    if len(text) == 2 and text[1] == "\ufe0f":
-        text = text[0]
-    return len(text) == 1 and text not in "[]\r\n"
 
 
 def done_marker(plan: Plan) -> str:

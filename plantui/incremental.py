@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .config import DEFAULT, Settings
+from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from .parser import parse_lines, remember, remembered
 from .source import Lines
@@ -113,9 +113,7 @@ def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Ite
     if not after.endswith(tail) or len(after) - len(tail) <= col:
         return None
     marker = after[col : len(after) - len(tail)]
-    if len(marker) == 2 and marker[1] == "\ufe0f":
-        pass
-    elif len(marker) != 1 or marker in "[]":
+    if not is_marker(marker):
         return None
     state = settings.state_of(marker)
     if state is None:

@@ -87,7 +87,6 @@ class Phase:
     number: str | None  # "1", "3.1", "2b"
     items: tuple[int, ...]  # task items inside the phase (checks excluded)
     dependencies: tuple[int, ...] = ()  # phase indexes it waits for
-    depends_text: str | None = None
     parent: int | None = None  # an enclosing phase ("Phase 2b" under "Phase 2")
     item_backed: int | None = None  # the item that is the phase (Kiro parents)
 
@@ -150,7 +149,6 @@ class Plan:
     status_rows: tuple[StatusRow, ...] = ()
     graph: tuple[Edge, ...] = ()
     warnings: tuple[Warning, ...] = ()
-    line_count: int = 0
 
     @property
     def tasks(self) -> tuple[Item, ...]:

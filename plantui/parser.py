@@ -163,7 +163,6 @@ class _BoldLabel:
 
     line: int
     title: str
-    list_items: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -597,9 +596,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
     named_cp = [s.index for s in sections if is_checkpoint_name(s.title)]
-    grouping = {sections[o].parent for o in named_cp} | {
-        a for o in named_cp for a in _ancestors(sections, o)
-    }
+    grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if _PHASE_RE.match(_name_of(s.title)) and s.index not in cp_set]
@@ -731,7 +728,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         if f.phase is not None and f.name in fieldlib.DEPENDENCY_NAMES:
             deps = _phase_refs(f.value, phases, exclude=f.phase)
             ph = phases[f.phase]
-            phases[f.phase] = replace(ph, dependencies=tuple(dict.fromkeys(ph.dependencies + tuple(deps))), depends_text=f.value)
+            phases[f.phase] = replace(ph, dependencies=tuple(dict.fromkeys(ph.dependencies + tuple(deps))))
 
     items: list[Item] = []
     for k, it in enumerate(raw.items):
@@ -774,7 +771,6 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         status_rows=tuple(raw.status_rows),
         graph=_graph(lines, raw.code_lines, raw.field_lines),
         warnings=tuple(sorted(raw.warnings, key=lambda w: w.line or 0)),
-        line_count=nlines,
     )
 
 

@@ -76,14 +76,6 @@ class Lines:
         """The text with every line ending turned into LF, line for line."""
         return "\n".join(self.line(i) for i in range(len(self)))
 
-    def eol(self) -> str:
-        """The line ending the file mostly uses (LF where it has none)."""
-        crlf = self.text.count("\r\n")
-        lf = self.text.count("\n") - crlf
-        cr = self.text.count("\r") - crlf
-        best = max((lf, "\n"), (crlf, "\r\n"), (cr, "\r"))
-        return best[1] if best[0] else "\n"
-
 
 def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Apply non-overlapping ``(start, end, replacement)`` edits to ``text``."""

@@ -338,41 +338,27 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
             beat = Heartbeat()
             beat.start()
             try:
-                ticks = 1 if what == "memory" else repeat
-                for _ in range(ticks):
-                    want = text.tick()
-                    tmp = text.write_temp()
-                    await asyncio.sleep(0.05)
-                    watch.arm(*want)
-                    writer.replace(tmp, plan)
-                    shown = await watch.wait(timeout)
-                    at = writer.replaced_at()
-                    if shown is None:
-                        out["errors"].append(f"outside tick: timed out waiting for {want}")
-                        break
-                    out["outside_tick"].append((shown - at) * 1000)
-                    if trace is not None:
-                        out["trace_outside_tick"].append(trace.since(at, shown))
-                    out["stall_outside_tick"].append(beat.worst(at, shown))
-                    await _settle(app, dash, pilot)
+                # an outside tick, then an outside edit: save, and time until it shows
+                for name, change, times in (("tick", text.tick, 1 if what == "memory" else repeat),
+                                            ("edit", text.edit, 0 if what == "memory" else repeat)):
+                    for _ in range(times):
+                        want = change()
+                        tmp = text.write_temp()
+                        await asyncio.sleep(0.05)
+                        watch.arm(*want)
+                        writer.replace(tmp, plan)
+                        shown = await watch.wait(timeout)
+                        at = writer.replaced_at()
+                        if shown is None:
+                            out["errors"].append(f"outside {name}: timed out waiting for {want}")
+                            break
+                        out[f"outside_{name}"].append((shown - at) * 1000)
+                        if trace is not None:
+                            out[f"trace_outside_{name}"].append(trace.since(at, shown))
+                        out[f"stall_outside_{name}"].append(beat.worst(at, shown))
+                        await _settle(app, dash, pilot)
                 if what == "memory":
                     return out
-                for _ in range(repeat):
-                    want = text.edit()
-                    tmp = text.write_temp()
-                    await asyncio.sleep(0.05)
-                    watch.arm(*want)
-                    writer.replace(tmp, plan)
-                    shown = await watch.wait(timeout)
-                    at = writer.replaced_at()
-                    if shown is None:
-                        out["errors"].append(f"outside edit: timed out waiting for {want}")
-                        break
-                    out["outside_edit"].append((shown - at) * 1000)
-                    if trace is not None:
-                        out["trace_outside_edit"].append(trace.since(at, shown))
-                    out["stall_outside_edit"].append(beat.worst(at, shown))
-                    await _settle(app, dash, pilot)
                 # tick to disk: a key press until the file holds the change
                 from textual import events
 
