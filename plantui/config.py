@@ -69,6 +69,11 @@ class Settings:
             return self.markers[marker]
         return State.OTHER
 
+    @property
+    def key(self) -> frozenset:
+        """What parses depend on, as a key for remembering them."""
+        return frozenset(self.markers.items())
+
 
 DEFAULT = Settings()
 

@@ -4,7 +4,8 @@ import subprocess
 import sys
 
 CORE = [
-    "plantui.model", "plantui.source", "plantui.config", "plantui.parser", "plantui.fields",
+    "plantui.model", "plantui.source", "plantui.config", "plantui.names", "plantui.walk", "plantui.chunks",
+    "plantui.parser", "plantui.fields",
     "plantui.progress", "plantui.edits", "plantui.incremental", "plantui.storage", "plantui.actions",
     "plantui.watcher", "plantui.report", "plantui.discover", "plantui.cli",
 ]
@@ -33,3 +34,11 @@ def test_status_and_tick_commands_do_not_import_textual(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stderr.strip() == "False"
     assert "- [x] T001 one" in plan.read_text()
+
+
+def test_the_nesting_limit_is_markdown_its():
+    from markdown_it import MarkdownIt
+
+    from plantui.walk import MAX_NESTING
+
+    assert MarkdownIt("commonmark").options["maxNesting"] == MAX_NESTING

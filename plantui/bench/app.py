@@ -284,11 +284,11 @@ class Trace:
 
 
 def _clear_caches() -> None:
-    from .. import parser
+    from .. import chunks, parser
     from ..ui import layout
 
-    parser._CACHE.clear()
-    parser._CHUNK_CACHE.clear()
+    parser.PLANS.clear()
+    chunks.CACHE.clear()
     layout.one_line.cache_clear()
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 
-from .. import edits, incremental, parser, storage
+from .. import chunks, edits, incremental, parser, storage
 from ..config import DEFAULT, Settings
 from ..source import Lines
 
@@ -37,7 +37,7 @@ def enable() -> None:
     incremental.fast_update = lambda old, old_lines, new_lines, settings: None  # type: ignore[assignment]
     for module in (parser, storage, edits, incremental):
         module.parse_lines = plain_parse_lines  # type: ignore[attr-defined]
-    parser._CHUNK_CACHE.clear()
+    chunks.CACHE.clear()
     enabled = True
 
 

@@ -45,7 +45,7 @@ def _time(fn: Callable[[], object], repeat: int) -> float:
 def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]:
     import tempfile
 
-    from .. import actions, parser
+    from .. import actions, chunks, parser
     from ..incremental import fast_update
     from ..progress import summarize
     from ..source import Lines, decode
@@ -62,9 +62,9 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     r = 1 if big else repeat
 
     old_lines = Lines.of(g.text)
-    parser._CHUNK_CACHE.clear()
+    chunks.CACHE.clear()
     out: dict[str, float] = {}
-    out["cold parse, chunked (a first read)"] = _time(lambda: (parser._CHUNK_CACHE.clear(), parser.build_plan(old_lines)), r)
+    out["cold parse, chunked (a first read)"] = _time(lambda: (chunks.CACHE.clear(), parser.build_plan(old_lines)), r)
     out["plain parse: build_plan(chunked=False)"] = _time(lambda: parser.build_plan(old_lines, chunked=False), r)
     old = parser.build_plan(old_lines)
     old_summary = summarize(old)
