@@ -92,7 +92,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     """A full parse, always.  ``chunked=False`` parses the text in one piece
     (the plain approach the benchmark and the tests compare with)."""
     fm_end = _front_matter_end(lines)
-    body = [lines.line(k) for k in range(len(lines))]
+    body = list(lines.parts)
     if fm_end is not None:
         for k in range(fm_end + 1):
             body[k] = ""

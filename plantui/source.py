@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from itertools import accumulate
 
 BOM = b"\xef\xbb\xbf"
-_EOL = re.compile(r"\r\n|\r|\n")
+_EOL_SPLIT = re.compile(r"(\r\n|\r|\n)")
 
 
 def decode(raw: bytes) -> tuple[str, bool]:
@@ -41,40 +41,69 @@ def looks_binary(raw: bytes) -> bool:
     return b"\x00" in raw[:8192]
 
 
-@dataclass(frozen=True)
 class Lines:
-    """Line starts of a text, with the same line breaks CommonMark uses."""
+    """The lines of a text, broken where CommonMark breaks them (CRLF, LF, lone CR).
 
-    text: str
-    starts: tuple[int, ...] = field(repr=False)
-    ends: tuple[int, ...] = field(repr=False)  # end of content, before the EOL
+    Treat as immutable.  ``parts`` are the lines without their endings; the
+    offsets of line starts and ends are worked out when first asked for.
+    """
+
+    __slots__ = ("text", "parts", "_seps", "_starts", "_ends")
+
+    def __init__(self, text: str, parts: list[str], seps: list[str] | None) -> None:
+        self.text = text
+        self.parts = parts
+        self._seps = seps  # each line's ending; None when every one is LF
+        self._starts: tuple[int, ...] | None = None
+        self._ends: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, text: str) -> "Lines":
-        starts = [0]
-        ends = []
-        for m in _EOL.finditer(text):
-            ends.append(m.start())
-            starts.append(m.end())
-        ends.append(len(text))
-        return cls(text, tuple(starts), tuple(ends))
+        if "\r" not in text:
+            return cls(text, text.split("\n"), None)
+        pieces = _EOL_SPLIT.split(text)
+        return cls(text, pieces[0::2], pieces[1::2])
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.parts)
+
+    def __repr__(self) -> str:
+        return f"Lines({len(self.parts)} lines)"
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        if self._starts is None:
+            parts = self.parts
+            if self._seps is None:
+                steps = (len(p) + 1 for p in parts[:-1])
+            else:
+                steps = (len(p) + len(e) for p, e in zip(parts, self._seps))
+            self._starts = (0, *accumulate(steps))
+        return self._starts
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        """Where each line's content ends, before its line ending."""
+        if self._ends is None:
+            self._ends = tuple(s + len(p) for s, p in zip(self.starts, self.parts))
+        return self._ends
 
     def line(self, n: int) -> str:
         """Line ``n`` (0-based) without its line ending."""
-        return self.text[self.starts[n] : self.ends[n]]
+        return self.parts[n]
 
     def offset(self, n: int, col: int) -> int:
         return self.starts[n] + col
 
     def line_of(self, offset: int) -> int:
+        """The line that holds ``offset``."""
+        if self._seps is None and self._starts is None:
+            return self.text.count("\n", 0, offset)  # no need to work out every start
         return bisect_right(self.starts, offset) - 1
 
     def normalized(self) -> str:
         """The text with every line ending turned into LF, line for line."""
-        return "\n".join(self.line(i) for i in range(len(self)))
+        return "\n".join(self.parts)
 
 
 def splice(text: str, edits: list[tuple[int, int, str]]) -> str:

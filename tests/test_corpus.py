@@ -95,7 +95,7 @@ def test_every_item_round_trips_and_changes_only_its_marker(path):
         at = lines.offset(it.line - 1, it.col)
         assert text[at : at + len(it.marker)] == it.marker
         assert once.text == text[:at] + target + text[at + len(it.marker) :]
-        back_lines = Lines(once.text, lines.starts, lines.ends)  # one character for one
+        back_lines = Lines.of(once.text)
         ticked = replace(it, marker=target, source=back_lines.line(it.line - 1))
         back_plan = replace(plan, items=plan.items[: it.index] + (ticked,) + plan.items[it.index + 1 :])
         back = set_markers(once.text, back_lines, back_plan, [(ticked, it.marker)], sync=False)
