@@ -51,8 +51,9 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
     return _guarded(path, change)
 
 
-def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *, now: datetime | None = None) -> WriteResult:
-    """Like :func:`mark` for items from an earlier read (the dashboard's view).
+def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *, now: datetime | None = None,
+               previous: Snapshot | None = None) -> WriteResult:
+    """Like :func:`mark` for items from an earlier read (the dashboard's view, ``previous``).
 
     Each item must still stand on its line as it was read (or on the one
     line that reads the same); otherwise nothing is written.
@@ -63,7 +64,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
                              settings=snap.settings, now=now)
         return result.text, result.changed
 
-    return _guarded(path, change)
+    return _guarded(path, change, previous)
 
 
 def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult:
@@ -76,8 +77,8 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
     return _guarded(path, change)
 
 
-def _guarded(path, change) -> WriteResult:
+def _guarded(path, change, previous: Snapshot | None = None) -> WriteResult:
     try:
-        return modify(path, change)
+        return modify(path, change, previous=previous)
     except EditError as exc:
         raise PlanError(f"{path}: {exc}") from None

@@ -11,7 +11,9 @@ Counting rules (also in the README):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import deque
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import fields as fieldlib
@@ -42,8 +44,20 @@ class Counts:
     def complete(self) -> bool:
         return self.countable > 0 and self.done >= self.countable
 
+    def moved(self, was: State, now: State) -> "Counts":
+        """These counts after one box went from ``was`` to ``now``."""
+        c = {"done": self.done, "in_progress": self.in_progress, "skipped": self.skipped, "other": self.other}
+        for state, step in ((was, -1), (now, 1)):
+            name = _COUNTED.get(state)
+            if name is not None:
+                c[name] += step
+        return replace(self, **c)
+
     def tally(self) -> fieldlib.Tally:
         return fieldlib.Tally(self.done, self.countable, bool(self.done or self.in_progress))
+
+
+_COUNTED = {State.DONE: "done", State.IN_PROGRESS: "in_progress", State.SKIPPED: "skipped", State.OTHER: "other"}
 
 
 def count(items) -> Counts:
@@ -89,6 +103,17 @@ class FieldState:
 
 
 @dataclass(frozen=True)
+class _Parts:
+    """What a summary is made of, kept so that the summary after a tick can be
+    worked out from it (:func:`update`) instead of from every item again."""
+
+    phase_counts: tuple[Counts, ...]
+    checkpoint_counts: tuple[Counts, ...]
+    odd: tuple[Warning, ...]  # markers without a meaning
+    family: dict[int, Warning]  # parent item -> what its subtasks say against it
+
+
+@dataclass(frozen=True)
 class Summary:
     tasks: Counts
     checks: Counts
@@ -98,17 +123,134 @@ class Summary:
     next_task: int | None
     status: str
     warnings: tuple[Warning, ...]
+    parts: _Parts = field(compare=False, repr=False)
 
     @property
     def drift(self) -> tuple[FieldState, ...]:
         return tuple(f for f in self.fields if f.drift)
 
 
-def _phase_states(plan: Plan) -> list[PhaseState]:
+_RECENT: deque[tuple[Plan, Summary]] = deque(maxlen=4)  # the last plans summarized, newest last
+_RECENT_LOCK = threading.Lock()
+
+
+def summarize(plan: Plan, now: datetime | None = None) -> Summary:
+    """How far along ``plan`` is.
+
+    The last few summaries are remembered: a plan that is one of them, or one
+    of them with only markers and field values changed (a tick), is summarized
+    from it at the cost of what changed (:func:`update`).
+    """
+    with _RECENT_LOCK:
+        recent = list(_RECENT)
+    for old_plan, old in reversed(recent):
+        changed = marker_changes(old_plan, plan)
+        if changed is not None:
+            return _update(old_plan, old, plan, changed, now)
+    return _remember(plan, summarize_all(plan, now))
+
+
+def _remember(plan: Plan, summary: Summary) -> Summary:
+    with _RECENT_LOCK:
+        _RECENT.append((plan, summary))
+    return summary
+
+
+def summarize_all(plan: Plan, now: datetime | None = None) -> Summary:
+    """A summary of every item, from scratch (what :func:`summarize` always equals)."""
+    items = plan.items
+    family = {}
+    for it in items:
+        if it.children:
+            w = _family_warning(plan, it)
+            if w is not None:
+                family[it.index] = w
+    parts = _Parts(
+        phase_counts=tuple(count(items[k] for k in ph.items) for ph in plan.phases),
+        checkpoint_counts=tuple(count(items[k] for k in cp.items) for cp in plan.checkpoints),
+        odd=_odd_markers(plan),
+        family=family,
+    )
+    phases = _phase_states(plan, parts.phase_counts)
+    return _assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
+
+
+def update(old_plan: Plan, old: Summary, plan: Plan, now: datetime | None = None) -> Summary:
+    """``summarize(plan, now)``, worked out from the summary of ``old_plan`` when
+    ``plan`` is ``old_plan`` with only markers and field values changed (a tick):
+    the cost is that of the items that changed, not of the plan."""
+    changed = marker_changes(old_plan, plan)
+    if changed is None:
+        return _remember(plan, summarize_all(plan, now))
+    return _update(old_plan, old, plan, changed, now)
+
+
+def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: datetime | None) -> Summary:
+    assert old.parts is not None
+    items, before = plan.items, old_plan.items
+    tasks, checks = old.tasks, old.checks
+    phase_counts = list(old.parts.phase_counts)
+    cp_counts = list(old.parts.checkpoint_counts)
+    family = dict(old.parts.family)
+    odd_moved = False
+    for k in changed:
+        was, it = before[k].state, items[k].state
+        odd_moved = odd_moved or State.OTHER in (was, it)
+        if was is it:
+            continue
+        if items[k].kind is Kind.TASK:
+            tasks = tasks.moved(was, it)
+            p = items[k].phase
+            while p is not None:  # a task counts in its phase and in every phase around it
+                phase_counts[p] = phase_counts[p].moved(was, it)
+                p = plan.phases[p].parent
+        else:
+            checks = checks.moved(was, it)
+        cp = items[k].checkpoint
+        if cp is not None:
+            cp_counts[cp] = cp_counts[cp].moved(was, it)
+    affected = set(changed)
+    affected.update(items[k].parent for k in changed if items[k].parent is not None)
+    for k in affected:
+        if items[k].children:
+            w = _family_warning(plan, items[k])
+            if w is None:
+                family.pop(k, None)
+            else:
+                family[k] = w
+    parts = _Parts(
+        phase_counts=tuple(phase_counts),
+        checkpoint_counts=tuple(cp_counts),
+        odd=_odd_markers(plan) if odd_moved else old.parts.odd,
+        family=dict(sorted(family.items())),
+    )
+    phases = _phase_states(plan, parts.phase_counts)
+    if any((a.status == BLOCKED) != (b.status == BLOCKED) for a, b in zip(old.phases, phases)):
+        nxt = next_task(plan, phases)
+    else:
+        # Nothing before the first changed item (or the old next task) can have
+        # become a next task: look from there on.
+        first = old.next_task if old.next_task is not None and not items[old.next_task].optional else len(items)
+        nxt = next_task(plan, phases, start=min(min(affected, default=first), first))
+    summary = _assemble(plan, now, tasks, checks, phases, parts, nxt)
+    return summary if plan is old_plan else _remember(plan, summary)
+
+
+def marker_changes(old: Plan, new: Plan) -> list[int] | None:
+    """The items whose marker changed, when ``new`` is ``old`` with only markers
+    and field values changed (as :mod:`plantui.incremental` makes it); else None."""
+    if new is old:
+        return []
+    if new.sections is not old.sections or new.phases is not old.phases \
+            or new.checkpoints is not old.checkpoints or len(new.items) != len(old.items):
+        return None
+    return [k for k, (a, b) in enumerate(zip(old.items, new.items)) if a is not b]
+
+
+def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
     states: list[PhaseState] = []
     raw: list[tuple[Counts, bool, bool]] = []  # counts, done, started
-    for ph in plan.phases:
-        c = count(plan.items[k] for k in ph.items)
+    for ph, c in zip(plan.phases, counts):
         if c.total == 0 and ph.item_backed is not None:
             own = plan.items[ph.item_backed]
             done = own.state.closed
@@ -131,47 +273,54 @@ def _phase_states(plan: Plan) -> list[PhaseState]:
     return states
 
 
-def summarize(plan: Plan, now: datetime | None = None) -> Summary:
-    now = now or datetime.now()
-    tasks = count(plan.tasks)
-    checks = count(plan.checks)
-    phases = _phase_states(plan)
-    warnings = list(plan.warnings)
-
-    checkpoints = []
-    for cp in plan.checkpoints:
-        c = count(plan.items[k] for k in cp.items)
-        if c.total and c.open == 0:
-            status = PASSED
-        elif all(phases[p].status == DONE for p in cp.after):
-            status = READY if c.total else PASSED
-        else:
-            status = PENDING
-        checkpoints.append(CheckpointState(cp.index, c, status))
-
-    # Markers without a meaning.
+def _odd_markers(plan: Plan) -> tuple[Warning, ...]:
+    """One warning per marker that has no meaning."""
     odd: dict[str, list[int]] = {}
     for it in plan.items:
         if it.state is State.OTHER:
             odd.setdefault(it.marker, []).append(it.line)
+    out = []
     for marker, at in odd.items():
         where = f"line {at[0]}" if len(at) == 1 else f"{len(at)} items from line {at[0]}"
-        warnings.append(Warning(at[0], f"marker [{marker}] ({where}) has no set meaning; counted as not done "
-                                       f"(give it one under [markers] in .plantui.toml)"))
+        out.append(Warning(at[0], f"marker [{marker}] ({where}) has no set meaning; counted as not done "
+                                  f"(give it one under [markers] in .plantui.toml)"))
+    return tuple(out)
 
-    # Parents and their subtasks.
-    for it in plan.items:
-        kids = [plan.items[k] for k in it.children if plan.items[k].kind is it.kind]
-        if not kids:
-            continue
-        required = [k for k in kids if not k.optional]
-        open_kids = sum(1 for k in required if not k.state.closed)
-        name = it.id or _short(it.text)
-        if it.state is State.DONE and open_kids:
-            warnings.append(Warning(it.line, f"{name} is ticked but {open_kids} of its {_n(len(required), 'subtask')} {'is' if open_kids == 1 else 'are'} open"))
-        elif required and not it.state.closed and open_kids == 0:
-            which = "the" if len(required) == 1 else "all"
-            warnings.append(Warning(it.line, f"{which} {_n(len(required), 'subtask')} of {name} {'is' if len(required) == 1 else 'are'} done but its own box is not"))
+
+def _family_warning(plan: Plan, it: Item) -> Warning | None:
+    """A parent whose own box disagrees with its subtasks."""
+    kids = [plan.items[k] for k in it.children if plan.items[k].kind is it.kind]
+    if not kids:
+        return None
+    required = [k for k in kids if not k.optional]
+    open_kids = sum(1 for k in required if not k.state.closed)
+    name = it.id or _short(it.text)
+    if it.state is State.DONE and open_kids:
+        return Warning(it.line, f"{name} is ticked but {open_kids} of its {_n(len(required), 'subtask')} "
+                                f"{'is' if open_kids == 1 else 'are'} open")
+    if required and not it.state.closed and open_kids == 0:
+        which = "the" if len(required) == 1 else "all"
+        return Warning(it.line, f"{which} {_n(len(required), 'subtask')} of {name} "
+                                f"{'is' if len(required) == 1 else 'are'} done but its own box is not")
+    return None
+
+
+def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, phases: list[PhaseState],
+              parts: _Parts, next_index: int | None) -> Summary:
+    now = now or datetime.now()
+    warnings = list(plan.warnings)
+    checkpoints = []
+    done = {st.index for st in phases if st.status == DONE}
+    for cp, c in zip(plan.checkpoints, parts.checkpoint_counts):
+        if c.total and c.open == 0:
+            status = PASSED
+        elif done.issuperset(cp.after):
+            status = READY if c.total else PASSED
+        else:
+            status = PENDING
+        checkpoints.append(CheckpointState(cp.index, c, status))
+    warnings.extend(parts.odd)
+    warnings.extend(parts.family.values())
 
     # Derived fields and drift.
     field_states = []
@@ -196,22 +345,27 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
         phases=tuple(phases),
         checkpoints=tuple(checkpoints),
         fields=tuple(field_states),
-        next_task=next_task(plan, phases),
+        next_task=next_index,
         status=status,
         warnings=tuple(warnings),
+        parts=parts,
     )
 
 
-def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...]) -> int | None:
+def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], start: int = 0) -> int | None:
     """The first open task, deepest first, whose phase is not blocked.
 
     Optional tasks (Kiro's ``- [ ]*``) come only when nothing else is open.
+    ``start``: no item before it can be the answer unless it is optional (the
+    caller knows); optional ones are then looked for from the beginning.
     """
+    items = plan.items
     optional = None
-    for it in plan.items:
+    for k in range(start, len(items)):
+        it = items[k]
         if it.kind is not Kind.TASK or it.state.closed:
             continue
-        if any(not plan.items[k].state.closed and plan.items[k].kind is Kind.TASK for k in it.children):
+        if any(not items[c].state.closed and items[c].kind is Kind.TASK for c in it.children):
             continue
         if it.phase is not None and phases[it.phase].status == BLOCKED:
             continue
@@ -219,6 +373,8 @@ def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...]) -> 
             optional = it.index if optional is None else optional
             continue
         return it.index
+    if start:
+        return next_task(plan, phases)  # nothing from start on: the optional ones count from the top
     return optional
 
 

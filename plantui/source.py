@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
+from operator import add
 
 BOM = b"\xef\xbb\xbf"
 _EOL_SPLIT = re.compile(r"(\r\n|\r|\n)")
@@ -75,9 +76,9 @@ class Lines:
         if self._starts is None:
             parts = self.parts
             if self._seps is None:
-                steps = (len(p) + 1 for p in parts[:-1])
+                steps = map((1).__add__, map(len, parts[:-1]))  # every line ending is one LF
             else:
-                steps = (len(p) + len(e) for p, e in zip(parts, self._seps))
+                steps = map(add, map(len, parts), map(len, self._seps))
             self._starts = (0, *accumulate(steps))
         return self._starts
 
@@ -85,7 +86,7 @@ class Lines:
     def ends(self) -> tuple[int, ...]:
         """Where each line's content ends, before its line ending."""
         if self._ends is None:
-            self._ends = tuple(s + len(p) for s, p in zip(self.starts, self.parts))
+            self._ends = tuple(map(add, self.starts, map(len, self.parts)))
         return self._ends
 
     def line(self, n: int) -> str:

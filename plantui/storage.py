@@ -71,7 +71,7 @@ import signal
 import stat
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterator
@@ -177,6 +177,9 @@ def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | No
             settings = load_settings(path)
         except ConfigError as exc:
             raise PlanError(str(exc)) from None
+    if previous is not None and previous.settings == settings and previous.raw == raw:
+        # the same bytes: the same plan
+        return replace(previous, path=path, inode=st.st_ino, mtime_ns=st.st_mtime_ns)
     text, bom = decode(raw)
     lines = Lines.of(text)
     if previous is not None and previous.settings == settings:
@@ -233,12 +236,13 @@ class _Replaced(_Moved):
 
 
 def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tuple[str, ...]]],
-           settings: Settings | None = None) -> WriteResult:
+           settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
     ``change`` gets a fresh :class:`Snapshot` and returns the new text and a
     description of what changed; it raises to refuse.  Nothing is written
-    when the text comes back the same.
+    when the text comes back the same.  ``previous`` (the caller's last read)
+    saves parsing the file again when its bytes are still the same.
     """
     path = Path(path)
     real = Path(os.path.realpath(path))
@@ -248,7 +252,7 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
         attempt = 0
         unsettled = 0  # refusals seen after the file moved under us
         while True:
-            snap = _read_fresh(path, settings)
+            snap = _read_fresh(path, settings, previous)
             try:
                 new_text, changed = change(snap)
             except Exception:
@@ -290,7 +294,7 @@ def _given_up(attempt: int, start: float) -> bool:
     return attempt >= MAX_ATTEMPTS or time.monotonic() - start > PATIENCE
 
 
-def _read_fresh(path: Path, settings: Settings | None) -> Snapshot:
+def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None = None) -> Snapshot:
     """Read the plan; if it is not there, wait a moment for it to come back.
 
     An editor saving by rename leaves the name empty for a moment.  A plan
@@ -299,7 +303,7 @@ def _read_fresh(path: Path, settings: Settings | None) -> Snapshot:
     deadline = time.monotonic() + VANISH_WAIT
     while True:
         try:
-            return read(path, settings)
+            return read(path, settings, previous)
         except PlanError:
             if os.path.exists(path) or time.monotonic() > deadline:
                 raise

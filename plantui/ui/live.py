@@ -313,6 +313,7 @@ class LivePlan(Widget):
             what, key = self._writes.popleft()
             now = self.now()
             path = self.path
+            seen = self.snapshot  # the view the write is asked from: unchanged bytes need no parse
             previous = None
             fn: Callable[[], WriteResult]
             if what == "tick":
@@ -322,7 +323,7 @@ class LivePlan(Widget):
                     continue
                 marker = " " if item.state is State.DONE else None
                 previous = item.marker
-                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now)  # noqa: E731
+                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
             elif what == "undo":
                 if not self.undo_stack:
                     self.app.notify("Nothing to undo: no tick made here yet.", severity="information")
@@ -332,7 +333,7 @@ class LivePlan(Widget):
                 if item is None:
                     self.app.notify("The task of the last tick is no longer in the plan.", severity="warning")
                     continue
-                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now)  # noqa: E731
+                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
             elif what == "sync":
                 fn = lambda: actions.sync(path, now=now)  # noqa: E731
             else:  # pragma: no cover - programming error
