@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from .config import Settings
+from .scan import DECLINE, scan_chunk
 from .source import Lines
 from .walk import TOO_DEEP, BoldLabel, Collected, RawHeading, Walker, markdown
 
@@ -27,29 +28,34 @@ CACHE_SIZE = 20000
 
 def read_chunk(text: str, settings: Settings, last: bool) -> "Collected | None":
     """What a chunk holds, its lines counted from 0; None when the heading line
-    that follows it (the last line of ``text`` unless ``last``) is swallowed."""
+    that follows it (the last line of ``text`` unless ``last``) is swallowed.
+    The fast scanner (:mod:`.scan`) reads it when it can, markdown-it when not."""
     key = (text, settings.key, last)
     if key in CACHE:
         CACHE.move_to_end(key)
         return CACHE[key]
-    tokens = markdown().parse(text)
-    lines = Lines.of(text)
-    result = None
-    if not last:
-        head = tokens[-3] if len(tokens) >= 3 else None
-        if head is not None and head.type == "heading_open" and head.level == 0 and head.map \
-                and head.map[0] == len(lines) - 1:
-            tokens = tokens[:-3]
-        else:
-            tokens = None
-    if tokens is not None:
-        walker = Walker(lines, settings)
-        walker.walk(tokens)
-        result = walker.out
+    result = scan_chunk(text, settings, last)
+    if result is DECLINE:
+        result = parse_chunk(text, settings, last)
     CACHE[key] = result
     if len(CACHE) > CACHE_SIZE:
         CACHE.popitem(last=False)
     return result
+
+
+def parse_chunk(text: str, settings: Settings, last: bool) -> "Collected | None":
+    """:func:`read_chunk` through markdown-it, uncached (what the scanner must equal)."""
+    tokens = markdown().parse(text)
+    lines = Lines.of(text)
+    if not last:
+        head = tokens[-3] if len(tokens) >= 3 else None
+        if head is None or head.type != "heading_open" or head.level != 0 or not head.map \
+                or head.map[0] != len(lines) - 1:
+            return None
+        tokens = tokens[:-3]
+    walker = Walker(lines, settings)
+    walker.walk(tokens)
+    return walker.out
 
 
 def read_chunks(body: list[str], settings: Settings) -> "Collected":

@@ -1,0 +1,697 @@
+"""A fast reading of the Markdown plans are written in, equal to markdown-it's.
+
+:func:`scan_chunk` reads a chunk's text (see :mod:`.chunks`) line by line and
+returns exactly what markdown-it-py's block parser and :class:`~.walk.Walker`
+return for it (:func:`.chunks.parse_chunk`): the same :class:`~.walk.Collected`,
+or None when the heading line that closes the chunk is swallowed by a block
+above it.  It follows markdown-it's block rules step by step -- the same line
+marks (``bMarks``, ``tShift``, ``sCount``), the same rule order, the same
+termination checks -- but only for the subset plans are written in:
+
+* blank lines; paragraphs, lazy continuation lines included;
+* ATX headings; thematic breaks;
+* bullet and ordered lists, nested, tight or loose, with task boxes;
+* fenced code blocks (backticks and tildes, in list items too);
+* HTML comment blocks (``<!-- … -->``).
+
+Whenever markdown-it could read the text as anything else -- a table, a block
+quote, any other HTML block, an indented code block, a setext heading, a link
+reference definition, an empty list item, tabs where they count, lists nested
+deeper than :data:`MAX_DEPTH` -- it answers :data:`DECLINE` and the caller
+parses with markdown-it.  Declining is always safe and a wrong answer never
+is, so every check here errs on the side of declining.
+"""
+
+from __future__ import annotations
+
+import re
+from operator import ge, methodcaller, sub
+
+from .config import Settings
+from .model import Warning
+from .names import clean_inline, is_checkpoint_name
+from .walk import BoldLabel, Collected, RawHeading, RawItem, box, content_start
+
+__all__ = ["DECLINE", "Declined", "scan_chunk"]
+
+
+class Declined:
+    """The type of :data:`DECLINE`: "not sure, parse this one with markdown-it"."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DECLINE"
+
+
+DECLINE = Declined()
+
+MAX_DEPTH = 6  # lists nested deeper are left to markdown-it (Walker warns from 9 levels on)
+
+# markdown-it's mdTrim set (markdown_it.common.utils.MD_TRIM_CHARS; a test holds the two equal)
+MD_TRIM = "".join(
+    chr(c)
+    for c in sorted({0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x2028, 0x2029}
+                    | set(range(0x2000, 0x200B)))
+)
+
+_ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")  # markdown-it's ordered list marker
+_LABEL = re.compile(r"^\*\*([^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)")  # as Walker._paragraph
+_DELIMITER_ROW = re.compile(r"[ \t]*[|:-][|: \t-]*")  # what could be a table's second line (and more)
+_SPACES = " \t"
+_lstrip_spaces = methodcaller("lstrip", " ")
+_SETEXT = re.compile(r"(?:-+|=+)[ \t]*\Z")  # markdown-it's lheading underline
+_HR = re.compile(r"([-*_])[ \t]*(?:\1[ \t]*){2,}\Z")  # markdown-it's hr rule: three or more, blanks between
+# the characters a block can start with other than a paragraph (a space: text after a task box)
+_NOT_PLAIN = frozenset("`~>*-_+#<[0123456789 \t")
+_TERMINATORS = frozenset("-=*_`~>+#<0123456789")  # what a line ending a paragraph can start with
+
+
+class _Decline(Exception):
+    pass
+
+
+REASONS: "dict[str, int] | None" = None  # set to {} to count why chunks decline (for measurements)
+
+
+def _declined(reason: str) -> Declined:
+    if REASONS is not None:
+        REASONS[reason] = REASONS.get(reason, 0) + 1
+    return DECLINE
+
+
+def scan_chunk(text: str, settings: Settings, last: bool) -> "Collected | None | Declined":
+    """What :func:`plantui.chunks.parse_chunk` returns for these arguments, or
+    :data:`DECLINE` when the text holds something this scanner does not model."""
+    if "\r" in text or "\0" in text:  # markdown-it would normalize them
+        return _declined("line break or NUL")
+    lines = text.split("\n")
+    if "|" in text:  # markdown-it's table rule needs a "|" line over a delimiter row
+        for k in range(len(lines) - 1):
+            if "|" in lines[k] and _DELIMITER_ROW.fullmatch(lines[k + 1]):
+                return _declined("table")
+    try:
+        return _Scan(lines, settings, "\t" in text).run(last)
+    except _Decline as why:
+        return _declined(why.args[0])
+
+
+class _Scan:
+    """markdown-it's StateBlock and block rules for the subset, read as Walker reads tokens.
+
+    Per line, as markdown-it keeps them: ``B`` the begin mark (``bMarks``, as a
+    column in the line), ``P`` where its content starts (``bMarks + tShift``),
+    ``S`` its indent in columns (``sCount``).  A list item moves them on its
+    first line while it is read, as markdown-it does.
+    """
+
+    def __init__(self, lines: list[str], settings: Settings, tabs: bool):
+        self.lines = lines
+        self.settings = settings
+        n = len(lines)
+        if n and not lines[-1].strip(_SPACES):
+            n -= 1  # markdown-it counts no last line made of blanks only
+        self.n = n
+        own = lines if n == len(lines) else lines[:n]
+        lengths = list(map(len, own))
+        P = list(map(sub, lengths, map(len, map(_lstrip_spaces, own))))  # leading spaces
+        tab = [False] * n
+        if tabs:
+            S = []
+            for k in range(n):
+                s = lines[k]
+                if s[P[k] : P[k] + 1] == "\t":
+                    col = p = 0
+                    for ch in s:
+                        if ch == " ":
+                            col += 1
+                        elif ch == "\t":
+                            col += 4 - col % 4
+                        else:
+                            break
+                        p += 1
+                    P[k] = p
+                    S.append(col)
+                    tab[k] = True
+                else:
+                    S.append(P[k])
+        else:
+            S = P[:]
+        self.P = P
+        self.S = S
+        self.B = [0] * n
+        self.tab = tab  # a tab in the line's indent: only fence and comment bodies may have one
+        self.empty = list(map(ge, P, lengths))  # markdown-it's isEmpty: nothing but blanks
+        self.blk = 0  # blkIndent
+        self.list_indent = -1  # listIndent
+        self.depth = 0  # lists open
+        self.out = Collected()
+        self.box_stack: list[int] = []  # Walker's: the task items we are in
+        self.item_starts: list[int] = []  # the first lines of the list items we are in
+        self.pending: tuple[int, bool | None, int] | None = None  # an item whose first block is not read yet
+        self.root_heading = -1  # the line of the last heading read outside any list
+
+    def run(self, last: bool) -> "Collected | None":
+        self.tokenize(0, self.n)
+        out = self.out
+        if not last:
+            end = len(self.lines) - 1
+            if self.root_heading != end or self.n != len(self.lines):
+                return None  # the heading line that opens the next chunk is swallowed
+            out.headings.pop()
+        return out
+
+    # the block loop -----------------------------------------------------------
+
+    def tokenize(self, line: int, end: int) -> int:
+        """markdown-it's ParserBlock.tokenize: blocks from ``line`` on, while
+        indented enough; the line after them."""
+        empty = self.empty
+        S = self.S
+        while line < end:
+            while line < end and empty[line]:
+                line += 1
+            if line >= end or S[line] < self.blk:
+                break
+            line = self.block(line, end)
+            if line < end and empty[line]:
+                line += 1
+        return line
+
+    def block(self, L: int, end: int) -> int:
+        """markdown-it's block rules, in their order, at line ``L``; the line after the block."""
+        if self.tab[L]:
+            raise _Decline("tab")
+        if self.S[L] - self.blk >= 4:
+            raise _Decline("indented code")
+        s = self.lines[L]
+        p = self.P[L]
+        c = s[p]
+        if c == "`" or c == "~":
+            got = self.fence(L, end)
+            if got:
+                return got
+        elif c == ">":
+            raise _Decline("quote")
+        if c == "*" or c == "-" or c == "_":
+            if _HR.match(s, p):
+                if self.pending is not None:
+                    self.resolve()
+                return L + 1
+        if c == "*" or c == "-" or c == "+" or "0" <= c <= "9":
+            got = self.list(L, end)
+            if got:
+                return got
+        elif c == "[":
+            self.reference(s, p)
+        elif c == "<":
+            return self.html(L, end)
+        elif c == "#":
+            got = self.heading(L, s, p)
+            if got:
+                return got
+        return self.paragraph(L)
+
+    # leaf blocks --------------------------------------------------------------
+
+    @staticmethod
+    def fence_start(s: str, p: int) -> int:
+        """The length of the fence that opens at ``p``, or 0."""
+        c = s[p]
+        q = p
+        n = len(s)
+        while q < n and s[q] == c:
+            q += 1
+        length = q - p
+        if length < 3 or (c == "`" and "`" in s[q:]):
+            return 0
+        return length
+
+    def fence(self, L: int, end: int) -> int:
+        s = self.lines[L]
+        p = self.P[L]
+        length = self.fence_start(s, p)
+        if not length:
+            return 0
+        marker = s[p]
+        lines = self.lines
+        P = self.P
+        S = self.S
+        blk = self.blk
+        nxt = L
+        closed = False
+        while True:
+            nxt += 1
+            if nxt >= end:
+                break
+            t = lines[nxt]
+            q = P[nxt]
+            if q >= len(t):
+                continue
+            if S[nxt] < blk:
+                break
+            if t[q] != marker or S[nxt] - blk >= 4:
+                continue
+            r = q
+            while r < len(t) and t[r] == marker:
+                r += 1
+            if r - q < length or t[r:].strip(_SPACES):
+                continue
+            closed = True
+            break
+        stop = nxt + 1 if closed else nxt
+        if self.pending is not None:
+            self.resolve()
+        self.out.code_lines.extend(range(L, stop))
+        return stop
+
+    def heading(self, L: int, s: str, p: int) -> int:
+        n = len(s)
+        q = p + 1
+        while q < n and s[q] == "#":
+            q += 1
+        level = q - p
+        if level > 6 or (q < n and s[q] != " " and s[q] != "\t"):
+            return 0
+        e = n
+        while e > q and s[e - 1] in _SPACES:
+            e -= 1
+        h = e
+        while h > q and s[h - 1] == "#":
+            h -= 1
+        if h > q and s[h - 1] in _SPACES:
+            e = h
+        if self.pending is not None:
+            self.resolve()
+        self.out.headings.append(RawHeading(L, level, s[q:e].strip(MD_TRIM)))
+        if not self.depth:
+            self.root_heading = L
+        return L + 1
+
+    @staticmethod
+    def reference(s: str, p: int) -> None:
+        """Decline what could be a link reference definition (markdown-it's label scan)."""
+        q = p + 1
+        n = len(s)
+        while q < n:
+            ch = s[q]
+            if ch == "[":
+                return
+            if ch == "]":
+                if q + 1 < n and s[q + 1] == ":":
+                    raise _Decline("reference")
+                return
+            if ch == "\\":
+                q += 1
+            q += 1
+        raise _Decline("reference")  # the label could go on to the next line
+
+    def html(self, L: int, end: int) -> int:
+        """An HTML comment block; any other line that starts with ``<`` declines."""
+        s = self.lines[L]
+        p = self.P[L]
+        if not s.startswith("<!--", p):
+            raise _Decline("html")
+        nxt = L + 1
+        if "-->" not in s[p:]:
+            lines = self.lines
+            P = self.P
+            S = self.S
+            empty = self.empty
+            blk = self.blk
+            while nxt < end:
+                if S[nxt] < blk and not empty[nxt]:
+                    break
+                t = lines[nxt]
+                if "-->" in t[P[nxt] :]:
+                    nxt += 1
+                    break
+                nxt += 1
+        if self.pending is not None:
+            self.resolve()
+        self.out.comment_lines.extend(range(L, nxt))
+        return nxt
+
+    def paragraph(self, L: int) -> int:
+        nxt = self.paragraph_end(L)
+        content = None
+        first = self.lines[L][self.B[L] :]
+        if self.pending is not None:
+            content = self.content(L, nxt)
+            self.resolve(nxt, content)
+        elif "**" in first or not first.strip(MD_TRIM):
+            content = self.content(L, nxt)
+        out = self.out
+        out.field_lines.extend(range(L, nxt))
+        if content is not None and content.startswith("**"):
+            self.label(L, content)
+        return nxt
+
+    def label(self, L: int, content: str) -> None:
+        """Walker._paragraph's bold checkpoint label."""
+        m = _LABEL.match(content)
+        if m and is_checkpoint_name(m.group(1)):
+            rest = clean_inline(m.group(2).split("\n", 1)[0])
+            label = m.group(1).strip()
+            self.out.labels.append(BoldLabel(L, f"{label}: {rest}" if rest else label))
+
+    def paragraph_end(self, L: int) -> int:
+        """Where the paragraph that starts at ``L`` ends (markdown-it's paragraph
+        rule, with its lheading rule's look for a setext underline)."""
+        lines = self.lines
+        P = self.P
+        S = self.S
+        empty = self.empty
+        tab = self.tab
+        blk = self.blk
+        n = self.n
+        nxt = L + 1
+        while nxt < n:
+            if empty[nxt]:
+                break
+            d = S[nxt] - blk
+            if d > 3:
+                nxt += 1
+                continue
+            if tab[nxt]:
+                raise _Decline("tab")
+            t = lines[nxt]
+            q = P[nxt]
+            c = t[q]
+            if c in _TERMINATORS:
+                if d >= 0 and (c == "-" or c == "=") and _SETEXT.match(t, q):
+                    raise _Decline("setext")
+                if self.terminates(t, q, c, nxt):
+                    break
+            nxt += 1
+        return nxt
+
+    def terminates(self, t: str, q: int, c: str, k: int) -> bool:
+        """Whether line ``k`` ends a paragraph (markdown-it's paragraph terminators,
+        tables aside: a text that could hold one is declined up front)."""
+        if c == "`" or c == "~":
+            return bool(self.fence_start(t, q))
+        if c == ">":
+            raise _Decline("quote")
+        if c == "<":
+            if t.startswith("<!--", q):
+                return True
+            raise _Decline("html")
+        if c == "#":
+            r = q + 1
+            n = len(t)
+            while r < n and t[r] == "#":
+                r += 1
+            return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
+        if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
+            return True
+        # a list item: markdown-it's list rule, silent, after a paragraph
+        S = self.S
+        if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
+            return False
+        first = S[k] >= self.blk
+        if c == "*" or c == "-" or c == "+":
+            after = q + 1
+            if after < len(t) and t[after] != " " and t[after] != "\t":
+                return False
+        elif "0" <= c <= "9":
+            m = _ORDERED.match(t, q)
+            if not m:
+                return False
+            if first and int(t[q : m.end() - 1]) != 1:
+                return False
+            after = m.end()
+        else:
+            return False
+        if first and not t[after:].strip(_SPACES):
+            return False
+        return True
+
+    def content(self, a: int, b: int) -> str:
+        """A paragraph's text as markdown-it gives it (StateBlock.getLines, trimmed)."""
+        lines = self.lines
+        B = self.B
+        P = self.P
+        if b == a + 1 and (B[a] == 0 or B[a] == P[a]) and not self.tab[a]:
+            # one line, with nothing but blanks or list markers before P that getLines keeps
+            return lines[a][P[a] :].strip(MD_TRIM)
+        indent = self.blk
+        parts = []
+        for k in range(a, b):
+            s = lines[k]
+            first = start = B[k]
+            shift = P[k] - start
+            n = len(s)
+            li = 0
+            while first < n and li < indent:
+                ch = s[first]
+                if ch == " ":
+                    li += 1
+                elif ch == "\t":
+                    li += 4 - li % 4
+                elif first - start < shift:
+                    li += 1
+                else:
+                    break
+                first += 1
+            parts.append(" " * (li - indent) + s[first:] if li > indent else s[first:])
+        return "\n".join(parts).strip(MD_TRIM)
+
+    # lists --------------------------------------------------------------------
+
+    def list(self, L: int, end: int) -> int:
+        """markdown-it's list rule; each item is read as Walker reads it."""
+        lines = self.lines
+        P = self.P
+        S = self.S
+        B = self.B
+        empty = self.empty
+        s = lines[L]
+        p = P[L]
+        m = _ORDERED.match(s, p)
+        if m:
+            ordered = True
+            after = m.end()
+        else:
+            if s[p] not in "*-+":
+                return 0
+            after = p + 1
+            if after < len(s) and s[after] != " " and s[after] != "\t":
+                return 0
+            ordered = False
+        mark = s[after - 1]
+        if self.pending is not None:
+            self.resolve()  # a list that opens an item's first line
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Decline("depth")
+        n_lines = self.n
+        tab = self.tab
+        start = L
+        box_stack = self.box_stack
+        item_starts = self.item_starts
+        field_lines = self.out.field_lines
+        outer = self.blk
+        outer_list_indent = self.list_indent
+        while True:
+            s = lines[start]
+            n = len(s)
+            if after + 1 < n and s[after] == " " and s[after + 1] != " " and s[after + 1] != "\t":
+                pos = after + 1  # one space after the marker, as most have
+            else:
+                rest = s[after:].lstrip(" ")
+                pos = n - len(rest)
+                if not rest or rest[0] == "\t" or pos - after > 4:
+                    raise _Decline("item")  # an empty item; a tab; an indented code block in the item
+            offset = S[start] + pos - P[start]  # the item's blkIndent (markdown-it: sCount + marker + spaces)
+            checked = None
+            text_at = pos
+            if pos + 4 <= n and s[pos] == "[" and s[pos + 2] == "]" and s[pos + 3] in _SPACES:
+                inner = s[pos + 1]
+                if inner == " ":
+                    checked = False
+                elif inner == "x" or inner == "X":
+                    checked = True
+                if checked is not None:
+                    text_at = pos + 4  # markdown-it moves the line's begin mark past the box
+                    if text_at == n or (s[text_at] in _SPACES and not s[text_at:].strip(_SPACES)):
+                        raise _Decline("item")  # a task with nothing after its box
+            item_starts.append(start)
+            boxes = len(box_stack)
+            if s[text_at] not in _NOT_PLAIN:
+                # The item opens with a paragraph: read here, without the round
+                # through tokenize and block (the common case).
+                nxt = start + 1
+                one_line = True
+                if nxt < n_lines and not empty[nxt]:
+                    one_line = False
+                    sn = S[nxt]
+                    if outer <= sn and sn - offset < 4 and not tab[nxt]:
+                        t = lines[nxt]
+                        q = P[nxt]
+                        c = t[q]
+                        if sn < offset:
+                            if sn - outer < 4:
+                                # The commonest of all: is the next line the list's next
+                                # item?  Then it ends this one-line paragraph (markdown-it's
+                                # list rule as its terminator: indented less than the item,
+                                # so no setext underline, and not "first") and this item,
+                                # and the list goes on with it.
+                                if ordered:
+                                    m = _ORDERED.match(t, q)
+                                    sibling = m is not None and t[m.end() - 1] == mark
+                                else:
+                                    sibling = c == mark and (q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t") \
+                                        and not _HR.match(t, q)
+                                if sibling:
+                                    content = s[text_at:].strip(MD_TRIM)
+                                    self.item(start, checked, pos, nxt, content)
+                                    field_lines.append(start)
+                                    if content.startswith("**"):
+                                        self.label(start, content)
+                                    item_starts.pop()
+                                    if len(box_stack) > boxes:
+                                        box_stack.pop()
+                                    after = m.end() if ordered else q + 1
+                                    start = nxt
+                                    continue
+                        elif c == "-" or c == "*" or c == "+":
+                            # a bullet inside the item: it ends the paragraph as markdown-it's
+                            # list rule does after a paragraph (with text after the marker)
+                            if c == "-" and _SETEXT.match(t, q):
+                                raise _Decline("setext")
+                            r = q + 1
+                            one_line = bool(_HR.match(t, q)) or (
+                                r < len(t) and (t[r] == " " or t[r] == "\t") and bool(t[r:].strip(_SPACES)))
+                self.list_indent = outer
+                self.blk = offset
+                if not one_line:
+                    nxt = self.paragraph_end(start)
+                    one_line = nxt == start + 1
+                if one_line:
+                    content = s[text_at:].strip(MD_TRIM)
+                    self.item(start, checked, pos, nxt, content)
+                    field_lines.append(start)
+                else:
+                    old_p, old_s, old_b = P[start], S[start], B[start]
+                    P[start] = text_at
+                    S[start] = offset
+                    if checked is not None:
+                        B[start] = text_at
+                    content = self.content(start, nxt)
+                    P[start], S[start], B[start] = old_p, old_s, old_b
+                    self.item(start, checked, pos, nxt, content)
+                    field_lines.extend(range(start, nxt))
+                if content.startswith("**"):
+                    self.label(start, content)
+                while nxt < end and empty[nxt]:
+                    nxt += 1
+                if nxt < end and S[nxt] >= offset:
+                    nxt = self.tokenize(nxt, end)
+            else:
+                self.list_indent = outer
+                self.blk = offset
+                old_p, old_s, old_b = P[start], S[start], B[start]
+                P[start] = text_at
+                S[start] = offset
+                if checked is not None:
+                    B[start] = text_at
+                self.pending = (start, checked, pos)
+                nxt = self.tokenize(start, end)
+                if self.pending is not None:
+                    raise _Decline("item")  # (cannot be: the item's first line holds a block)
+                P[start], S[start], B[start] = old_p, old_s, old_b
+            item_starts.pop()
+            if len(box_stack) > boxes:
+                box_stack.pop()
+            self.blk = outer
+            self.list_indent = outer_list_indent
+            # does the list go on?
+            if nxt >= end or S[nxt] < outer:
+                break
+            if self.tab[nxt]:
+                raise _Decline("tab")
+            if S[nxt] - outer >= 4:
+                break
+            t = lines[nxt]
+            q = P[nxt]
+            c = t[q]
+            if c == ">":
+                raise _Decline("quote")
+            if (c == "`" or c == "~") and self.fence_start(t, q):
+                break
+            if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
+                break
+            if ordered:
+                m = _ORDERED.match(t, q)
+                if not m:
+                    break
+                after = m.end()
+            else:
+                if c != "*" and c != "-" and c != "+":
+                    break
+                after = q + 1
+                if after < len(t) and t[after] != " " and t[after] != "\t":
+                    break
+            if t[after - 1] != mark:
+                break
+            start = nxt
+        self.depth -= 1
+        return nxt
+
+    def resolve(self, end: int | None = None, content: str = "") -> None:
+        """Read the open item, now that its first block is known (a paragraph
+        up to ``end`` with ``content``, or something else)."""
+        start, checked, pos = self.pending
+        self.pending = None
+        self.item(start, checked, pos, end, content)
+
+    def item(self, start: int, checked: bool | None, pos: int, end: int | None, content: str) -> None:
+        """Walker._list_item: the list item at line ``start``; ``checked`` is
+        markdown-it's task mark (None: no task), ``pos`` the column its content
+        starts at; when its first block is a paragraph, up to ``end``, its text
+        is ``content``."""
+        out = self.out
+        box_stack = self.box_stack
+        items = out.items
+        if box_stack and items[box_stack[-1]].line == start:
+            # "- [x] 1. Set up": the list after the box is the task's own text
+            return
+        line = self.lines[start]
+        starts = self.item_starts
+        if len(starts) > 1 and starts[-2] == start:
+            same_line = 0
+            for s in reversed(starts):
+                if s != start:
+                    break
+                same_line += 1
+            pos = content_start(line, same_line)
+        # else: the only item opening on this line, its marker first: Walker's
+        # content_start(line, 1) is where markdown-it found the content
+        found = box(line, pos) if pos is not None and line.startswith("[", pos) else None  # (box's first test)
+        if found is None:
+            if checked is not None:
+                out.warnings.append(Warning(start + 1, "a task box plantui could not place on its line; not counted"))
+            elif box_stack and end is not None:
+                items[box_stack[-1]].details.append(clean_inline(content.split("\n", 1)[0]))
+            return
+        marker, col, optional = found
+        if checked is None and end is None:
+            return
+        state = self.settings.state_of(marker)
+        if state is None:  # a tag such as Spec Kit's [P], not a box
+            if box_stack and end is not None:
+                items[box_stack[-1]].details.append(clean_inline(content.split("\n", 1)[0]))
+            return
+        if end is not None:
+            text_lines = end - start
+            if checked is None:
+                content = content[len(marker) + 2 + (1 if optional else 0) :]
+        else:
+            content = line[col + len(marker) + 1 + (1 if optional else 0) :]
+            text_lines = 1
+        box_stack.append(len(items))
+        items.append(
+            RawItem(start, col, marker, state, " ".join(content.split()), line, optional,
+                    box_stack[-2] if len(box_stack) > 1 else None, len(box_stack) - 1, text_lines)
+        )
