@@ -80,6 +80,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
         return old
     items = list(old.items)
     fields = list(old.fields)
+    ticked = []
     by_line_fields: dict[int, list[int]] = {}
     for n, f in enumerate(old.fields):
         by_line_fields.setdefault(f.line, []).append(n)
@@ -93,6 +94,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
             if updated is None:
                 return None
             items[item.index] = updated
+            ticked.append(item.index)
         elif on_field is not None and item is None and line1 not in old.text_lines:
             updated_fields = _values_only([old.fields[n] for n in on_field], before, after)
             if updated_fields is None:
@@ -101,7 +103,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
                 fields[n] = f
         else:
             return None
-    return replace(old, items=tuple(items), fields=tuple(fields))
+    return old.with_values(tuple(items), tuple(fields), ticked)
 
 
 def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Item | None:

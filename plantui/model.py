@@ -8,7 +8,7 @@ compares equal to another parse of the same text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from enum import Enum
 
@@ -165,7 +165,33 @@ class Plan:
     def item_at_line(self, line: int) -> Item | None:
         return self._by_line.get(line)
 
+    def with_values(self, items: tuple[Item, ...], fields: tuple[Field, ...], changed: list[int]) -> "Plan":
+        """This plan with the items at ``changed`` and some field values replaced,
+        its structure untouched (see :func:`same_structure`).  What is worked
+        out from the structure alone is carried over, not worked out again."""
+        new = replace(self, items=items, fields=fields)
+        known = self.__dict__
+        if "text_lines" in known:
+            new.__dict__["text_lines"] = known["text_lines"]
+        if "_by_line" in known:
+            by_line = dict(known["_by_line"])
+            for k in changed:
+                by_line[items[k].line] = items[k]
+            new.__dict__["_by_line"] = by_line
+        return new
+
     @cached_property
     def text_lines(self) -> frozenset[int]:
         """Lines that continue an item's text (its wrapped paragraph)."""
         return frozenset(k for it in self.items for k in range(it.line + 1, it.line + it.text_lines))
+
+
+def same_structure(a: Plan, b: Plan) -> bool:
+    """Whether ``b`` is ``a`` with at most markers and field values changed.
+
+    :func:`plantui.incremental.fast_update` makes such a plan and shares
+    everything else with the old one (sections, phases, checkpoints): items
+    keep their texts, ids and places.
+    """
+    return a is b or (a.sections is b.sections and a.phases is b.phases and a.checkpoints is b.checkpoints
+                      and len(a.items) == len(b.items))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import fields as fieldlib
-from .model import Item, Kind, Plan, State, Warning
+from .model import Item, Kind, Plan, State, Warning, same_structure
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,7 @@ def marker_changes(old: Plan, new: Plan) -> list[int] | None:
     and field values changed (as :mod:`plantui.incremental` makes it); else None."""
     if new is old:
         return []
-    if new.sections is not old.sections or new.phases is not old.phases \
-            or new.checkpoints is not old.checkpoints or len(new.items) != len(old.items):
+    if not same_structure(old, new):
         return None
     return [k for k, (a, b) in enumerate(zip(old.items, new.items)) if a is not b]
 

@@ -124,3 +124,15 @@ CHUNK_PIECES = PIECES + ["# Top\n", "## Phase 3\n", "```\n", "~~~\n", "<!--\n", 
 def test_random_texts_parse_the_same_in_chunks(pieces):
     lines = Lines.of("".join(pieces))
     assert build_plan(lines) == build_plan(lines, chunked=False)
+
+
+def test_the_fast_path_carries_the_line_index_over_with_the_new_items():
+    text = "# P\n\n## Phase 1\n\n- [ ] one\n  wrapped\n- [ ] two\n- [x] three\n"
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    assert plan.item_at_line(5).text == "one wrapped" and plan.text_lines == frozenset({6})  # both worked out now
+    new_lines = Lines.of(text.replace("- [ ] two", "- [x] two"))
+    new = fast_update(plan, lines, new_lines, DEFAULT)
+    assert new is not None and new == build_plan(new_lines)
+    assert all(new.item_at_line(it.line) is it for it in new.items)
+    assert new.item_at_line(7).marker == "x" and new.text_lines == frozenset({6})

@@ -151,3 +151,95 @@ def test_editor_command():
     assert editor_command("code", p, 3) == ["code", "--wait", "--goto", "plan.md:3"]
     assert editor_command("hx", p, 7) == ["hx", "plan.md:7"]
     assert editor_command("emacs -nw", p, 2) == ["emacs", "-nw", "+2", "plan.md"]
+
+
+# --- after a tick: the layout and the changes worked out from the last ones ----------
+
+def _ticks(text: str, rng, steps: int):
+    """(old plan, new plan) pairs: random boxes flipped, the new plan from the fast path."""
+    from plantui.config import DEFAULT
+    from plantui.incremental import reparse
+    from plantui.source import splice
+
+    lines = Lines.of(text)
+    plan = parse_lines(lines)
+    for _ in range(steps):
+        picks = rng.sample(plan.items, min(len(plan.items), rng.choice([1, 1, 3])))
+        edits = []
+        for it in picks:
+            at = lines.offset(it.line - 1, it.col)
+            marker = rng.choice([" ", "x", "X"] if it.marker in " xX" else ["/", "-", "~", "?"])
+            edits.append((at, at + len(it.marker), marker))
+        text = splice(text, edits)
+        new_lines = Lines.of(text)
+        new = reparse(plan, lines, new_lines, DEFAULT)
+        yield plan, new
+        plan, lines = new, new_lines
+
+
+def _same_layout(got, want) -> None:
+    for name in ("nodes", "roots", "item_key", "key_item", "section_key", "matches", "focus", "tallies", "show", "query"):
+        assert getattr(got, name) == getattr(want, name), name
+
+
+def _plans():
+    import random as _random
+
+    from conftest import corpus_files
+
+    from plantui import storage
+    from plantui.bench.generate import generate
+
+    yield "ui", PLAN, _random.Random(1)
+    yield "bench", generate(300).text, _random.Random(2)
+    for path in corpus_files()[::3]:
+        yield path.name, storage.read(path).text, _random.Random(path.name)
+
+
+def test_a_layout_after_ticks_is_the_layout_built_afresh():
+    from plantui.progress import summarize_all
+    from plantui.ui.layout import update
+
+    fast = 0
+    for name, text, rng in _plans():
+        plan0 = parse_lines(Lines.of(text))
+        for query in ("", "e"):
+            layout = build(plan0, summarize_all(plan0), query=query)
+            for old, new in _ticks(text, rng, 8):
+                if old is not layout.plan:
+                    layout = build(old, summarize_all(old), query=query)
+                summary = summarize_all(new)
+                got = update(layout, new, summary)
+                want = build(new, summary, query=query)
+                _same_layout(got, want)
+                if got.base == layout.serial:  # the fast path: it names exactly the nodes whose look changed
+                    fast += 1
+                    assert got.changed == {k for k in want.nodes if want.nodes[k] != layout.nodes.get(k)}, name
+                layout = got
+    assert fast > 50
+
+
+def test_changes_after_ticks_are_what_a_full_comparison_finds():
+    from dataclasses import replace
+
+    fast = 0
+    for name, text, rng in _plans():
+        for old, new in _ticks(text, rng, 6):
+            got = compare(old, new)
+            # the same plans, not sharing their structure: the full comparison
+            want = compare(replace(old, sections=tuple(list(old.sections))), replace(new, sections=tuple(list(new.sections))))
+            assert (got.lines, got.keys, got.flash, got.fields, got.structure) == \
+                (want.lines, want.keys, want.flash, want.fields, want.structure), name
+            fast += new.sections is old.sections
+    assert fast > 20
+
+
+def test_a_filter_on_states_builds_the_layout_afresh():
+    from plantui.ui.layout import update
+
+    old = parse_lines(Lines.of(PLAN))
+    new = parse_lines(Lines.of(PLAN.replace("- [ ] **2.3**", "- [x] **2.3**")))
+    layout = build(old, summarize(old), show="open")
+    got = update(layout, new, summarize(new))
+    assert got.base is None and got.changed is None
+    _same_layout(got, build(new, summarize(new), show="open"))

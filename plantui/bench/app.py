@@ -248,8 +248,8 @@ class Trace:
             trace.mark("watcher fired")
             return fire(self)
 
-        def traced_read(path):
-            snap = read_settled(path)
+        def traced_read(*a, **k):
+            snap = read_settled(*a, **k)
             trace.mark("read+parse done")
             return snap
 

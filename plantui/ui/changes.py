@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..model import Plan
-from ..progress import Summary
+from ..progress import Summary, marker_changes
 from .layout import GLYPH, Key, item_keys, item_label, one_line
 
 MAX_NAMED = 3  # more added or removed items than this are counted, not named
@@ -40,6 +40,16 @@ def state_line(item) -> str:
 
 def compare(old: Plan, new: Plan) -> Changes:
     out = Changes()
+    ticked = marker_changes(old, new)
+    if ticked is not None:  # only boxes (and field values) changed: look at those alone
+        keys = item_keys(new)
+        for k in ticked:
+            if old.items[k].marker != new.items[k].marker:
+                out.lines.append(state_line(new.items[k]))
+                out.keys.append(keys[k])
+                out.flash.add(keys[k])
+        out.fields = _field_changes(old, new)
+        return out
     okeys = item_keys(old)
     nkeys = item_keys(new)
     before = dict(zip(okeys, old.items))
@@ -76,6 +86,12 @@ def compare(old: Plan, new: Plan) -> Changes:
             out.lines.append(f"− {_n(len(removed), 'item')} removed")
             out.keys.append(None)
     out.structure = bool(added or removed) or [k for k in okeys if k in after] != [k for k in nkeys if k in before]
+    out.fields = _field_changes(old, new)
+    return out
+
+
+def _field_changes(old: Plan, new: Plan) -> list[str]:
+    """"Progress: 3/12 tasks complete" for each field whose value changed."""
 
     def fkeys(plan: Plan) -> dict:
         seen: Counter = Counter()
@@ -86,10 +102,11 @@ def compare(old: Plan, new: Plan) -> Changes:
         return res
 
     ofields = fkeys(old)
+    out = []
     for k, f in fkeys(new).items():
         was = ofields.get(k)
         if was is not None and was.value != f.value:
-            out.fields.append(f"{one_line(f.key)}: {one_line(f.value)}")
+            out.append(f"{one_line(f.key)}: {one_line(f.value)}")
     return out
 
 

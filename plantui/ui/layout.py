@@ -16,12 +16,13 @@ just the nodes whose look changed.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import deque
+from itertools import count
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ..model import Item, Kind, Plan, State
-from ..progress import Summary
+from ..model import Item, Kind, Plan, State, same_structure
+from ..progress import Summary, marker_changes
 from ..source import printable
 
 Key = tuple
@@ -51,23 +52,33 @@ def item_label(item: Item) -> str:
     return f"{item.id} {text}" if item.id else text
 
 
+_KEYS: deque[tuple[Plan, list[Key]]] = deque(maxlen=4)
+_SERIALS = count(1)
+
+
 def item_keys(plan: Plan) -> list[Key]:
-    seen: Counter = Counter()
-    keys: list[Key] = []
+    """The key of every item.  Keys come from ids and texts, which a tick does not
+    change: a plan one tick away from a recent one has the same keys."""
+    for other, keys in reversed(list(_KEYS)):  # list(): another thread may append
+        if same_structure(other, plan):
+            return keys
+    seen: dict[Key, int] = {}
+    keys = []
     for it in plan.items:
         base = ("i", "#" + it.id.lower()) if it.id else ("i", one_line(it.text))
-        seen[base] += 1
-        keys.append(base + (seen[base],))
+        n = seen[base] = seen.get(base, 0) + 1
+        keys.append((*base, n))
+    _KEYS.append((plan, keys))
     return keys
 
 
 def section_keys(plan: Plan) -> list[Key]:
-    seen: Counter = Counter()
+    seen: dict[Key, int] = {}
     keys: list[Key] = []
     for s in plan.sections:
         base = ("s", s.level, one_line(s.title))
-        seen[base] += 1
-        keys.append(base + (seen[base],))
+        n = seen[base] = seen.get(base, 0) + 1
+        keys.append((*base, n))
     return keys
 
 
@@ -96,6 +107,10 @@ class Layout:
     matches: int  # items that pass the filter and the search
     focus: Key | None  # the next task (where the cursor starts)
     default_open: frozenset[Key] = field(default_factory=frozenset)
+    tallies: tuple[tuple[Tally, Tally], ...] = ()  # per section: (tasks, checks) under it, subsections included
+    serial: int = field(default_factory=lambda: next(_SERIALS))  # names this layout
+    base: int | None = None  # the serial of the layout this one was worked out from (see update)
+    changed: frozenset[Key] | None = None  # with base: the only nodes whose look differs from base's
 
     @property
     def shape(self) -> tuple:
@@ -135,6 +150,32 @@ def _matches(item: Item, show: str, query: str) -> bool:
     if query and query not in item_label(item).lower():
         return False
     return True
+
+
+Tally = tuple[int, int, int]  # boxes, done, skipped
+
+
+def _tally(t: Tally, state: State, step: int) -> Tally:
+    return (t[0] + step, t[1] + step * (state is State.DONE), t[2] + step * (state is State.SKIPPED))
+
+
+def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> tuple:
+    kids = [plan.items[k] for k in it.children]
+    kdone = sum(1 for k in kids if k.state is State.DONE)
+    kcount = sum(1 for k in kids if k.state is not State.SKIPPED)
+    return (it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount, key == next_key)
+
+
+def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Tally]) -> tuple:
+    sec = plan.sections[s]
+    tasks, checks = tallies
+    c, what = (tasks, "tasks") if tasks[0] else (checks, "checks")
+    phases, cps = summary.phases, summary.checkpoints
+    phase = phases[sec.phase].status if sec.phase is not None and sec.phase < len(phases) else None
+    blocked_by = phases[sec.phase].blocked_by if phase == "blocked" else ()
+    blockers = tuple(one_line(plan.phases[b].title) for b in blocked_by)
+    cp = cps[sec.checkpoint].status if sec.checkpoint is not None and sec.checkpoint < len(cps) else None
+    return (one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
 
 
 def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -> Layout:
@@ -177,6 +218,7 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
             elif it.state is State.SKIPPED:
                 c[2] += 1
             s = sections[s].parent
+    tallies = tuple((tuple(t), tuple(c)) for t, c in zip(tasks, checks))
 
     # A section shows when something under it shows.  Subsections come after
     # their parents in the file, so one pass from the end settles every one.
@@ -187,8 +229,6 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
                              for _, kind, key in sec_entries.get(s, ()))
 
     nodes: dict[Key, Node] = {}
-    phases = summary.phases
-    cps = summary.checkpoints
     next_key = ikeys[summary.next_task] if summary.next_task is not None else None
 
     def entries(s: int | None) -> list[Key]:
@@ -201,30 +241,14 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
 
     def add_item(it: Item, parent: Key | None) -> Key:
         key = ikeys[it.index]
-        kids = [items[k] for k in it.children if visible[k]]
-        child_keys = tuple(add_item(k, key) for k in kids)
-        all_kids = [items[k] for k in it.children]
-        kdone = sum(1 for k in all_kids if k.state is State.DONE)
-        kcount = sum(1 for k in all_kids if k.state is not State.SKIPPED)
-        look = (
-            it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional,
-            kdone, kcount, key == next_key,
-        )
-        nodes[key] = Node(key, "item", it.index, parent, child_keys, look)
+        child_keys = tuple(add_item(items[k], key) for k in it.children if visible[k])
+        nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(plan, it, key, next_key))
         return key
 
     def add_section(s: int, parent: Key | None) -> Key:
         key = skeys[s]
         child_keys = tuple(add_entry(k, key) for k in entries(s))
-        sec = sections[s]
-        c = tasks[s] if tasks[s][0] else checks[s]
-        what = "tasks" if tasks[s][0] else "checks"
-        phase = phases[sec.phase].status if sec.phase is not None and sec.phase < len(phases) else None
-        blocked_by = phases[sec.phase].blocked_by if phase == "blocked" else ()
-        blockers = tuple(one_line(plan.phases[b].title) for b in blocked_by)
-        cp = cps[sec.checkpoint].status if sec.checkpoint is not None and sec.checkpoint < len(cps) else None
-        look = (one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
-        nodes[key] = Node(key, "section", s, parent, child_keys, look)
+        nodes[key] = Node(key, "section", s, parent, child_keys, _section_look(plan, summary, s, tallies[s]))
         return key
 
     item_at = {k: n for n, k in enumerate(ikeys)}
@@ -266,9 +290,70 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
         section_key=skeys,
         matches=match_count,
         focus=next_key if next_key in nodes else None,
+        tallies=tallies,
     )
     layout.default_open = frozenset(_default_open(layout))
     return layout
+
+
+def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
+    """``build(plan, summary)`` with ``old``'s filter and search, worked out from
+    ``old`` when ``plan`` is ``old.plan`` one tick on: only the nodes a changed box
+    touches get a new look (the box, its parent, the sections above it, the
+    phases and checkpoints whose status moved, the next task).  The result
+    names them (``changed``) and the layout it came from (``base``)."""
+    changed = marker_changes(old.plan, plan)
+    if changed is None or old.show != "all":  # a filter on states: boxes come and go
+        return build(plan, summary, show=old.show, query=old.query)
+    items, sections = plan.items, plan.sections
+    ikeys, skeys = old.item_key, old.section_key
+    tallies = list(old.tallies)
+    touched_items = set(changed)
+    touched_sections: set[int] = set()
+    for k in changed:
+        it, was = items[k], old.plan.items[k]
+        if it.parent is not None:
+            touched_items.add(it.parent)
+        if it.state is was.state:
+            continue
+        which = 0 if it.kind is Kind.TASK else 1
+        s = it.section
+        while s is not None:
+            pair = list(tallies[s])
+            pair[which] = _tally(_tally(pair[which], was.state, -1), it.state, 1)
+            tallies[s] = (pair[0], pair[1])
+            touched_sections.add(s)
+            s = sections[s].parent
+    phases = {n for n, (a, b) in enumerate(zip(old.summary.phases, summary.phases))
+              if (a.status, a.blocked_by) != (b.status, b.blocked_by)}
+    checkpoints = {n for n, (a, b) in enumerate(zip(old.summary.checkpoints, summary.checkpoints)) if a.status != b.status}
+    if phases or checkpoints:
+        touched_sections.update(sec.index for sec in sections if sec.phase in phases or sec.checkpoint in checkpoints)
+    next_key = ikeys[summary.next_task] if summary.next_task is not None else None
+    for n in (old.summary.next_task, summary.next_task):
+        if n is not None:
+            touched_items.add(n)
+
+    nodes = dict(old.nodes)
+    differ = set()
+    for k in touched_items:
+        key = ikeys[k]
+        node = nodes.get(key)
+        if node is not None:
+            look = _item_look(plan, items[k], key, next_key)
+            if look != node.look:
+                nodes[key] = replace(node, look=look)
+                differ.add(key)
+    for s in touched_sections:
+        key = skeys[s]
+        node = nodes.get(key)
+        if node is not None:
+            look = _section_look(plan, summary, s, tallies[s])
+            if look != node.look:
+                nodes[key] = replace(node, look=look)
+                differ.add(key)
+    return replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
+                   tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
 
 
 def _default_open(layout: Layout) -> set[Key]:

@@ -22,7 +22,7 @@ from ...progress import Summary
 from ...storage import Snapshot
 from ..changes import Changes
 from ..keys import bindings
-from ..layout import FILTERS, Key, Layout, build, item_label
+from ..layout import FILTERS, Key, Layout, build, item_label, update
 from ..live import LivePlan
 from ..messages import TickRequested, WriteDone, WriteRefused
 from .activity import ActivityLog, Entry
@@ -111,7 +111,11 @@ class PlanDashboard(LivePlan):
             self.log_line(" · ".join(changes.fields), who, "dim")
 
     def prepare(self, snap: Snapshot, summary: Summary) -> Layout:
-        # In the worker thread: the tree layout for the filter and search as they are now.
+        # In the worker thread: the tree layout for the filter and search as they are now,
+        # from the one on screen when only boxes changed.
+        shown = self.plan_layout
+        if shown is not None and shown.show == self.show and shown.query == self.query_text.strip().lower():
+            return update(shown, snap.plan, summary)
         return build(snap.plan, summary, show=self.show, query=self.query_text)
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:

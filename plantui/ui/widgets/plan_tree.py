@@ -97,11 +97,20 @@ class PlanTree(Tree[Key]):
         """Show ``layout``; redraw only what changed when the nodes are the same."""
         old = self.plan_layout
         self.plan_layout = layout
-        most = max((n.look[2] for n in layout.nodes.values() if n.kind == "section"), default=0)
+        nodes = layout.nodes
+        most = max((nodes[k].look[2] for k in layout.section_key if k in nodes), default=0)
         self._count_width = 2 * len(str(most)) + 1
         if old is None:
             self._open = set(layout.default_open)
             self._rebuild(cursor=cursor or layout.focus, scroll_y=None)
+        elif layout.base == old.serial and layout.changed is not None:
+            # worked out from what is shown: the same nodes, these with new looks
+            for key in layout.changed:
+                tree_node = self._by_key.get(key)
+                if tree_node is not None:
+                    tree_node.refresh()
+            if cursor is not None:
+                self.reveal(cursor)
         elif old.shape == layout.shape:
             for key, node in layout.nodes.items():
                 was = old.nodes[key]

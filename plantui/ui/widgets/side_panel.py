@@ -5,6 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from ...fields import is_placeholder
@@ -19,25 +23,25 @@ CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-
 PROGRESSBAR_ROWS = 12  # up to this many phases get a ProgressBar widget each
 
 
-def _phase_lines(title: str, state: PhaseState, blockers: tuple[str, ...], width: int = 16) -> list[Content]:
+def _phase_lines(title: str, status: str, done: int, countable: int, blockers: tuple[str, ...],
+                 width: int = 16) -> list[Content]:
     """A phase as two lines of text, drawn like a PhaseRow."""
-    c = state.counts
-    style = PHASE_STYLE[state.status]
-    frac = c.done / c.countable if c.countable else (1.0 if state.status == "done" else 0.0)
+    style = PHASE_STYLE[status]
+    frac = done / countable if countable else (1.0 if status == "done" else 0.0)
     full = int(round(frac * width))
-    status = state.status
-    if state.status == "blocked" and blockers:
-        status = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
+    said = status
+    if status == "blocked" and blockers:
+        said = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
     return [
-        Content.assemble((PHASE_GLYPH[state.status] + " ", style), (title, "bold" if state.status == "in progress" else "")),
+        Content.assemble((PHASE_GLYPH[status] + " ", style), (title, "bold" if status == "in progress" else "")),
         Content.assemble(
             "  ",
             ("━" * full, "$success" if frac >= 1 else "$primary"),
             ("━" * (width - full), "$panel-lighten-1"),
             " ",
-            (f"{c.done}/{c.countable}" if c.countable else "—", "bold"),
+            (f"{done}/{countable}" if countable else "—", "bold"),
             " ",
-            (status, style),
+            (said, style),
         ),
     ]
 
@@ -91,6 +95,59 @@ class PhaseRow(Vertical):
         self.set_class(state.status == "done", "-done")
 
 
+class PhaseList(Widget):
+    """Every phase as two lines (title; bar, count, status), for plans with many phases.
+
+    Lines are drawn when they come into view (the Line API), and a new state
+    redraws only the phases whose look changed: a tick in a plan of 2,500
+    phases costs two lines, not 5,000.
+    """
+
+    DEFAULT_CSS = """
+    PhaseList { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.looks: list[tuple] = []  # per phase: (title, status, done, countable, blockers)
+        self._strips: dict[tuple[int, int], Strip] = {}
+
+    def set_looks(self, looks: list[tuple]) -> None:
+        old = self.looks
+        self.looks = looks
+        if len(old) != len(looks):
+            self._strips.clear()
+            self.styles.height = 2 * len(looks)
+            self.refresh(layout=True)
+            return
+        width = self.size.width
+        for n, (a, b) in enumerate(zip(old, looks)):
+            if a != b:
+                self._strips.pop((n, 0), None)
+                self._strips.pop((n, 1), None)
+                self.refresh(Region(0, 2 * n, width, 2))
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+
+    def notify_style_update(self) -> None:
+        self._strips.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        n, part = divmod(y, 2)
+        width = self.size.width
+        if n >= len(self.looks) or width <= 0:
+            return Strip.blank(width, self.visual_style.rich_style)
+        strip = self._strips.get((n, part))
+        if strip is None:
+            title, status, done, countable, blockers = self.looks[n]
+            line = _phase_lines(title, status, done, countable, blockers)[part]
+            strip = Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
+            self._strips[(n, part)] = strip
+        return strip
+
+
 class SidePanel(VerticalScroll):
     """Phases (ProgressBars), checkpoints and fields of one plan."""
 
@@ -100,13 +157,12 @@ class SidePanel(VerticalScroll):
         super().__init__(id=id)
         self._phase_titles: tuple[str, ...] | None = None
         self._cp_look: tuple | None = None
-        self._lines_look: tuple | None = None
         self._f_look: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Label("Phases", classes="panel-title", id="phases-title")
         yield Vertical(id="phases")
-        yield Static(id="phase-lines", classes="panel-lines")
+        yield PhaseList(id="phase-lines", classes="panel-lines")
         yield Label("Checkpoints", classes="panel-title", id="checkpoints-title")
         yield Static(id="checkpoints", classes="panel-lines")
         yield Label("Fields", classes="panel-title", id="fields-title")
@@ -115,7 +171,7 @@ class SidePanel(VerticalScroll):
     def update_plan(self, plan: Plan, summary: Summary) -> None:
         titles = tuple(one_line(ph.title) for ph in plan.phases)
         box = self.query_one("#phases", Vertical)
-        lines = self.query_one("#phase-lines", Static)
+        lines = self.query_one("#phase-lines", PhaseList)
         rows = len(titles) <= PROGRESSBAR_ROWS
         if titles != self._phase_titles:
             self._phase_titles = titles
@@ -130,12 +186,8 @@ class SidePanel(VerticalScroll):
         if not rows:
             # Many phases: one widget draws them all, bars and all (hundreds of
             # ProgressBar widgets would make every layout pass slow).
-            look = tuple((t, st.status, st.counts.done, st.counts.countable, st.blocked_by) for t, st in zip(titles, summary.phases))
-            if look != self._lines_look:
-                self._lines_look = look
-                _set_static(lines, Content("\n").join(
-                    part for t, st in zip(titles, summary.phases) for part in _phase_lines(t, st, self._blockers(plan, st))
-                ))
+            lines.set_looks([(t, st.status, st.counts.done, st.counts.countable, self._blockers(plan, st))
+                             for t, st in zip(titles, summary.phases)])
         self.query_one("#phases-title").display = bool(titles)
         box.display = bool(titles) and rows
         lines.display = bool(titles) and not rows
