@@ -79,9 +79,7 @@ def merge(parts: list[tuple[int, "Collected"]]) -> "Collected":
     deep = False
     for start, c in parts:
         base = len(out.items)
-        out.items.extend(
-            replace(it, line=it.line + start, parent=None if it.parent is None else it.parent + base) for it in c.items
-        )
+        out.items.extend(it.shifted(start, base) for it in c.items)
         out.headings.extend(RawHeading(h.line + start, h.level, h.title) for h in c.headings)
         out.labels.extend(BoldLabel(lb.line + start, lb.title) for lb in c.labels)
         out.field_lines.extend(k + start for k in c.field_lines)

@@ -17,6 +17,7 @@ folder above it), or in a ``[tool.plantui]`` table of the nearest
 from __future__ import annotations
 
 import tomllib
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -69,7 +70,7 @@ class Settings:
             return self.markers[marker]
         return State.OTHER
 
-    @property
+    @cached_property
     def key(self) -> frozenset:
         """What parses depend on, as a key for remembering them."""
         return frozenset(self.markers.items())

@@ -82,7 +82,14 @@ def phase_number(title: str) -> str | None:
     return m.group("num").rstrip("+").lower() if m else None
 
 
+_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")
+
+
 def is_checkpoint_name(title: str) -> bool:
+    if title.isascii():  # the common case, without the regexes (case folding aside)
+        low = title.lower().replace("*", "").replace("_", "")
+        if not any(word in low for word in _CHECKPOINT_WORDS):
+            return False
     return bool(_CHECKPOINT_RE.match(name_of(title)))
 
 
@@ -96,7 +103,7 @@ def status_of_cell(cell: str) -> State | None:
     return None
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 17)
 def split_id(text: str) -> tuple[str | None, tuple[str, ...], str]:
     """``**1.1** Setup`` -> ("1.1", (), "Setup"); tags [P] [US1] come after."""
     ident = None

@@ -13,6 +13,7 @@ item's first line, a field line.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import replace
 
@@ -124,8 +125,9 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     # The innermost section of every line (0-based).
     line_section: list[int | None] = [None] * nlines
     for s in sections:
-        for k in range(s.line - 1, min(s.end_line, nlines)):
-            line_section[k] = s.index
+        a, b = s.line - 1, min(s.end_line, nlines)
+        if b > a:
+            line_section[a:b] = [s.index] * (b - a)
     item_section = [line_section[it.line] for it in raw.items]
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
@@ -233,12 +235,12 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     for li, label in enumerate(raw.labels):
         entries.append((label.line + 1, label.title, tuple(label_items[li])))
     entries.sort()
-    top_phases = [ph for ph in phases if ph.parent is None]
+    top = _TopPhases(phases)
     checkpoints: list[Checkpoint] = []
     checkpoint_of: list[int | None] = [None] * len(raw.items)
     prev_line = 0
     for line1, title, checks in entries:
-        after = _checkpoint_after(title, line1, prev_line, phases, top_phases, phase_at(line1))
+        after = _checkpoint_after(title, line1, prev_line, phases, top, phase_at(line1))
         cp = Checkpoint(len(checkpoints), line1, title, checks, after)
         checkpoints.append(cp)
         for k in checks:
@@ -259,9 +261,13 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     fields = [replace(f, phase=field_phase(f.line)) for f in found if not is_checkpoint_name(f.key)]
 
     # Phase dependencies, from their "Dependencies" fields.
+    by_number: dict[str, int] = {}
+    for ph in phases:
+        if ph.number is not None:
+            by_number.setdefault(ph.number, ph.index)
     for f in fields:
         if f.phase is not None and f.name in fieldlib.DEPENDENCY_NAMES:
-            deps = _phase_refs(f.value, phases, exclude=f.phase)
+            deps = _phase_refs(f.value, by_number, exclude=f.phase)
             ph = phases[f.phase]
             phases[f.phase] = replace(ph, dependencies=tuple(dict.fromkeys(ph.dependencies + tuple(deps))))
 
@@ -284,7 +290,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
                 children=tuple(children.get(k, ())),
                 tags=tags,
                 optional=it.optional,
-                details=tuple(d for d in it.details if d),
+                details=tuple(filter(None, it.details)),
                 text_lines=it.text_lines,
                 section=item_section[k],
                 phase=phase_of_item[k],
@@ -393,18 +399,15 @@ def _grouped_phases(sections, raw_items, kinds, item_section) -> list[Phase]:
     return []
 
 
-def _phase_refs(text: str, phases: list[Phase], exclude: int | None = None) -> list[int]:
-    """Phase indexes named in ``Phase 1``, ``Steps 4, 5``, ``Phases 1-3``."""
+def _phase_refs(text: str, by_number: dict[str, int], exclude: int | None = None) -> list[int]:
+    """Phase indexes named in ``Phase 1``, ``Steps 4, 5``, ``Phases 1-3`` (``by_number``:
+    each phase number's first phase)."""
     wanted: list[str] = []
     for m in REF_RE.finditer(text):
         chunk = m.group(1)
         for a, b in re.findall(r"(\d+)\s*(?:-|–|to)\s*(\d+)", chunk):
             wanted.extend(str(x) for x in range(int(a), int(b) + 1))
         wanted.extend(x.lower() for x in re.findall(r"\d+(?:\.\d+)*[a-z]?", chunk))
-    by_number: dict[str, int] = {}
-    for ph in phases:
-        if ph.number is not None:
-            by_number.setdefault(ph.number, ph.index)
     out = []
     for w in wanted:
         if w in by_number and by_number[w] != exclude and by_number[w] not in out:
@@ -412,7 +415,35 @@ def _phase_refs(text: str, phases: list[Phase], exclude: int | None = None) -> l
     return out
 
 
-def _checkpoint_after(title, line1, prev_line, phases, top_phases, holder) -> tuple[int, ...]:
+class _TopPhases:
+    """The phases no other phase holds, in document order, found by line."""
+
+    def __init__(self, phases: list[Phase]) -> None:
+        top = [ph for ph in phases if ph.parent is None]
+        self.lines = [ph.line for ph in top]
+        self.indexes = tuple(ph.index for ph in top)
+        self.position = {index: n for n, index in enumerate(self.indexes)}
+        self.first_numbered: dict[str, Phase] = {}
+        for ph in phases:
+            if ph.number is not None:
+                self.first_numbered.setdefault(ph.number, ph)
+
+    def before(self, line1: int, *, inclusive: bool = False) -> tuple[int, ...]:
+        """Those that start before ``line1`` (or on it)."""
+        return self.indexes[: (bisect_right if inclusive else bisect_left)(self.lines, line1)]
+
+    def between(self, low: int, high: int, also: int | None = None) -> tuple[int, ...]:
+        """Those that start after line ``low`` and before line ``high``, and ``also`` (one of them)."""
+        i, j = bisect_right(self.lines, low), bisect_left(self.lines, high)
+        at = self.position.get(also) if also is not None else None
+        if at is None or i <= at < j:
+            return self.indexes[i:j]
+        if at < i:
+            return (also, *self.indexes[i:j])
+        return (*self.indexes[i:j], also)
+
+
+def _checkpoint_after(title, line1, prev_line, phases, top: _TopPhases, holder) -> tuple[int, ...]:
     """The phases a checkpoint follows.
 
     "After Phase 2": every phase up to Phase 2.  "Before Completion", a
@@ -421,17 +452,16 @@ def _checkpoint_after(title, line1, prev_line, phases, top_phases, holder) -> tu
     """
     m = AFTER_RE.search(title)
     if m:
-        target = m.group("num").rstrip("+").lower()
-        hit = next((ph for ph in phases if ph.number == target), None)
+        hit = top.first_numbered.get(m.group("num").rstrip("+").lower())
         if hit is not None:
-            return tuple(ph.index for ph in top_phases if ph.line <= hit.line) or (hit.index,)
+            return top.before(hit.line, inclusive=True) or (hit.index,)
     if ALL_PHASES_RE.search(title):
-        return tuple(ph.index for ph in top_phases if ph.line < line1) or tuple(ph.index for ph in top_phases)
+        return top.before(line1) or top.indexes
     if holder is not None:
         while phases[holder].parent is not None:
             holder = phases[holder].parent
-    since = tuple(ph.index for ph in top_phases if prev_line < ph.line < line1 or ph.index == holder)
-    return since or tuple(ph.index for ph in top_phases if ph.line < line1)
+    since = top.between(prev_line, line1, also=holder)
+    return since or top.before(line1)
 
 
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:

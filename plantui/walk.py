@@ -57,6 +57,11 @@ class RawItem:
     text_lines: int = 1
     details: list[str] = field(default_factory=list)
 
+    def shifted(self, lines: int, items: int) -> "RawItem":
+        """This item in a longer text: ``lines`` lines and ``items`` items before its own."""
+        return RawItem(self.line + lines, self.col, self.marker, self.state, self.text, self.source, self.optional,
+                       None if self.parent is None else self.parent + items, self.depth, self.text_lines, self.details)
+
 
 @dataclass
 class RawHeading:
