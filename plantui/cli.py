@@ -117,7 +117,10 @@ def _status(args) -> int:
         results.append((str(path), snap.plan, summarize(snap.plan)))
     if args.json:
         doc = document([plan_json(p, plan, s) for p, plan, s in results])
-        sys.stdout.write(printable(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")
+        # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
+        pretty = sys.stdout.isatty()
+        text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
+        sys.stdout.write(printable(text) + "\n")
     else:
         color = use_color(sys.stdout)
         sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color) for p, plan, s in results)) + "\n")

@@ -69,6 +69,13 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     return snap
 
 
+def _changes(base: Snapshot | None, snap: Snapshot) -> Changes | None:
+    """What changed from ``base`` to ``snap`` (worked out in a worker: the UI thread need not)."""
+    if base is None or base.raw == snap.raw:
+        return None
+    return compare(base.plan, snap.plan)
+
+
 def folders_of(path: Path) -> tuple:
     """The identity of the folders a plan's watcher watches: a folder removed and made
     again is another one, and the watch on the old one went with it."""
@@ -155,15 +162,17 @@ class LivePlan(Widget):
             if worker.is_cancelled:
                 return
             try:
-                snap = read_settled(self.path, self.snapshot)
+                base = self.snapshot
+                snap = read_settled(self.path, base)
                 summary = summarize(snap.plan, self.now())
+                changes = _changes(base, snap)
                 prepared = self.prepare(snap, summary)
             except PlanError as exc:
                 message = PlanUnreadable(self.path, seq, str(exc), not self.path.exists())
             except Exception as exc:  # never crash on a read: say why
                 message = PlanUnreadable(self.path, seq, f"{self.path.name}: cannot read it ({exc})", False)
             else:
-                message = PlanLoaded(self.path, seq, snap, summary, source, prepared)
+                message = PlanLoaded(self.path, seq, snap, summary, source, prepared, changes, base)
             if not worker.is_cancelled:
                 self.post_message(message)
 
@@ -241,7 +250,7 @@ class LivePlan(Widget):
         self.prepared = event.prepared
         if event.source == self.expect_source:
             self.expect_source = None
-        self._apply(event.snapshot, event.summary, event.source, here=())
+        self._apply(event.snapshot, event.summary, event.source, here=(), worked_out=(event.base, event.changes))
 
     def on_plan_unreadable(self, event: PlanUnreadable) -> None:
         event.stop()
@@ -258,7 +267,10 @@ class LivePlan(Widget):
             self.error = event.error
             self.plan_unavailable(event.error, missing=False)
 
-    def _apply(self, snap: Snapshot, summary: Summary, source: str, here: tuple[Key, ...]) -> None:
+    def _apply(self, snap: Snapshot, summary: Summary, source: str, here: tuple[Key, ...],
+               worked_out: tuple[Snapshot | None, Changes | None] = (None, None)) -> None:
+        """Show ``snap``.  ``worked_out``: the changes from a state to this one, found
+        in the worker; used when that state is the one shown now."""
         old_snap, old_summary = self.snapshot, self.summary
         self.snapshot, self.summary = snap, summary
         self._keys = item_keys(snap.plan)
@@ -270,7 +282,9 @@ class LivePlan(Widget):
             if old_summary != summary:
                 self.plan_changed(old_snap, old_summary, Changes(), source, here)
             return
-        changes = compare(old_snap.plan, snap.plan)
+        base, changes = worked_out
+        if base is not old_snap or changes is None:
+            changes = compare(old_snap.plan, snap.plan)
         self.plan_changed(old_snap, old_summary, changes, source, here)
         for message, severity in milestones(old_snap.plan, old_summary, snap.plan, summary):
             self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
@@ -353,13 +367,15 @@ class LivePlan(Widget):
                 self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); reloading", what, key))
                 return
             try:
+                base = self.snapshot
                 summary = summarize(result.snapshot.plan, self.now())
+                changes = _changes(base, result.snapshot)
                 prepared = self.prepare(result.snapshot, summary)
             except Exception as exc:  # the write is done: never say "nothing written" about it
                 self.post_message(WriteRefused(f"{self.name_shown}: written, but the new state cannot be shown ({exc})",
                                                what, key, written=result.written))
             else:
-                self.post_message(WriteDone(result, summary, what, key, previous, prepared))
+                self.post_message(WriteDone(result, summary, what, key, previous, prepared, changes, base))
 
     def on_write_done(self, event: WriteDone) -> None:
         event.stop()
@@ -370,7 +386,8 @@ class LivePlan(Widget):
         self.write_finished(event)
         self.prepared = event.prepared
         here = (event.key,) if event.key is not None else ()
-        self._apply(result.snapshot, event.summary, "undo" if event.what == "undo" else "here", here)
+        self._apply(result.snapshot, event.summary, "undo" if event.what == "undo" else "here", here,
+                    worked_out=(event.base, event.changes))
         self._next_write()
 
     def on_write_refused(self, event: WriteRefused) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 
 from ..progress import Summary
 from ..storage import Snapshot, WriteResult
+from .changes import Changes
 
 
 @dataclass
@@ -38,6 +39,8 @@ class PlanLoaded(Message, bubble=False):
     summary: Summary
     source: str  # "start", "outside", "reload", "editor"
     prepared: object = None  # what the owner prepared off the UI thread (the tree layout)
+    changes: Changes | None = None  # from ``base`` (the state shown when the read began) to this one
+    base: Snapshot | None = None
 
 
 @dataclass
@@ -60,6 +63,8 @@ class WriteDone(Message, bubble=False):
     key: tuple | None = None  # the item ticked
     previous: str | None = None  # its marker before
     prepared: object = None
+    changes: Changes | None = None  # as in PlanLoaded
+    base: Snapshot | None = None
 
 
 @dataclass

@@ -338,6 +338,12 @@ class PlanTree(Tree[Key]):
             parent = parent.parent
         return width - depth * self.guide_depth
 
+    def get_label_width(self, node: TreeNode[Key]) -> int:
+        # Labels are cut to the tree's width (it never scrolls sideways), so their
+        # widths need not be measured: Tree would draw every label of the tree to
+        # measure it each time the tree changes or resizes.
+        return 0
+
     def render_label(self, node: TreeNode[Key], base_style: Style, style: Style) -> Text:
         layout = self.plan_layout
         spec = layout.nodes.get(node.data) if layout is not None else None
