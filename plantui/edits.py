@@ -113,9 +113,9 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
         return Change(text, ())
-    new_text = splice(text, edits)
+    new_lines = lines.spliced(edits)
+    new_text = new_lines.text
     if sync:
-        new_lines = Lines.of(new_text)
         new_plan = reparse(plan, lines, new_lines, settings)
         synced = sync_fields(new_text, settings=settings, now=now, touched=True, plan=new_plan, lines=new_lines)
         return Change(synced.text, tuple(changed) + synced.changed)
@@ -153,6 +153,4 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
             changed.append(f"{f.key}: {edit[2]}")
     if not edits:
         return Change(text, ())
-    new_text = splice(text, edits)
-    reparse(plan, lines, Lines.of(new_text), settings)  # remembered: reading it back is free
-    return Change(new_text, tuple(changed))
+    return Change(splice(text, edits), tuple(changed))

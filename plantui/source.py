@@ -102,6 +102,34 @@ class Lines:
             return self.text.count("\n", 0, offset)  # no need to work out every start
         return bisect_right(self.starts, offset) - 1
 
+    def spliced(self, edits: list[tuple[int, int, str]]) -> "Lines":
+        """The lines after :func:`splice` of ``edits`` (offsets into this text).
+
+        Edits within lines that add no line break (a marker, a field's value)
+        change only their lines: the rest is shared, and the offsets too when
+        every line keeps its length.
+        """
+        text = splice(self.text, edits)
+        starts = self.starts
+        by_line: dict[int, list[tuple[int, int, str]]] = {}
+        for start, end, new in edits:
+            k = bisect_right(starts, start) - 1
+            col, col_end = start - starts[k], end - starts[k]
+            if "\n" in new or "\r" in new or col_end > len(self.parts[k]):
+                return Lines.of(text)  # a line break comes or goes: count again
+            by_line.setdefault(k, []).append((col, col_end, new))
+        parts = list(self.parts)
+        same_lengths = True
+        for k, line_edits in by_line.items():
+            parts[k] = splice(parts[k], line_edits)
+            if not parts[k] and self._seps is not None:
+                return Lines.of(text)  # "\r" + "" + "\n" would read as one break
+            same_lengths = same_lengths and len(parts[k]) == len(self.parts[k])
+        out = Lines(text, parts, self._seps)
+        if same_lengths:
+            out._starts, out._ends = self._starts, self._ends
+        return out
+
     def normalized(self) -> str:
         """The text with every line ending turned into LF, line for line."""
         return "\n".join(self.parts)

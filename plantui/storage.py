@@ -327,7 +327,7 @@ def _check_writable(path: Path, real: Path) -> None:
 def _read_after(path: Path, snap: Snapshot, new_raw: bytes) -> Snapshot:
     """The plan after our write; what we wrote if it cannot be read back."""
     try:
-        return read(path, snap.settings)
+        return read(path, snap.settings, previous=snap)  # a tick from snap: no parse
     except PlanError:
         return snapshot(path, new_raw, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
 

@@ -1,0 +1,71 @@
+"""Lines: where each line starts and ends, the same however they are worked out."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plantui.source import Lines, splice
+
+BREAKS = re.compile(r"\r\n|\r|\n")
+TEXTS = st.lists(st.sampled_from(["a", "b", " ", "é", "[", "x", "\n", "\r", "\r\n", "\udc80"]), max_size=40).map("".join)
+
+
+def _by_regex(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    starts, ends = [0], []
+    for m in BREAKS.finditer(text):
+        ends.append(m.start())
+        starts.append(m.end())
+    ends.append(len(text))
+    return tuple(starts), tuple(ends)
+
+
+def _same(got: Lines, text: str) -> None:
+    starts, ends = _by_regex(text)
+    assert got.text == text
+    assert got.starts == starts and got.ends == ends
+    assert [got.line(k) for k in range(len(got))] == [text[a:b] for a, b in zip(starts, ends)]
+    for offset in range(len(text) + 1):
+        assert got.line_of(offset) == max(k for k, s in enumerate(starts) if s <= offset)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_lines_break_where_commonmark_does(text):
+    _same(Lines.of(text), text)
+    fresh = Lines.of(text)  # line_of before the offsets are worked out counts line feeds
+    assert [fresh.line_of(o) for o in range(len(text) + 1)] == [Lines.of(text).line_of(o) for o in range(len(text) + 1)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, st.data())
+def test_spliced_lines_equal_the_lines_of_the_spliced_text(text, data):
+    lines = Lines.of(text)
+    edits = []
+    pos = 0
+    for _ in range(data.draw(st.integers(0, 3))):
+        if pos > len(text):
+            break
+        start = data.draw(st.integers(pos, len(text)))
+        end = data.draw(st.integers(start, min(len(text), start + 3)))
+        new = data.draw(st.sampled_from(["", "x", "XY", " ", "\n", "é"]))
+        edits.append((start, end, new))
+        pos = end + 1
+    _same(lines.spliced(edits), splice(text, edits))
+
+
+def test_an_emptied_line_between_cr_and_lf_joins_two_breaks():
+    text = "a\rb\nc"
+    lines = Lines.of(text)
+    _same(lines.spliced([(2, 3, "")]), "a\r\nc")
+
+
+def test_a_marker_flip_shares_the_offsets():
+    text = "# P\r\n\r\n- [ ] one\r\n- [ ] two\r\n"
+    lines = Lines.of(text)
+    at = text.index("[ ] two") + 1
+    new = lines.spliced([(at, at + 1, "x")])
+    assert new.text == text[:at] + "x" + text[at + 1 :]
+    assert new.starts is lines.starts and new.line(3) == "- [x] two"
