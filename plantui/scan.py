@@ -12,10 +12,12 @@ termination checks -- but only for the subset plans are written in:
 * ATX headings; thematic breaks;
 * bullet and ordered lists, nested, tight or loose, with task boxes;
 * fenced code blocks (backticks and tildes, in list items too);
-* HTML comment blocks (``<!-- … -->``).
+* GFM tables; HTML comment blocks (``<!-- … -->``).
 
-Whenever markdown-it could read the text as anything else -- a table, a block
-quote, any other HTML block, an indented code block, a setext heading, a link
+What markdown-it gives for these is read with Walker's own code where it can
+be called (``box``, ``content_start``, ``clean_inline``, ``Walker._table``).
+Whenever markdown-it could read the text as anything else -- a block quote,
+any other HTML block, an indented code block, a setext heading, a link
 reference definition, an empty list item, tabs where they count, lists nested
 deeper than :data:`MAX_DEPTH` -- it answers :data:`DECLINE` and the caller
 parses with markdown-it.  Declining is always safe and a wrong answer never
@@ -30,7 +32,7 @@ from operator import ge, methodcaller, sub
 from .config import Settings
 from .model import Warning
 from .names import clean_inline, is_checkpoint_name
-from .walk import BoldLabel, Collected, RawHeading, RawItem, box, content_start
+from .walk import BoldLabel, Collected, RawHeading, RawItem, Walker, box, content_start
 
 __all__ = ["DECLINE", "Declined", "scan_chunk"]
 
@@ -59,6 +61,7 @@ _ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")  # markdown-it's ordered lis
 _LABEL = re.compile(r"^\*\*([^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)")  # as Walker._paragraph
 _DELIMITER_ROW = re.compile(r"[ \t]*[|:-][|: \t-]*")  # what could be a table's second line (and more)
 _SPACES = " \t"
+_ALIGN = re.compile(r":?-+:?\Z")  # a delimiter row's cell
 _lstrip_spaces = methodcaller("lstrip", " ")
 _SETEXT = re.compile(r"(?:-+|=+)[ \t]*\Z")  # markdown-it's lheading underline
 _HR = re.compile(r"([-*_])[ \t]*(?:\1[ \t]*){2,}\Z")  # markdown-it's hr rule: three or more, blanks between
@@ -71,7 +74,46 @@ class _Decline(Exception):
     pass
 
 
-REASONS: "dict[str, int] | None" = None  # set to {} to count why chunks decline (for measurements)
+class _Token:
+    """What Walker._table reads of a markdown-it token."""
+
+    __slots__ = ("type", "map", "content")
+
+    def __init__(self, type: str, map: "list[int] | None" = None, content: str = ""):
+        self.type = type
+        self.map = map
+        self.content = content
+
+
+def _split_row(text: str) -> list[str]:
+    """A table row's cells: markdown-it's escapedSplit, without the empty
+    first and last cells its pipes at the ends give."""
+    if "\\" not in text:
+        cells = text.split("|")
+    else:
+        cells = []
+        escaped = False
+        last = 0
+        current = ""
+        for pos, ch in enumerate(text):
+            if ch == "|":
+                if not escaped:
+                    cells.append(current + text[last:pos])
+                    current = ""
+                    last = pos + 1
+                else:
+                    current += text[last : pos - 1]
+                    last = pos
+            escaped = ch == "\\"
+        cells.append(current + text[last:])
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return cells
+
+
+REASONS: "dict[str, int] | None" = None  # set to {} to count why chunks decline (measurements, tests)
 
 
 def _declined(reason: str) -> Declined:
@@ -86,14 +128,17 @@ def scan_chunk(text: str, settings: Settings, last: bool) -> "Collected | None |
     if "\r" in text or "\0" in text:  # markdown-it would normalize them
         return _declined("line break or NUL")
     lines = text.split("\n")
-    if "|" in text:  # markdown-it's table rule needs a "|" line over a delimiter row
+    heads = set()  # lines that could open a table: a "|" in them, a delimiter row after
+    if "|" in text:
         for k in range(len(lines) - 1):
             if "|" in lines[k] and _DELIMITER_ROW.fullmatch(lines[k + 1]):
-                return _declined("table")
+                heads.add(k)
     try:
-        return _Scan(lines, settings, "\t" in text).run(last)
+        return _Scan(lines, settings, "\t" in text, heads).run(last)
     except _Decline as why:
         return _declined(why.args[0])
+    except Exception:  # a slip here must cost neither a wrong answer nor a crash (the tests allow none)
+        return _declined("error")
 
 
 class _Scan:
@@ -105,7 +150,7 @@ class _Scan:
     first line while it is read, as markdown-it does.
     """
 
-    def __init__(self, lines: list[str], settings: Settings, tabs: bool):
+    def __init__(self, lines: list[str], settings: Settings, tabs: bool, heads: set[int]):
         self.lines = lines
         self.settings = settings
         n = len(lines)
@@ -141,6 +186,7 @@ class _Scan:
         self.S = S
         self.B = [0] * n
         self.tab = tab  # a tab in the line's indent: only fence and comment bodies may have one
+        self.heads = heads  # the only lines where markdown-it's table rule needs a look
         self.empty = list(map(ge, P, lengths))  # markdown-it's isEmpty: nothing but blanks
         self.blk = 0  # blkIndent
         self.list_indent = -1  # listIndent
@@ -184,6 +230,10 @@ class _Scan:
             raise _Decline("tab")
         if self.S[L] - self.blk >= 4:
             raise _Decline("indented code")
+        if L in self.heads:
+            got = self.table(L, end, False)
+            if got:
+                return got
         s = self.lines[L]
         p = self.P[L]
         c = s[p]
@@ -332,6 +382,119 @@ class _Scan:
         self.out.comment_lines.extend(range(L, nxt))
         return nxt
 
+    def table(self, L: int, end: int, silent: bool) -> int:
+        """markdown-it's (GFM) table rule at line ``L``: 0 when no table starts
+        there; else the line after it, its rows read as Walker reads them."""
+        if L + 2 > end:
+            return 0
+        lines = self.lines
+        P = self.P
+        S = self.S
+        blk = self.blk
+        nxt = L + 1
+        if S[nxt] < blk or S[nxt] - blk >= 4:
+            return 0
+        t = lines[nxt]
+        q = P[nxt]
+        if q + 1 >= len(t) or t[q] not in "|-:":
+            return 0
+        second = t[q + 1]
+        if second not in "|-: \t" or (t[q] == "-" and second in _SPACES):
+            return 0
+        if t[q:].strip("|-: \t"):
+            return 0
+        columns = t[q:].split("|")
+        count = 0
+        last = len(columns) - 1
+        for i, column in enumerate(columns):
+            column = column.strip(MD_TRIM)
+            if not column:
+                if i == 0 or i == last:
+                    continue
+                return 0
+            if not _ALIGN.match(column):
+                return 0
+            count += 1
+        head = lines[L][P[L] :].strip(MD_TRIM)
+        if "|" not in head or S[L] - blk >= 4:
+            return 0
+        cells = _split_row(head)
+        if len(cells) != count or not count:
+            return 0
+        if silent:
+            return 1
+        if self.tab[L] or self.tab[nxt]:
+            raise _Decline("tab")
+        if self.pending is not None:
+            self.resolve()
+        rows = [(L, cells)]
+        empty = self.empty
+        missing = 0
+        nxt = L + 2
+        while nxt < end:
+            if empty[nxt] or S[nxt] < blk:
+                break
+            if S[nxt] - blk >= 4:
+                break  # (no terminator reads an indented code line; then markdown-it stops)
+            if self.tab[nxt]:
+                raise _Decline("tab")
+            t = lines[nxt]
+            q = P[nxt]
+            if self.ends_table(t, q, nxt):
+                break
+            text = t[q:].strip(MD_TRIM)
+            if not text:
+                break
+            row = _split_row(text)
+            missing += count - len(row)
+            if missing > 0x10000:
+                raise _Decline("table")  # markdown-it's cap on cells it fills in
+            rows.append((nxt, row + [""] * (count - len(row)) if len(row) < count else row[:count]))
+            nxt += 1
+        self.walk_table(rows)
+        return nxt
+
+    def ends_table(self, t: str, q: int, k: int) -> bool:
+        """markdown-it's block quote terminators, silent, inside a table."""
+        c = t[q]
+        if c == "`" or c == "~":
+            return bool(self.fence_start(t, q))
+        if c == ">":
+            raise _Decline("quote")
+        if c == "<":
+            if t.startswith("<!--", q):
+                return True
+            raise _Decline("html")
+        if c == "#":
+            r = q + 1
+            n = len(t)
+            while r < n and t[r] == "#":
+                r += 1
+            return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
+        if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
+            return True
+        # the list rule, silent, not after a paragraph: any list marker
+        S = self.S
+        if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
+            return False
+        if c == "*" or c == "-" or c == "+":
+            return q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t"
+        return "0" <= c <= "9" and _ORDERED.match(t, q) is not None
+
+    def walk_table(self, rows: "list[tuple[int, list[str]]]") -> None:
+        """Walker._table, given the tokens markdown-it gives for these rows."""
+        tokens = [_Token("table_open"), _Token("thead_open")]
+        for n, (line, cells) in enumerate(rows):
+            tokens.append(_Token("tr_open", [line, line + 1]))
+            tokens.extend(_Token("inline", None, cell.strip(MD_TRIM)) for cell in cells)
+            tokens.append(_Token("tr_close"))
+            if not n:
+                tokens.append(_Token("thead_close"))
+        tokens.append(_Token("table_close"))
+        walker = Walker(None, self.settings)  # type: ignore[arg-type]  # (_table reads no lines)
+        walker.out = self.out
+        walker._table(tokens, 0, 0)
+
     def paragraph(self, L: int) -> int:
         nxt = self.paragraph_end(L)
         content = None
@@ -378,17 +541,18 @@ class _Scan:
             t = lines[nxt]
             q = P[nxt]
             c = t[q]
-            if c in _TERMINATORS:
-                if d >= 0 and (c == "-" or c == "=") and _SETEXT.match(t, q):
-                    raise _Decline("setext")
-                if self.terminates(t, q, c, nxt):
-                    break
+            if c in _TERMINATORS and d >= 0 and (c == "-" or c == "=") and _SETEXT.match(t, q):
+                raise _Decline("setext")
+            if nxt in self.heads and self.table(nxt, n, True):
+                break
+            if c in _TERMINATORS and self.terminates(t, q, c, nxt):
+                break
             nxt += 1
         return nxt
 
     def terminates(self, t: str, q: int, c: str, k: int) -> bool:
-        """Whether line ``k`` ends a paragraph (markdown-it's paragraph terminators,
-        tables aside: a text that could hold one is declined up front)."""
+        """Whether line ``k`` ends a paragraph (markdown-it's paragraph terminators
+        but the table rule, which :meth:`paragraph_end` tries first)."""
         if c == "`" or c == "~":
             return bool(self.fence_start(t, q))
         if c == ">":
@@ -518,7 +682,7 @@ class _Scan:
                         raise _Decline("item")  # a task with nothing after its box
             item_starts.append(start)
             boxes = len(box_stack)
-            if s[text_at] not in _NOT_PLAIN:
+            if s[text_at] not in _NOT_PLAIN and start not in self.heads:
                 # The item opens with a paragraph: read here, without the round
                 # through tokenize and block (the common case).
                 nxt = start + 1

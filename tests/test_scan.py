@@ -33,6 +33,15 @@ GENERATED = [(n, s) for n in (100, 1000) for s in (1, 2, 3)]
 OTHER = Settings(MappingProxyType({**DEFAULT_MARKERS, "?": None, "/": None, "~": State.DONE}))
 
 
+@pytest.fixture(autouse=True)
+def no_slips(monkeypatch):
+    """The scanner declines for reasons, never because it raised."""
+    reasons: dict[str, int] = {}
+    monkeypatch.setattr(scan, "REASONS", reasons)
+    yield
+    assert "error" not in reasons
+
+
 def read_text(path: Path) -> str:
     return decode(path.read_bytes())[0]
 
@@ -75,7 +84,7 @@ def test_generated_plans_read_as_markdown_it_reads_them_and_seldom_decline(n, se
     found = chunks_of(generate(n, seed=seed).text, monkeypatch)
     scanned = sum(equal_or_declined(chunk, last) for chunk, last in found)
     assert len(found) >= 10
-    assert scanned >= 0.95 * len(found) if n >= 1000 else scanned >= len(found) - 1  # only the status table declines
+    assert scanned >= 0.95 * len(found)
 
 
 def test_most_chunks_of_the_corpus_are_scanned(monkeypatch):
@@ -85,7 +94,7 @@ def test_most_chunks_of_the_corpus_are_scanned(monkeypatch):
             total += 1
             scanned += scan_chunk(chunk, DEFAULT, last) is not DECLINE
     assert total > 1500
-    assert scanned >= 0.85 * total  # tables and block quotes are left to markdown-it
+    assert scanned >= 0.9 * total  # block quotes, tab indents, other HTML are left to markdown-it
 
 
 # 2. random plan-like texts -----------------------------------------------------
@@ -105,12 +114,13 @@ LINES = ["", "", "", "   ", "\t", "# Title", "## Phase 1: Setup", "### Group", "
          "```", "```bash", "~~~", "````", "``` a`b", "  ```", "   ~~~", "    ```", "---", "***", "___", "- - -",
          "* * *", "===", "--", "  ---", "**Checkpoint**: after phase 1", "**Checkpoint 2**:", "**Progress:** 7/12",
          "**Gate**: x", "<!-- c -->", "<!--", "-->", "  -->", "<div>", "< 5 ms", "| a | b |", "|---|---|",
-         "a | b", "> quote", "\tindented", "-\tfoo", "[foo]: /url", "[x] foo", "[/] bar", "text -->", "- ", "-", "1.",
+         "a | b", "| Status | Phase |", "| 1 | ✅ Done |", "| 2 | todo | x |", "|:--|--:|", "--- | ---", "| x",
+         "  |---|---|", "\\| a | b", "> quote", "\tindented", "-\tfoo", "[foo]: /url", "[x] foo", "[/] bar", "text -->", "- ", "-", "1.",
          "**Checkpoint**:", "  more text", "Next **Checkpoint**: x", "\u00a0nbsp line", "\u3000"]
 
 
-PLAIN_TEXTS = [t for t in TEXTS if t[:1] not in ("<", ">", "[", "=") and t.strip() and "|" not in t and "\t" not in t]
-PLAIN_LINES = [t for t in LINES if t[:1] not in ("<", ">", "[", "\t", "=") and t[:4] != "    " and "|" not in t
+PLAIN_TEXTS = [t for t in TEXTS if t[:1] not in ("<", ">", "[", "=") and t.strip() and "\t" not in t]
+PLAIN_LINES = [t for t in LINES if t[:1] not in ("<", ">", "[", "\t", "=", "\\") and t[:4] != "    "
                and t not in ("-", "- ", "1.", "--")]
 
 
@@ -141,11 +151,12 @@ line_strategy = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(line_strategy, min_size=1, max_size=25), st.booleans())
 def test_random_plan_texts_read_as_markdown_it_reads_them_or_decline(lines, other):
     for chunk, last in variants("\n".join(lines)):
         equal_or_declined(chunk, last, OTHER if other else DEFAULT)
+    assert "error" not in scan.REASONS
 
 
 @pytest.mark.parametrize("exotic", [False, True], ids=["plain", "exotic"])
@@ -183,7 +194,7 @@ def test_the_generated_plan_read_with_the_scanner_equals_one_markdown_it_parse(m
     fast, plain = _cold_plans(generate(1000).text)
     assert fast == plain
     assert len(fast.items) == 1000
-    assert len(calls) <= 2  # the status table's chunk; the scanner reads the rest
+    assert calls == []  # the scanner reads every chunk, the status table's too
 
 
 # the hook and the details ------------------------------------------------------------
@@ -195,11 +206,11 @@ def test_read_chunk_scans_first_and_falls_back_to_markdown_it(monkeypatch):
     monkeypatch.setattr(chunks, "parse_chunk", lambda *a: calls.append(a) or real(*a))
     chunks.CACHE.clear()
     plain = "## Phase 1\n\n- [ ] T001 one\n- [x] T002 two\n"
-    table = "## Phase 1\n\n| a | b |\n|---|---|\n| 1 | done |\n"
+    quote = "## Phase 1\n\n> - [ ] T001 quoted\n"
     assert read_chunk(plain, DEFAULT, True) == real(plain, DEFAULT, True)
     assert calls == []
-    assert read_chunk(table, DEFAULT, True) == real(table, DEFAULT, True)
-    assert calls == [(table, DEFAULT, True)]
+    assert read_chunk(quote, DEFAULT, True) == real(quote, DEFAULT, True)
+    assert calls == [(quote, DEFAULT, True)]
 
 
 def test_mdtrim_is_markdown_its():
@@ -222,14 +233,22 @@ ANSWERED = {
     "label in an item": "- **Checkpoint**: run the tests\n",
     "heading forms": "# One #\n## Two ##  \n### Three#\n####\n",
     "comment block": "<!-- a\n- [ ] hidden\n-->\n- [ ] shown\n",
+    "comment in an item, blank inside": "- a\n  <!--\n\n  - [ ] in comment\n  -->\n- [x] b\n",
+    "comment after a box": "- [ ] <!-- a\n\n  - [ ] hidden -->\n- [ ] x\n",
     "odd markers": "- [/] doing\n- [~] skipped\n- [-] dash\n- [P] tag\n- [?] other\n- [✔️] emoji\n",
     "nested same line": "- - [ ] inner\n- [ ] - outer\n1. - [x] mixed\n",
     "deep but allowed": "- [ ] a\n  - [ ] b\n    - [ ] c\n      - [ ] d\n        - [ ] e\n",
     "paragraph then list": "Text\n- [ ] item\n2. not a list\n",
+    "what cannot interrupt a paragraph": "Text\n*\n1.\nmore\n- [ ] a\n  text\n  *\n  2. two\n",
+    "a wide marker's lazy line": "123. [ ] foo\n    - bar\n",
     "no final newline": "- [ ] a",
+    "status table": "| Phase | Status |\n|:--|--:|\n| 1 | ✅ Done |\n| 2 | in progress | extra |\n| 3\n",
+    "table ends a paragraph": "Text\n| a | b |\n| - | - |\n| x | blocked |\n- [ ] after\n",
+    "table in an item": "- [ ] task\n  | a | b |\n  |---|---|\n  | c | done |\n",
+    "escaped pipes": "| a \\| b | state |\n|---|---|\n| x \\| y | todo |\n",
+    "not a table": "a | b\n---|---|---\n",
 }
 DECLINED = {
-    "table": "| a | b |\n|---|---|\n| 1 | 2 |\n",
     "block quote": "> - [ ] quoted\n",
     "setext heading": "Title\n=====\n",
     "setext in an item": "- [ ] one\n  ---\n",
@@ -259,3 +278,12 @@ def test_a_swallowed_heading_is_none_not_a_decline():
     assert scan_chunk(chunk, DEFAULT, False) is None
     assert parse_chunk(chunk, DEFAULT, False) is None
     assert scan_chunk("- [ ] a\n\n## Next", DEFAULT, False) == parse_chunk("- [ ] a\n\n## Next", DEFAULT, False)
+
+
+def test_a_slip_in_the_scanner_falls_back_to_markdown_it(monkeypatch):
+    def broken(self, *args):
+        raise IndexError("a bug")
+
+    monkeypatch.setattr(scan._Scan, "heading", broken)
+    assert scan_chunk("# Title\n\n- [ ] a\n", DEFAULT, True) is DECLINE
+    assert scan.REASONS.pop("error") == 1  # (the fixture holds every other test to none)
