@@ -10,12 +10,12 @@ exactly once, and no other byte changed.
 
 Other programs do not take plantui's lock, so between plantui's last check
 and its write there are a few system calls in which a foreign write could
-still slip (``storage._critical`` marks them).  The simulated editors here
-respect those windows, and only those, through a test-only lock installed
-into the plantui processes by a ``sitecustomize`` hook; their own
-read-modify-write window (their last read to their write) is guarded by the
-same lock, since a tick lost there would be the editor's doing, not
-plantui's.  Appenders take no lock at all.
+still slip (``storage._critical`` marks them).  The simulated editor (the
+editor, reader and appender live in ``writers.py``) respects those windows,
+and only those, through a test-only lock installed into the plantui processes
+by a ``sitecustomize`` hook; its own read-modify-write window (its last read to
+its write) is guarded by the same lock, since a tick lost there would be the
+editor's doing, not plantui's.  Appenders take no lock at all.
 
 Each test prints its figures (``pytest -s``) and writes them to
 ``$PLANTUI_RELIABILITY_DIR`` (default: the test's tmp dir) as JSON.
@@ -23,12 +23,9 @@ Each test prints its figures (``pytest -s``) and writes them to
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import multiprocessing as mp
 import os
-import random
 import re
 import subprocess
 import sys
@@ -37,66 +34,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from plantui.parser import parse
-from plantui.source import decode
+from writers import (FIELD, MODES, TASK, append, edit, flocked, normalize, own_state, plantui_env, read, rebuild,
+                     shared_plan)
 
 PY = sys.executable
 CTX = mp.get_context("fork")
 
-HOOK = r'''
-import os
-_lock = os.environ.get("PLANTUI_TEST_LOCK")
-if _lock:
-    import contextlib, fcntl, sys
-    import plantui.storage as _storage
-
-    @contextlib.contextmanager
-    def _critical(path):
-        trace = os.environ.get("PLANTUI_TEST_TRACE")
-        if trace:  # which write path reached its critical section
-            with open(trace, "a") as fh:
-                fh.write(f"{os.getpid()} {sys._getframe(2).f_code.co_name}\n")
-        fd = os.open(_lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
-
-    if hasattr(_storage, "_critical"):  # test_the_hook_reaches_plantui fails without it
-        _storage._critical = _critical
-'''
-
 
 # --- plumbing ----------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def test_lock(path: str):
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
-test_lock.__test__ = False  # not a test, despite the name
-
-
-def cli_env(tmp: Path) -> tuple[dict, str]:
-    """Environment for plantui processes: the critical-section lock, and a trace of write paths."""
-    hook = tmp / "hook"
-    hook.mkdir(exist_ok=True)
-    (hook / "sitecustomize.py").write_text(HOOK)
-    lock = str(tmp / "critical.lock")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(hook)] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
-    env["PLANTUI_TEST_LOCK"] = lock
-    env["PLANTUI_TEST_TRACE"] = str(tmp / "trace")
-    env["NO_COLOR"] = "1"
-    return env, lock
 
 
 def plantui(env: dict, *args: str) -> subprocess.CompletedProcess:
@@ -160,10 +105,6 @@ def report(name: str, tmp: Path, figures: dict) -> None:
         fh.write(line + "\n")
 
 
-TASK = re.compile(r"^- \[(.)\] (T\d{3}) ")
-FIELD = re.compile(r"^\*\*(Status|Progress|Last Updated):\*\* (.*?)(\r?\n)?$")
-
-
 def expected_markers(results) -> dict[str, str]:
     """What each task's marker must be, from what plantui reported."""
     want: dict[str, str] = {}
@@ -209,37 +150,16 @@ def plan_for_appenders(n: int = 40) -> str:
     return "\n".join(head + tasks + ["", "## Notes", "", ""])
 
 
-def _appender(path: str, reopen: bool, stop, count, interval: float) -> None:
-    n = 0
-    fd = -1 if reopen else os.open(path, os.O_WRONLY | os.O_APPEND)
-    try:
-        while not stop.is_set():
-            line = f"appended line {n:05d} from pid {os.getpid()}\n".encode()
-            if reopen:
-                fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-            try:
-                assert os.write(fd, line) == len(line)
-            finally:
-                if reopen:
-                    os.close(fd)
-            n += 1
-            count.value = n
-            time.sleep(interval * random.uniform(0.5, 1.5))
-    finally:
-        if not reopen:
-            os.close(fd)
-
-
 @pytest.mark.parametrize("reopen", [False, True], ids=["fd-kept-open", "reopen-each-time"])
 def test_appender_loses_nothing_and_no_tick_is_lost(tmp_path, reopen):
-    env, _ = cli_env(tmp_path)
+    env, _ = plantui_env(tmp_path)
     plan = tmp_path / "plan.md"
     original = plan_for_appenders()
     plan.write_bytes(original.encode())
     base = original.splitlines(keepends=True)
 
     stop, count = CTX.Event(), CTX.Value("i", 0)
-    proc = CTX.Process(target=_appender, args=(str(plan), reopen, stop, count, 0.006))
+    proc = CTX.Process(target=append, args=(str(plan), reopen, stop.is_set, count, 0.006))
     proc.start()
     try:
         while count.value < 5:
@@ -286,227 +206,24 @@ def test_appender_loses_nothing_and_no_tick_is_lost(tmp_path, reopen):
 # --- 2. editors rewriting the whole file ---------------------------------------------------------
 
 
-def shared_plan(notes: list[str], remarks: list[str], wmarks: dict[str, str]) -> str:
-    out = [
-        "# Shared plan",
-        "",
-        "**Status:** Not Started",
-        "**Progress:** 0/60 tasks complete",
-        "**Last Updated:** 2026-01-01",
-        "",
-        "## Remarks",
-        "",
-        *remarks,
-        "",
-        "## Phase 1: plantui's tasks",
-        "",
-        *[f"- [ ] T{i:03d} Task for plantui {i}" for i in range(1, 41)],
-        "",
-        "## Phase 2: the editor's tasks",
-        "",
-        *[f"- [{wmarks[w]}] {w} Task for the editor" for w in sorted(wmarks)],
-        "",
-        "## Notes",
-        "",
-        *notes,
-        "",
-    ]
-    return "\n".join(out)
-
-
-def normalize(text: str) -> str:
-    """The text with plantui's share (its tasks' markers, derived field values) blanked."""
-    out = []
-    for line in text.splitlines(keepends=True):
-        if TASK.match(line):
-            line = line[:3] + " " + line[4:]
-        else:
-            m = FIELD.match(line)
-            if m:
-                line = f"**{m.group(1)}:** …{m.group(3) or ''}"
-        out.append(line)
-    return "".join(out)
-
-
-def own_state(text: str) -> tuple[tuple[str, ...], dict[str, str], tuple[str, ...]]:
-    """The editor's share of a version: remarks, its tasks' markers, notes."""
-    lines = text.split("\n")
-
-    def block(title: str) -> list[str]:
-        k = lines.index(title) + 2
-        out = []
-        while lines[k] != "":
-            out.append(lines[k])
-            k += 1
-        return out
-
-    wm = {}
-    for ln in block("## Phase 2: the editor's tasks"):
-        m = re.match(r"^- \[(.)\] (W\d{3}) ", ln)
-        assert m, ln
-        wm[m.group(2)] = m.group(1)
-    return tuple(block("## Remarks")), wm, tuple(block("## Notes"))
-
-
-def rebuild(text: str, remarks, wm, notes) -> str:
-    """``text`` with the editor's share replaced, plantui's share as it is."""
-    lines = text.split("\n")
-
-    def replace_block(title: str, new: list[str]) -> None:
-        k = lines.index(title) + 2
-        end = k
-        while lines[end] != "":
-            end += 1
-        lines[k:end] = new
-
-    replace_block("## Remarks", list(remarks))
-    replace_block("## Phase 2: the editor's tasks", [f"- [{wm[w]}] {w} Task for the editor" for w in sorted(wm)])
-    replace_block("## Notes", list(notes))
-    return "\n".join(lines)
-
-
-def _write_as(mode: str, path: str, data: bytes) -> None:
-    if mode == "atomic":  # write a temporary file, then os.replace (most agents, VS Code's safe save)
-        tmp = path + ".editor-tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    elif mode == "inplace":  # open 'r+', write, truncate (same inode)
-        with open(path, "r+b") as fh:
-            fh.write(data)
-            fh.truncate()
-    elif mode == "vim":  # rename the old file aside, write a new one, drop the backup
-        os.rename(path, path + "~")
-        with open(path, "wb") as fh:
-            fh.write(data)
-        os.unlink(path + "~")
-    else:  # pragma: no cover
-        raise ValueError(mode)
-
-
-def _editor(path: str, mode: str, lock: str, versions: str, stop, figures, seed: int) -> None:
-    rnd = random.Random(seed)
-    made = lost = retries = 0
-    lost_samples: list[str] = []
-    serial = 0
-    with open(path, "rb") as fh:
-        intent = own_state(fh.read().decode())
-    while not stop.is_set():
-        time.sleep(rnd.uniform(0.005, 0.03))
-        with open(path, "rb") as fh:
-            seen = fh.read()
-        text = seen.decode("utf-8", "surrogateescape")
-        try:
-            remarks, wm, notes = own_state(text)
-        except (ValueError, AssertionError, IndexError):
-            retries += 1  # caught plantui mid-write (only possible in place): read again
-            continue
-        remarks, notes, wm = list(remarks), list(notes), dict(wm)
-        op = rnd.choice(["toggle", "toggle", "note+", "note-", "remark+", "remark-"])
-        serial += 1
-        if op == "toggle":
-            w = rnd.choice(sorted(wm))
-            wm[w] = " " if wm[w] == "x" else "x"
-        elif op == "note+":
-            notes.insert(rnd.randint(0, len(notes)), f"- note {serial:05d} by the editor")
-        elif op == "note-" and notes:
-            notes.pop(rnd.randrange(len(notes)))
-        elif op == "remark+":
-            remarks.insert(rnd.randint(0, len(remarks)), f"> remark {serial:05d} by the editor")
-        elif op == "remark-" and remarks:
-            remarks.pop(rnd.randrange(len(remarks)))
-        new = rebuild(text, remarks, wm, notes)
-        if new == text:
-            continue
-        with test_lock(lock):
-            with open(path, "rb") as fh:
-                if fh.read() != seen:  # changed since we read it: start over, as a careful editor does
-                    retries += 1
-                    continue
-            # what we read is the file as it stands: the editor's share must be as we left it
-            mine = own_state(text)
-            if mine != intent:
-                lost += 1
-                lost_samples.append(repr((mine, intent)))
-            with open(versions, "a", encoding="utf-8") as log:
-                log.write(json.dumps(normalize(new)) + "\n")
-            _write_as(mode, path, new.encode("utf-8", "surrogateescape"))
-        made += 1
-        intent = (tuple(remarks), wm, tuple(notes))
-    with test_lock(lock):
-        with open(path, "rb") as fh:
-            if own_state(fh.read().decode()) != intent:
-                lost += 1
-    figures["made"], figures["lost"], figures["retries"] = made, lost, retries
-    figures["intent"] = json.dumps([list(intent[0]), intent[1], list(intent[2])])
-    figures["lost_samples"] = json.dumps(lost_samples[:3])
-
-
-def _reader(path: str, mode: str, versions: str, stop, figures) -> None:
-    known: set[str] = set()
-    offset = 0
-    reads = complete = transient = bad = 0
-    samples = []
-
-    def load() -> None:
-        nonlocal offset
-        with open(versions, encoding="utf-8") as log:
-            log.seek(offset)
-            for line in log:
-                if line.endswith("\n"):
-                    known.add(json.loads(line))
-                    offset += len(line.encode())
-                else:
-                    break
-
-    while not stop.is_set():
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            data = None
-        reads += 1
-        if data is None or data == b"":
-            if mode == "vim":  # the editor's own moment between rename and write
-                transient += 1
-            else:
-                bad += 1
-                samples.append(repr(data))
-            continue
-        text, _ = decode(data)
-        n = normalize(text)
-        if n not in known:
-            load()
-        if n in known:
-            plan = parse(text)
-            assert len(plan.items) == 60 and plan.title == "Shared plan"
-            complete += 1
-        elif mode == "inplace":
-            transient += 1  # the editor's own write-then-truncate, seen half done
-        else:
-            bad += 1
-            if len(samples) < 3:
-                samples.append(text)
-    figures.update(reads=reads, complete=complete, transient=transient, bad=bad, samples=json.dumps(samples))
-
-
-@pytest.mark.parametrize("mode", ["atomic", "inplace", "vim"])
+@pytest.mark.parametrize("mode", MODES)
 def test_editor_rewrites_lose_nothing(tmp_path, mode):
-    env, lock = cli_env(tmp_path)
+    env, lock = plantui_env(tmp_path)
     plan = tmp_path / "plan.md"
-    wmarks = {f"W{i:03d}": " " for i in range(1, 21)}
-    notes = [f"- note {i:05d} from the start" for i in range(3)]
-    remarks = ["> remark from the start"]
-    start = shared_plan(notes, remarks, wmarks)
+    start = shared_plan([("plantui's tasks", [f"- [ ] T{i:03d} Task for plantui {i}" for i in range(1, 41)])],
+                        marks={f"W{i:03d}": " " for i in range(1, 21)}, remarks=["> remark from the start"],
+                        notes=[f"- note {i:05d} from the start" for i in range(3)])
     plan.write_text(start)
     versions = tmp_path / "versions.jsonl"
     versions.write_text(json.dumps(normalize(start)) + "\n")
+    ed_out, rd_out = tmp_path / "editor.json", tmp_path / "reader.json"
 
-    manager = CTX.Manager()
-    ed_fig, rd_fig = manager.dict(), manager.dict()
     stop_editor, stop_reader = CTX.Event(), CTX.Event()
-    editor = CTX.Process(target=_editor, args=(str(plan), mode, lock, str(versions), stop_editor, ed_fig, 7))
-    reader = CTX.Process(target=_reader, args=(str(plan), mode, str(versions), stop_reader, rd_fig))
+    editor = CTX.Process(target=edit, args=(str(plan), mode, lock, str(versions), str(ed_out), 7, stop_editor.is_set,
+                                            (0.005, 0.03)))  # 5-30 ms between rewrites
+    # no pause between reads; in place, any version nobody logged is the editor's own write seen half done
+    reader = CTX.Process(target=read, args=(str(plan), mode, str(versions), str(rd_out), 60, stop_reader.is_set),
+                         kwargs={"pause": 0.0, "strict": False})
     reader.start()
     editor.start()
     try:
@@ -518,11 +235,10 @@ def test_editor_rewrites_lose_nothing(tmp_path, mode):
         stop_reader.set()
         reader.join(20)
     assert editor.exitcode == 0 and reader.exitcode == 0
-    ed, rd = dict(ed_fig), dict(rd_fig)
-    manager.shutdown()
+    ed, rd = json.loads(ed_out.read_text()), json.loads(rd_out.read_text())
 
     final = plan.read_bytes().decode()
-    remarks_i, wm_i, notes_i = json.loads(ed["intent"])
+    remarks_i, wm_i, notes_i = ed["intent"]
     want = expected_markers(results)
     have = {m.group(2): m.group(1) for ln in final.splitlines() if (m := TASK.match(ln))}
     lost = [t for t in want if have.get(t) != want[t]]
@@ -538,7 +254,7 @@ def test_editor_rewrites_lose_nothing(tmp_path, mode):
     # plantui's ticks: each one it reported is on its own task, nothing on any other
     assert lost == [] and stray == [], [(v, i, p.stdout, p.stderr) for v, i, p in results if i in lost + stray]
     # the editor's last version, with plantui's share as plantui left it
-    assert ed["lost"] == 0, ed["lost_samples"]
+    assert ed["lost"] == 0, ed["samples"]
     assert own_state(final) == (tuple(remarks_i), wm_i, tuple(notes_i))
     assert normalize(final) == normalize(rebuild(start, remarks_i, wm_i, notes_i))
     # every read was one writer's complete version (or the editor's own half-written moment)
@@ -550,7 +266,7 @@ def test_editor_rewrites_lose_nothing(tmp_path, mode):
 
 
 def test_two_plantui_processes_at_once(tmp_path):
-    env, _ = cli_env(tmp_path)
+    env, _ = plantui_env(tmp_path)
     plan = tmp_path / "plan.md"
     original = plan_for_appenders(24)
     plan.write_text(original)
@@ -579,11 +295,11 @@ def test_two_plantui_processes_at_once(tmp_path):
 
 def test_the_hook_reaches_plantui(tmp_path):
     """The critical-section lock really is installed in the tick processes."""
-    env, lock = cli_env(tmp_path)
+    env, lock = plantui_env(tmp_path)
     trace = Path(env["PLANTUI_TEST_TRACE"])
     plan = tmp_path / "plan.md"
     plan.write_text(plan_for_appenders(3))
-    with test_lock(lock):
+    with flocked(lock):
         p = subprocess.Popen([PY, "-m", "plantui", "tick", str(plan), "T001"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env)
         deadline = time.monotonic() + 60

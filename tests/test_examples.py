@@ -10,6 +10,7 @@ import re
 from datetime import datetime
 
 import pytest
+from test_seeds import SEED_000_STEPS
 
 from plantui import storage
 from plantui.discover import EXAMPLES, example
@@ -21,14 +22,6 @@ NOW = datetime(2026, 11, 21, 14, 2)
 def load(name):
     snap = storage.read(example(name))
     return snap.plan, summarize(snap.plan, NOW)
-
-
-def phase_totals(summary):
-    return [ph.counts.total for ph in summary.phases]
-
-
-def phase_done(summary):
-    return [ph.counts.done for ph in summary.phases]
 
 
 # --- all five ---------------------------------------------------------------
@@ -61,28 +54,76 @@ def test_examples_hold_no_template_placeholders(name):
         assert not re.search(pattern, text), (name, pattern)
 
 
+# --- what was counted in each ------------------------------------------------
+
+# name, title, tasks (total, done, in progress), checks (total, done), phases, tasks per phase,
+# done per phase, checkpoints
+COUNTED = [
+    ("spec-kit-tasks.md", "Tasks: Bookmark Sync Service", (27, 14, 0), (0, 0),
+     ["Phase 1: Setup (Shared Infrastructure)",
+      "Phase 2: Foundational (Blocking Prerequisites)",
+      "Phase 3: User Story 1 - Back up and restore bookmarks from one device (Priority: P1) 🎯 MVP",
+      "Phase 4: User Story 2 - Merge edits made on several devices (Priority: P2)",
+      "Phase 5: Polish & Cross-Cutting Concerns"],
+     [4, 6, 7, 6, 4], [4, 6, 4, 0, 0],
+     # three "**Checkpoint**:" lines: after Foundational, US1 and US2
+     ["Checkpoint: Foundation ready - user story implementation can now begin",
+      "Checkpoint: User Story 1 works on its own - a single device can back up and restore its bookmarks",
+      "Checkpoint: User Stories 1 and 2 both work independently - two devices can edit between syncs without losing "
+      "changes"]),
+    # 24 = 6 numbered parents + 18 subtasks; done: parents 1, 2 and 3, 1.1-1.3, 2.1-2.3, 3.1, 3.2, 4.1;
+    # in progress: "- [-] 4." and "- [-] 4.2"; one phase per numbered parent with subtasks, holding them,
+    # its number and text as written; "5. Checkpoint - …" is the one check
+    ("kiro-tasks.md", "Implementation Plan", (24, 12, 2), (1, 0),
+     ["1 Set up package structure and core interfaces",
+      "2 Implement the token bucket algorithm",
+      "3 Implement the in-memory store",
+      "4 Implement the Redis store",
+      "6 Build the Express middleware",
+      "7 Integration tests and documentation"],
+     [3, 3, 3, 3, 3, 3], [3, 3, 2, 1, 0, 0],
+     ["Checkpoint - Ensure all tests pass, ask the user if questions arise"]),
+    ("phased-plan.md", "Invoice Export CLI - Implementation Plan", (12, 5, 1), (10, 3),  # in progress: "- [/] **3.1**"
+     ["Phase 1: Setup & Infrastructure",
+      "Phase 2: Core Implementation",
+      "Phase 3: CLI Layer",
+      "Phase 4: Testing & Validation",
+      "Phase 5: Documentation & Polish"],
+     [2, 3, 2, 3, 2], [2, 3, 0, 0, 0],
+     ["Checkpoint 1: After Phase 2", "Checkpoint 2: After Phase 3", "Checkpoint 3: Before Completion"]),
+    ("step-plan.md", "Implementation Plan: Pantry Shared Grocery Lists", (20, 11, 0), (4, 0),
+     SEED_000_STEPS,  # the steps of seed 000, which this plan fills in
+     [3, 3, 3, 3, 3, 2, 3], [3, 3, 3, 2, 0, 0, 0],
+     ["Definition of Done"]),
+    # in progress: "- [/] Implement the delivery worker …"
+    ("gated-plan.md", "Implementation Plan: Signed Webhook Delivery with Retries", (17, 9, 1), (12, 5),
+     ["Phase 0: Research & Design",
+      "Phase 1: Foundation",
+      "Phase 2: Core Implementation",
+      "Phase 3: Integration & Polish"],
+     [4, 4, 5, 4], [4, 4, 1, 0],
+     ["Quality Gates", "Gates", "Definition of Done"]),
+]
+
+
+@pytest.mark.parametrize("name, title, tasks, checks, phases, per_phase, done_per_phase, checkpoints", COUNTED,
+                         ids=[row[0] for row in COUNTED])
+def test_what_was_counted(name, title, tasks, checks, phases, per_phase, done_per_phase, checkpoints):
+    plan, s = load(name)
+    assert plan.title == title
+    assert (s.tasks.total, s.tasks.done, s.tasks.in_progress) == tasks
+    assert (s.checks.total, s.checks.done) == checks
+    assert [ph.title for ph in plan.phases] == phases
+    assert [ph.counts.total for ph in s.phases] == per_phase
+    assert [ph.counts.done for ph in s.phases] == done_per_phase
+    assert [cp.title for cp in plan.checkpoints] == checkpoints
+
+
 # --- Spec Kit ----------------------------------------------------------------
 
 
 def test_spec_kit_tasks():
     plan, s = load("spec-kit-tasks.md")
-    assert plan.title == "Tasks: Bookmark Sync Service"
-    assert s.tasks.total == 27
-    assert s.tasks.done == 14
-    assert s.tasks.in_progress == 0
-    assert [ph.title for ph in plan.phases] == [
-        "Phase 1: Setup (Shared Infrastructure)",
-        "Phase 2: Foundational (Blocking Prerequisites)",
-        "Phase 3: User Story 1 - Back up and restore bookmarks from one device (Priority: P1) 🎯 MVP",
-        "Phase 4: User Story 2 - Merge edits made on several devices (Priority: P2)",
-        "Phase 5: Polish & Cross-Cutting Concerns",
-    ]
-    assert phase_totals(s) == [4, 6, 7, 6, 4]
-    assert phase_done(s) == [4, 6, 4, 0, 0]
-    assert s.checks.total == 0
-    # three "**Checkpoint**:" lines: after Foundational, US1 and US2
-    assert len(plan.checkpoints) == 3
-    assert all(cp.title.startswith("Checkpoint: ") for cp in plan.checkpoints)
     assert [cp.status for cp in s.checkpoints] == ["passed", "pending", "pending"]
     nxt = plan.items[s.next_task]
     assert nxt.id == "T015"
@@ -92,25 +133,9 @@ def test_spec_kit_tasks():
 
 # --- Kiro --------------------------------------------------------------------
 
-KIRO_PHASES = [
-    "Set up package structure and core interfaces",
-    "Implement the token bucket algorithm",
-    "Implement the in-memory store",
-    "Implement the Redis store",
-    "Build the Express middleware",
-    "Integration tests and documentation",
-]
-
 
 def test_kiro_tasks():
     plan, s = load("kiro-tasks.md")
-    assert plan.title == "Implementation Plan"
-    assert s.tasks.done == 12  # parents 1, 2 and 3, 1.1-1.3, 2.1-2.3, 3.1, 3.2, 4.1
-    assert s.tasks.in_progress == 2  # "- [-] 4." and "- [-] 4.2"
-    # one phase per numbered parent with subtasks; a phase holds its subtasks
-    assert len(plan.phases) == 6
-    assert phase_totals(s) == [3, 3, 3, 3, 3, 3]
-    assert phase_done(s) == [3, 3, 2, 1, 0, 0]
     optional = [it for it in plan.items if it.optional]
     assert [it.id for it in optional] == ["3.3"]
     # the optional 3.3 does not hold parent 3 open, and comes last
@@ -118,42 +143,11 @@ def test_kiro_tasks():
     assert not s.warnings
 
 
-def test_kiro_numbered_parents_keep_their_text():
-    plan, s = load("kiro-tasks.md")
-    assert s.tasks.total == 24  # 6 numbered parents + 18 subtasks
-    assert s.checks.total == 1  # "5. Checkpoint - Ensure all tests pass, …"
-    assert len(plan.checkpoints) == 1
-    assert plan.checkpoints[0].title.startswith("Checkpoint - Ensure all tests pass")
-    assert len(plan.phases) == 6
-    for ph, text in zip(plan.phases, KIRO_PHASES):
-        assert ph.title.endswith(text), (ph.title, text)
-
-
 # --- phased plan (seed 003) --------------------------------------------------
 
 
 def test_phased_plan():
     plan, s = load("phased-plan.md")
-    assert plan.title == "Invoice Export CLI - Implementation Plan"
-    assert s.tasks.total == 12
-    assert s.tasks.done == 5
-    assert s.tasks.in_progress == 1  # "- [/] **3.1**"
-    assert [ph.title for ph in plan.phases] == [
-        "Phase 1: Setup & Infrastructure",
-        "Phase 2: Core Implementation",
-        "Phase 3: CLI Layer",
-        "Phase 4: Testing & Validation",
-        "Phase 5: Documentation & Polish",
-    ]
-    assert phase_totals(s) == [2, 3, 2, 3, 2]
-    assert phase_done(s) == [2, 3, 0, 0, 0]
-    assert s.checks.total == 10
-    assert s.checks.done == 3
-    assert [cp.title for cp in plan.checkpoints] == [
-        "Checkpoint 1: After Phase 2",
-        "Checkpoint 2: After Phase 3",
-        "Checkpoint 3: Before Completion",
-    ]
     assert [c.counts.total for c in s.checkpoints] == [3, 3, 4]
     assert [c.status for c in s.checkpoints] == ["passed", "pending", "pending"]
     values = {f.name: f.value for f in plan.fields}
@@ -177,23 +171,6 @@ def test_phased_plan_keeps_trailing_double_spaces():
 
 def test_step_plan():
     plan, s = load("step-plan.md")
-    assert plan.title == "Implementation Plan: Pantry Shared Grocery Lists"
-    assert s.tasks.total == 20
-    assert s.tasks.done == 11
-    assert [ph.title for ph in plan.phases] == [
-        "Step 1: Project Setup",
-        "Step 2: Data Layer",
-        "Step 3: Core Business Logic",
-        "Step 4: API Layer",
-        "Step 5: Frontend / UI",
-        "Step 6: Integration & Testing",
-        "Step 7: Polish & Hardening",
-    ]
-    assert phase_totals(s) == [3, 3, 3, 3, 3, 2, 3]
-    assert phase_done(s) == [3, 3, 3, 2, 0, 0, 0]
-    assert s.checks.total == 4
-    assert s.checks.done == 0
-    assert [cp.title for cp in plan.checkpoints] == ["Definition of Done"]
     # "**Dependencies:** Steps 4, 5"
     assert plan.phases[5].dependencies == (3, 4)
     assert plan.phases[0].dependencies == ()
@@ -205,22 +182,7 @@ def test_step_plan():
 
 def test_gated_plan():
     plan, s = load("gated-plan.md")
-    assert plan.title == "Implementation Plan: Signed Webhook Delivery with Retries"
-    assert s.tasks.total == 17
-    assert s.tasks.done == 9
-    assert s.tasks.in_progress == 1  # "- [/] Implement the delivery worker …"
-    assert [ph.title for ph in plan.phases] == [
-        "Phase 0: Research & Design",
-        "Phase 1: Foundation",
-        "Phase 2: Core Implementation",
-        "Phase 3: Integration & Polish",
-    ]
-    assert phase_totals(s) == [4, 4, 5, 4]
-    assert phase_done(s) == [4, 4, 1, 0]
     assert [ph.dependencies for ph in plan.phases] == [(), (0,), (1,), (2,)]
-    assert s.checks.total == 12
-    assert s.checks.done == 5
-    assert [cp.title for cp in plan.checkpoints] == ["Quality Gates", "Gates", "Definition of Done"]
     assert [c.counts.total for c in s.checkpoints] == [0, 6, 6]
     assert [c.counts.done for c in s.checkpoints] == [0, 5, 0]
     # the Quality Gates table: ✅ 🔄 ⬜ ⬜

@@ -18,6 +18,17 @@ def load(n):
     return snap.plan, summarize(snap.plan, NOW)
 
 
+SEED_000_STEPS = [  # also the steps of the bundled step plan (test_examples.py), which fills in this seed
+    "Step 1: Project Setup",
+    "Step 2: Data Layer",
+    "Step 3: Core Business Logic",
+    "Step 4: API Layer",
+    "Step 5: Frontend / UI",
+    "Step 6: Integration & Testing",
+    "Step 7: Polish & Hardening",
+]
+
+
 def phase_totals(plan, summary):
     return [s.counts.total for s in summary.phases]
 
@@ -118,15 +129,7 @@ def test_seed_001_phases_of_4_4_3_4_and_quality_gates_table():
 
 def test_seed_000_steps_are_phases_and_definition_of_done_boxes_are_checks():
     plan, s = load(0)
-    assert [ph.title for ph in plan.phases] == [
-        "Step 1: Project Setup",
-        "Step 2: Data Layer",
-        "Step 3: Core Business Logic",
-        "Step 4: API Layer",
-        "Step 5: Frontend / UI",
-        "Step 6: Integration & Testing",
-        "Step 7: Polish & Hardening",
-    ]
+    assert [ph.title for ph in plan.phases] == SEED_000_STEPS
     assert s.tasks.total == 0
     assert s.checks.total == 4
     assert all(it.kind is Kind.CHECK for it in plan.items)

@@ -68,6 +68,17 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+def settle_and_press(*keys: str):
+    """A ``run_before`` that lets the plans settle, then presses ``keys``."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
 @pytest.fixture
 def plan(tmp_path: Path) -> Path:
     path = tmp_path / "plan.md"
@@ -97,21 +108,11 @@ def test_dashboard_after_a_tick(snap_compare, plan: Path):
 
 
 def test_dashboard_open_filter(snap_compare, plan: Path):
-    async def filtered(pilot):
-        await settle(pilot)
-        await pilot.press("f")
-        await pilot.pause()
-
-    assert snap_compare(make_app(plan), terminal_size=(100, 30), run_before=filtered)
+    assert snap_compare(make_app(plan), terminal_size=(100, 30), run_before=settle_and_press("f"))
 
 
 def test_help_screen(snap_compare, plan: Path):
-    async def helped(pilot):
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-
-    assert snap_compare(make_app(plan), terminal_size=(100, 32), run_before=helped)
+    assert snap_compare(make_app(plan), terminal_size=(100, 32), run_before=settle_and_press("question_mark"))
 
 
 def test_watch_40x12(snap_compare, plan: Path):

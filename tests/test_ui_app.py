@@ -35,16 +35,17 @@ def app_for(*paths: Path, live: bool = False, mode: str = "dashboard") -> Plantu
     return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
 
 
-async def wait_for(pilot, condition, timeout: float = 5.0, what: str = "condition") -> None:
-    """Poll the app (bounded) until ``condition()`` holds."""
+async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "condition") -> None:
+    """Poll the app (bounded) until ``condition()`` holds.  (test_ui_reliability.py uses it too.)"""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
+        await pilot.pause(0.02)
 
 
 async def loaded(pilot) -> PlanDashboard:
+    """The dashboard on screen, once it has read and laid out its plan."""
     dash = pilot.app.screen.query_one(PlanDashboard)
     await wait_for(pilot, lambda: dash.loads > 0 and dash.plan_layout is not None, what="the first read")
     await pilot.pause()

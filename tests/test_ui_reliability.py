@@ -28,10 +28,10 @@ overview follow and say what happened.
 
 Other programs do not take plantui's lock, so between plantui's last check and
 its write there are a few system calls (``storage._critical``) in which a
-foreign write could still slip in.  As in ``test_concurrency.py``, the
-simulated editor here respects those windows (and only those) through a
-test-only lock, and guards its own read-to-write window with it: a tick lost
-there would be the editor's doing, not plantui's.
+foreign write could still slip in.  The writer is the simulated editor of
+``writers.py`` (as in ``test_concurrency.py``): it respects those windows (and
+only those) through a test-only lock, and guards its own read-to-write window
+with it: a tick lost there would be the editor's doing, not plantui's.
 
 Each test prints its figures (``pytest -s``) as a ``RELIABILITY {...}`` line.
 """
@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
 import random
@@ -54,6 +53,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from test_ui_app import loaded, wait_for  # the app tests' Pilot helpers
+from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
 import plantui.storage as storage
 from plantui.parser import build_plan
@@ -72,22 +73,6 @@ SIZE = (120, 40)
 
 def app_for(*paths: Path, live: bool = True, mode: str = "dashboard") -> PlantuiApp:
     return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
-
-
-async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "condition") -> None:
-    """Poll the app (bounded) until ``condition()`` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-async def loaded(pilot) -> PlanDashboard:
-    dash = pilot.app.screen.query_one(PlanDashboard)
-    await wait_for(pilot, lambda: dash.loads > 0 and dash.plan_layout is not None, what="the first read")
-    await pilot.pause()
-    return dash
 
 
 async def press(pilot, key: str) -> None:
@@ -164,288 +149,24 @@ def report(name: str, figures: dict) -> None:
     print(f"\nRELIABILITY {json.dumps({'test': name, **figures}, sort_keys=True, ensure_ascii=False)}")
 
 
-@contextlib.contextmanager
-def flocked(path: str):
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 # --- 1. a writer rewriting the plan while the app and the command line tick ------------------
 
 APP_TASKS = [f"A{i:03d}" for i in range(1, 17)]
 CLI_TASKS = [f"C{i:03d}" for i in range(1, 7)]
 WRITER_TASKS = [f"W{i:03d}" for i in range(1, 13)]
 TOTAL = len(APP_TASKS) + len(CLI_TASKS) + len(WRITER_TASKS)
+# The writer and the reader (``writers.py``) run as their own processes: real system calls, no GIL
+# shared with the app.
+WRITER_PAUSE = ("0.01", "0.04")  # between the writer's rewrites: 25-100 a second at most
 
 
-def shared_plan() -> str:
-    out = [
-        "# Shared plan",
-        "",
-        "**Status:** Not Started",
-        f"**Progress:** 0/{TOTAL} tasks complete",
-        "**Last Updated:** 2026-01-01",
-        "",
-        "## Remarks",
-        "",
-        "> remark 00000 from the start",
-        "",
-        "## Phase 1: the app's tasks",
-        "",
-        *[f"- [ ] {t} Task for the app {t[1:]}" for t in APP_TASKS],
-        "",
-        "## Phase 2: the command line's tasks",
-        "",
-        *[f"- [ ] {t} Task for the command line {t[1:]}" for t in CLI_TASKS],
-        "",
-        "## Phase 3: the writer's tasks",
-        "",
-        *[f"- [ ] {t} Task for the writer {t[1:]}" for t in WRITER_TASKS],
-        "",
-        "## Notes",
-        "",
-        "- note 00000 from the start",
-        "- note 00001 from the start",
-        "",
-    ]
-    return "\n".join(out)
+def start_plan() -> str:
+    app = [f"- [ ] {t} Task for the app {t[1:]}" for t in APP_TASKS]
+    cli = [f"- [ ] {t} Task for the command line {t[1:]}" for t in CLI_TASKS]
+    return shared_plan([("the app's tasks", app), ("the command line's tasks", cli)],
+                       marks={t: " " for t in WRITER_TASKS}, remarks=["> remark 00000 from the start"],
+                       notes=["- note 00000 from the start", "- note 00001 from the start"])
 
-
-# The writer and the reader run as their own processes (real system calls, no GIL shared
-# with the app).  Both share these helpers.
-SHARED = r'''
-import json, os, re, sys, time, random, fcntl, contextlib
-
-TASK = re.compile(r"^- \[(.)\] ([AC]\d{3}) ", re.M)
-FIELD = re.compile(r"^\*\*(Status|Progress|Last Updated):\*\* (.*)$")
-WTASK = re.compile(r"^- \[(.)\] (W\d{3}) (.*)$")
-
-
-def normalize(text):
-    """The text with plantui's share (the A and C tasks' boxes, the field values) blanked."""
-    out = []
-    for line in text.split("\n"):
-        if TASK.match(line):
-            line = line[:3] + " " + line[4:]
-        else:
-            m = FIELD.match(line)
-            if m:
-                line = "**%s:** ..." % m.group(1)
-        out.append(line)
-    return "\n".join(out)
-
-
-def block(lines, title):
-    k = lines.index(title) + 2
-    end = k
-    while lines[end] != "":
-        end += 1
-    return k, end
-
-
-def own_state(text):
-    """The writer's share: remarks, its tasks' boxes, notes."""
-    lines = text.split("\n")
-    a, b = block(lines, "## Remarks")
-    remarks = tuple(lines[a:b])
-    a, b = block(lines, "## Phase 3: the writer's tasks")
-    marks = {}
-    for ln in lines[a:b]:
-        m = WTASK.match(ln)
-        if not m:
-            raise ValueError(ln)
-        marks[m.group(2)] = m.group(1)
-    a, b = block(lines, "## Notes")
-    return remarks, marks, tuple(lines[a:b])
-
-
-def rebuild(text, remarks, marks, notes):
-    lines = text.split("\n")
-    for title, new in (("## Remarks", list(remarks)),
-                       ("## Phase 3: the writer's tasks",
-                        ["- [%s] %s Task for the writer %s" % (marks[w], w, w[1:]) for w in sorted(marks)]),
-                       ("## Notes", list(notes))):
-        a, b = block(lines, title)
-        lines[a:b] = new
-    return "\n".join(lines)
-
-
-@contextlib.contextmanager
-def flocked(path):
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-'''
-
-WRITER = SHARED + r'''
-
-def write_as(mode, path, data):
-    if mode == "atomic":  # a temporary file, then os.replace (agents, VS Code's safe save)
-        tmp = path + ".writer-tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    elif mode == "inplace":  # open r+, write, truncate: the same inode
-        with open(path, "r+b") as fh:
-            fh.write(data)
-            fh.truncate()
-    elif mode == "vim":  # rename the plan aside, write a new one, drop the backup
-        os.rename(path, path + "~")
-        with open(path, "wb") as fh:
-            fh.write(data)
-        os.unlink(path + "~")
-    else:
-        raise ValueError(mode)
-
-
-def main(path, mode, lock, versions, out, duration, seed):
-    rnd = random.Random(int(seed))
-    deadline = time.monotonic() + float(duration)
-    made = lost = retries = 0
-    samples = []
-    serial = 0
-    with open(path, "rb") as fh:
-        intent = own_state(fh.read().decode())
-    while time.monotonic() < deadline:
-        time.sleep(rnd.uniform(0.01, 0.04))  # 25-100 rewrites a second at most
-        try:
-            with open(path, "rb") as fh:
-                seen = fh.read()
-            remarks, marks, notes = own_state(seen.decode("utf-8", "replace"))
-        except (OSError, ValueError, IndexError):
-            retries += 1  # caught a write half done (only ever in place): read again, as an editor would
-            continue
-        text = seen.decode()
-        remarks, notes, marks = list(remarks), list(notes), dict(marks)
-        serial += 1
-        op = rnd.choice(["tick", "tick", "note+", "note-", "remark+", "remark-"])
-        if op == "tick":
-            w = rnd.choice(sorted(marks))
-            marks[w] = " " if marks[w] == "x" else "x"
-        elif op == "note+":
-            notes.insert(rnd.randint(0, len(notes)), "- note %05d by the writer" % serial)
-        elif op == "note-" and notes:
-            notes.pop(rnd.randrange(len(notes)))
-        elif op == "remark+":
-            remarks.insert(rnd.randint(0, len(remarks)), "> remark %05d by the writer" % serial)
-        elif op == "remark-" and remarks:
-            remarks.pop(rnd.randrange(len(remarks)))
-        new = rebuild(text, remarks, marks, notes)
-        if new == text:
-            continue
-        with flocked(lock):
-            with open(path, "rb") as fh:
-                if fh.read() != seen:  # changed since we read it: reload and start over, as an editor does
-                    retries += 1
-                    continue
-            mine = own_state(text)
-            if mine != intent:  # what we wrote last is not in the file any more
-                lost += 1
-                samples.append(repr((mine, intent)))
-            with open(versions, "a", encoding="utf-8") as log:
-                log.write(json.dumps(normalize(new)) + "\n")
-            write_as(mode, path, new.encode())
-        made += 1
-        intent = (tuple(remarks), marks, tuple(notes))
-    with flocked(lock):
-        with open(path, "rb") as fh:
-            if own_state(fh.read().decode()) != intent:
-                lost += 1
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"made": made, "lost": lost, "retries": retries, "samples": samples[:3],
-                   "intent": [list(intent[0]), intent[1], list(intent[2])]}, fh)
-
-
-main(*sys.argv[1:])
-'''
-
-READER = SHARED + r'''
-from plantui.parser import parse
-from plantui.source import decode
-
-
-def main(path, mode, versions, stop, out):
-    known = set()
-    offset = 0
-    reads = complete = transient = bad = 0
-    samples = []
-
-    def load():
-        nonlocal offset
-        with open(versions, encoding="utf-8") as log:
-            log.seek(offset)
-            for line in log:
-                if not line.endswith("\n"):
-                    break
-                known.add(json.loads(line))
-                offset += len(line.encode())
-
-    while not os.path.exists(stop):
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            data = None
-        reads += 1
-        if not data:
-            if mode == "vim":  # the writer's own moment between its rename and its write
-                transient += 1
-            else:
-                bad += 1
-                samples.append(repr(data))
-            continue
-        text, _ = decode(data)
-        n = normalize(text)
-        if n not in known:
-            load()
-        if n in known:
-            plan = parse(text)
-            assert plan.title == "Shared plan", plan.title
-            assert len(plan.items) == %d, len(plan.items)
-            complete += 1
-        elif mode == "inplace" and any(n.startswith(k) and len(n) > len(k) for k in known):
-            transient += 1  # the writer's own write-then-truncate, seen between the two: its version + old tail
-        else:
-            bad += 1
-            if len(samples) < 3:
-                samples.append(text)
-        time.sleep(0.001)
-    with open(out, "w", encoding="utf-8") as fh:
-        json.dump({"reads": reads, "complete": complete, "transient": transient, "bad": bad,
-                   "samples": samples}, fh)
-
-
-main(*sys.argv[1:])
-''' % TOTAL
-
-HOOK = r'''
-import os
-_lock = os.environ.get("PLANTUI_TEST_LOCK")
-if _lock:
-    import contextlib, fcntl
-    import plantui.storage as _storage
-
-    @contextlib.contextmanager
-    def _critical(path):
-        fd = os.open(_lock, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)
-
-    _storage._critical = _critical
-'''
-
-HELPERS: dict = {}
-exec(SHARED, HELPERS)  # normalize, own_state, rebuild: the same code the writer and the reader run
 
 TASK_LINE = re.compile(r"^- \[(.)\] ([ACW]\d{3}) ", re.M)
 
@@ -525,6 +246,15 @@ class Ledger:
         monkeypatch.setattr(PlanDashboard, "writes_dropped", writes_dropped)
 
 
+@contextlib.asynccontextmanager
+async def open_dashboard(plan: Path, monkeypatch, live: bool = True):
+    """The app on ``plan`` with a ``Ledger``, once it has read the plan: (pilot, dashboard, ledger)."""
+    app = app_for(plan, live=live)
+    ledger = Ledger(monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        yield pilot, await loaded(pilot), ledger
+
+
 def cli_ticks(env: dict, plan: Path, stop: threading.Event, results: list) -> None:
     """``plantui tick``/``untick`` on the command line's own tasks, one process after another."""
     rnd = random.Random(11)
@@ -543,7 +273,7 @@ def ident(key) -> str:
     return key[1][1:].upper()
 
 
-@pytest.mark.parametrize("mode", ["atomic", "inplace", "vim"])
+@pytest.mark.parametrize("mode", MODES)
 async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, mode):
     """For 2.5 s a writer process rewrites the plan (``mode``) 25-50 times a second, ticking its
     W tasks and adding and removing remarks and notes, each time from a fresh read (as an editor
@@ -551,25 +281,12 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
     presses in a row); ``plantui tick``/``untick`` processes tick C tasks; a reader process reads
     and parses the file all along.  After each tick the file is checked under the test lock."""
     plan = tmp_path / "plan.md"
-    start = shared_plan()
+    start = start_plan()
     plan.write_text(start, encoding="utf-8")
-    lock = str(tmp_path / "critical.lock")
+    env, lock = plantui_env(tmp_path)
     versions = tmp_path / "versions.jsonl"
-    versions.write_text(json.dumps(HELPERS["normalize"](start)) + "\n")
-    (tmp_path / "writer.py").write_text(WRITER)
-    (tmp_path / "reader.py").write_text(READER)
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(HOOK)
-    env = dict(os.environ, PLANTUI_TEST_LOCK=lock, NO_COLOR="1",
-               PYTHONPATH=os.pathsep.join([str(hook), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]))
-
-    @contextlib.contextmanager
-    def critical(path):  # the app's own critical windows take the same test lock
-        with flocked(lock):
-            yield
-
-    monkeypatch.setattr(storage, "_critical", critical)
+    versions.write_text(json.dumps(normalize(start)) + "\n")
+    monkeypatch.setattr(storage, "_critical", locked_critical(lock))  # the app's own critical windows too
 
     def on_disk() -> dict[str, str]:
         with flocked(lock):  # nobody is half-way through a write while we hold it
@@ -585,10 +302,10 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
     stray: list = []  # changed without being asked
     async with app.run_test(size=SIZE) as pilot:
         dash = await loaded(pilot)
-        reader = subprocess.Popen([PY, str(tmp_path / "reader.py"), str(plan), mode, str(versions),
-                                   str(tmp_path / "stop"), str(tmp_path / "reader.json")], env=env)
-        writer = subprocess.Popen([PY, str(tmp_path / "writer.py"), str(plan), mode, lock, str(versions),
-                                   str(tmp_path / "writer.json"), "2.5", "7"], env=env)
+        reader = subprocess.Popen([PY, WRITERS_PY, "read", str(plan), mode, str(versions), str(tmp_path / "reader.json"),
+                                   str(TOTAL), str(tmp_path / "stop"), "0.001", "strict"], env=env)
+        writer = subprocess.Popen([PY, WRITERS_PY, "edit", str(plan), mode, lock, str(versions),
+                                   str(tmp_path / "writer.json"), "7", "2.5", *WRITER_PAUSE], env=env)
         cli = threading.Thread(target=cli_ticks, args=(env, plan, stop_cli, cli_results), daemon=True)
         cli.start()
         rnd = random.Random(3)
@@ -665,7 +382,7 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
 
     # The writer's share is its last version, byte for byte.
     remarks, wmarks, wnotes = wfig["intent"]
-    expected_text = HELPERS["rebuild"](start, remarks, wmarks, wnotes)
+    expected_text = rebuild(start, remarks, wmarks, wnotes)
     report(f"app+cli+writer[{mode}]", {
         "app_ticks_tried": tried, "app_applied": len(applied), "app_already_so": len(unchanged),
         "app_refused": len(refused), "app_refused_but_written": len(refused_but_written), "bursts": bursts,
@@ -687,8 +404,8 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
     assert stray == [], stray
     assert refused_but_written == [], f"the app said 'nothing written' about ticks that are in the file: {refused_but_written}"
     assert wfig["lost"] == 0, wfig["samples"]
-    assert HELPERS["own_state"](final) == HELPERS["own_state"](expected_text)
-    assert HELPERS["normalize"](final) == HELPERS["normalize"](expected_text)
+    assert own_state(final) == own_state(expected_text)
+    assert normalize(final) == normalize(expected_text)
     assert rfig["bad"] == 0, rfig["samples"]
     assert rfig["complete"] > 0 and wfig["made"] > 20 and tried > 5 and applied
 
@@ -705,19 +422,18 @@ async def test_watch_mode_follows_a_writer_and_never_writes(tmp_path, monkeypatc
     monkeypatch.setattr(actions, "mark_items", refuse)
     monkeypatch.setattr(storage, "modify", refuse)
     plan = tmp_path / "plan.md"
-    start = shared_plan()
+    start = start_plan()
     plan.write_text(start, encoding="utf-8")
     versions = tmp_path / "versions.jsonl"
     versions.write_text("")
-    (tmp_path / "writer.py").write_text(WRITER)
     app = app_for(plan, mode="watch")
     rnd = random.Random(5)
     async with app.run_test(size=(60, 20)) as pilot:
         compact = app.query_one(CompactPlan)
         await wait_for(pilot, lambda: compact.loads > 0, what="the first read")
         for mode in ("atomic", "vim"):
-            writer = subprocess.Popen([PY, str(tmp_path / "writer.py"), str(plan), mode, str(tmp_path / "lock"),
-                                       str(versions), str(tmp_path / "writer.json"), "1.0", "5"])
+            writer = subprocess.Popen([PY, WRITERS_PY, "edit", str(plan), mode, str(tmp_path / "lock"), str(versions),
+                                       str(tmp_path / "writer.json"), "5", "1.0", *WRITER_PAUSE])
             while writer.poll() is None:
                 await press(pilot, rnd.choice(["x", "space", "s", "u", "r"]))  # writing keys do nothing here
                 await pilot.pause(0.05)
@@ -763,10 +479,7 @@ async def test_a_tick_an_editor_keeps_is_not_called_refused(tmp_path, monkeypatc
         return real_still_there(real, inode)
 
     monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await tick(pilot, dash, ledger, "T004")
         assert saves, "the simulated editor never ran"
         text = plan.read_text(encoding="utf-8")
@@ -790,10 +503,8 @@ async def test_queued_ticks_behind_a_refused_one_are_reported(tmp_path, monkeypa
         gate.wait(5)  # the first write takes a while: the next presses queue behind it
         return real_mark(*args, **kwargs)
 
-    app = app_for(plan, live=False)  # no watcher: the view does not know the file changed
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    # no watcher: the view does not know the file changed
+    async with open_dashboard(plan, monkeypatch, live=False) as (pilot, dash, ledger):
         changed = fault_plan().replace("T004 Task 4", "T004 Task four")
         plan.write_text(changed, encoding="utf-8")
         monkeypatch.setattr(actions, "mark_items", slow_mark)
@@ -830,10 +541,7 @@ async def test_a_written_tick_that_cannot_be_shown_is_not_called_unwritten(tmp_p
             raise MemoryError("simulated")
         return real_summarize(*args, **kwargs)
 
-    app = app_for(plan, live=False)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch, live=False) as (pilot, dash, ledger):
         monkeypatch.setattr(live, "summarize", summarize_fails_once)
         kind, _, message = await tick(pilot, dash, ledger, "T004")
         assert failures and "- [x] T004" in plan.read_text()
@@ -877,10 +585,7 @@ FAULTS: dict[str, str] = {}  # fault -> what the app said
 async def test_plan_deleted_renamed_and_recreated(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         notice = dash.query_one("#notice")
 
         plan.unlink()  # deleted
@@ -916,10 +621,7 @@ async def test_a_slow_rename_save_is_not_a_deletion(tmp_path, monkeypatch):
     stays empty for a while.  That is a save, not a deletion: no alarm, and the view follows."""
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         for n, gap in enumerate((0.0, 0.03, 0.1, 0.2)):
             backup = plan.with_name("plan.md~")
             os.rename(plan, backup)
@@ -936,10 +638,7 @@ async def test_a_slow_rename_save_is_not_a_deletion(tmp_path, monkeypatch):
 async def test_plan_replaced_by_a_folder(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         plan.unlink()
         plan.mkdir()
         (plan / "inside.txt").write_text("not a plan")
@@ -965,10 +664,7 @@ async def test_folder_removed_and_recreated(tmp_path, monkeypatch):
     folder.mkdir()
     plan = folder / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         shutil.rmtree(folder)
         await wait_for(pilot, lambda: dash.missing, what="the app to notice")
         FAULTS["folder removed"] = error_said(ledger, "deleted with its folder")
@@ -1019,10 +715,7 @@ async def test_permissions_removed_while_open(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
     before = plan.read_bytes()
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         os.chmod(plan, 0)
         try:
             if os.geteuid() != 0:
@@ -1078,10 +771,7 @@ async def test_writes_that_fail_half_way(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(3), encoding="utf-8")
     where = str(tmp_path)
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         for fault in WRITE_FAULTS:
             # a tick of T004 on 3/12 keeps the length (in place); of T010 on 9/12 it grows (10/12):
             # by rename, or moved in place while another process holds the plan open for writing
@@ -1167,10 +857,7 @@ async def test_symlinked_plan_stays_a_link(tmp_path, monkeypatch, link):
         linked = tmp_path / "linked-folder"
         linked.symlink_to(real_dir, target_is_directory=True)
         path = linked / "plan.md"
-    app = app_for(path)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(path, monkeypatch) as (pilot, dash, ledger):
         assert (await tick(pilot, dash, ledger, "T009"))[0] == "applied"  # in place
         assert (await tick(pilot, dash, ledger, "T010"))[0] == "applied"  # length changes: by rename
         assert linked.is_symlink() and os.readlink(linked) == str(target if link == "plan" else real_dir)
@@ -1192,10 +879,7 @@ async def test_spaces_and_non_ascii_names(tmp_path, monkeypatch):
     folder.mkdir(parents=True)
     plan = folder / "план задач #1 (v2).md"
     plan.write_text(fault_plan().replace("# Fault plan", "# План: düğüm ✓"), encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         assert dash.name_shown == plan.name
         assert "План: düğüm ✓" in str(dash.query_one("#title").render())
         assert (await tick(pilot, dash, ledger, "T004"))[0] == "applied"
@@ -1231,10 +915,7 @@ INPUTS: dict[str, str] = {}  # input -> what the app did
 async def test_an_empty_plan(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_bytes(b"")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         assert dash.error is None and dash.snapshot.plan.items == ()
         assert "no checkbox tasks" in str(dash.query_one("#next").render()).lower()
         mtime = plan.stat().st_mtime_ns
@@ -1266,10 +947,7 @@ async def test_odd_input_is_shown_and_a_tick_changes_one_byte(tmp_path, monkeypa
     body = make().encode()
     plan = tmp_path / "plan.md"
     plan.write_bytes(body)
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await view_catches_up(pilot, dash, plan)  # the view is what a fresh parse finds
         items = dash.snapshot.plan.items
         assert len(items) >= 2
@@ -1284,10 +962,7 @@ async def test_nul_bytes_written_while_open(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     text = fault_plan()
     plan.write_text(text, encoding="utf-8")
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         binary = text.encode().replace(b"Closing words.", b"Closing\x00\x00words.")
         with open(plan, "r+b") as fh:  # in place, as a broken tool would
             fh.write(binary)
@@ -1329,10 +1004,7 @@ async def test_invalid_utf8_and_mixed_line_endings(tmp_path, monkeypatch):
             b"- [ ] T003 cr\r- [ ] T004 ok \xc3\r\n- [x] T005 last\n\nbytes \xed\xa0\x80 end\r")
     plan = tmp_path / "plan.md"
     plan.write_bytes(body)
-    app = app_for(plan)
-    ledger = Ledger(monkeypatch)
-    async with app.run_test(size=SIZE) as pilot:
-        dash = await loaded(pilot)
+    async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await view_catches_up(pilot, dash, plan)
         assert "\ufffd" in str(dash.query_one("#title").render())  # shown, not crashed on
         current = body
