@@ -115,8 +115,9 @@ LINES = ["", "", "", "   ", "\t", "# Title", "## Phase 1: Setup", "### Group", "
          "* * *", "===", "--", "  ---", "**Checkpoint**: after phase 1", "**Checkpoint 2**:", "**Progress:** 7/12",
          "**Gate**: x", "<!-- c -->", "<!--", "-->", "  -->", "<div>", "< 5 ms", "| a | b |", "|---|---|",
          "a | b", "| Status | Phase |", "| 1 | ✅ Done |", "| 2 | todo | x |", "|:--|--:|", "--- | ---", "| x",
-         "  |---|---|", "\\| a | b", "> quote", "\tindented", "-\tfoo", "[foo]: /url", "[x] foo", "[/] bar", "text -->", "- ", "-", "1.",
-         "**Checkpoint**:", "  more text", "Next **Checkpoint**: x", "\u00a0nbsp line", "\u3000"]
+         "  |---|---|", "\\| a | b", "> quote", "\tindented", "-\tfoo", "[foo]: /url", "[x] foo", "[/] bar",
+         "text -->", "- ", "-", "1.", "**Checkpoint**:", "  more text", "Next **Checkpoint**: x", "\u00a0nbsp line",
+         "\u3000"]
 
 
 PLAIN_TEXTS = [t for t in TEXTS if t[:1] not in ("<", ">", "[", "=") and t.strip() and "\t" not in t]
@@ -151,7 +152,8 @@ line_strategy = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=400, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(line_strategy, min_size=1, max_size=25), st.booleans())
 def test_random_plan_texts_read_as_markdown_it_reads_them_or_decline(lines, other):
     for chunk, last in variants("\n".join(lines)):
