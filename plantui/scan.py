@@ -15,7 +15,8 @@ termination checks -- but only for the subset plans are written in:
 * GFM tables; HTML comment blocks (``<!-- … -->``).
 
 What markdown-it gives for these is read with Walker's own code where it can
-be called (``box``, ``content_start``, ``clean_inline``, ``Walker._table``).
+be called (``box``, ``content_start``, ``clean_inline``, ``Walker._table`` and
+``Walker._paragraph`` given the few tokens they read).
 Whenever markdown-it could read the text as anything else -- a block quote,
 any other HTML block, an indented code block, a setext heading, a link
 reference definition, an empty list item, tabs where they count, lists nested
@@ -31,8 +32,8 @@ from operator import ge, methodcaller, sub
 
 from .config import Settings
 from .model import Warning
-from .names import clean_inline, is_checkpoint_name
-from .walk import BoldLabel, Collected, RawHeading, RawItem, Walker, box, content_start
+from .names import clean_inline
+from .walk import Collected, RawHeading, RawItem, Walker, box, content_start
 
 __all__ = ["DECLINE", "Declined", "scan_chunk"]
 
@@ -58,7 +59,6 @@ MD_TRIM = "".join(
 )
 
 _ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")  # markdown-it's ordered list marker
-_LABEL = re.compile(r"^\*\*([^*\n]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)\s*(.*)")  # as Walker._paragraph
 _DELIMITER_ROW = re.compile(r"[ \t]*[|:-][|: \t-]*")  # what could be a table's second line (and more)
 _SPACES = " \t"
 _ALIGN = re.compile(r":?-+:?\Z")  # a delimiter row's cell
@@ -75,7 +75,7 @@ class _Decline(Exception):
 
 
 class _Token:
-    """What Walker._table reads of a markdown-it token."""
+    """What Walker._table and Walker._paragraph read of a markdown-it token."""
 
     __slots__ = ("type", "map", "content")
 
@@ -507,16 +507,15 @@ class _Scan:
         out = self.out
         out.field_lines.extend(range(L, nxt))
         if content is not None and content.startswith("**"):
-            self.label(L, content)
+            self.label(L, nxt, content)
         return nxt
 
-    def label(self, L: int, content: str) -> None:
-        """Walker._paragraph's bold checkpoint label."""
-        m = _LABEL.match(content)
-        if m and is_checkpoint_name(m.group(1)):
-            rest = clean_inline(m.group(2).split("\n", 1)[0])
-            label = m.group(1).strip()
-            self.out.labels.append(BoldLabel(L, f"{label}: {rest}" if rest else label))
+    def label(self, L: int, end: int, content: str) -> None:
+        """The bold checkpoint label of a paragraph whose text opens with ``**``
+        (Walker._paragraph; its field lines are counted already)."""
+        walker = Walker(None, self.settings)  # type: ignore[arg-type]  # (_paragraph reads no lines)
+        walker._paragraph([_Token("paragraph_open", [L, end]), _Token("inline", None, content)], 0, L)
+        self.out.labels.extend(walker.out.labels)
 
     def paragraph_end(self, L: int) -> int:
         """Where the paragraph that starts at ``L`` ends (markdown-it's paragraph
@@ -712,7 +711,7 @@ class _Scan:
                                     self.item(start, checked, pos, nxt, content)
                                     field_lines.append(start)
                                     if content.startswith("**"):
-                                        self.label(start, content)
+                                        self.label(start, nxt, content)
                                     item_starts.pop()
                                     if len(box_stack) > boxes:
                                         box_stack.pop()
@@ -747,7 +746,7 @@ class _Scan:
                     self.item(start, checked, pos, nxt, content)
                     field_lines.extend(range(start, nxt))
                 if content.startswith("**"):
-                    self.label(start, content)
+                    self.label(start, nxt, content)
                 while nxt < end and empty[nxt]:
                     nxt += 1
                 if nxt < end and S[nxt] >= offset:
