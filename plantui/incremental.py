@@ -43,15 +43,16 @@ def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = 
     return plan
 
 
-def _common_prefix(a: str, b: str) -> int:
-    n = min(len(a), len(b))
+def _common_prefix(a: str, i: int, b: str, j: int) -> int:
+    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start."""
+    n = min(len(a) - i, len(b) - j)
     p, block = 0, 4096
-    while p < n and a[p : p + block] == b[p : p + block]:
+    while p < n and a[i + p : i + p + block] == b[j + p : j + p + block]:
         p += block
     if p >= n:
         return n
     end = min(p + block, n)
-    while p < end and a[p] == b[p]:
+    while p < end and a[i + p] == b[j + p]:
         p += 1
     return p
 
@@ -63,13 +64,22 @@ def changed_lines(old: Lines, new: Lines) -> list[int] | None:
     a, b = old.text, new.text
     if a == b:
         return []
-    head = _common_prefix(a, b)
-    tail = _common_prefix(a[::-1], b[::-1])
-    tail = min(tail, len(a) - head, len(b) - head)
-    first = old.line_of(head)
-    last = old.line_of(len(a) - tail - 1) if len(a) - tail - 1 >= head else first
-    last = max(last, new.line_of(len(b) - tail - 1) if len(b) - tail - 1 >= head else first)
-    return [k for k in range(first, min(last, len(old) - 1) + 1) if old.line(k) != new.line(k)]
+    if "\r" in a or "\r" in b:
+        return [k for k in range(len(old)) if old.line(k) != new.line(k)]
+    # Line feeds only: jump from difference to difference (the stretches between
+    # are compared a block at a time), one step per line that differs.
+    out = []
+    i = j = k = 0  # the start of line k in a and in b
+    while True:
+        p = _common_prefix(a, i, b, j)
+        if i + p == len(a) and j + p == len(b):
+            return out
+        k += a.count("\n", i, i + p)
+        out.append(k)
+        end_a, end_b = a.find("\n", i + p), b.find("\n", j + p)
+        if end_a < 0 or end_b < 0:
+            return out  # the last line
+        i, j, k = end_a + 1, end_b + 1, k + 1
 
 
 def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings) -> Plan | None:

@@ -136,3 +136,17 @@ def test_the_fast_path_carries_the_line_index_over_with_the_new_items():
     assert new is not None and new == build_plan(new_lines)
     assert all(new.item_at_line(it.line) is it for it in new.items)
     assert new.item_at_line(7).marker == "x" and new.text_lines == frozenset({6})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "x", "\n", "\r\n", "é"]), max_size=30).map("".join),
+       st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["", "a", "z", "\n", "zz"])), max_size=4))
+def test_changed_lines_are_the_lines_that_differ(text, edits):
+    new = text
+    for at, put in edits:
+        at = min(at, len(new))
+        new = new[:at] + put + new[at + 1 :]
+    old_lines, new_lines = Lines.of(text), Lines.of(new)
+    want = None if len(old_lines) != len(new_lines) else \
+        [k for k in range(len(old_lines)) if old_lines.line(k) != new_lines.line(k)]
+    assert changed_lines(old_lines, new_lines) == want
