@@ -8,8 +8,10 @@ item it was asked to change is still there.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from .config import DEFAULT, Settings, is_marker
 from .model import Item, Plan, State
@@ -33,9 +35,8 @@ class Change:
 
 def done_marker(plan: Plan) -> str:
     """The done marker the file already uses: ``X`` where most done boxes say ``[X]``."""
-    upper = sum(1 for it in plan.items if it.marker == "X")
-    lower = sum(1 for it in plan.items if it.marker == "x")
-    return "X" if upper > lower else "x"
+    markers = Counter(map(attrgetter("marker"), plan.items))
+    return "X" if markers["X"] > markers["x"] else "x"
 
 
 def locate(plan: Plan, lines: Lines, item: Item) -> Item:
@@ -93,7 +94,7 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
                 settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
     edits = []
     changed = []
-    done = done_marker(plan)
+    done = done_marker(plan) if any(marker is None for _, marker in wanted) else None
     for item, marker in wanted:
         try:
             fresh = locate(plan, lines, item)

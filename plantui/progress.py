@@ -12,6 +12,8 @@ Counting rules (also in the README):
 from __future__ import annotations
 
 import threading
+from itertools import compress
+from operator import is_not
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -243,7 +245,7 @@ def marker_changes(old: Plan, new: Plan) -> list[int] | None:
         return []
     if not same_structure(old, new):
         return None
-    return [k for k, (a, b) in enumerate(zip(old.items, new.items)) if a is not b]
+    return list(compress(range(len(new.items)), map(is_not, old.items, new.items)))
 
 
 def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:

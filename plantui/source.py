@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import add
 
 BOM = b"\xef\xbb\xbf"
@@ -94,6 +94,9 @@ class Lines:
         return self.parts[n]
 
     def offset(self, n: int, col: int) -> int:
+        """The offset in the text of column ``col`` of line ``n``."""
+        if self._starts is None and self._seps is None:
+            return sum(map(len, islice(self.parts, n))) + n + col  # no need to work out every start
         return self.starts[n] + col
 
     def line_of(self, offset: int) -> int:
@@ -110,11 +113,11 @@ class Lines:
         every line keeps its length.
         """
         text = splice(self.text, edits)
-        starts = self.starts
         by_line: dict[int, list[tuple[int, int, str]]] = {}
         for start, end, new in edits:
-            k = bisect_right(starts, start) - 1
-            col, col_end = start - starts[k], end - starts[k]
+            k = self.line_of(start)
+            line_start = self.text.rfind("\n", 0, start) + 1 if self._starts is None else self._starts[k]
+            col, col_end = start - line_start, end - line_start
             if "\n" in new or "\r" in new or col_end > len(self.parts[k]):
                 return Lines.of(text)  # a line break comes or goes: count again
             by_line.setdefault(k, []).append((col, col_end, new))

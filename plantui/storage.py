@@ -377,6 +377,9 @@ def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
     # compare in blocks to keep this fast on big files
     block = 4096
     while k < n:
+        if old[k : k + 16 * block] == new[k : k + 16 * block]:
+            k += 16 * block
+            continue
         if old[k : k + block] == new[k : k + block]:
             k += block
             continue
