@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import count
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..progress import Summary, marker_changes
@@ -112,9 +112,10 @@ class Layout:
     base: int | None = None  # the serial of the layout this one was worked out from (see update)
     changed: frozenset[Key] | None = None  # with base: the only nodes whose look differs from base's
 
-    @property
+    @cached_property
     def shape(self) -> tuple:
-        """Which nodes there are and where: equal shapes differ only in labels."""
+        """Which nodes there are and where: equal shapes differ only in labels.
+        (Worked out in the worker that builds the layout, see PlanDashboard.prepare.)"""
         return self.roots, tuple((k, n.children) for k, n in self.nodes.items())
 
     def item(self, key: Key) -> Item | None:

@@ -115,8 +115,11 @@ class PlanDashboard(LivePlan):
         # from the one on screen when only boxes changed.
         shown = self.plan_layout
         if shown is not None and shown.show == self.show and shown.query == self.query_text.strip().lower():
-            return update(shown, snap.plan, summary)
-        return build(snap.plan, summary, show=self.show, query=self.query_text)
+            layout = update(shown, snap.plan, summary)
+        else:
+            layout = build(snap.plan, summary, show=self.show, query=self.query_text)
+        layout.shape  # noqa: B018 - the tree may compare shapes on the UI thread: work it out here
+        return layout
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:
         snap, summary = self.snapshot, self.summary
