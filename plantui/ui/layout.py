@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import deque
 from itertools import count
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
@@ -82,8 +83,7 @@ def section_keys(plan: Plan) -> list[Key]:
     return keys
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):  # a tuple: thousands are made per layout, and cheaply
     key: Key
     kind: str  # "section" or "item"
     index: int  # into plan.sections or plan.items
@@ -161,9 +161,11 @@ def _tally(t: Tally, state: State, step: int) -> Tally:
 
 
 def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> tuple:
-    kids = [plan.items[k] for k in it.children]
-    kdone = sum(1 for k in kids if k.state is State.DONE)
-    kcount = sum(1 for k in kids if k.state is not State.SKIPPED)
+    kdone = kcount = 0
+    for k in it.children:
+        state = plan.items[k].state
+        kdone += state is State.DONE
+        kcount += state is not State.SKIPPED
     return (it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount, key == next_key)
 
 
@@ -272,7 +274,7 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
             for k in keys:
                 n = nodes[k]
                 if not n.children and n.kind == "item":
-                    nodes[k] = Node(n.key, n.kind, n.index, n.parent, n.children, n.look, True)
+                    nodes[k] = n._replace(pad=True)
 
     pad(roots)
     for n in list(nodes.values()):
@@ -343,7 +345,7 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
         if node is not None:
             look = _item_look(plan, items[k], key, next_key)
             if look != node.look:
-                nodes[key] = replace(node, look=look)
+                nodes[key] = node._replace(look=look)
                 differ.add(key)
     for s in touched_sections:
         key = skeys[s]
@@ -351,7 +353,7 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
         if node is not None:
             look = _section_look(plan, summary, s, tallies[s])
             if look != node.look:
-                nodes[key] = replace(node, look=look)
+                nodes[key] = node._replace(look=look)
                 differ.add(key)
     return replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
                    tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
