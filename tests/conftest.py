@@ -33,3 +33,14 @@ def copy_to(tmp_path):
         return dst
 
     return _copy
+
+
+SEED_000_STEPS = [  # seed 000's steps; the bundled step plan fills them in
+    "Step 1: Project Setup",
+    "Step 2: Data Layer",
+    "Step 3: Core Business Logic",
+    "Step 4: API Layer",
+    "Step 5: Frontend / UI",
+    "Step 6: Integration & Testing",
+    "Step 7: Polish & Hardening",
+]

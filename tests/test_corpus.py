@@ -12,7 +12,7 @@ from conftest import CORPUS, INDEX, corpus_files
 from markdown_it import MarkdownIt
 
 from plantui import actions, storage
-from plantui.edits import set_markers, sync_fields
+from plantui.edits import set_markers
 from plantui.progress import summarize
 from plantui.source import Lines, encode, splice
 
@@ -110,7 +110,6 @@ def _derived_spans(lines: Lines, plan):
 def test_a_synced_tick_touches_only_the_marker_and_existing_field_values(path, copy_to):
     """Through the disk: a tick with field sync, then the reverse, on a sample of items."""
     work = copy_to(path, "plan.md")
-    original = work.read_bytes()
     snap = storage.read(work)
     items = snap.plan.items
     sample = list(items[:2]) + list(items[len(items) // 2 : len(items) // 2 + 1]) + list(items[-1:])

@@ -10,7 +10,8 @@ import re
 from datetime import datetime
 
 import pytest
-from test_seeds import SEED_000_STEPS
+
+from conftest import SEED_000_STEPS
 
 from plantui import storage
 from plantui.discover import EXAMPLES, example

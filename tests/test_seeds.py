@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import seed
+from conftest import SEED_000_STEPS, seed
 
 from plantui import actions, storage
 from plantui.model import Kind
@@ -16,17 +16,6 @@ NOW = datetime(2026, 11, 21, 14, 2)
 def load(n):
     snap = storage.read(seed(n))
     return snap.plan, summarize(snap.plan, NOW)
-
-
-SEED_000_STEPS = [  # also the steps of the bundled step plan (test_examples.py), which fills in this seed
-    "Step 1: Project Setup",
-    "Step 2: Data Layer",
-    "Step 3: Core Business Logic",
-    "Step 4: API Layer",
-    "Step 5: Frontend / UI",
-    "Step 6: Integration & Testing",
-    "Step 7: Polish & Hardening",
-]
 
 
 def phase_totals(plan, summary):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pilot import loaded, wait_for
 from ui_plan import PLAN
 
 from plantui.model import State
@@ -33,23 +34,6 @@ def plan(tmp_path: Path) -> Path:
 
 def app_for(*paths: Path, live: bool = False, mode: str = "dashboard") -> PlantuiApp:
     return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
-
-
-async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "condition") -> None:
-    """Poll the app (bounded) until ``condition()`` holds.  (test_ui_reliability.py uses it too.)"""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.02)
-
-
-async def loaded(pilot) -> PlanDashboard:
-    """The dashboard on screen, once it has read and laid out its plan."""
-    dash = pilot.app.screen.query_one(PlanDashboard)
-    await wait_for(pilot, lambda: dash.loads > 0 and dash.plan_layout is not None, what="the first read")
-    await pilot.pause()
-    return dash
 
 
 def atomic_save(path: Path, text: str) -> None:

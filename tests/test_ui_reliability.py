@@ -53,7 +53,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_ui_app import loaded, wait_for  # the app tests' Pilot helpers
+from pilot import loaded, wait_for
 from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
 import plantui.storage as storage

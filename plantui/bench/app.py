@@ -419,16 +419,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--what", choices=("all", "memory"), default="all")
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--trace", action="store_true", help="note when each stage of a reload ran")
-    ap.add_argument("--what-if", default="", help="prototypes of proposed changes (see plantui.bench.whatif)")
     args = ap.parse_args(argv)
     if args.mode == "plain":
         from . import plain
 
         plain.enable()
-    if args.what_if:
-        from . import whatif
-
-        whatif.enable([w.strip() for w in args.what_if.split(",") if w.strip()])
     meta = json.loads(args.meta.read_text(encoding="utf-8"))
     first = args.first_repeat if args.first_repeat is not None else args.repeat
     trace = None

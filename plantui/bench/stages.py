@@ -4,18 +4,20 @@
 
 The dashboard's metrics (:mod:`.app`) say how long a change takes to reach
 the screen; this says which steps make that time, for an outside tick (one
-box flipped, Progress and Last Updated following) and an outside edit (a
-task's text changed and a task added), each step as the code runs it today
-and, where plantui has a faster path, that path too:
+box flipped, Progress and Last Updated following), an outside edit (a task's
+text changed and a task added) and a key press (the write), each step as the
+code runs it:
 
-- worker thread (``LivePlan._load``): read the bytes, decode and split lines,
-  parse (``parse_lines``: chunked, chunk tokens cached, as the dashboard reads
-  today), summarize, build the tree layout;
-- the faster path the dashboard does not take yet: ``incremental.reparse``
-  from the previous plan (a tick needs no Markdown parse at all);
-- UI thread (``LivePlan._apply`` and ``PlanDashboard.plan_changed``): the item
-  keys, ``changes.compare``, the layout shape comparison of ``PlanTree.show``;
-- the plain approach: ``build_plan(chunked=False)``.
+- a first read: a cold parse (the chunk cache empty), and the plain approach
+  (``build_plan(chunked=False)``: markdown-it over the whole text);
+- worker thread after a tick (``LivePlan._load``): read the file, decode and
+  split lines, ``storage.read(previous=…)`` (``incremental.reparse``: no
+  parse), ``summarize`` (from the last summary), ``changes.compare``,
+  ``layout.update`` (from the layout on screen);
+- the same after an edit: a chunked re-parse (one chunk read again), a full
+  summary, ``compare``, ``layout.build``;
+- a key press: ``actions.mark_items``, the whole locked write (``fsync`` and
+  reading back included).
 
 Medians in ms.
 """
@@ -43,15 +45,15 @@ def _time(fn: Callable[[], object], repeat: int) -> float:
 
 
 def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]:
+    import os
     import tempfile
 
     from .. import actions, chunks, parser
-    from ..incremental import fast_update
-    from ..progress import summarize
+    from ..progress import summarize, summarize_all
     from ..source import Lines, decode
-    from ..storage import read_bytes
+    from ..storage import read, read_bytes
     from ..ui.changes import compare
-    from ..ui.layout import build, item_keys
+    from ..ui.layout import build, update
     from .app import PlanText
 
     g = generate(n)
@@ -60,63 +62,64 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     path.write_text(g.text, encoding="utf-8")
     big = n >= 50000
     r = 1 if big else repeat
-
-    old_lines = Lines.of(g.text)
-    chunks.CACHE.clear()
     out: dict[str, float] = {}
-    out["cold parse, chunked (a first read)"] = _time(lambda: (chunks.CACHE.clear(), parser.build_plan(old_lines)), r)
-    out["plain parse: build_plan(chunked=False)"] = _time(lambda: parser.build_plan(old_lines, chunked=False), r)
-    old = parser.build_plan(old_lines)
-    old_summary = summarize(old)
+
+    lines = Lines.of(g.text)
+    out["first read: cold parse (chunked, scanner)"] = _time(lambda: (chunks.CACHE.clear(), parser.build_plan(lines)), r)
+    out["first read: plain parse (markdown-it, whole text)"] = _time(lambda: parser.build_plan(lines, chunked=False), r)
+    base = read(path)
+    base_summary = summarize(base.plan)
+    base_layout = build(base.plan, base_summary)
 
     text = PlanText(path, g.meta())
     text.tick()
-    tick_text = text.text()
-    text.lines = g.text.split("\n")
-    text.version = 1
-    text.edit()
-    edit_text = text.text()
-    path.write_text(tick_text, encoding="utf-8")
-
+    path.write_text(text.text(), encoding="utf-8")
     raw, _ = read_bytes(path)
     out["tick: read the file"] = _time(lambda: read_bytes(path), r)
     out["tick: decode + Lines.of"] = _time(lambda: Lines.of(decode(raw)[0]), r)
-    new_lines = Lines.of(tick_text)
-    parser.build_plan(old_lines)  # the chunks of the old text are cached, as in the running app
-    out["tick: parse_lines (chunked, cache warm) — today"] = _time(lambda: parser.build_plan(new_lines), r)
-    out["tick: incremental fast_update — not used by the dashboard"] = _time(lambda: fast_update(old, old_lines, new_lines, parser.DEFAULT), r)
-    new = fast_update(old, old_lines, new_lines, parser.DEFAULT)
-    assert new == parser.build_plan(new_lines)
-    out["tick: summarize"] = _time(lambda: summarize(new), r)
-    summary = summarize(new)
-    out["tick: layout.build (worker)"] = _time(lambda: build(new, summary), r)
-    out["tick: item_keys (UI thread, 3× per reload)"] = _time(lambda: item_keys(new), r)
-    out["tick: changes.compare (UI thread)"] = _time(lambda: compare(old, new), r)
-    a, b = build(old, old_summary), build(new, summary)
-    out["tick: layout shape == (UI thread, PlanTree.show)"] = _time(lambda: a.shape == b.shape, r)
 
-    edit_lines = Lines.of(edit_text)
-    out["edit: parse_lines (chunked, cache warm) — today"] = _time(lambda: parser.build_plan(edit_lines), r)
-    out["edit: plain parse"] = _time(lambda: parser.build_plan(edit_lines, chunked=False), 1 if big else r)
+    def tick_read():
+        parser.PLANS.clear()  # no memo: the reader has not seen this text
+        return read(path, previous=base)
+
+    out["tick: storage.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)
+    ticked = tick_read()
+    assert ticked.plan == parser.build_plan(ticked.lines, chunked=False)
+    out["tick: summarize (from the last summary)"] = _time(lambda: summarize(ticked.plan), r)
+    summary = summarize(ticked.plan)
+    out["tick: changes.compare"] = _time(lambda: compare(base.plan, ticked.plan), r)
+    out["tick: layout.update (from the layout on screen)"] = _time(lambda: update(base_layout, ticked.plan, summary), r)
+
+    text.lines = g.text.split("\n")
+    text.version = 1
+    text.edit()
+    edit_lines = Lines.of(text.text())
+    parser.build_plan(lines)  # the chunks of the old text are cached, as in the running app
+    out["edit: chunked re-parse (one chunk read again)"] = _time(lambda: parser.build_plan(edit_lines), r)
     edited = parser.build_plan(edit_lines)
-    out["edit: changes.compare (UI thread)"] = _time(lambda: compare(old, edited), r)
+    out["edit: summarize (afresh)"] = _time(lambda: summarize_all(edited), r)
+    edited_summary = summarize_all(edited)
+    out["edit: changes.compare"] = _time(lambda: compare(base.plan, edited), r)
+    out["edit: layout.build"] = _time(lambda: build(edited, edited_summary), r)
 
     # the tick a key press writes: one locked read-modify-write cycle (fsync included)
     path.write_text(g.text, encoding="utf-8")
-    from ..storage import read
-
     snap = read(path)
     item = snap.plan.item_at_line(g.focus_line + 1)
 
     def press() -> None:
         nonlocal snap, item
         marker = " " if item.state.closed else None
-        result = actions.mark_items(path, [item], marker)
+        result = actions.mark_items(path, [item], marker, previous=snap)
         snap = result.snapshot
         item = snap.plan.item_at_line(g.focus_line + 1)
 
-    out["key press: actions.mark_items (whole write)"] = _time(press, r)
-    out["key press: Lines.of (4× per write)"] = _time(lambda: Lines.of(snap.text), r)
+    out["key press: actions.mark_items (the whole write)"] = _time(press, r)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        out["key press: of which fsync"] = _time(lambda: os.fsync(fd), r)
+    finally:
+        os.close(fd)
     return {k: round(v, 2) for k, v in out.items()}
 
 

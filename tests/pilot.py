@@ -1,0 +1,24 @@
+"""Pilot helpers shared by the app tests (test_ui_app.py, test_ui_reliability.py)."""
+
+from __future__ import annotations
+
+import time
+
+from plantui.ui.widgets.dashboard import PlanDashboard
+
+
+async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "condition") -> None:
+    """Poll the app (bounded) until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+async def loaded(pilot) -> PlanDashboard:
+    """The dashboard on screen, once it has read and laid out its plan."""
+    dash = pilot.app.screen.query_one(PlanDashboard)
+    await wait_for(pilot, lambda: dash.loads > 0 and dash.plan_layout is not None, what="the first read")
+    await pilot.pause()
+    return dash
