@@ -14,6 +14,8 @@ from pilot import loaded, wait_for
 from ui_plan import PLAN
 
 from plantui.model import State
+from plantui.parser import build_plan
+from plantui.source import Lines
 from plantui.ui.app import PlantuiApp
 from plantui.ui.screens import DashboardScreen, HelpScreen, OverviewScreen
 from plantui.ui.widgets.compact import CompactPlan, OverallLine
@@ -180,16 +182,70 @@ async def test_a_reload_keeps_the_cursor_the_open_nodes_and_the_nodes(plan: Path
         assert all(tree._by_key[k] is n for k, n in nodes_before.items())
         assert tree.cursor_key == target
 
-        # A task added above the cursor: the tree is rebuilt around the same cursor and open nodes.
+        # A task added above the cursor: only its section is built again; the cursor, the
+        # open nodes and every other node stay.
+        phase2 = tree.node_for(key_of(dash, "2.3")).parent
         atomic_save(plan, PLAN.replace("- [ ] **2.3**", "- [x] **2.3**").replace(
             "- [~] **2.4**", "- [ ] **2.5** Write the migration\n- [~] **2.4**"))
         await wait_for(pilot, lambda: any(k[1] == "#2.5" for k in dash.plan_layout.key_item), what="the new task")
         await pilot.pause()
-        assert tree.rebuilds == rebuilds + 1
+        assert tree.rebuilds == rebuilds
+        assert tree.node_for(key_of(dash, "2.5")).parent is phase2
+        def under_phase2(node) -> bool:
+            while node is not None:
+                if node is phase2:
+                    return True
+                node = node.parent
+            return False
+
+        kept = [k for k, n in nodes_before.items() if not under_phase2(n)]
+        assert kept and all(tree._by_key[k] is nodes_before[k] for k in kept)
+        assert [c.data for c in phase2.children] == list(dash.plan_layout.nodes[phase2.data].children)
         assert tree.cursor_key == target
+        assert tree.cursor_node is tree.node_for(target)
         assert not tree.node_for(phase1).is_expanded
         assert tree.node_for(key_of(dash, "2.5")) is not None
         assert "+ 2.5 Write the migration (outside)" in log_texts(dash)
+
+
+def tree_matches_layout(tree) -> None:
+    """Every built node stands where the layout puts it, under its parent, in order."""
+    layout = tree.plan_layout
+    assert [c.data for c in tree.root.children] == list(layout.roots)
+    for key, node in tree._by_key.items():
+        assert node.data == key and key in layout.nodes
+        if key in tree._populated:
+            assert [c.data for c in node.children] == list(layout.nodes[key].children), key
+    assert tree.cursor_key in layout.nodes
+
+
+async def test_tasks_added_moved_and_removed_from_outside_rebuild_the_right_nodes(plan: Path):
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        tree = dash.tree
+        tree.reveal(key_of(dash, "3.2"))
+        tree.node_for(dash.plan_layout.roots[0]).collapse()
+        await pilot.pause()
+        edits = [
+            ("- [x] **1.3** Add the settings loader", "- [x] **1.3** Add the settings loader\n- [ ] **1.4** Later"),  # in a closed phase
+            ("- [ ] **2.3** Create the database layer\n", ""),  # removed
+            ("- [ ] **3.1** Implement API endpoints", "- [ ] **3.1** Implement API endpoints\n  - [ ] **3.1.1** A subtask"),
+            ("- [~] **2.4** Port the legacy importer\n", ""),  # moved from phase 2 …
+            ("- [ ] **3.2** Add the CLI commands", "- [~] **2.4** Port the legacy importer\n- [ ] **3.2** Add the CLI commands"),  # … to 3
+            ("### Checkpoint: Core ready\n\n- [ ] All unit tests passing\n- [ ] Ledger reviewed\n", ""),  # a section goes
+        ]
+        text = PLAN
+        for before, after in edits:
+            assert before in text
+            text = text.replace(before, after)
+            want = build_plan(Lines.of(text))
+            atomic_save(plan, text)
+            await wait_for(pilot, lambda: dash.plan_layout is not None and dash.plan_layout.plan == want, what=after or before)
+            await pilot.pause()
+            tree_matches_layout(tree)
+            assert tree.cursor_key == key_of(dash, "3.2")
+        assert not tree.node_for(dash.plan_layout.roots[0]).is_expanded  # phase 1 is still closed
 
 
 async def test_a_deleted_plan_keeps_the_view_and_comes_back(plan: Path):

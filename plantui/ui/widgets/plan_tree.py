@@ -122,8 +122,11 @@ class PlanTree(Tree[Key]):
                 self.reveal(cursor)
         else:
             before = cursor or self.cursor_key
-            fallback = self._fallback(old, before)
-            self._rebuild(cursor=before if before in layout.nodes else fallback, scroll_y=self.scroll_offset.y)
+            target = before if before in layout.nodes else self._fallback(old, before)
+            if old.roots == layout.roots:
+                self._regrow(old, layout, target)
+            else:
+                self._rebuild(cursor=target, scroll_y=self.scroll_offset.y)
         if flash:
             self.flash(flash)
 
@@ -194,6 +197,45 @@ class PlanTree(Tree[Key]):
             self._cursor_to_first()
         if scroll_y is None:
             self.call_after_refresh(self._first_scroll)
+
+    def _regrow(self, old: Layout, layout: Layout, cursor: Key | None) -> None:
+        """Rebuild only the built nodes whose children changed (a task added or removed
+        under one section) and redraw those whose label changed; the rest of the tree,
+        what is open and the scroll position stay as they are."""
+        nodes = layout.nodes
+        changed = {k for k, n in nodes.items() if (was := old.nodes.get(k)) is not None and was.children != n.children}
+        # the outermost built and populated ones: rebuilding them rebuilds what is inside
+        regrow = [k for k in changed if k in self._populated and k in self._by_key
+                  and not any(a in changed for a in layout.ancestors(k))]
+        for key in regrow:  # first forget all that goes (a task may move from one to another)
+            self._forget(old, old.nodes[key].children)
+        for key in regrow:
+            tree_node = self._by_key[key]
+            tree_node.remove_children()
+            for child in nodes[key].children:
+                self._add(tree_node, child)
+        for key, node in nodes.items():
+            was = old.nodes.get(key)
+            if was is not None and (was.look != node.look or was.pad != node.pad):
+                tree_node = self._by_key.get(key)
+                if tree_node is not None:
+                    tree_node.refresh()
+        for key in [k for k in self._by_key if k not in nodes]:
+            del self._by_key[key]
+        self._tree_lines  # noqa: B018 - lay out the lines now, then put the cursor back on its node
+        if cursor is None or not self.reveal(cursor):
+            self._cursor_to_first()
+
+    def _forget(self, old: Layout, keys: tuple[Key, ...]) -> None:
+        """Drop the built nodes of ``keys`` and everything under them."""
+        stack = list(keys)
+        while stack:
+            key = stack.pop()
+            self._by_key.pop(key, None)
+            self._populated.discard(key)
+            spec = old.nodes.get(key)
+            if spec is not None:
+                stack.extend(spec.children)
 
     def _first_scroll(self) -> None:
         """At start: the cursor in view with some context above it, else the top."""
