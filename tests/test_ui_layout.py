@@ -243,3 +243,15 @@ def test_a_filter_on_states_builds_the_layout_afresh():
     got = update(layout, new, summarize(new))
     assert got.base is None and got.changed is None
     _same_layout(got, build(new, summarize(new), show="open"))
+
+
+def test_a_layout_against_the_one_on_screen_names_what_differs():
+    old_plan = parse_lines(Lines.of(PLAN))
+    new_plan = parse_lines(Lines.of(PLAN.replace("- [ ] **2.3**", "- [ ] **2.0** A new task\n- [x] **2.3**")))
+    old, new = build(old_plan, summarize(old_plan)), build(new_plan, summarize(new_plan))
+    diff = new.against(old)
+    assert diff.base == old.serial and diff.nodes is new.nodes
+    assert diff.regrown == {k for k in new.nodes if k in old.nodes and old.nodes[k].children != new.nodes[k].children}
+    assert diff.changed == {k for k in new.nodes if k in old.nodes and old.nodes[k][5:] != new.nodes[k][5:]}
+    phase2 = next(k for k in new.roots if "Phase 2" in k[2])
+    assert phase2 in diff.regrown and keyed(new, "2.3") in diff.changed

@@ -111,12 +111,21 @@ class Layout:
     serial: int = field(default_factory=lambda: next(_SERIALS))  # names this layout
     base: int | None = None  # the serial of the layout this one was worked out from (see update)
     changed: frozenset[Key] | None = None  # with base: the only nodes whose look differs from base's
+    regrown: frozenset[Key] = frozenset()  # with base: the nodes whose children differ from base's
 
     @cached_property
     def shape(self) -> tuple:
         """Which nodes there are and where: equal shapes differ only in labels.
         (Worked out in the worker that builds the layout, see PlanDashboard.prepare.)"""
         return self.roots, tuple((k, n.children) for k, n in self.nodes.items())
+
+    def against(self, base: "Layout") -> "Layout":
+        """This layout, with what differs from ``base`` (the one on screen) worked out,
+        so that the tree need not compare every node on the UI thread."""
+        if self.base is not None:
+            return self  # worked out from a base already (update)
+        looks, regrown = differences(base, self)
+        return replace(self, serial=self.serial, base=base.serial, changed=looks, regrown=regrown)
 
     def item(self, key: Key) -> Item | None:
         k = self.key_item.get(key)
@@ -141,6 +150,21 @@ class Layout:
             out.append(k)
             stack.extend(reversed(self.nodes[k].children))
         return out
+
+
+def differences(old: Layout, new: Layout) -> tuple[frozenset[Key], frozenset[Key]]:
+    """The nodes of both whose looks differ, and those whose children differ."""
+    looks, regrown = set(), set()
+    before = old.nodes
+    for key, node in new.nodes.items():
+        was = before.get(key)
+        if was is None:
+            continue
+        if was.look != node.look or was.pad != node.pad:
+            looks.add(key)
+        if was.children != node.children:
+            regrown.add(key)
+    return frozenset(looks), frozenset(regrown)
 
 
 def _matches(item: Item, show: str, query: str) -> bool:

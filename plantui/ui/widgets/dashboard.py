@@ -115,7 +115,7 @@ class PlanDashboard(LivePlan):
         # from the one on screen when only boxes changed.
         shown = self.plan_layout
         if shown is not None and shown.show == self.show and shown.query == self.query_text.strip().lower():
-            layout = update(shown, snap.plan, summary)
+            layout = update(shown, snap.plan, summary).against(shown)
         else:
             layout = build(snap.plan, summary, show=self.show, query=self.query_text)
         layout.shape  # noqa: B018 - the tree may compare shapes on the UI thread: work it out here

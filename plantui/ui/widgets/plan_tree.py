@@ -24,7 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from ...model import State
 from ...report import bar
-from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, Key, Layout
+from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, Key, Layout, differences
 from ..messages import TickRequested
 
 TOGGLE = Style.from_meta({"toggle": True})
@@ -103,7 +103,8 @@ class PlanTree(Tree[Key]):
         if old is None:
             self._open = set(layout.default_open)
             self._rebuild(cursor=cursor or layout.focus, scroll_y=None)
-        elif layout.base == old.serial and layout.changed is not None:
+        elif layout.base == old.serial and layout.changed is not None and not layout.regrown \
+                and layout.roots == old.roots:
             # worked out from what is shown: the same nodes, these with new looks
             for key in layout.changed:
                 tree_node = self._by_key.get(key)
@@ -111,6 +112,11 @@ class PlanTree(Tree[Key]):
                     tree_node.refresh()
             if cursor is not None:
                 self.reveal(cursor)
+        elif layout.base == old.serial and layout.changed is not None and layout.roots == old.roots:
+            # worked out from what is shown: some nodes have other children
+            before = cursor or self.cursor_key
+            target = before if before in layout.nodes else self._fallback(old, before)
+            self._regrow(old, layout, target, layout.regrown, layout.changed)
         elif old.shape == layout.shape:
             for key, node in layout.nodes.items():
                 was = old.nodes[key]
@@ -124,7 +130,7 @@ class PlanTree(Tree[Key]):
             before = cursor or self.cursor_key
             target = before if before in layout.nodes else self._fallback(old, before)
             if old.roots == layout.roots:
-                self._regrow(old, layout, target)
+                self._regrow(old, layout, target)  # what differs is worked out here
             else:
                 self._rebuild(cursor=target, scroll_y=self.scroll_offset.y)
         if flash:
@@ -198,12 +204,15 @@ class PlanTree(Tree[Key]):
         if scroll_y is None:
             self.call_after_refresh(self._first_scroll)
 
-    def _regrow(self, old: Layout, layout: Layout, cursor: Key | None) -> None:
+    def _regrow(self, old: Layout, layout: Layout, cursor: Key | None,
+                changed: frozenset[Key] | None = None, looks: frozenset[Key] | None = None) -> None:
         """Rebuild only the built nodes whose children changed (a task added or removed
         under one section) and redraw those whose label changed; the rest of the tree,
-        what is open and the scroll position stay as they are."""
+        what is open and the scroll position stay as they are.  ``changed`` and
+        ``looks``: those nodes, when the worker found them already (Layout.against)."""
         nodes = layout.nodes
-        changed = {k for k, n in nodes.items() if (was := old.nodes.get(k)) is not None and was.children != n.children}
+        if changed is None or looks is None:
+            looks, changed = differences(old, layout)
         # the outermost built and populated ones: rebuilding them rebuilds what is inside
         regrow = [k for k in changed if k in self._populated and k in self._by_key
                   and not any(a in changed for a in layout.ancestors(k))]
@@ -214,12 +223,10 @@ class PlanTree(Tree[Key]):
             tree_node.remove_children()
             for child in nodes[key].children:
                 self._add(tree_node, child)
-        for key, node in nodes.items():
-            was = old.nodes.get(key)
-            if was is not None and (was.look != node.look or was.pad != node.pad):
-                tree_node = self._by_key.get(key)
-                if tree_node is not None:
-                    tree_node.refresh()
+        for key in looks:
+            tree_node = self._by_key.get(key)
+            if tree_node is not None:
+                tree_node.refresh()
         for key in [k for k in self._by_key if k not in nodes]:
             del self._by_key[key]
         self._tree_lines  # noqa: B018 - lay out the lines now, then put the cursor back on its node
