@@ -114,9 +114,21 @@ def load_settings(plan_path: Path) -> Settings:
     return DEFAULT
 
 
+_TOML: dict[Path, tuple[tuple, dict]] = {}  # path -> (its stat when read, its tables)
+
+
 def _read_toml(path: Path) -> dict:
+    """A TOML file's tables; read again only when the file changed (every read of a
+    plan looks for its settings, and a pyproject.toml can be long)."""
     try:
+        st = path.stat()
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        known = _TOML.get(path)
+        if known is not None and known[0] == seen:
+            return known[1]
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from None
+    _TOML[path] = (seen, data)
+    return data
