@@ -248,6 +248,28 @@ async def test_tasks_added_moved_and_removed_from_outside_rebuild_the_right_node
         assert not tree.node_for(dash.plan_layout.roots[0]).is_expanded  # phase 1 is still closed
 
 
+async def test_the_cursor_stays_in_view_when_a_drift_line_makes_the_tree_shorter(plan: Path):
+    from plantui import actions
+
+    actions.sync(plan, now=NOW)  # no drift to begin with
+    synced = plan.read_text(encoding="utf-8")
+    app = app_for(plan, live=True)
+    async with app.run_test(size=(100, 24)) as pilot:
+        dash = await loaded(pilot)
+        tree = dash.tree
+        last = key_of(dash, "3.2")
+        tree.reveal(last)
+        await pilot.pause()
+        assert not dash.query_one("#drift").display
+        # a box ticked, Progress not: it drifts, and a drift line appears above the tree
+        atomic_save(plan, synced.replace("- [ ] **2.3**", "- [x] **2.3**"))
+        await wait_for(pilot, lambda: dash.query_one("#drift").display, what="the drift line")
+        await pilot.pause()
+        await pilot.pause()
+        top, height = tree.scroll_offset.y, tree.scrollable_content_region.height
+        assert tree.cursor_key == last and top <= tree.cursor_line < top + height
+
+
 async def test_a_deleted_plan_keeps_the_view_and_comes_back(plan: Path):
     app = app_for(plan, live=True)
     async with app.run_test(size=(120, 35)) as pilot:

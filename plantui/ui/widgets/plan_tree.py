@@ -306,6 +306,17 @@ class PlanTree(Tree[Key]):
             self._populate(node)
         super()._toggle_node(node)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # A line appearing above the tree (drift, a notice) makes it shorter: keep the
+        # cursor in view, as it was before.
+        if self.cursor_node is not None:
+            self.call_after_refresh(self._cursor_in_view)
+
+    def _cursor_in_view(self) -> None:
+        node = self.cursor_node
+        if node is not None:
+            self.scroll_to_node(node, animate=False)
+
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Key]) -> None:
         key = event.node.data
         self._populate(event.node)
