@@ -454,9 +454,10 @@ class _Scan:
         self.walk_table(rows)
         return nxt
 
-    def ends_table(self, t: str, q: int, k: int) -> bool:
-        """markdown-it's block quote terminators, silent, inside a table."""
-        c = t[q]
+    def breaks_block(self, t: str, q: int, c: str) -> bool | None:
+        """What a paragraph and a table row both stop at: a fence, a heading, a rule, an
+        HTML comment (a quote or other HTML: declined).  None: none of these; the
+        callers then ask about lists."""
         if c == "`" or c == "~":
             return bool(self.fence_start(t, q))
         if c == ">":
@@ -473,6 +474,14 @@ class _Scan:
             return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
         if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
             return True
+        return None
+
+    def ends_table(self, t: str, q: int, k: int) -> bool:
+        """markdown-it's block quote terminators, silent, inside a table."""
+        c = t[q]
+        shared = self.breaks_block(t, q, c)
+        if shared is not None:
+            return shared
         # the list rule, silent, not after a paragraph: any list marker
         S = self.S
         if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
@@ -552,22 +561,9 @@ class _Scan:
     def terminates(self, t: str, q: int, c: str, k: int) -> bool:
         """Whether line ``k`` ends a paragraph (markdown-it's paragraph terminators
         but the table rule, which :meth:`paragraph_end` tries first)."""
-        if c == "`" or c == "~":
-            return bool(self.fence_start(t, q))
-        if c == ">":
-            raise _Decline("quote")
-        if c == "<":
-            if t.startswith("<!--", q):
-                return True
-            raise _Decline("html")
-        if c == "#":
-            r = q + 1
-            n = len(t)
-            while r < n and t[r] == "#":
-                r += 1
-            return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
-        if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
-            return True
+        shared = self.breaks_block(t, q, c)
+        if shared is not None:
+            return shared
         # a list item: markdown-it's list rule, silent, after a paragraph
         S = self.S
         if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
