@@ -15,7 +15,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import fields as dataclass_fields, replace
+from functools import lru_cache
+from itertools import accumulate
+from operator import le
 
 from . import fields as fieldlib
 from .chunks import read_chunks
@@ -45,7 +48,7 @@ from .names import (
     starts_list,
 )
 from .source import Lines
-from .walk import Collected, Walker, markdown
+from .walk import Collected, RawHeading, RawItem, Walker, markdown
 
 def _front_matter_end(lines: Lines) -> int | None:
     """Index of the line closing YAML front matter, when the file opens with it."""
@@ -104,31 +107,11 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         walker.walk(markdown().parse("\n".join(body)))
         raw = walker.out
     nlines = len(lines)
+    raw_items = raw.items
 
-    # Sections from headings, each running to the next heading of its level or above.
-    heads = sorted(raw.headings, key=lambda h: h.line)
-    sections: list[Section] = []
-    parents: list[int] = []
-    for h in heads:
-        while parents and sections[parents[-1]].level >= h.level:
-            parents.pop()
-        sections.append(Section(len(sections), h.line + 1, h.level, clean_inline(h.title), parents[-1] if parents else None))
-        parents.append(len(sections) - 1)
-    ends = [nlines] * len(sections)
-    open_: list[int] = []
-    for s in sections:
-        while open_ and sections[open_[-1]].level >= s.level:
-            ends[open_.pop()] = s.line - 1
-        open_.append(s.index)
-    sections = [replace(s, end_line=ends[k]) for k, s in enumerate(sections)]
-
-    # The innermost section of every line (0-based).
-    line_section: list[int | None] = [None] * nlines
-    for s in sections:
-        a, b = s.line - 1, min(s.end_line, nlines)
-        if b > a:
-            line_section[a:b] = [s.index] * (b - a)
-    item_section = [line_section[it.line] for it in raw.items]
+    sections = _sections(raw.headings, nlines)
+    line_section = _line_sections(sections, nlines)  # the innermost section of every line (0-based)
+    item_section = [line_section[it.line] for it in raw_items]
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
@@ -136,23 +119,19 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
-    phase_heads = [s.index for s in sections if PHASE_RE.match(name_of(s.title)) and s.index not in cp_set]
+    phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
     if not phase_heads:
-        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(name_of(s.title)) and s.index not in cp_set]
-    phase_set = set(phase_heads)
+        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
 
-    def owner(sec: int | None) -> tuple[str, int] | None:
-        """The nearest checkpoint or phase heading at or above a section."""
-        while sec is not None:
-            if sec in cp_set:
-                return ("checkpoint", sec)
-            if sec in phase_set:
-                return ("phase", sec)
-            sec = sections[sec].parent
-        return None
+    # The checkpoint heading that holds each item: the nearest checkpoint or
+    # phase heading at or above its section, when that is a checkpoint.
+    owner_marks: dict[int, int | None] = dict.fromkeys(phase_heads)
+    owner_marks.update((sec, sec) for sec in cp_heads)
+    section_cp = _nearest_marks(sections, owner_marks)
+    item_cp_head = [None if sec is None else section_cp[sec] for sec in item_section]
 
     children: dict[int, list[int]] = {}
-    for k, it in enumerate(raw.items):
+    for k, it in enumerate(raw_items):
         if it.parent is not None:
             children.setdefault(it.parent, []).append(k)
 
@@ -160,41 +139,36 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     label_items = _label_lists(raw, lines, sections)
     label_of_item = {k: li for li, ks in label_items.items() for k in ks}
 
-    kinds: list[Kind] = []
-    for k, it in enumerate(raw.items):
-        o = owner(item_section[k])
-        if k in label_of_item or (o is not None and o[0] == "checkpoint"):
-            kinds.append(Kind.CHECK)
-        elif k not in children and is_checkpoint_name(split_id(it.text)[2]):
-            kinds.append(Kind.CHECK)  # Kiro's "- [ ] 5. Checkpoint - Ensure all tests pass"
-        else:
-            kinds.append(Kind.TASK)
+    kinds = [
+        Kind.CHECK if k in label_of_item or item_cp_head[k] is not None
+        or (k not in children and _names_checkpoint(it.text))  # Kiro's "- [ ] 5. Checkpoint - Ensure all tests pass"
+        else Kind.TASK
+        for k, it in enumerate(raw_items)
+    ]
 
     # Phases -----------------------------------------------------------------
     phases: list[Phase] = []
-    phase_of_item: list[int | None] = [None] * len(raw.items)
+    phase_of_item: list[int | None] = [None] * len(raw_items)
     section_phase: dict[int, int] = {}
     if phase_heads:
         order = {sec: n for n, sec in enumerate(phase_heads)}
-        members: dict[int, list[int]] = {n: [] for n in range(len(phase_heads))}
-        for k in range(len(raw.items)):
-            sec = item_section[k]
-            first = True
-            while sec is not None:
-                if sec in order:
-                    if kinds[k] is Kind.TASK:
-                        members[order[sec]].append(k)
-                    if first:
-                        phase_of_item[k] = order[sec]
-                        first = False
-                sec = sections[sec].parent
+        chains = _phase_chains(sections, order)
+        members: list[list[int]] = [[] for _ in phase_heads]
+        for k, sec in enumerate(item_section):
+            chain = chains[sec] if sec is not None else ()
+            if chain:
+                phase_of_item[k] = chain[0]
+                if kinds[k] is Kind.TASK:
+                    for n in chain:
+                        members[n].append(k)
         for sec, n in order.items():
             s = sections[sec]
-            parent_phase = next((order[a] for a in _ancestors(sections, sec) if a in order), None)
-            phases.append(Phase(n, s.line, s.title, phase_number(s.title), tuple(members[n]), parent=parent_phase))
+            above = chains[s.parent] if s.parent is not None else ()
+            parent_phase = above[0] if above else None
+            phases.append(Phase(n, s.line, s.title, _title_number(s.title), tuple(members[n]), parent=parent_phase))
             section_phase[sec] = n
     else:
-        phases = _grouped_phases(sections, raw.items, kinds, item_section)
+        phases = _grouped_phases(sections, raw_items, kinds, item_section)
         for ph in phases:
             for k in ph.items:
                 phase_of_item[k] = ph.index
@@ -203,33 +177,31 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
                 section_phase[sec] = ph.index
 
     # Item-backed phases: "- [x] Phase 0: Research complete" stands for an empty "## Phase 0".
+    backing: dict[str, int] | None = None
     for ph in list(phases):
         if ph.items or ph.item_backed is not None or ph.number is None:
             continue
-        for k, it in enumerate(raw.items):
-            m = PHASE_RE.match(name_of(split_id(it.text)[2]))
-            if m and m.group("num").rstrip("+").lower() == ph.number:
-                phases[ph.index] = replace(ph, item_backed=k)
-                break
+        if backing is None:
+            backing = _phase_items(raw_items)
+        if ph.number in backing:
+            phases[ph.index] = replace(ph, item_backed=backing[ph.number])
+
+    section_phase_at = _nearest_marks(sections, section_phase)
 
     def phase_at(line1: int) -> int | None:
         sec = line_section[line1 - 1] if 0 < line1 <= nlines else None
-        while sec is not None:
-            if sec in section_phase:
-                return section_phase[sec]
-            sec = sections[sec].parent
-        return None
+        return section_phase_at[sec] if sec is not None else None
 
     # Checkpoints ---------------------------------------------------------------
     entries: list[tuple[int, str, tuple[int, ...]]] = []  # (line, title, checks)
     cp_members: dict[int, list[int]] = {sec: [] for sec in cp_heads}
-    for k in range(len(raw.items)):
-        if kinds[k] is Kind.CHECK and k not in label_of_item:
-            o = owner(item_section[k])
-            if o is not None and o[0] == "checkpoint":
-                cp_members[o[1]].append(k)
+    for k, kind in enumerate(kinds):
+        if kind is Kind.CHECK and k not in label_of_item:
+            head = item_cp_head[k]
+            if head is not None:
+                cp_members[head].append(k)
             else:
-                entries.append((raw.items[k].line + 1, split_id(raw.items[k].text)[2], (k,)))
+                entries.append((raw_items[k].line + 1, split_id(raw_items[k].text)[2], (k,)))
     for sec in cp_heads:
         entries.append((sections[sec].line, sections[sec].title, tuple(cp_members[sec])))
     for li, label in enumerate(raw.labels):
@@ -237,7 +209,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     entries.sort()
     top = _TopPhases(phases)
     checkpoints: list[Checkpoint] = []
-    checkpoint_of: list[int | None] = [None] * len(raw.items)
+    checkpoint_of: list[int | None] = [None] * len(raw_items)
     prev_line = 0
     for line1, title, checks in entries:
         after = _checkpoint_after(title, line1, prev_line, phases, top, phase_at(line1))
@@ -248,13 +220,13 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         prev_line = line1
 
     # Fields ------------------------------------------------------------------
-    item_lines = {it.line for it in raw.items}  # "- [x] **01-03**: …" is a task, not a field
+    item_lines = {it.line for it in raw_items}  # "- [x] **01-03**: …" is a task, not a field
     found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end)
     def field_phase(line1: int) -> int | None:
         """A field belongs to its phase when it stands before the phase's last task;
         one after it (a footer below the last phase) speaks for the whole plan."""
         ph = phase_at(line1)
-        if ph is not None and phases[ph].items and line1 > raw.items[phases[ph].items[-1]].line + 1:
+        if ph is not None and phases[ph].items and line1 > raw_items[phases[ph].items[-1]].line + 1:
             return None
         return ph
 
@@ -271,40 +243,15 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             ph = phases[f.phase]
             phases[f.phase] = replace(ph, dependencies=tuple(dict.fromkeys(ph.dependencies + tuple(deps))))
 
-    items: list[Item] = []
-    for k, it in enumerate(raw.items):
-        ident, tags, title = split_id(it.text)
-        items.append(
-            Item(
-                index=k,
-                line=it.line + 1,
-                col=it.col,
-                marker=it.marker,
-                state=it.state,
-                kind=kinds[k],
-                id=ident,
-                text=title,
-                source=it.source,
-                depth=it.depth,
-                parent=it.parent,
-                children=tuple(children.get(k, ())),
-                tags=tags,
-                optional=it.optional,
-                details=tuple(filter(None, it.details)),
-                text_lines=it.text_lines,
-                section=item_section[k],
-                phase=phase_of_item[k],
-                checkpoint=checkpoint_of[k],
-            )
-        )
+    items = _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_of)
 
     cp_by_line = {c.line: c.index for c in checkpoints}
-    sections = [replace(s, phase=section_phase.get(s.index), checkpoint=cp_by_line.get(s.line)) for s in sections]
+    sections = [_placed(s, section_phase.get(s.index), cp_by_line.get(s.line)) for s in sections]
 
     title = next((s.title for s in sections if s.level == 1), sections[0].title if sections else "")
     return Plan(
         title=title,
-        items=tuple(items),
+        items=items,
         sections=tuple(sections),
         phases=tuple(phases),
         checkpoints=tuple(checkpoints),
@@ -313,6 +260,110 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         graph=_graph(lines, raw.code_lines, raw.field_lines),
         warnings=tuple(sorted(raw.warnings, key=lambda w: w.line or 0)),
     )
+
+
+def _sections(headings: list[RawHeading], nlines: int) -> list[Section]:
+    """Sections from headings, each running to the next heading of its level or above."""
+    heads = sorted(headings, key=lambda h: h.line)
+    parents: list[int | None] = [None] * len(heads)
+    ends = [nlines] * len(heads)
+    open_: list[int] = []
+    for k, h in enumerate(heads):
+        while open_ and heads[open_[-1]].level >= h.level:
+            ends[open_.pop()] = h.line  # the line before this heading, 1-based
+        parents[k] = open_[-1] if open_ else None
+        open_.append(k)
+    return [Section(k, h.line + 1, h.level, _clean_title(h.title), parents[k], ends[k]) for k, h in enumerate(heads)]
+
+
+def _line_sections(sections: list[Section], nlines: int) -> list[int | None]:
+    """The innermost section of every line (0-based)."""
+    line_section: list[int | None] = [None] * nlines
+    for s in sections:
+        a, b = s.line - 1, min(s.end_line, nlines)
+        if b > a:
+            line_section[a:b] = [s.index] * (b - a)
+    return line_section
+
+
+def _nearest_marks(sections: list[Section], marks: dict[int, int | None]) -> list[int | None]:
+    """For each section, the mark of the nearest marked section at or above it (None without one).
+    A section's parent comes before it, so one pass in order does."""
+    out: list[int | None] = []
+    for s in sections:
+        if s.index in marks:
+            out.append(marks[s.index])
+        else:
+            out.append(out[s.parent] if s.parent is not None else None)
+    return out
+
+
+def _phase_chains(sections: list[Section], order: dict[int, int]) -> list[tuple[int, ...]]:
+    """For each section, the phases (``order``: phase of a heading) of the phase
+    headings at and above it, innermost first."""
+    out: list[tuple[int, ...]] = []
+    for s in sections:
+        above = out[s.parent] if s.parent is not None else ()
+        out.append((order[s.index], *above) if s.index in order else above)
+    return out
+
+
+# Re-parses meet the same headings and items again: what is read from their
+# words is remembered (as split_id is).
+_clean_title = lru_cache(maxsize=1 << 15)(clean_inline)
+_title_name = lru_cache(maxsize=1 << 15)(name_of)
+_title_number = lru_cache(maxsize=1 << 15)(phase_number)
+
+
+@lru_cache(maxsize=1 << 17)
+def _names_checkpoint(text: str) -> bool:
+    """Whether an item's text, its id and tags aside, names a checkpoint."""
+    return is_checkpoint_name(split_id(text)[2])
+
+
+def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
+    """The first item named for each phase number ("- [x] Phase 0: Research complete")."""
+    out: dict[str, int] = {}
+    for k, it in enumerate(raw_items):
+        m = PHASE_RE.match(name_of(split_id(it.text)[2]))
+        if m:
+            out.setdefault(m.group("num").rstrip("+").lower(), k)
+    return out
+
+
+def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_of) -> tuple[Item, ...]:
+    """The plan's items, from the raw ones and what was worked out for each."""
+    new = object.__new__
+    out = []
+    for k, (it, kind, sec, phase, checkpoint) in enumerate(zip(raw_items, kinds, item_section, phase_of_item, checkpoint_of)):
+        ident, tags, title = split_id(it.text)
+        kids = children.get(k)
+        # Item(index=k, ...) without Item.__init__, which sets each field of the frozen
+        # dataclass through object.__setattr__ (a third of this loop): the same fields
+        # in the same order make the same object.
+        item = new(Item)
+        item.__dict__.update(
+            index=k, line=it.line + 1, col=it.col, marker=it.marker, state=it.state, kind=kind, id=ident, text=title,
+            source=it.source, depth=it.depth, parent=it.parent, children=tuple(kids) if kids else (), tags=tags,
+            optional=it.optional, details=tuple(filter(None, it.details)) if it.details else (),
+            text_lines=it.text_lines, section=sec, phase=phase, checkpoint=checkpoint,
+        )
+        out.append(item)
+    return tuple(out)
+
+
+# What _items relies on: Item.__init__ only sets the fields, and these are all of them.
+assert [f.name for f in dataclass_fields(Item)] == [
+    "index", "line", "col", "marker", "state", "kind", "id", "text", "source", "depth", "parent", "children", "tags",
+    "optional", "details", "text_lines", "section", "phase", "checkpoint",
+] and not hasattr(Item, "__post_init__")
+
+
+def _placed(s: Section, phase: int | None, checkpoint: int | None) -> Section:
+    """``s`` (made without them) with the phase and checkpoint it opens."""
+    if phase is None and checkpoint is None:
+        return s
+    return replace(s, phase=phase, checkpoint=checkpoint)
 
 
 def _ancestors(sections: list[Section], k: int) -> list[int]:
@@ -327,8 +378,12 @@ def _ancestors(sections: list[Section], k: int) -> list[int]:
 def _label_lists(raw: Collected, lines: Lines, sections: list[Section]) -> dict[int, list[int]]:
     """The items of the list that directly follows each bold checkpoint label."""
     out: dict[int, list[int]] = {}
-    item_lines = [it.line for it in raw.items]
-    heading_lines = [s.line - 1 for s in sections]
+    heading_lines = [s.line - 1 for s in sections]  # in order
+    label_lines = [label.line for label in raw.labels]
+    # The first label after line x, in list order, is label_lines[j] for the
+    # first j whose running maximum passes x.
+    reach = list(accumulate(label_lines, max))
+    items: _ItemLines | None = None
     nlines = len(lines)
     for li, label in enumerate(raw.labels):
         k = label.line + 1
@@ -338,10 +393,11 @@ def _label_lists(raw: Collected, lines: Lines, sections: list[Section]) -> dict[
             k += 1
         group: list[int] = []
         if k < nlines and starts_list(lines.line(k)):
-            bound = min([h for h in heading_lines if h > label.line] + [nlines])
-            later = [o.line for o in raw.labels if o.line > label.line]
-            if later:
-                bound = min(bound, later[0])
+            h = bisect_right(heading_lines, label.line)
+            bound = min(heading_lines[h], nlines) if h < len(heading_lines) else nlines
+            j = bisect_right(reach, label.line)
+            if j < len(reach):
+                bound = min(bound, label_lines[j])
             # the list runs while lines are list lines, continuations or blank
             end = k
             while end < bound:
@@ -349,9 +405,26 @@ def _label_lists(raw: Collected, lines: Lines, sections: list[Section]) -> dict[
                 if text.strip() and not (starts_list(text) or text[:1] in " \t>"):
                     break
                 end += 1
-            group = [n for n, ln in enumerate(item_lines) if k <= ln < end]
+            if items is None:
+                items = _ItemLines(raw.items)
+            group = items.between(k, end)
         out[li] = group
     return out
+
+
+class _ItemLines:
+    """The items on a range of lines, found by bisection: items come in document
+    order (checked, not assumed)."""
+
+    def __init__(self, raw_items: list[RawItem]) -> None:
+        self.lines = [it.line for it in raw_items]
+        self.in_order = all(map(le, self.lines, self.lines[1:]))
+
+    def between(self, low: int, high: int) -> list[int]:
+        """The indexes of the items on lines ``low`` to ``high`` (exclusive)."""
+        if self.in_order:
+            return list(range(bisect_left(self.lines, low), bisect_left(self.lines, high)))
+        return [n for n, line in enumerate(self.lines) if low <= line < high]
 
 
 def _grouped_phases(sections, raw_items, kinds, item_section) -> list[Phase]:
@@ -465,10 +538,13 @@ def _checkpoint_after(title, line1, prev_line, phases, top: _TopPhases, holder) 
 
 
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:
+    if "→" not in lines.text and "->" not in lines.text and "⟶" not in lines.text:
+        return ()  # no graph: most plans, told without visiting their lines
     edges: list[Edge] = []
     seen = set()
-    for k in sorted(set(code_lines) | set(para_lines)):
-        text = lines.line(k)
+    texts = lines.parts
+    for k in sorted(set(code_lines).union(para_lines)):
+        text = texts[k]
         if "→" not in text and "->" not in text and "⟶" not in text:
             continue
         parts = GRAPH_SPLIT.split(text.strip().strip("`*"))
