@@ -286,3 +286,18 @@ def test_task_graph():
 def test_empty_and_odd_inputs_do_not_fail():
     for text in ["", "\n", "\ufeff", "---\n", "- [ ] " * 1000, "> " * 500 + "- [ ] deep\n", "\x00\x01", "#" * 100]:
         parse(text)
+
+
+def test_items_are_the_items_their_constructor_makes():
+    # parser._items fills each Item's fields directly (the frozen dataclass's __init__
+    # is slow): the result must be what Item(...) makes, every field included.
+    from dataclasses import fields
+
+    from plantui.model import Item
+
+    plan = parse("# P\n\n## Phase 1\n\n- [x] **1.1** One [P]\n  - [ ] 1.1.1 Sub\n  - detail\n")
+    names = [f.name for f in fields(Item)]
+    for it in plan.items:
+        assert list(vars(it)) == names
+        made = Item(**vars(it))
+        assert made == it and hash(made) == hash(it) and repr(made) == repr(it)
