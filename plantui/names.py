@@ -65,7 +65,8 @@ _STATUS_WORDS = (
 
 def clean_inline(text: str) -> str:
     """Readable text from a line of Markdown: emphasis marks off, spaces folded."""
-    text = _EMPHASIS.sub("", text)
+    if "*" in text or "_" in text:  # what emphasis is made of (most texts have none)
+        text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
 
