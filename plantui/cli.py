@@ -8,6 +8,7 @@ Bad input gets one line on stderr and exit code 2, and nothing is written.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from pathlib import Path
@@ -74,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
             args = _parser().parse_args(argv)
-            return _run(args)
+            if args.command == "watch" or not gc.isenabled():
+                return _run(args)
+            gc.disable()  # a command reads, writes and exits: no collector passes over the plan
+            try:
+                return _run(args)
+            finally:
+                gc.enable()
         args = _dashboard_parser().parse_args(argv)
         return _dashboard(args)
     except PlanError as exc:
