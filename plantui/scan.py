@@ -454,10 +454,10 @@ class _Scan:
         self.walk_table(rows)
         return nxt
 
-    def breaks_block(self, t: str, q: int, c: str) -> bool | None:
+    def breaks_block(self, t: str, q: int, c: str, k: int) -> bool | None:
         """What a paragraph and a table row both stop at: a fence, a heading, a rule, an
-        HTML comment (a quote or other HTML: declined).  None: none of these; the
-        callers then ask about lists."""
+        HTML comment (a quote or other HTML: declined); not a list item indented as
+        code under the list.  None: undecided; the callers then ask about lists."""
         if c == "`" or c == "~":
             return bool(self.fence_start(t, q))
         if c == ">":
@@ -474,18 +474,18 @@ class _Scan:
             return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
         if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
             return True
+        S = self.S
+        if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
+            return False
         return None
 
     def ends_table(self, t: str, q: int, k: int) -> bool:
         """markdown-it's block quote terminators, silent, inside a table."""
         c = t[q]
-        shared = self.breaks_block(t, q, c)
+        shared = self.breaks_block(t, q, c, k)
         if shared is not None:
             return shared
         # the list rule, silent, not after a paragraph: any list marker
-        S = self.S
-        if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
-            return False
         if c == "*" or c == "-" or c == "+":
             return q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t"
         return "0" <= c <= "9" and _ORDERED.match(t, q) is not None
@@ -561,13 +561,11 @@ class _Scan:
     def terminates(self, t: str, q: int, c: str, k: int) -> bool:
         """Whether line ``k`` ends a paragraph (markdown-it's paragraph terminators
         but the table rule, which :meth:`paragraph_end` tries first)."""
-        shared = self.breaks_block(t, q, c)
+        shared = self.breaks_block(t, q, c, k)
         if shared is not None:
             return shared
         # a list item: markdown-it's list rule, silent, after a paragraph
         S = self.S
-        if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
-            return False
         first = S[k] >= self.blk
         if c == "*" or c == "-" or c == "+":
             after = q + 1
