@@ -379,8 +379,11 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
             if look != node.look:
                 nodes[key] = node._replace(look=look)
                 differ.add(key)
-    return replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
-                   tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
+    new = replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
+                  tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
+    if "shape" in old.__dict__:
+        new.__dict__["shape"] = old.__dict__["shape"]  # the same nodes in the same places: the same shape
+    return new
 
 
 def _default_open(layout: Layout) -> set[Key]:
