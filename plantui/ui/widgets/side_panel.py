@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual
@@ -75,20 +76,26 @@ class PhaseRow(Vertical):
         look = (state.status, c.done, c.countable, blockers)
         if look == self._last:
             return  # unchanged: nothing to redraw
+        try:
+            title = self.query_one(".phase-title", Label)
+            bar = self.query_one(ProgressBar)
+            count = self.query_one(".phase-count", Label)
+        except NoMatches:
+            return  # its parts are not there (yet, or any more: the app is closing)
         self._last = look
         style = PHASE_STYLE[state.status]
-        self.query_one(".phase-title", Label).update(
+        title.update(
             Content.assemble((PHASE_GLYPH[state.status] + " ", style), (self.phase_title, "bold" if state.status == "in progress" else ""))
         )
         if c.countable:
             total, progress = c.countable, c.done
         else:
             total, progress = 1, 1 if state.status == "done" else 0
-        self.query_one(ProgressBar).update(total=total, progress=progress)
+        bar.update(total=total, progress=progress)
         status = state.status
         if state.status == "blocked" and blockers:
             status = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
-        self.query_one(".phase-count", Label).update(
+        count.update(
             Content.assemble((f"{c.done}/{c.countable}" if c.countable else "—", "bold"), " ", (status, style))
         )
         self.set_class(state.status == "blocked", "-blocked")
