@@ -9,9 +9,9 @@ the open nodes and the flashes on "the same task" after the file changed:
   text; the n-th item with the same id or text gets ``n`` in its key;
 - a section by its level and title, with the same occurrence counter.
 
-Each node also carries a ``look``: the values its label is drawn from.  Two
-layouts with the same ``shape`` differ only in looks, so a reload redraws
-just the nodes whose look changed.
+Each node also carries a ``look``: the values its label is drawn from.  What
+differs between two layouts (:func:`differences`: looks, children) is what a
+reload redraws or rebuilds; nothing else.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections import deque
 from itertools import count
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..progress import Summary, marker_changes
@@ -112,12 +112,6 @@ class Layout:
     base: int | None = None  # the serial of the layout this one was worked out from (see update)
     changed: frozenset[Key] | None = None  # with base: the only nodes whose look differs from base's
     regrown: frozenset[Key] = frozenset()  # with base: the nodes whose children differ from base's
-
-    @cached_property
-    def shape(self) -> tuple:
-        """Which nodes there are and where: equal shapes differ only in labels.
-        (Worked out in the worker that builds the layout, see PlanDashboard.prepare.)"""
-        return self.roots, tuple((k, n.children) for k, n in self.nodes.items())
 
     def against(self, base: "Layout") -> "Layout":
         """This layout, with what differs from ``base`` (the one on screen) worked out,
@@ -379,11 +373,8 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
             if look != node.look:
                 nodes[key] = node._replace(look=look)
                 differ.add(key)
-    new = replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
-                  tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
-    if "shape" in old.__dict__:
-        new.__dict__["shape"] = old.__dict__["shape"]  # the same nodes in the same places: the same shape
-    return new
+    return replace(old, plan=plan, summary=summary, nodes=nodes, focus=next_key if next_key in nodes else None,
+                   tallies=tuple(tallies), serial=next(_SERIALS), base=old.serial, changed=frozenset(differ))
 
 
 def _default_open(layout: Layout) -> set[Key]:

@@ -118,7 +118,6 @@ class PlanDashboard(LivePlan):
             layout = update(shown, snap.plan, summary).against(shown)
         else:
             layout = build(snap.plan, summary, show=self.show, query=self.query_text)
-        layout.shape  # noqa: B018 - the tree may compare shapes on the UI thread: work it out here
         return layout
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:

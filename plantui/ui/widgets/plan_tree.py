@@ -103,36 +103,26 @@ class PlanTree(Tree[Key]):
         if old is None:
             self._open = set(layout.default_open)
             self._rebuild(cursor=cursor or layout.focus, scroll_y=None)
-        elif layout.base == old.serial and layout.changed is not None and not layout.regrown \
-                and layout.roots == old.roots:
-            # worked out from what is shown: the same nodes, these with new looks
-            for key in layout.changed:
-                tree_node = self._by_key.get(key)
-                if tree_node is not None:
-                    tree_node.refresh()
-            if cursor is not None:
-                self.reveal(cursor)
-        elif layout.base == old.serial and layout.changed is not None and layout.roots == old.roots:
-            # worked out from what is shown: some nodes have other children
+        elif layout.roots != old.roots:
             before = cursor or self.cursor_key
             target = before if before in layout.nodes else self._fallback(old, before)
-            self._regrow(old, layout, target, layout.regrown, layout.changed)
-        elif old.shape == layout.shape:
-            for key, node in layout.nodes.items():
-                was = old.nodes[key]
-                if was.look != node.look or was.pad != node.pad:
+            self._rebuild(cursor=target, scroll_y=self.scroll_offset.y)
+        else:
+            if layout.base == old.serial and layout.changed is not None:
+                looks, regrown = layout.changed, layout.regrown  # worked out in the worker
+            else:
+                looks, regrown = differences(old, layout)
+            if regrown:  # some nodes have other children
+                before = cursor or self.cursor_key
+                target = before if before in layout.nodes else self._fallback(old, before)
+                self._regrow(old, layout, target, regrown, looks)
+            else:  # the same nodes, these with new looks
+                for key in looks:
                     tree_node = self._by_key.get(key)
                     if tree_node is not None:
                         tree_node.refresh()
-            if cursor is not None:
-                self.reveal(cursor)
-        else:
-            before = cursor or self.cursor_key
-            target = before if before in layout.nodes else self._fallback(old, before)
-            if old.roots == layout.roots:
-                self._regrow(old, layout, target)  # what differs is worked out here
-            else:
-                self._rebuild(cursor=target, scroll_y=self.scroll_offset.y)
+                if cursor is not None:
+                    self.reveal(cursor)
         if flash:
             self.flash(flash)
 
@@ -205,14 +195,11 @@ class PlanTree(Tree[Key]):
             self.call_after_refresh(self._first_scroll)
 
     def _regrow(self, old: Layout, layout: Layout, cursor: Key | None,
-                changed: frozenset[Key] | None = None, looks: frozenset[Key] | None = None) -> None:
-        """Rebuild only the built nodes whose children changed (a task added or removed
-        under one section) and redraw those whose label changed; the rest of the tree,
-        what is open and the scroll position stay as they are.  ``changed`` and
-        ``looks``: those nodes, when the worker found them already (Layout.against)."""
+                changed: frozenset[Key], looks: frozenset[Key]) -> None:
+        """Rebuild only the built nodes whose children changed (``changed``: a task added
+        or removed under one section) and redraw those whose label changed (``looks``);
+        the rest of the tree, what is open and the scroll position stay as they are."""
         nodes = layout.nodes
-        if changed is None or looks is None:
-            looks, changed = differences(old, layout)
         # the outermost built and populated ones: rebuilding them rebuilds what is inside
         regrow = [k for k in changed if k in self._populated and k in self._by_key
                   and not any(a in changed for a in layout.ancestors(k))]
