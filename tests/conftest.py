@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -44,3 +47,19 @@ SEED_000_STEPS = [  # seed 000's steps; the bundled step plan fills them in
     "Step 6: Integration & Testing",
     "Step 7: Polish & Hardening",
 ]
+
+
+def report_figures(figures: dict, folder: Path | None, pytestconfig=None) -> None:
+    """Print what a reliability test put plantui through (one ``RELIABILITY {json}`` line,
+    past pytest's capture when ``pytestconfig`` is given) and add it to reliability.jsonl
+    in $PLANTUI_RELIABILITY_DIR, else in ``folder`` (nowhere when both are missing)."""
+    line = json.dumps(figures, ensure_ascii=False, sort_keys=True)
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager") if pytestconfig is not None else None
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print("\nRELIABILITY " + line)
+    out = os.environ.get("PLANTUI_RELIABILITY_DIR", folder)
+    if out is None:
+        return
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with open(Path(out) / "reliability.jsonl", "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")

@@ -11,7 +11,6 @@ character ever changes.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import stat
@@ -22,6 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from conftest import report_figures
 
 from plantui.edits import set_marker
 from plantui.parser import parse
@@ -80,14 +81,7 @@ SIMPLE = "# Plan\n\n**Progress:** 0/3 tasks complete\n\n- [ ] T001 One\n- [ ] T0
 def _figures(pytestconfig, tmp_path_factory):
     """After the module: print what it put plantui through, and add it to reliability.jsonl."""
     yield
-    line = json.dumps({"test": "bad-input", **FIGURES}, ensure_ascii=False, sort_keys=True)
-    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print("\nRELIABILITY " + line)
-    out = Path(os.environ.get("PLANTUI_RELIABILITY_DIR", tmp_path_factory.mktemp("figures")))
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "reliability.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    report_figures({"test": "bad-input", **FIGURES}, tmp_path_factory.mktemp("figures"), pytestconfig)
 
 # --- paths that are not plans --------------------------------------------------------------
 

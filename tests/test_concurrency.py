@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import re
 import subprocess
 import sys
@@ -34,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import report_figures
 from writers import (FIELD, MODES, TASK, append, edit, flocked, normalize, own_state, plantui_env, read, rebuild,
                      shared_plan)
 
@@ -96,13 +96,7 @@ def write_paths(tmp: Path) -> dict[str, int]:
 
 
 def report(name: str, tmp: Path, figures: dict) -> None:
-    figures = {**figures, "write_paths": write_paths(tmp)}
-    line = json.dumps({"test": name, **figures}, sort_keys=True)
-    print(f"\nRELIABILITY {line}")
-    out = Path(os.environ.get("PLANTUI_RELIABILITY_DIR", tmp))
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "reliability.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    report_figures({"test": name, **figures, "write_paths": write_paths(tmp)}, tmp)
 
 
 def expected_markers(results) -> dict[str, str]:

@@ -11,7 +11,6 @@ while another process holds the plan open for writing, or with hard links).
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -26,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from conftest import report_figures
 
 from plantui import actions, storage
 from plantui.storage import PlanError
@@ -138,17 +139,10 @@ def expect_refusal(path: Path, before: bytes, call, *, mode: int | None = None, 
 def _figures(pytestconfig, tmp_path_factory):
     """After the module: print what it put plantui through, and add it to reliability.jsonl."""
     yield
-    line = json.dumps({"test": "faults", "cases": FIGURES["cases"], "faults_injected_or_raced": FIGURES["faults"],
-                       "refused_old_bytes_kept": FIGURES["refused_old_bytes_kept"],
-                       "recovered_written_right": FIGURES["recovered_written_right"],
-                       "distinct_messages": sorted(FIGURES["messages"])}, ensure_ascii=False, sort_keys=True)
-    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        print("\nRELIABILITY " + line)
-    out = Path(os.environ.get("PLANTUI_RELIABILITY_DIR", tmp_path_factory.mktemp("figures")))
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / "reliability.jsonl", "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    report_figures({"test": "faults", "cases": FIGURES["cases"], "faults_injected_or_raced": FIGURES["faults"],
+                    "refused_old_bytes_kept": FIGURES["refused_old_bytes_kept"],
+                    "recovered_written_right": FIGURES["recovered_written_right"],
+                    "distinct_messages": sorted(FIGURES["messages"])}, tmp_path_factory.mktemp("figures"), pytestconfig)
 
 # --- the file moves under plantui ----------------------------------------------------------
 

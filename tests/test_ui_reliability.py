@@ -53,6 +53,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import report_figures
 from pilot import loaded, wait_for
 from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
@@ -146,7 +147,7 @@ def log_texts(dash: PlanDashboard) -> list[str]:
 
 
 def report(name: str, figures: dict) -> None:
-    print(f"\nRELIABILITY {json.dumps({'test': name, **figures}, sort_keys=True, ensure_ascii=False)}")
+    report_figures({"test": name, **figures}, None)
 
 
 # --- 1. a writer rewriting the plan while the app and the command line tick ------------------
