@@ -130,3 +130,35 @@ def test_a_tick_an_editor_kept_is_reported_as_made(tmp_path, monkeypatch):
     monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
     assert actions.mark_items(path, [item], None).written
     assert path.read_text().splitlines()[2:] == ["- [x] T001 one", "- [ ] T002 two", "- [ ] T003 added by the editor"]
+
+
+def test_a_short_command_ends_with_all_its_output_and_its_code(tmp_path):
+    """status/tick end the process themselves (no teardown of the plan's objects):
+    everything printed still arrives, whole, and the exit code is kept."""
+    from plantui.bench.generate import generate
+
+    path = tmp_path / "tasks.md"
+    path.write_bytes(generate(3000).text.encode())
+    out = subprocess.run([sys.executable, "-m", "plantui", "status", "--json", str(path)], capture_output=True)
+    assert out.returncode == 0 and out.stderr == b""
+    assert len(json.loads(out.stdout)["plans"][0]["items"]) == 3000  # over 700 KB, through a pipe
+    assert run("status", path, "--check").returncode == 1  # tasks open
+    ticked = run("tick", path, "--line", 62)
+    assert ticked.returncode == 2 and ticked.stderr.count("\n") == 1  # no box there: one line, code 2
+    first = json.loads(out.stdout)["plans"][0]["next_task"]
+    ticked = run("tick", path, "--line", first["line"])
+    assert ticked.returncode == 0 and first["id"] in ticked.stdout
+    assert json.loads(run("status", "--json", path).stdout)["plans"][0]["tasks"]["done"] == 1051
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    from plantui.bench.generate import generate
+
+    path = tmp_path / "tasks.md"
+    path.write_bytes(generate(3000).text.encode())
+    proc = subprocess.Popen([sys.executable, "-m", "plantui", "status", "--json", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(100).startswith(b'{"schema":1')
+    proc.stdout.close()  # like `| head -c 100`
+    err = proc.stderr.read()
+    assert proc.wait() == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err

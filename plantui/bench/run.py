@@ -9,6 +9,7 @@ machine in the same state.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -21,6 +22,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import plantui
 
 from .generate import generate
 from .procs import (QUIET_ENV, find_openspec, first_frame_pty, install_openspec, openspec_layout, openspec_version,
@@ -438,7 +441,13 @@ def main(argv: list[str] | None = None) -> int:
     top = args.keep or Path(tempfile.mkdtemp(prefix="plantui-bench-"))
     top.mkdir(parents=True, exist_ok=True)
     try:
-        # warm the page cache and Python's bytecode caches, untimed
+        # Byte-compile plantui as `pip install` does: an editable install writes its
+        # .pyc files on first use, and not at all under PYTHONDONTWRITEBYTECODE
+        # (set on some machines), which would time Python compiling plantui.
+        compiled = compileall.compile_dir(str(Path(plantui.__file__).parent), quiet=1)
+        if not compiled:
+            run.notes.append("plantui's modules could not all be byte-compiled: its start-up times include compiling them")
+        # warm the page cache, untimed
         warm = openspec_layout(top / "warm", generate(20).text)
         for who in ("plantui", "plain"):
             time_command(plantui_argv(who, "status", "--json", str(warm)))
