@@ -46,7 +46,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
         items = [resolve(snap.plan, r) for r in refs]
         result = set_markers(snap.text, snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now, sync=sync)
-        return result.text, result.changed
+        return result.edits, result.changed
 
     return _guarded(path, change)
 
@@ -62,7 +62,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         result = set_markers(snap.text, snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now)
-        return result.text, result.changed
+        return result.edits, result.changed
 
     return _guarded(path, change, previous)
 
@@ -72,7 +72,7 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         result = sync_fields(snap.text, settings=snap.settings, now=now, plan=snap.plan)
-        return result.text, result.changed
+        return result.edits, result.changed
 
     return _guarded(path, change)
 

@@ -8,17 +8,18 @@ item it was asked to change is still there.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from operator import attrgetter
+from functools import cached_property
 
 from .config import DEFAULT, Settings, is_marker
-from .model import Item, Plan, State
-from .incremental import reparse
+from .model import Field, Item, Plan, State
+from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
-from .progress import Summary, describe, summarize
+from .progress import Summary, describe, remembered, summarize, update
 from .source import Lines, splice
+
+Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
 
 
 class EditError(Exception):
@@ -27,16 +28,22 @@ class EditError(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """The outcome of an edit on a text."""
+    """The outcome of an edit on a text: the edits that make it, and what they
+    changed, for people ("✓ 2.1 Implement data models")."""
 
-    text: str
-    changed: tuple[str, ...]  # what was changed, for people: "✓ 2.1 Implement data models"
+    base: str  # the text edited
+    edits: tuple[Edit, ...]  # non-overlapping, each one changing something
+    changed: tuple[str, ...]
+
+    @cached_property
+    def text(self) -> str:
+        return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan) -> str:
+def done_marker(plan: Plan, summary: Summary | None = None) -> str:
     """The done marker the file already uses: ``X`` where most done boxes say ``[X]``."""
-    markers = Counter(map(attrgetter("marker"), plan.items))
-    return "X" if markers["X"] > markers["x"] else "x"
+    lower, upper = (summary or remembered(plan)).parts.x_marks
+    return "X" if upper > lower else "x"
 
 
 def locate(plan: Plan, lines: Lines, item: Item) -> Item:
@@ -92,8 +99,11 @@ def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings 
 
 def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
                 settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
+    """Set the markers of ``wanted`` items (from any earlier read; each located
+    in ``plan``, the plan of ``text`` now) and, with ``sync``, the derived fields."""
     edits = []
     changed = []
+    flips: dict[int, str] = {}
     done = done_marker(plan) if any(marker is None for _, marker in wanted) else None
     for item, marker in wanted:
         try:
@@ -109,18 +119,65 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
             continue
         start = lines.offset(fresh.line - 1, fresh.col)
         edits.append((start, start + len(fresh.marker), new))
+        flips[fresh.index] = new
         state = settings.state_of(new)
         glyph = {State.DONE: "✓", State.OPEN: "○"}.get(state, f"[{new}]")
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
-        return Change(text, ())
+        return Change(text, (), ())
+    if not sync:
+        return Change(text, tuple(edits), tuple(changed))
+    flipped = _flipped(plan, lines, flips, settings)
+    if flipped is not None:
+        # Only markers changed: the fields follow from the summary before, updated
+        # by these items, and stand where they stood (on lines of their own).
+        new_plan, indexes = flipped
+        summary = update(plan, remembered(plan, now), new_plan, now, changed=indexes)
+        more, said = _field_edits(new_plan.fields, summary, lines, touched=True)
+        return Change(text, tuple(sorted([*edits, *more])), tuple(changed) + said)
     new_lines = lines.spliced(edits)
-    new_text = new_lines.text
-    if sync:
-        new_plan = reparse(plan, lines, new_lines, settings)
-        synced = sync_fields(new_text, settings=settings, now=now, touched=True, plan=new_plan, lines=new_lines)
-        return Change(synced.text, tuple(changed) + synced.changed)
-    return Change(new_text, tuple(changed))
+    new_plan = reparse(plan, lines, new_lines, settings)
+    synced = sync_fields(new_lines.text, settings=settings, now=now, touched=True, plan=new_plan, lines=new_lines)
+    both = _after(tuple(edits), synced.edits) or ((0, len(text), synced.text),)
+    return Change(text, both, tuple(changed) + synced.changed)
+
+
+def _flipped(plan: Plan, lines: Lines, flips: dict[int, str], settings: Settings) -> tuple[Plan, list[int]] | None:
+    """``plan`` with the markers of ``flips`` (item index -> marker) set, when
+    that is all that changes (see :mod:`plantui.incremental`); else None."""
+    items = list(plan.items)
+    field_lines = plan.field_lines
+    seen: set[int] = set()
+    for k, marker in flips.items():
+        item = items[k]
+        state = settings.state_of(marker)
+        if (state is None or item.line in seen or item.line in field_lines
+                or (marker in GFM_MARKERS) != (item.marker in GFM_MARKERS)):
+            return None  # a tag now, or a change markdown-it may read otherwise: a parse decides
+        seen.add(item.line)
+        line = lines.line(item.line - 1)
+        source = line[: item.col] + marker + line[item.col + len(item.marker) :]
+        items[k] = replace(item, marker=marker, state=state, source=source)
+    indexes = sorted(flips)
+    return plan.with_values(tuple(items), plan.fields, indexes), indexes
+
+
+def _after(first: tuple[Edit, ...], second: tuple[Edit, ...]) -> tuple[Edit, ...] | None:
+    """``first``, then ``second`` (offsets in the text after ``first``), as one set of
+    edits of the original text, or None where they overlap."""
+    out = list(first)
+    first = tuple(sorted(first))
+    for start, end, new in second:
+        shift = 0  # how much longer the first's edits before this one made the text
+        for s, e, n in first:
+            if s + shift + len(n) <= start:
+                shift += len(n) - (e - s)
+            elif s + shift >= end:
+                break
+            else:
+                return None
+        out.append((start - shift, end - shift, new))
+    return tuple(sorted(out))
 
 
 def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None = None,
@@ -135,10 +192,17 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
     lines = lines or Lines.of(text)
     plan = plan or parse_lines(lines, settings)
     summary = summary or summarize(plan, now)
+    edits, changed = _field_edits(plan.fields, summary, lines, touched)
+    return Change(text, edits, changed)
+
+
+def _field_edits(fields: tuple[Field, ...], summary: Summary, lines: Lines,
+                 touched: bool) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
+    """The edits that bring ``fields`` to the values ``summary`` computes."""
     edits = []
     changed = []
     dated = []
-    for f, fs in zip(plan.fields, summary.fields):
+    for f, fs in zip(fields, summary.fields):
         if fs.computed is None or fs.computed == f.value:
             continue
         start = lines.offset(f.line - 1, f.start)
@@ -152,6 +216,4 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
         for edit, f in dated:
             edits.append(edit)
             changed.append(f"{f.key}: {edit[2]}")
-    if not edits:
-        return Change(text, ())
-    return Change(splice(text, edits), tuple(changed))
+    return tuple(sorted(edits)), tuple(changed)

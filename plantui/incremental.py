@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import compress
+from operator import is_not
 
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from .parser import parse_lines, remember, remembered
 from .source import Lines
 
-_GFM = (" ", "x", "X")
+GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
 def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = DEFAULT) -> Plan:
     """The plan of ``new_lines``, from ``old`` (the plan of ``old_lines``) when safe."""
@@ -61,6 +63,12 @@ def changed_lines(old: Lines, new: Lines) -> list[int] | None:
     """0-based indexes of the lines that differ, or None when the line count differs."""
     if len(old) != len(new):
         return None
+    n = len(old)
+    if n > 64 and old.parts[n // 2] is new.parts[n // 2] and len(old.parts[n // 2]) > 1:
+        # new's lines are old's but a few (Lines.spliced): the others are the very
+        # same objects, so only the lines that are not need a look
+        parts_a, parts_b = old.parts, new.parts
+        return [k for k in compress(range(n), map(is_not, parts_a, parts_b)) if parts_a[k] != parts_b[k]]
     a, b = old.text, new.text
     if a == b:
         return []
@@ -91,9 +99,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
     items = list(old.items)
     fields = list(old.fields)
     ticked = []
-    by_line_fields: dict[int, list[int]] = {}
-    for n, f in enumerate(old.fields):
-        by_line_fields.setdefault(f.line, []).append(n)
+    by_line_fields = old.field_lines
     for k in diff:
         line1 = k + 1
         before, after = old_lines.line(k), new_lines.line(k)
@@ -130,7 +136,7 @@ def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Ite
     state = settings.state_of(marker)
     if state is None:
         return None  # became a tag: no longer an item
-    if (marker in _GFM) != (item.marker in _GFM):
+    if (marker in GFM_MARKERS) != (item.marker in GFM_MARKERS):
         # markdown-it reads "[ ]", "[x]", "[X]" as boxes and the rest as text, so
         # "- [x] 9. Done" holds a list ("9. Done") where "- [-] 9. Done" holds a
         # paragraph: a flip across the two can move block boundaries

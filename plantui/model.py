@@ -171,14 +171,29 @@ class Plan:
         out from the structure alone is carried over, not worked out again."""
         new = replace(self, items=items, fields=fields)
         known = self.__dict__
-        if "text_lines" in known:
-            new.__dict__["text_lines"] = known["text_lines"]
+        new.__dict__["lineage"] = self.lineage
+        for same in ("text_lines", "field_lines"):  # lines do not move
+            if same in known:
+                new.__dict__[same] = known[same]
         if "_by_line" in known:
             by_line = dict(known["_by_line"])
             for k in changed:
                 by_line[items[k].line] = items[k]
             new.__dict__["_by_line"] = by_line
         return new
+
+    @cached_property
+    def lineage(self) -> object:
+        """A token this plan shares with the plans made from it by :meth:`with_values`."""
+        return object()
+
+    @cached_property
+    def field_lines(self) -> dict[int, list[int]]:
+        """The lines that hold fields, each with the indexes of its fields."""
+        lines: dict[int, list[int]] = {}
+        for n, f in enumerate(self.fields):
+            lines.setdefault(f.line, []).append(n)
+        return lines
 
     @cached_property
     def text_lines(self) -> frozenset[int]:
@@ -189,9 +204,12 @@ class Plan:
 def same_structure(a: Plan, b: Plan) -> bool:
     """Whether ``b`` is ``a`` with at most markers and field values changed.
 
-    :func:`plantui.incremental.fast_update` makes such a plan and shares
-    everything else with the old one (sections, phases, checkpoints): items
-    keep their texts, ids and places.
+    :func:`plantui.incremental.fast_update` makes such a plan with
+    :meth:`Plan.with_values` and shares everything else with the old one
+    (sections, phases, checkpoints): items keep their texts, ids and places.
+    The lineage token is what proves it: two plans without headings both
+    have the one empty tuple as their sections, and may differ in anything.
     """
-    return a is b or (a.sections is b.sections and a.phases is b.phases and a.checkpoints is b.checkpoints
-                      and len(a.items) == len(b.items))
+    return a is b or (a.lineage is b.lineage and a.sections is b.sections and a.phases is b.phases
+                      and a.checkpoints is b.checkpoints and len(a.items) == len(b.items)
+                      and len(a.fields) == len(b.fields))

@@ -113,6 +113,7 @@ class _Parts:
     checkpoint_counts: tuple[Counts, ...]
     odd: tuple[Warning, ...]  # markers without a meaning
     family: dict[int, Warning]  # parent item -> what its subtasks say against it
+    x_marks: tuple[int, int] = (0, 0)  # items marked [x], items marked [X] (the file's done marker)
 
 
 @dataclass(frozen=True)
@@ -172,16 +173,40 @@ def summarize_all(plan: Plan, now: datetime | None = None) -> Summary:
         checkpoint_counts=tuple(count(items[k] for k in cp.items) for cp in plan.checkpoints),
         odd=_odd_markers(plan),
         family=family,
+        x_marks=_x_marks(items),
     )
     phases = _phase_states(plan, parts.phase_counts)
     return _assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
 
 
-def update(old_plan: Plan, old: Summary, plan: Plan, now: datetime | None = None) -> Summary:
+def _x_marks(items) -> tuple[int, int]:
+    lower = upper = 0
+    for it in items:
+        m = it.marker
+        if m == "x":
+            lower += 1
+        elif m == "X":
+            upper += 1
+    return lower, upper
+
+
+def remembered(plan: Plan, now: datetime | None = None) -> Summary:
+    """The summary of ``plan`` (the very object) made a moment ago, else a new one."""
+    with _RECENT_LOCK:
+        for old_plan, old in reversed(_RECENT):
+            if old_plan is plan:
+                return old
+    return summarize(plan, now)
+
+
+def update(old_plan: Plan, old: Summary, plan: Plan, now: datetime | None = None,
+           changed: list[int] | None = None) -> Summary:
     """``summarize(plan, now)``, worked out from the summary of ``old_plan`` when
     ``plan`` is ``old_plan`` with only markers and field values changed (a tick):
-    the cost is that of the items that changed, not of the plan."""
-    changed = marker_changes(old_plan, plan)
+    the cost is that of the items that changed, not of the plan.  ``changed``:
+    the items whose markers changed, when the caller knows (else compared)."""
+    if changed is None or not same_structure(old_plan, plan):
+        changed = marker_changes(old_plan, plan)
     if changed is None:
         return _remember(plan, summarize_all(plan, now))
     return _update(old_plan, old, plan, changed, now)
@@ -195,7 +220,13 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
     cp_counts = list(old.parts.checkpoint_counts)
     family = dict(old.parts.family)
     odd_moved = False
+    lower, upper = old.parts.x_marks
+    touched_phases: set[int] = set()
+    touched_cps: set[int] = set()
     for k in changed:
+        a, b = before[k].marker, items[k].marker
+        lower += (b == "x") - (a == "x")
+        upper += (b == "X") - (a == "X")
         was, it = before[k].state, items[k].state
         odd_moved = odd_moved or State.OTHER in (was, it)
         if was is it:
@@ -205,12 +236,14 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
             p = items[k].phase
             while p is not None:  # a task counts in its phase and in every phase around it
                 phase_counts[p] = phase_counts[p].moved(was, it)
+                touched_phases.add(p)
                 p = plan.phases[p].parent
         else:
             checks = checks.moved(was, it)
         cp = items[k].checkpoint
         if cp is not None:
             cp_counts[cp] = cp_counts[cp].moved(was, it)
+            touched_cps.add(cp)
     affected = set(changed)
     affected.update(items[k].parent for k in changed if items[k].parent is not None)
     for k in affected:
@@ -225,16 +258,24 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         checkpoint_counts=tuple(cp_counts),
         odd=_odd_markers(plan) if odd_moved else old.parts.odd,
         family=dict(sorted(family.items())),
+        x_marks=(lower, upper),
     )
-    phases = _phase_states(plan, parts.phase_counts)
-    if any((a.status == BLOCKED) != (b.status == BLOCKED) for a, b in zip(old.phases, phases)):
+    phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
+    same_done = phases is not None  # no phase became done or undone
+    if phases is None:
+        phases = _phase_states(plan, parts.phase_counts)
+    if not same_done and any((a.status == BLOCKED) != (b.status == BLOCKED) for a, b in zip(old.phases, phases)):
         nxt = next_task(plan, phases)
     else:
         # Nothing before the first changed item (or the old next task) can have
         # become a next task: look from there on.
         first = old.next_task if old.next_task is not None and not items[old.next_task].optional else len(items)
         nxt = next_task(plan, phases, start=min(min(affected, default=first), first))
-    summary = _assemble(plan, now, tasks, checks, phases, parts, nxt)
+    since = None
+    if same_done:
+        touched_fields = set(compress(range(len(plan.fields)), map(is_not, old_plan.fields, plan.fields)))
+        since = (old, touched_cps, touched_phases, touched_fields)
+    summary = _assemble(plan, now, tasks, checks, phases, parts, nxt, since)
     return summary if plan is old_plan else _remember(plan, summary)
 
 
@@ -248,29 +289,45 @@ def marker_changes(old: Plan, new: Plan) -> list[int] | None:
     return list(compress(range(len(new.items)), map(is_not, old.items, new.items)))
 
 
+def _phase_flags(plan: Plan, ph, c: Counts) -> tuple[bool, bool]:
+    """(done, started) of a phase with counts ``c``."""
+    if c.total == 0 and ph.item_backed is not None:
+        own = plan.items[ph.item_backed]
+        return own.state.closed, own.state in (State.DONE, State.IN_PROGRESS)
+    return c.complete or (c.total > 0 and c.open == 0), bool(c.done or c.in_progress)
+
+
+def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseState:
+    blockers = tuple(d for d in ph.dependencies if not is_done(d))
+    if done:
+        status = DONE
+    elif blockers:
+        status = BLOCKED
+    elif started:
+        status = IN_PROGRESS
+    else:
+        status = NOT_STARTED
+    return PhaseState(ph.index, c, status, blockers)
+
+
 def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
-    states: list[PhaseState] = []
-    raw: list[tuple[Counts, bool, bool]] = []  # counts, done, started
-    for ph, c in zip(plan.phases, counts):
-        if c.total == 0 and ph.item_backed is not None:
-            own = plan.items[ph.item_backed]
-            done = own.state.closed
-            started = own.state in (State.DONE, State.IN_PROGRESS)
-        else:
-            done = c.complete or (c.total > 0 and c.open == 0)
-            started = bool(c.done or c.in_progress)
-        raw.append((c, done, started))
-    for ph, (c, done, started) in zip(plan.phases, raw):
-        blockers = tuple(d for d in ph.dependencies if not raw[d][1])
-        if done:
-            status = DONE
-        elif blockers:
-            status = BLOCKED
-        elif started:
-            status = IN_PROGRESS
-        else:
-            status = NOT_STARTED
-        states.append(PhaseState(ph.index, c, status, blockers))
+    raw = [_phase_flags(plan, ph, c) for ph, c in zip(plan.phases, counts)]  # (done, started)
+    return [_phase_state(ph, c, done, started, lambda d: raw[d][0])
+            for ph, c, (done, started) in zip(plan.phases, counts, raw)]
+
+
+def _phase_states_after(plan: Plan, old: tuple[PhaseState, ...], counts: tuple[Counts, ...], touched: set[int],
+                        changed: set[int]) -> list[PhaseState] | None:
+    """The phase states after a tick, when no phase became done or undone
+    (then only the phases whose counts changed have new states); else None."""
+    touched = touched | {ph.index for ph in plan.phases if ph.item_backed in changed}
+    states = list(old)
+    for p in touched:
+        ph = plan.phases[p]
+        done, started = _phase_flags(plan, ph, counts[p])
+        if done != (old[p].status == DONE):
+            return None  # its dependants' statuses may change too
+        states[p] = _phase_state(ph, counts[p], done, started, lambda d: old[d].status == DONE)
     return states
 
 
@@ -306,37 +363,67 @@ def _family_warning(plan: Plan, it: Item) -> Warning | None:
     return None
 
 
+def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
+    if c.total and c.open == 0:
+        status = PASSED
+    elif all(map(is_done, cp.after)):
+        status = READY if c.total else PASSED
+    else:
+        status = PENDING
+    return CheckpointState(cp.index, c, status)
+
+
+def _field_state(n: int, f, phases: list[PhaseState], tasks: Counts, now: datetime) -> FieldState:
+    computed = None
+    drift = False
+    if f.name in fieldlib.DERIVED:
+        scope = phases[f.phase].counts if f.phase is not None else tasks
+        if scope.total or f.name == "last updated":
+            computed = fieldlib.derive(f.name, f.value, scope.tally(), now)
+        if computed is not None and f.name != "last updated" and not fieldlib.is_placeholder(f.value):
+            drift = computed != f.value
+    return FieldState(n, computed, drift)
+
+
 def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, phases: list[PhaseState],
-              parts: _Parts, next_index: int | None) -> Summary:
+              parts: _Parts, next_index: int | None,
+              since: tuple[Summary, set[int], set[int], set[int]] | None = None) -> Summary:
+    """The summary from its parts.  ``since``: after a tick that left every phase
+    as done as it was, the summary before it and what the tick touched: the
+    checkpoints and phases whose counts changed, the fields whose values changed."""
     now = now or datetime.now()
     warnings = list(plan.warnings)
-    checkpoints = []
-    done = {st.index for st in phases if st.status == DONE}
-    for cp, c in zip(plan.checkpoints, parts.checkpoint_counts):
-        if c.total and c.open == 0:
-            status = PASSED
-        elif done.issuperset(cp.after):
-            status = READY if c.total else PASSED
-        else:
-            status = PENDING
-        checkpoints.append(CheckpointState(cp.index, c, status))
+
+    def is_done(p: int) -> bool:
+        return phases[p].status == DONE
+
+    if since is None:
+        checkpoints = [_checkpoint_state(cp, c, is_done) for cp, c in zip(plan.checkpoints, parts.checkpoint_counts)]
+    else:
+        checkpoints = list(since[0].checkpoints)
+        for k in since[1]:
+            checkpoints[k] = _checkpoint_state(plan.checkpoints[k], parts.checkpoint_counts[k], is_done)
     warnings.extend(parts.odd)
     warnings.extend(parts.family.values())
 
     # Derived fields and drift.
-    field_states = []
-    for n, f in enumerate(plan.fields):
-        computed = None
-        drift = False
-        if f.name in fieldlib.DERIVED:
-            scope = phases[f.phase].counts if f.phase is not None else tasks
-            if scope.total or f.name == "last updated":
-                computed = fieldlib.derive(f.name, f.value, scope.tally(), now)
-            if computed is not None and f.name != "last updated" and not fieldlib.is_placeholder(f.value):
-                drift = computed != f.value
-                if drift:
-                    warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {computed!r}"))
-        field_states.append(FieldState(n, computed, drift))
+    fields = plan.fields
+    if since is None:
+        field_states = [_field_state(n, f, phases, tasks, now) for n, f in enumerate(fields)]
+    else:
+        # after a tick: the fields of the scopes it changed, the fields whose values
+        # changed, and every Last Updated (the clock moves); the rest stand
+        old, _, touched_phases, touched_fields = since
+        field_states = list(old.fields)
+        for n, f in enumerate(fields):
+            if f.name in fieldlib.DERIVED and (f.phase is None or f.phase in touched_phases or f.name == "last updated"):
+                field_states[n] = _field_state(n, f, phases, tasks, now)
+        for n in touched_fields:
+            field_states[n] = _field_state(n, fields[n], phases, tasks, now)
+    for fs in field_states:
+        if fs.drift:
+            f = fields[fs.index]
+            warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
 
     status = "Complete" if tasks.complete else ("In Progress" if (tasks.done or tasks.in_progress) else "Not Started")
     warnings.sort(key=lambda w: w.line or 0)

@@ -74,13 +74,13 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence, Union
 
 from .config import ConfigError, Settings, load_settings
 from .model import Plan
 from .incremental import reparse
 from .parser import parse_lines
-from .source import Lines, decode, encode, looks_binary
+from .source import BOM, Lines, decode, encode, looks_binary
 
 try:
     import fcntl
@@ -95,6 +95,10 @@ STRICT_ATTEMPTS = 1  # cycles on which appended bytes also make plantui read aga
 VANISH_WAIT = 0.5  # seconds to wait for a plan an editor is saving (renamed aside) to come back
 LINGER = 1.0  # seconds to keep carrying appends over from a renamed-away file
 CHECK_ALL = 256 * 1024  # files up to this size are compared whole right before writing
+
+
+Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
+ByteEdit = tuple[int, int, bytes]
 
 
 class PlanError(Exception):
@@ -157,7 +161,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise PlanError(f"{_quote(path)} is not a regular file")
-        raw = _read_from(fd, 0, MAX_BYTES + 1)
+        raw = _read_from(fd, 0, MAX_BYTES + 1, st.st_size)
         st = os.fstat(fd)
     except OSError as exc:
         raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
@@ -235,11 +239,12 @@ class _Replaced(_Moved):
     """Replaced (or deleted) right after we wrote to it: our bytes may or may not be in it, read again."""
 
 
-def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tuple[str, ...]]],
+def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tuple[str, ...]]],
            settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
-    ``change`` gets a fresh :class:`Snapshot` and returns the new text and a
+    ``change`` gets a fresh :class:`Snapshot` and returns the new text (or
+    the edits that make it, which spares copying a big file's text) and a
     description of what changed; it raises to refuse.  Nothing is written
     when the text comes back the same.  ``previous`` (the caller's last read)
     saves parsing the file again when its bytes are still the same.
@@ -251,11 +256,18 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
         start = time.monotonic()
         attempt = 0
         unsettled = 0  # refusals seen after the file moved under us
+        # The caller's read, while the file's stat says it is the same file: every
+        # write compares the whole file with it before writing anything, and a
+        # refusal or a "nothing to do" is only said after a real read.
+        trusted = _unmoved(path, previous, settings)
         while True:
-            snap = _read_fresh(path, settings, previous)
+            snap = trusted or _read_fresh(path, settings, previous)
             try:
-                new_text, changed = change(snap)
+                patch, changed = change(snap)
             except Exception:
+                if trusted:
+                    trusted = None
+                    continue
                 # On the first look a refusal is final.  After the file moved under
                 # us it may be half rewritten (vim writes its new file in place of
                 # the one it renamed aside): look again for a moment before refusing.
@@ -264,23 +276,27 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[str, tupl
                 unsettled += 1
                 time.sleep(0.01)
                 continue
-            if new_text == snap.text:
+            edits = _byte_edits(snap, patch)
+            if not edits and trusted:
+                trusted = None
+                continue
+            trusted = None
+            if not edits:
                 if wrote is not None:  # whoever replaced the file kept our change
                     return WriteResult(snap, wrote[0], True, wrote[1])
                 return WriteResult(snap, tuple(changed), False)
             if _given_up(attempt, start):
                 break  # that last look was only to see whether our change made it
-            new_raw = encode(new_text, snap.bom)
             _check_writable(path, real)
             try:
-                method = _write(real, snap, new_raw, appended_ok=attempt >= STRICT_ATTEMPTS)
+                method = _write(real, snap, edits, appended_ok=attempt >= STRICT_ATTEMPTS)
             except _Moved as moved:
                 if isinstance(moved, _Replaced):
                     wrote = (tuple(changed), "in-place")
                 attempt += 1
                 time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
                 continue
-            return WriteResult(_read_after(path, snap, new_raw), tuple(changed), True, method)
+            return WriteResult(_read_after(path, snap, edits, patch), tuple(changed), True, method)
     raise PlanError(f"{_quote(path)} kept changing while plantui wrote to it; nothing written")
 
 
@@ -292,6 +308,22 @@ def _given_up(attempt: int, start: float) -> bool:
     if attempt < ATTEMPTS:
         return False
     return attempt >= MAX_ATTEMPTS or time.monotonic() - start > PATIENCE
+
+
+def _unmoved(path: Path, previous: Snapshot | None, settings: Settings | None) -> Snapshot | None:
+    """``previous``, if the file at ``path`` has its inode, size and time (not proof:
+    the bytes are compared before any write), and its settings are the same."""
+    if previous is None or settings is not None and settings != previous.settings:
+        return None
+    try:
+        st = os.stat(path)
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != (previous.inode, len(previous.raw), previous.mtime_ns):
+            return None
+        if settings is None and load_settings(path) != previous.settings:
+            return None
+    except (OSError, ConfigError):
+        return None
+    return replace(previous, path=path) if previous.path != path else previous
 
 
 def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None = None) -> Snapshot:
@@ -324,19 +356,81 @@ def _check_writable(path: Path, real: Path) -> None:
         raise PlanError(f"{_quote(path)} is not writable; nothing written")
 
 
-def _read_after(path: Path, snap: Snapshot, new_raw: bytes) -> Snapshot:
-    """The plan after our write; what we wrote if it cannot be read back."""
+def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch) -> Snapshot:
+    """The plan after our write; what we wrote if it cannot be read back.
+
+    When the file holds just what we wrote, its text and lines are ours (the
+    lines we did not touch shared with ``snap``'s), so a tick costs no parse,
+    nor a decode or split of the whole text.
+    """
+    ours = _applied(snap.raw, edits)
     try:
-        return read(path, snap.settings, previous=snap)  # a tick from snap: no parse
+        raw, st = read_bytes(path)
     except PlanError:
-        return snapshot(path, new_raw, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
+        return snapshot(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
+    if raw != ours or isinstance(patch, str):
+        return snapshot(path, raw, st, snap.settings, previous=snap)
+    lines = snap.lines.spliced(list(patch))
+    plan = reparse(snap.plan, snap.lines, lines, snap.settings)
+    return Snapshot(path, raw, lines.text, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns)
+
+
+def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
+    """``patch`` as edits of the bytes read, each trimmed to the bytes it changes."""
+    raw = snap.raw
+    if isinstance(patch, str):
+        if patch == snap.text:
+            return []
+        new_raw = encode(patch, snap.bom)
+        if len(new_raw) == len(raw):
+            return [(s, e, new_raw[s:e]) for s, e in _spans(raw, new_raw)]
+        k = _common_prefix(raw, new_raw)
+        tail = _common_prefix(raw[k:][::-1], new_raw[k:][::-1])
+        return [(k, len(raw) - tail, new_raw[k : len(new_raw) - tail])]
+    bom = len(BOM) if snap.bom else 0
+    out = []
+    for start, end, new in sorted(patch):
+        a, b = bom + snap.lines.byte_offset(start), bom + snap.lines.byte_offset(end)
+        old, nb = raw[a:b], new.encode("utf-8", "surrogateescape")
+        n = min(len(old), len(nb))
+        p = 0
+        while p < n and old[p] == nb[p]:
+            p += 1
+        q = 0
+        while q < n - p and old[-1 - q] == nb[-1 - q]:
+            q += 1
+        if p == len(old) == len(nb):
+            continue  # the same bytes
+        out.append((a + p, b - q, nb[p : len(nb) - q]))
+    return out
+
+
+def _applied(raw: bytes, edits: list[ByteEdit]) -> bytes:
+    out = []
+    pos = 0
+    for s, e, new in edits:
+        out.append(raw[pos:s])
+        out.append(new)
+        pos = e
+    out.append(raw[pos:])
+    return b"".join(out)
 
 
 # --- low-level helpers ------------------------------------------------------------
 
 
-def _read_from(fd: int, pos: int, limit: int | None = None) -> bytes:
-    """The bytes from ``pos`` to the end of the file (at most ``limit``)."""
+def _read_from(fd: int, pos: int, limit: int | None = None, expect: int = 0) -> bytes:
+    """The bytes from ``pos`` to the end of the file (at most ``limit``).
+
+    ``expect``: the size the file is thought to have; read in one call (one
+    copy of a big file, not a join of pieces), then on until the end.
+    """
+    if expect > pos:
+        first = os.pread(fd, min(expect - pos + 1, limit if limit is not None else expect - pos + 1), pos)
+        if len(first) <= expect - pos or (limit is not None and len(first) >= limit):
+            return first  # the whole file (it did not grow past what we expected), or all we may read
+        rest = _read_from(fd, pos + len(first), None if limit is None else limit - len(first))
+        return first + rest
     chunks = []
     total = 0
     while limit is None or total < limit:
@@ -425,7 +519,7 @@ def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int
     if st.st_ino != snap.inode or st.st_size < n or (st.st_size != n and not appended_ok):
         raise _Moved
     if full or n <= CHECK_ALL or spans is None:
-        if _read_from(fd, 0, n) != snap.raw:
+        if not _holds(fd, snap.raw):
             raise _Moved
     else:
         for s, e in spans:
@@ -433,6 +527,15 @@ def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int
             if _read_from(fd, a, b - a) != snap.raw[a:b]:
                 raise _Moved
     return st.st_size
+
+
+def _holds(fd: int, raw: bytes) -> bool:
+    """Whether the open file starts with the bytes ``raw``.
+
+    Read in one call and compared whole: a big file's pieces, or a memoryview
+    (compared item by item), cost several times more.
+    """
+    return _read_from(fd, 0, len(raw), len(raw)) == raw
 
 
 def _writers(fd: int) -> bool | None:
@@ -489,17 +592,17 @@ def _failed(snap: Snapshot, exc: OSError, undo: Callable[[], None]) -> PlanError
 # --- the three ways to write -----------------------------------------------------
 
 
-def _write(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool = False) -> str:
-    if len(new_raw) == len(snap.raw):
-        _write_in_place(real, snap, new_raw, appended_ok)
+def _write(real: Path, snap: Snapshot, edits: list[ByteEdit], appended_ok: bool = False) -> str:
+    if all(len(new) == e - s for s, e, new in edits):
+        _write_in_place(real, snap, edits, appended_ok)
         return "in-place"
-    return _write_resized(real, snap, new_raw, appended_ok)
+    return _write_resized(real, snap, _applied(snap.raw, edits), appended_ok)
 
 
-def _write_in_place(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> None:
+def _write_in_place(real: Path, snap: Snapshot, edits: list[ByteEdit], appended_ok: bool) -> None:
     fd = _open(real, os.O_RDWR, snap)
     try:
-        spans = _spans(snap.raw, new_raw)
+        spans = [(s, e) for s, e, _ in edits]
         _unchanged(fd, snap, appended_ok)
         done: list[tuple[int, int]] = []
 
@@ -511,9 +614,9 @@ def _write_in_place(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: boo
         with _critical(real):
             _unchanged(fd, snap, appended_ok, spans, full=False)
             try:
-                for s, e in spans:
+                for s, e, new in edits:
                     done.append((s, e))
-                    _pwrite_all(fd, new_raw[s:e], s)
+                    _pwrite_all(fd, new, s)
             except OSError as exc:
                 raise _failed(snap, exc, undo) from None
         try:

@@ -141,3 +141,30 @@ PIECES = [
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30), st.randoms(use_true_random=False))
 def test_random_plans_and_random_ticks_update_the_summary_exactly(pieces, rnd):
     _walk("".join(pieces), rnd, 5)
+
+
+def test_a_tick_on_another_day_moves_every_last_updated_field():
+    """After a tick, only what it touched is worked out again, but the clock
+    moves for every Last Updated field, in its phase or not."""
+    text = ("# P\n\n**Last Updated:** 2026-11-01\n**Progress:** 0/3 tasks complete\n\n"
+            "## Phase 1: One\n\n**Last Updated:** 2026-11-01\n**Progress:** 0/1\n\n- [ ] a\n\n"
+            "## Phase 2: Two\n\n**Last Updated:** 2026-11-01\n**Progress:** 0/2\n\n- [ ] b\n- [ ] c\n")
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    before = summarize_all(plan, NOW)
+    later = NOW.replace(day=22)
+    new_text, new_lines = _flip(text, lines, plan, [(plan.items[1], "x")])
+    new_plan = reparse(plan, lines, new_lines, DEFAULT)
+    got = update(plan, before, new_plan, later)
+    _same(got, summarize_all(new_plan, later))
+    assert [fs.computed for fs in got.fields if fs.computed and fs.computed.startswith("2026")] == ["2026-11-22"] * 3
+    assert [fs.computed for fs in got.fields if fs.computed and "/" in fs.computed] == ["1/3 tasks complete", "0/1", "1/2"]
+
+
+def test_two_plans_without_headings_are_not_one_structure():
+    """Their sections, phases and checkpoints are all the one empty tuple."""
+    a = build_plan(Lines.of("- [ ] one\n  - [ ] two\n"))
+    b = build_plan(Lines.of("- [x] one\n- [ ] two\n\n**Progress:** 1/2\n"))
+    assert a.sections is b.sections and len(a.items) == len(b.items)
+    assert marker_changes(a, b) is None
+    _same(update(a, summarize_all(a, NOW), b, NOW), summarize_all(b, NOW))

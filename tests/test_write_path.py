@@ -1,0 +1,188 @@
+"""The write path of a tick: edits, not texts, down to the bytes.
+
+``set_markers`` works out the fields after a tick from the summary before it
+(no new text, no parse); ``storage`` turns the edits into byte edits of the
+file and writes only those.  Each step must equal the plain way: splice the
+text, parse it, sync the fields on it, encode it all.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+from conftest import SEEDS, corpus_files
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_incremental import PIECES
+
+from plantui import edits as editlib
+from plantui import source, storage
+from plantui.bench.generate import generate
+from plantui.config import DEFAULT
+from plantui.edits import set_markers, sync_fields
+from plantui.parser import build_plan
+from plantui.source import Lines, encode, splice
+
+NOW = datetime(2026, 11, 21, 14, 2)
+FILES = corpus_files() + sorted(SEEDS.glob("*.md"))
+
+
+def plain(text: str, plan, wanted, now=NOW) -> str:
+    """The plain way: set the markers in the text, parse it, sync its fields."""
+    lines = Lines.of(text)
+    done = editlib.done_marker(plan)
+    marker_edits = []
+    for it, marker in wanted:
+        new = done if marker is None else marker
+        at = lines.offset(it.line - 1, it.col)
+        marker_edits.append((at, at + len(it.marker), new))
+    new_text = splice(text, marker_edits)
+    new_lines = Lines.of(new_text)
+    return sync_fields(new_text, now=now, touched=True, plan=build_plan(new_lines, DEFAULT), lines=new_lines).text
+
+
+def ticks(plan, rng: random.Random, n: int):
+    """Up to ``n`` items with a marker each that changes them, on distinct lines."""
+    picked = {}
+    for it in rng.sample(plan.items, min(n, len(plan.items))):
+        marker = rng.choice([None, " ", "x", "X", "/", "~", "-"])
+        if it.marker != marker and not (marker is None and it.state.closed):
+            picked[it.line] = (it, marker)
+    return list(picked.values())
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts the set_markers calls that needed a parse (the slow path)."""
+    calls = []
+    real = editlib.reparse
+
+    def counting(*a, **k):
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(editlib, "reparse", counting)
+    return calls
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name[:12] for p in FILES])
+def test_a_synced_tick_equals_the_plain_way(path, spy):
+    snap = storage.read(path)
+    rng = random.Random(path.name)
+    text, plan = snap.text, snap.plan
+    if not plan.items:
+        return
+    fast = 0
+    for _ in range(8):
+        wanted = ticks(plan, rng, rng.choice([1, 1, 1, 3]))
+        if not wanted:
+            continue
+        before = len(spy)
+        change = set_markers(text, Lines.of(text), plan, wanted, now=NOW)
+        assert change.text == plain(text, plan, wanted), wanted
+        assert all(text[s:e] != new for s, e, new in change.edits)  # each edit changes something
+        gfm = all((m in (" ", "x", "X", None)) == (it.marker in " xX") for it, m in wanted)
+        fast += len(spy) == before
+        if gfm and not any(it.line in {f.line for f in plan.fields} for it, _ in wanted):
+            assert len(spy) == before, "a tick of boxes needs no parse"
+        text = change.text
+        plan = build_plan(Lines.of(text), DEFAULT)
+
+
+def test_a_big_plan_ticks_without_a_parse(spy):
+    text = generate(3000).text
+    lines = Lines.of(text)
+    plan = build_plan(lines, DEFAULT)
+    rng = random.Random(3)
+    for _ in range(5):
+        wanted = [(it, None) for it in rng.sample([it for it in plan.items if not it.state.closed], 2)]
+        change = set_markers(text, lines, plan, wanted, now=NOW)
+        assert change.text == plain(text, plan, wanted)
+        assert len(change.edits) >= 3  # two boxes and Progress (and Last Updated when its date moves)
+        text = change.text
+        lines = Lines.of(text)
+        plan = build_plan(lines, DEFAULT)
+    assert spy == []
+
+
+# Boxes whose text markdown-it reads otherwise once the box is not [ ], [x] or
+# [X]: after "- [x] ```" a fence opens (the line below is in it); after
+# "- [/] ```" it does not (the line below is a task).
+TRAPS = ["- [x] 9. Done\n", "- [ ] - first\n", "- [x] ```\n  - [ ] fenced, or not\n", "- [/] ~~~\n  - [x] too\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES + TRAPS), min_size=1, max_size=30), st.randoms(use_true_random=False),
+       st.sampled_from(["\n", "\r\n"]))
+def test_random_plans_tick_as_the_plain_way_does(pieces, rnd, eol):
+    text = "".join(pieces).replace("\n", eol)
+    plan = build_plan(Lines.of(text), DEFAULT)
+    if not plan.items:
+        return
+    wanted = ticks(plan, rnd, rnd.choice([1, 2]))
+    if wanted:
+        assert set_markers(text, Lines.of(text), plan, wanted, now=NOW).text == plain(text, plan, wanted)
+
+
+# --- bytes --------------------------------------------------------------------------
+
+TEXT = st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "é", "✅", "𝄞", "\udc80", "\udcff", "[x]", "-"]),
+                max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(1, 9), st.data())
+def test_byte_offsets_are_those_of_the_encoding(text, block, data):
+    lines = Lines.of(text)
+    old = source.BLOCK
+    source.BLOCK = block  # small blocks: many boundaries to get right
+    try:
+        for c in range(len(text) + 1):
+            assert lines.byte_offset(c) == len(encode(text[:c], False)), c
+    finally:
+        source.BLOCK = old
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.booleans(), st.data())
+def test_byte_edits_write_what_the_text_edits_say(text, bom, data):
+    raw = encode(text, bom)
+    snap = storage.snapshot(storage.Path("plan.md"), raw, storage.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    edits = []
+    for a, b in zip(cuts[0::2], cuts[1::2]):
+        edits.append((a, b, data.draw(st.sampled_from(["", "x", " ", "é", "✅", "\udc80", text[a:b]]))))
+    want = encode(splice(text, edits), bom)
+    got = storage._byte_edits(snap, edits)
+    assert storage._applied(raw, got) == want
+    assert all(raw[s:e] != new for s, e, new in got)  # nothing rewritten that stays the same
+    assert storage._applied(raw, storage._byte_edits(snap, splice(text, edits))) == want  # a text does too
+
+
+@pytest.mark.parametrize("text, edit", [("a  b", (1, 3, " ")), ("a b", (1, 2, "  ")), ("xx", (0, 2, "x")),
+                                        ("é✅é", (1, 2, "")), ("aba", (0, 3, "a"))])
+def test_byte_edits_that_shrink_or_grow_inside_repeats(text, edit):
+    snap = storage.snapshot(storage.Path("plan.md"), encode(text, False),
+                            storage.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
+    got = storage._byte_edits(snap, [edit])
+    assert storage._applied(snap.raw, got) == encode(splice(text, [edit]), False)
+    assert all(s <= e for s, e, _ in got)
+
+
+def test_a_tick_writes_the_bytes_of_the_box_and_of_the_values_only(tmp_path):
+    path = tmp_path / "tasks.md"
+    raw = ("\ufeff# Plan ✅\r\n\r\n**Progress:** 0/2 tasks complete\r\n**Last Updated:** 2026-11-20\r\n\r\n"
+           "## Phase 1: Setup\r\n\r\n- [ ] T001 naïve café\r\n- [ ] T002 ✅ two\r\n").encode()
+    path.write_bytes(raw)
+    snap = storage.read(path)
+    result = editlib.set_markers(snap.text, snap.lines, snap.plan, [(snap.plan.items[1], None)], now=NOW)
+    got = storage._byte_edits(snap, result.edits)
+    assert [new for _, _, new in got] == [b"1", b"1", b"x"]  # Progress 0 → 1, 20 → 21, the box
+    at = raw.index("- [ ] T002".encode()) + 3
+    assert got[-1][:2] == (at, at + 1)
+    written = storage.modify(path, lambda s: (result.edits, result.changed))
+    assert written.method == "in-place"
+    assert path.read_bytes() == raw.replace(b"0/2", b"1/2").replace(b"11-20", b"11-21").replace(
+        "- [ ] T002".encode(), "- [x] T002".encode())
