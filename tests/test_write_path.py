@@ -186,3 +186,48 @@ def test_a_tick_writes_the_bytes_of_the_box_and_of_the_values_only(tmp_path):
     assert written.method == "in-place"
     assert path.read_bytes() == raw.replace(b"0/2", b"1/2").replace(b"11-20", b"11-21").replace(
         "- [ ] T002".encode(), "- [x] T002".encode())
+
+
+def _rewrite_keeping_stat(path, old: bytes, new: bytes) -> None:
+    """Another program's same-size write in place, within the same clock tick."""
+    assert len(old) == len(new)
+    st = path.stat()
+    with open(path, "r+b") as f:
+        f.write(new)
+    import os
+
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_a_view_whose_file_changed_unseen_by_stat_is_refused_not_written(tmp_path):
+    from plantui.actions import mark_items
+
+    path = tmp_path / "tasks.md"
+    raw = b"# Plan\n\n**Progress:** 0/2\n\n- [ ] T001 one\n- [ ] T002 two\n"
+    path.write_bytes(raw)
+    view = storage.read(path)
+    theirs = raw.replace(b"T002 two", b"T002 owt")  # the item's line changed meanwhile
+    _rewrite_keeping_stat(path, raw, theirs)
+    with pytest.raises(storage.PlanError, match="changed in the file since it was read; nothing written"):
+        mark_items(path, [view.plan.items[1]], None, previous=view)
+    assert path.read_bytes() == theirs
+    # elsewhere in the file: the tick is made on their bytes, theirs kept
+    view = storage.read(path)
+    again = theirs.replace(b"T001 one", b"T001 eno")
+    _rewrite_keeping_stat(path, theirs, again)
+    result = mark_items(path, [view.plan.items[1]], None, previous=view, now=NOW)
+    assert result.written and path.read_bytes() == again.replace(b"0/2", b"1/2").replace(b"- [ ] T002", b"- [x] T002")
+
+
+def test_nothing_to_do_is_only_said_after_a_real_read(tmp_path):
+    from plantui.actions import mark_items
+
+    path = tmp_path / "tasks.md"
+    raw = b"# Plan\n\n- [x] T001 one\n"
+    path.write_bytes(raw)
+    view = storage.read(path)  # says: done
+    _rewrite_keeping_stat(path, raw, raw.replace(b"[x]", b"[ ]"))
+    with pytest.raises(storage.PlanError, match="nothing written"):
+        mark_items(path, [view.plan.items[0]], "x", previous=view)  # "already so" in the view, not in the file
+    assert path.read_bytes() == raw.replace(b"[x]", b"[ ]")
