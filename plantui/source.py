@@ -178,3 +178,55 @@ def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def relined(old_raw: bytes, old: Lines, raw: bytes, most: int = 16) -> Lines | None:
+    """The lines of ``raw``, from ``old`` (the lines of ``old_raw``) when ``raw``
+    differs from it in a few places (at most ``most``), each within one line,
+    with the size and every line break where they were: the common outside
+    change, a box ticked and a field's value rewritten.  Else None.
+
+    Only the lines that changed are decoded; the text is spliced and the rest
+    of the lines are shared, so no decode or split of a big file is needed.
+    """
+    if len(raw) != len(old_raw) or old._seps is not None or raw[:3] != old_raw[:3]:
+        return None  # other sizes, CR line ends, a BOM come or gone: decode it all
+    bom = len(BOM) if raw.startswith(BOM) else 0
+    edits: list[tuple[int, int, str]] = []
+    pos = line = counted = 0  # lines before offset ``counted``
+    n = len(raw)
+    while True:
+        k = _same_from(old_raw, raw, pos)
+        if k == n:
+            break
+        if len(edits) == most:
+            return None
+        start = raw.rfind(b"\n", 0, k) + 1  # the bytes before k are the same in both
+        end, old_end = raw.find(b"\n", k), old_raw.find(b"\n", k)
+        if end != old_end or raw.find(b"\r", start, end) >= 0:
+            return None  # a line break came, went or moved
+        end = n if end < 0 else end
+        line += raw.count(b"\n", counted, start)
+        counted = start
+        was = old_raw[max(start, bom) : end].decode("utf-8", "surrogateescape")
+        if old.parts[line] != was:
+            return None  # (cannot be: old is not the lines of old_raw)
+        at = old.offset(line, 0)
+        edits.append((at, at + len(was), raw[max(start, bom) : end].decode("utf-8", "surrogateescape")))
+        pos = end
+    return old.spliced(edits) if edits else old
+
+
+def _same_from(a: bytes, b: bytes, pos: int, block: int = 1 << 16) -> int:
+    """The first offset from ``pos`` on where two buffers of one size differ (their size if none)."""
+    n = len(a)
+    while pos < n and a[pos : pos + block] == b[pos : pos + block]:
+        pos += block
+    if pos >= n:
+        return n
+    small = 256
+    while a[pos : pos + small] == b[pos : pos + small]:
+        pos += small
+    while a[pos] == b[pos]:
+        pos += 1
+    return pos

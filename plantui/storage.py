@@ -80,7 +80,7 @@ from .config import ConfigError, Settings, load_settings
 from .model import Plan
 from .incremental import reparse
 from .parser import parse_lines
-from .source import BOM, Lines, decode, encode, looks_binary
+from .source import BOM, Lines, decode, encode, looks_binary, relined
 
 try:
     import fcntl
@@ -184,13 +184,19 @@ def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | No
     if previous is not None and previous.settings == settings and previous.raw == raw:
         # the same bytes: the same plan
         return replace(previous, path=path, inode=st.st_ino, mtime_ns=st.st_mtime_ns)
-    text, bom = decode(raw)
-    lines = Lines.of(text)
     if previous is not None and previous.settings == settings:
+        lines = relined(previous.raw, previous.lines, raw)  # a few lines changed: only those decoded
+        if lines is not None:
+            bom = previous.bom
+        else:
+            text, bom = decode(raw)
+            lines = Lines.of(text)
         plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick needs no parse
     else:
+        text, bom = decode(raw)
+        lines = Lines.of(text)
         plan = parse_lines(lines, settings)
-    return Snapshot(path, raw, text, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
+    return Snapshot(path, raw, lines.text, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
 
 
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:

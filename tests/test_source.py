@@ -69,3 +69,45 @@ def test_a_marker_flip_shares_the_offsets():
     new = lines.spliced([(at, at + 1, "x")])
     assert new.text == text[:at] + "x" + text[at + 1 :]
     assert new.starts is lines.starts and new.line(3) == "- [x] two"
+
+
+# --- relined: the lines of new bytes from the old ones ------------------------------
+
+BYTES = st.lists(st.sampled_from([b"a", b" ", b"x", b"\n", b"\xc3\xa9", b"\xe2\x9c\x85", b"\x80", b"\xff", b"[ ]",
+                                  b"\r"]), max_size=40).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(BYTES, st.booleans(), st.data())
+def test_relined_lines_are_the_lines_of_the_new_bytes(body, bom, data):
+    from plantui.source import BOM, decode, relined
+
+    old_raw = (BOM if bom else b"") + body
+    old = Lines.of(decode(old_raw)[0])
+    raw = bytearray(old_raw)
+    for _ in range(data.draw(st.integers(1, 4))):  # same-size overwrites: a tick, a value, a line break…
+        if raw:
+            at = data.draw(st.integers(0, len(raw) - 1))
+            piece = data.draw(st.sampled_from([b"x", b" ", b"\n", b"\r", b"\xc3\xa9", b"\xff", b"1"]))
+            raw[at : at + len(piece)] = piece[: len(raw) - at]
+    raw = bytes(raw)
+    got = relined(old_raw, old, raw)
+    if got is not None:
+        want = Lines.of(decode(raw)[0])
+        assert got.text == want.text and got.parts == want.parts
+        _same(got, want.text)
+
+
+def test_relined_takes_a_tick_and_declines_what_moves_a_line():
+    from plantui.source import relined
+
+    old_raw = b"# P\n\n**Progress:** 0/2\n- [ ] one\n- [ ] two\n"
+    old = Lines.of(old_raw.decode())
+    tick = old_raw.replace(b"0/2", b"1/2").replace(b"[ ] two", b"[x] two")
+    got = relined(old_raw, old, tick)
+    assert got is not None and got.text == tick.decode()
+    assert got.parts[0] is old.parts[0] and got.parts[3] is old.parts[3]  # untouched lines shared
+    assert relined(old_raw, old, old_raw.replace(b"- [ ] one", b"- [ ]\none")) is None  # a break came
+    assert relined(old_raw, old, old_raw.replace(b"**Progress:**", b"**Progress:*\r")) is None  # a CR came
+    assert relined(old_raw, old, old_raw + b"x") is None  # another size
+    assert relined(old_raw, old, old_raw) is old
