@@ -43,13 +43,15 @@ from ..model import Item, State
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
+from . import collector
 from .changes import Changes, compare, milestones
 from .layout import Key, item_keys
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
 
 SETTLE_TRIES = 4
 LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
-BIG_PLAN = 2000  # items: from here on the first plan is kept out of full garbage collections
+BIG_PLAN = 2000  # items: from here on a plan's work runs with the collector paused (see collector)
+BIG_FILE = 200_000  # bytes: a plan file this big is taken for a big plan before it is first read
 GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before the UI says it was deleted
 
 
@@ -165,10 +167,11 @@ class LivePlan(Widget):
                 return
             try:
                 base = self.snapshot
-                snap = read_settled(self.path, base)
-                summary = summarize(snap.plan, self.now())
-                changes = _changes(base, snap)
-                prepared = self.prepare(snap, summary)
+                with collector.paused(self._big()):
+                    snap = read_settled(self.path, base)
+                    summary = summarize(snap.plan, self.now())
+                    changes = _changes(base, snap)
+                    prepared = self.prepare(snap, summary)
             except PlanError as exc:
                 message = PlanUnreadable(self.path, seq, str(exc), not self.path.exists())
             except Exception as exc:  # never crash on a read: say why
@@ -177,6 +180,15 @@ class LivePlan(Widget):
                 message = PlanLoaded(self.path, seq, snap, summary, source, prepared, changes, base)
             if not worker.is_cancelled:
                 self.post_message(message)
+
+    def _big(self) -> bool:
+        """Whether the plan is big (see :mod:`plantui.ui.collector`): as last read, or by its file's size."""
+        if self.snapshot is not None:
+            return len(self.snapshot.plan.items) >= BIG_PLAN
+        try:
+            return os.path.getsize(self.path) >= BIG_FILE
+        except OSError:
+            return False
 
     def on_file_changed(self, event: FileChanged) -> None:
         event.stop()
@@ -279,10 +291,9 @@ class LivePlan(Widget):
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
             if len(snap.plan.items) >= BIG_PLAN:
-                # The first plan, its parse cache and the widgets live as long as the app:
-                # leave them out of the garbage collector's full passes, which would walk
-                # every one of them (~0.1 s at 10,000 tasks) now and then during a reload.
-                # What is frozen is still freed when nothing refers to it any more.
+                # Once, after the first read: the plan's caches and the widgets made
+                # for it live long; leave them out of the collector's full passes
+                # (still freed by reference counting when dropped; see collector).
                 gc.freeze()
             self._next_write()  # a key pressed before the first read
             return
@@ -365,7 +376,7 @@ class LivePlan(Widget):
 
     @work(thread=True, group="plantui-write", exit_on_error=False)
     def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
-        with self._io_lock:
+        with self._io_lock, collector.paused(self._big()):
             try:
                 result = fn()
             except PlanError as exc:
