@@ -40,9 +40,10 @@ class Change:
         return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan, summary: Summary | None = None) -> str:
-    """The done marker the file already uses: ``X`` where most done boxes say ``[X]``."""
-    lower, upper = (summary or remembered(plan)).parts.x_marks
+def done_marker(plan: Plan) -> str:
+    """The done marker the file already uses: ``X`` where most done boxes say ``[X]``
+    (counted in the plan's summary, which the edit needs anyway)."""
+    lower, upper = remembered(plan).parts.x_marks
     return "X" if upper > lower else "x"
 
 

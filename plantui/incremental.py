@@ -29,7 +29,7 @@ from operator import is_not
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from .parser import parse_lines, remember, remembered
-from .source import Lines
+from .source import Lines, common_prefix
 
 GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
@@ -43,20 +43,6 @@ def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = 
         return parse_lines(new_lines, settings)
     remember(new_lines, settings, plan)
     return plan
-
-
-def _common_prefix(a: str, i: int, b: str, j: int) -> int:
-    """How many characters ``a[i:]`` and ``b[j:]`` have in common at their start."""
-    n = min(len(a) - i, len(b) - j)
-    p, block = 0, 4096
-    while p < n and a[i + p : i + p + block] == b[j + p : j + p + block]:
-        p += block
-    if p >= n:
-        return n
-    end = min(p + block, n)
-    while p < end and a[i + p] == b[j + p]:
-        p += 1
-    return p
 
 
 def changed_lines(old: Lines, new: Lines) -> list[int] | None:
@@ -79,7 +65,7 @@ def changed_lines(old: Lines, new: Lines) -> list[int] | None:
     out = []
     i = j = k = 0  # the start of line k in a and in b
     while True:
-        p = _common_prefix(a, i, b, j)
+        p = common_prefix(a, i, b, j)
         if i + p == len(a) and j + p == len(b):
             return out
         k += a.count("\n", i, i + p)

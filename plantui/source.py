@@ -196,7 +196,7 @@ def relined(old_raw: bytes, old: Lines, raw: bytes, most: int = 16) -> Lines | N
     pos = line = counted = 0  # lines before offset ``counted``
     n = len(raw)
     while True:
-        k = _same_from(old_raw, raw, pos)
+        k = pos + common_prefix(old_raw, pos, raw, pos)
         if k == n:
             break
         if len(edits) == most:
@@ -217,16 +217,17 @@ def relined(old_raw: bytes, old: Lines, raw: bytes, most: int = 16) -> Lines | N
     return old.spliced(edits) if edits else old
 
 
-def _same_from(a: bytes, b: bytes, pos: int, block: int = 1 << 16) -> int:
-    """The first offset from ``pos`` on where two buffers of one size differ (their size if none)."""
-    n = len(a)
-    while pos < n and a[pos : pos + block] == b[pos : pos + block]:
-        pos += block
-    if pos >= n:
-        return n
-    small = 256
-    while a[pos : pos + small] == b[pos : pos + small]:
-        pos += small
-    while a[pos] == b[pos]:
-        pos += 1
-    return pos
+def common_prefix(a: str | bytes, i: int, b: str | bytes, j: int) -> int:
+    """How many characters (bytes) ``a[i:]`` and ``b[j:]`` share at their start.
+
+    Compared a block at a time, then in smaller blocks, then one by one: few
+    steps in Python however long the stretch in common.
+    """
+    n = min(len(a) - i, len(b) - j)
+    p = 0
+    for block in (1 << 16, 256):
+        while p + block <= n and a[i + p : i + p + block] == b[j + p : j + p + block]:
+            p += block
+    while p < n and a[i + p] == b[j + p]:
+        p += 1
+    return p

@@ -80,7 +80,7 @@ from .config import ConfigError, Settings, load_settings
 from .model import Plan
 from .incremental import reparse
 from .parser import parse_lines
-from .source import BOM, Lines, decode, encode, looks_binary, relined
+from .source import BOM, Lines, common_prefix, decode, encode, looks_binary, relined
 
 try:
     import fcntl
@@ -161,7 +161,7 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise PlanError(f"{_quote(path)} is not a regular file")
-        raw = _read_from(fd, 0, MAX_BYTES + 1, st.st_size)
+        raw = _read_from(fd, 0, MAX_BYTES + 1)
         st = os.fstat(fd)
     except OSError as exc:
         raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
@@ -390,8 +390,8 @@ def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
         new_raw = encode(patch, snap.bom)
         if len(new_raw) == len(raw):
             return [(s, e, new_raw[s:e]) for s, e in _spans(raw, new_raw)]
-        k = _common_prefix(raw, new_raw)
-        tail = _common_prefix(raw[k:][::-1], new_raw[k:][::-1])
+        k = common_prefix(raw, 0, new_raw, 0)
+        tail = common_prefix(raw[k:][::-1], 0, new_raw[k:][::-1], 0)
         return [(k, len(raw) - tail, new_raw[k : len(new_raw) - tail])]
     bom = len(BOM) if snap.bom else 0
     out = []
@@ -425,29 +425,25 @@ def _applied(raw: bytes, edits: list[ByteEdit]) -> bytes:
 # --- low-level helpers ------------------------------------------------------------
 
 
-def _read_from(fd: int, pos: int, limit: int | None = None, expect: int = 0) -> bytes:
+def _read_from(fd: int, pos: int, limit: int | None = None) -> bytes:
     """The bytes from ``pos`` to the end of the file (at most ``limit``).
 
-    ``expect``: the size the file is thought to have; read in one call (one
-    copy of a big file, not a join of pieces), then on until the end.
+    What the file holds now is read in one call (one copy of a big file: a
+    join of 1 MB pieces took several times longer), then on until the end,
+    for bytes appended meanwhile.
     """
-    if expect > pos:
-        first = os.pread(fd, min(expect - pos + 1, limit if limit is not None else expect - pos + 1), pos)
-        if len(first) <= expect - pos or (limit is not None and len(first) >= limit):
-            return first  # the whole file (it did not grow past what we expected), or all we may read
-        rest = _read_from(fd, pos + len(first), None if limit is None else limit - len(first))
-        return first + rest
     chunks = []
     total = 0
+    want = max(os.fstat(fd).st_size - pos + 1, 1 << 16)  # +1: a file that grew is seen to go on
     while limit is None or total < limit:
-        want = 1 << 20 if limit is None else min(1 << 20, limit - total)
-        chunk = os.pread(fd, want, pos)
+        chunk = os.pread(fd, want if limit is None else min(want, limit - total), pos)
         if not chunk:
             break
         chunks.append(chunk)
         pos += len(chunk)
         total += len(chunk)
-    return b"".join(chunks)
+        want = 1 << 20
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _pwrite_all(fd: int, data: bytes, pos: int) -> None:
@@ -500,18 +496,6 @@ def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """How many leading bytes ``a`` and ``b`` share."""
-    n = min(len(a), len(b))
-    k = 0
-    block = 4096
-    while k + block <= n and a[k : k + block] == b[k : k + block]:
-        k += block
-    while k < n and a[k] == b[k]:
-        k += 1
-    return k
-
-
 def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
                full: bool = True) -> int:
     """Check the open file still holds the bytes we read; return its size.
@@ -541,7 +525,7 @@ def _holds(fd: int, raw: bytes) -> bool:
     Read in one call and compared whole: a big file's pieces, or a memoryview
     (compared item by item), cost several times more.
     """
-    return _read_from(fd, 0, len(raw), len(raw)) == raw
+    return _read_from(fd, 0, len(raw)) == raw
 
 
 def _writers(fd: int) -> bool | None:
@@ -690,7 +674,7 @@ def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, ap
                 os.fchown(fd, st.st_uid, st.st_gid)
         except OSError as exc:
             raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
-        k = _common_prefix(snap.raw, new_raw)
+        k = common_prefix(snap.raw, 0, new_raw, 0)
         with _critical(real):
             try:
                 now = os.stat(real)
@@ -754,7 +738,7 @@ def _write_moving(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool)
         os.close(fd)
         raise
     try:
-        k = _common_prefix(snap.raw, new_raw)
+        k = common_prefix(snap.raw, 0, new_raw, 0)
         _unchanged(fd, snap, appended_ok)
         splice = _Splice(fd, afd, k, snap.raw[k:], new_raw[k:])
         with _critical(real):

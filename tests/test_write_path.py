@@ -8,6 +8,7 @@ text, parse it, sync the fields on it, encode it all.
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import datetime
 
@@ -194,8 +195,6 @@ def _rewrite_keeping_stat(path, old: bytes, new: bytes) -> None:
     st = path.stat()
     with open(path, "r+b") as f:
         f.write(new)
-    import os
-
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert path.stat().st_mtime_ns == st.st_mtime_ns
 
