@@ -80,7 +80,7 @@ from .config import ConfigError, Settings, load_settings
 from .model import Plan
 from .incremental import reparse
 from .parser import parse_lines
-from .source import BOM, Lines, common_prefix, decode, encode, looks_binary, relined
+from .source import BOM, Lines, common_prefix, decode_lines, encode, looks_binary, relined
 
 try:
     import fcntl
@@ -189,12 +189,10 @@ def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | No
         if lines is not None:
             bom = previous.bom
         else:
-            text, bom = decode(raw)
-            lines = Lines.of(text)
+            lines, bom = decode_lines(raw)
         plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick needs no parse
     else:
-        text, bom = decode(raw)
-        lines = Lines.of(text)
+        lines, bom = decode_lines(raw)
         plan = parse_lines(lines, settings)
     return Snapshot(path, raw, lines.text, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
 

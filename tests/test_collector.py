@@ -1,4 +1,5 @@
-"""The collector is paused while a big plan's work runs, and resumes after the last stretch."""
+"""While a big plan is shown, allocation sets off the collector's young passes only;
+its full pass runs when the UI says things are quiet."""
 
 from __future__ import annotations
 
@@ -12,53 +13,86 @@ from plantui.ui import collector
 
 @pytest.fixture(autouse=True)
 def _restore():
-    was = gc.isenabled()
+    was, thresholds = gc.isenabled(), gc.get_threshold()
     yield
-    gc.unfreeze()
+    for owner in list(collector._holders):
+        collector._holders.discard(owner)
+    collector._saved = None
+    gc.set_threshold(*thresholds)
     (gc.enable if was else gc.disable)()
 
 
-def test_a_big_plans_work_runs_with_the_collector_paused():
+class Owner:
+    pass
+
+
+def test_a_big_plan_holds_off_full_passes_and_keeps_young_ones():
     gc.enable()
-    gc.unfreeze()
-    with collector.paused(True):
-        assert not gc.isenabled()
-        made = [[k] for k in range(1000)]  # containers the collector would track
-    assert gc.isenabled() and made
-    assert gc.get_freeze_count() == 0  # nothing frozen: Textual's cycles made meanwhile must stay collectable
+    t0, t1, t2 = gc.get_threshold()
+    a = Owner()
+    collector.hold(a, True)
+    assert collector.held()
+    assert gc.isenabled()  # young passes go on: nothing piles up for one long pass later
+    assert gc.get_threshold() == (t0, t1, collector.NEVER)
+    collector.hold(a, False)
+    assert not collector.held()
+    assert gc.get_threshold() == (t0, t1, t2)
 
 
 def test_a_small_plan_leaves_the_collector_alone():
+    before = gc.get_threshold()
+    collector.hold(Owner(), False)
+    assert gc.get_threshold() == before and not collector.held()
+
+
+def test_the_thresholds_come_back_after_the_last_big_plan():
+    t2 = gc.get_threshold()[2]
+    a, b = Owner(), Owner()
+    collector.hold(a, True)
+    collector.hold(b, True)
+    collector.hold(a, True)  # said again: still one hold
+    collector.hold(a, False)
+    assert gc.get_threshold()[2] == collector.NEVER  # b still shows a big plan
+    collector.hold(b, False)
+    assert gc.get_threshold()[2] == t2
+
+
+def test_holds_from_many_threads_end_balanced():
+    t2 = gc.get_threshold()[2]
+    owners = [Owner() for _ in range(8)]
+
+    def flip(owner):
+        for k in range(200):
+            collector.hold(owner, k % 2 == 0)
+        collector.hold(owner, False)
+
+    threads = [threading.Thread(target=flip, args=(o,)) for o in owners]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not collector.held() and gc.get_threshold()[2] == t2
+
+
+def test_a_full_pass_is_worth_it_only_after_enough_young_passes():
     gc.enable()
-    gc.unfreeze()
-    with collector.paused(False):
-        assert gc.isenabled()
-    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert not collector.worth_a_full_pass()  # nothing since the last one
+    collector.hold(Owner(), True)
+    for _ in range(collector.ENOUGH + 1):
+        gc.collect(1)  # what allocation sets off meanwhile
+    assert collector.worth_a_full_pass()
 
 
-def test_overlapping_stretches_resume_it_after_the_last():
+def test_the_full_pass_frees_cycles():
+    class Cycle:
+        pass
+
     gc.enable()
-    first_in, release = threading.Event(), threading.Event()
-    seen = []
-
-    def long_one():
-        with collector.paused(True):
-            first_in.set()
-            release.wait(5)
-
-    t = threading.Thread(target=long_one)
-    t.start()
-    first_in.wait(5)
-    with collector.paused(True):
-        pass
-    seen.append(gc.isenabled())  # the first is still working: still paused
-    release.set()
-    t.join(5)
-    assert seen == [False] and gc.isenabled()
-
-
-def test_a_collector_that_was_off_stays_off():
-    gc.disable()
-    with collector.paused(True):
-        pass
-    assert not gc.isenabled()
+    made = Cycle()
+    made.me = made
+    alive = [made]
+    del made
+    gc.collect()
+    alive.clear()  # now only the cycle holds it
+    assert collector.full_pass() >= 1

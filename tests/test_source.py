@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantui.source import Lines, splice
+from plantui.source import BOM, Lines, decode, decode_lines, splice
 
 BREAKS = re.compile(r"\r\n|\r|\n")
 TEXTS = st.lists(st.sampled_from(["a", "b", " ", "é", "[", "x", "\n", "\r", "\r\n", "\udc80"]), max_size=40).map("".join)
@@ -80,7 +80,7 @@ BYTES = st.lists(st.sampled_from([b"a", b" ", b"x", b"\n", b"\xc3\xa9", b"\xe2\x
 @settings(max_examples=400, deadline=None)
 @given(BYTES, st.booleans(), st.data())
 def test_relined_lines_are_the_lines_of_the_new_bytes(body, bom, data):
-    from plantui.source import BOM, decode, relined
+    from plantui.source import relined
 
     old_raw = (BOM if bom else b"") + body
     old = Lines.of(decode(old_raw)[0])
@@ -111,3 +111,16 @@ def test_relined_takes_a_tick_and_declines_what_moves_a_line():
     assert relined(old_raw, old, old_raw.replace(b"**Progress:**", b"**Progress:*\r")) is None  # a CR came
     assert relined(old_raw, old, old_raw + b"x") is None  # another size
     assert relined(old_raw, old, old_raw) is old
+
+
+@settings(max_examples=400, deadline=None)
+@given(BYTES, st.booleans(), st.integers(1, 12))
+def test_lines_decoded_block_by_block_are_the_lines_of_the_whole(body, bom, block):
+    raw = (BOM if bom else b"") + body
+    lines, got_bom = decode_lines(raw, block=block)
+    text, want_bom = decode(raw)
+    want = Lines.of(text)
+    assert got_bom == want_bom
+    assert lines.text == text and lines.parts == want.parts
+    assert lines._seps == want._seps  # the same line endings, or None for LF only in both
+    _same(lines, text)

@@ -25,6 +25,7 @@ class Changes:
     flash: set[Key] = field(default_factory=set)  # items whose box or text changed
     fields: list[str] = field(default_factory=list)  # "Progress: 3/12 tasks complete"
     structure: bool = False  # items added, removed or reordered
+    milestones: list[tuple[str, str]] | None = None  # see milestones(); None: not worked out
 
     def __bool__(self) -> bool:
         return bool(self.lines or self.fields or self.structure)

@@ -1,50 +1,67 @@
 """The garbage collector and big plans.
 
-A plan of 100,000 tasks is a few million Python objects.  A parse that
-allocates a million of them sets off a dozen of the collector's full passes,
-each walking every object it tracks: at 100,000 tasks they took 50-450 ms
-each, and stopped the UI thread as well as the worker.  A plan, its lines
-and its layout hold no reference cycles (frozen dataclasses, tuples,
-dicts): reference counting frees them, and the collector has nothing to
-find in them.
+A plan of 100,000 tasks is close to a million objects the collector tracks,
+and a reload that changes its line numbers makes most of them again.  Left
+to itself, the collector runs a full pass (over every tracked object: about
+half a second at that size) whenever the objects that survived since the
+last one reach a quarter of the rest, so a reload set off several, and each
+one stopped the UI thread as well as the worker.  Pausing the collector
+instead made it meet all of a reload's objects at once when it resumed (a
+young pass of ~300 ms).  Freezing them was tried and leaked Textual's cyclic
+render objects, which would have been frozen with them.
 
-So the work on a big plan (reading, parsing, summarizing, laying out) runs
-with the collector paused; it resumes after the last such stretch and meets
-what the work made once.  (Freezing that too, ``gc.freeze``, would save that
-one pass, but it freezes whatever the UI thread holds at that moment as well,
-and Textual's rendering makes reference cycles: tried, it leaked megabytes
-per reload.)  Small plans are left to the collector as usual.
+So while a big plan is shown (:func:`hold`), the collector keeps running its
+young passes, each over at most a few thousand new objects (it costs well
+under a millisecond and lets the UI thread in between), but passes over
+everything are not set off by allocation.  A plan, its lines and its layout
+hold no reference cycles (frozen dataclasses, tuples, dicts): reference
+counting frees an old plan the moment the new one replaces it.  What the
+full passes are for (cycles that Textual's rendering leaves) is collected by
+:func:`full_pass`, which the UI calls once things have been quiet for a
+moment, and only when enough has happened since the last one.
+Small plans leave the collector as it is.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import threading
-from typing import Iterator
+
+NEVER = 1 << 30  # the third threshold while held: no full pass set off by allocation
+ENOUGH = 10  # young-generation passes since the last full pass that make a quiet full pass worth it
 
 _lock = threading.Lock()
-_paused = 0  # workers in a paused stretch now
-_resume = False  # whether the collector ran before the first of them paused it
+_holders: set[int] = set()  # id() of the plans that hold it now
+_saved: int | None = None  # the third threshold before the first hold
 
 
-@contextlib.contextmanager
-def paused(big: bool) -> Iterator[None]:
-    """The collector paused for a stretch of work on a big plan (nested and
-    concurrent stretches: it resumes after the last)."""
-    global _paused, _resume
-    if not big:
-        yield
-        return
+def hold(owner: object, big: bool) -> None:
+    """Say whether ``owner`` (a plan's widget) works on a big plan now: while any
+    does, allocation sets off young passes only."""
+    global _saved
     with _lock:
-        if _paused == 0:
-            _resume = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _paused -= 1
-            if _paused == 0 and _resume:
-                gc.enable()
+        was = bool(_holders)
+        (_holders.add if big else _holders.discard)(id(owner))
+        if bool(_holders) == was:
+            return
+        t0, t1, t2 = gc.get_threshold()
+        if _holders:
+            _saved = t2
+            gc.set_threshold(t0, t1, NEVER)
+        else:
+            gc.set_threshold(t0, t1, _saved if _saved is not None else t2)
+            _saved = None
+
+
+def held() -> bool:
+    return bool(_holders)
+
+
+def worth_a_full_pass() -> bool:
+    """Whether enough survived young passes since the last full pass to look for cycles."""
+    return gc.isenabled() and gc.get_count()[2] >= ENOUGH
+
+
+def full_pass() -> int:
+    """A full pass, at a moment the caller knows to be quiet; what it freed."""
+    return gc.collect()

@@ -50,8 +50,9 @@ from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteR
 
 SETTLE_TRIES = 4
 LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
-BIG_PLAN = 2000  # items: from here on a plan's work runs with the collector paused (see collector)
+BIG_PLAN = 2000  # items: from here on the collector runs young passes only (see collector)
 BIG_FILE = 200_000  # bytes: a plan file this big is taken for a big plan before it is first read
+QUIET = 2.0  # seconds without a new state before the collector's full pass (big plans; see collector)
 GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before the UI says it was deleted
 
 
@@ -73,11 +74,15 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     return snap
 
 
-def _changes(base: Snapshot | None, snap: Snapshot) -> Changes | None:
-    """What changed from ``base`` to ``snap`` (worked out in a worker: the UI thread need not)."""
-    if base is None or base.raw == snap.raw:
+def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summary: Summary) -> Changes | None:
+    """What changed from ``shown`` (a state and its summary) to ``snap``, with the
+    milestones reached (worked out in a worker: the UI thread need not)."""
+    base, base_summary = shown
+    if base is None or base_summary is None or base.raw == snap.raw:
         return None
-    return compare(base.plan, snap.plan)
+    changes = compare(base.plan, snap.plan)
+    changes.milestones = milestones(base.plan, base_summary, snap.plan, summary)
+    return changes
 
 
 def folders_of(path: Path) -> tuple:
@@ -105,12 +110,14 @@ class LivePlan(Widget):
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
         self.summary: Summary | None = None
+        self._shown: tuple[Snapshot | None, Summary | None] = (None, None)  # the two, set at once (workers read it)
         self.missing = False
         self.error: str | None = None
         self._watcher: PlanWatcher | None = None
         self._watched: tuple = ()  # the folders the watcher watches (see folders_of)
         self._looking: Timer | None = None  # while the plan is gone: look for it now and then
         self._confirming: Timer | None = None  # it just went: is it still gone a moment later?
+        self._quiet: Timer | None = None  # a big plan changed: the collector's full pass once all is quiet
         self._io_lock = threading.Lock()
         self._seq = 0
         self._applied = 0
@@ -146,6 +153,7 @@ class LivePlan(Widget):
 
     def on_unmount(self) -> None:
         self._stop_looking()
+        collector.hold(self, False)
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
@@ -166,12 +174,14 @@ class LivePlan(Widget):
             if worker.is_cancelled:
                 return
             try:
-                base = self.snapshot
-                with collector.paused(self._big()):
-                    snap = read_settled(self.path, base)
-                    summary = summarize(snap.plan, self.now())
-                    changes = _changes(base, snap)
-                    prepared = self.prepare(snap, summary)
+                shown = self._shown
+                base = shown[0]
+                if self._big():
+                    collector.hold(self, True)
+                snap = read_settled(self.path, base)
+                summary = summarize(snap.plan, self.now())
+                changes = _changes(shown, snap, summary)
+                prepared = self.prepare(snap, summary)
             except PlanError as exc:
                 message = PlanUnreadable(self.path, seq, str(exc), not self.path.exists())
             except Exception as exc:  # never crash on a read: say why
@@ -287,10 +297,15 @@ class LivePlan(Widget):
         in the worker; used when that state is the one shown now."""
         old_snap, old_summary = self.snapshot, self.summary
         self.snapshot, self.summary = snap, summary
+        self._shown = (snap, summary)
         self._keys = item_keys(snap.plan)
+        big = len(snap.plan.items) >= BIG_PLAN
+        collector.hold(self, big)
+        if big:
+            self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            if len(snap.plan.items) >= BIG_PLAN:
+            if big:
                 # Once, after the first read: the plan's caches and the widgets made
                 # for it live long; leave them out of the collector's full passes
                 # (still freed by reference counting when dropped; see collector).
@@ -302,11 +317,28 @@ class LivePlan(Widget):
                 self.plan_changed(old_snap, old_summary, Changes(), source, here)
             return
         base, changes = worked_out
-        if base is not old_snap or changes is None:
+        if base is not old_snap or changes is None or changes.milestones is None:
             changes = compare(old_snap.plan, snap.plan)
+            changes.milestones = milestones(old_snap.plan, old_summary, snap.plan, summary)
         self.plan_changed(old_snap, old_summary, changes, source, here)
-        for message, severity in milestones(old_snap.plan, old_summary, snap.plan, summary):
+        for message, severity in changes.milestones:
             self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
+
+    def _later_full_pass(self) -> None:
+        if self._quiet is not None:
+            self._quiet.stop()
+        self._quiet = self.set_timer(QUIET, self._full_pass_if_quiet)
+
+    def _full_pass_if_quiet(self) -> None:
+        """The collector's full pass (see :mod:`plantui.ui.collector`), once no read or
+        write has been under way for ``QUIET`` seconds."""
+        self._quiet = None
+        busy = self._writing or any(w.group in ("plantui-load", "plantui-write") and not w.is_finished
+                                    for w in self.workers)
+        if busy:
+            self._later_full_pass()
+        elif collector.worth_a_full_pass():
+            collector.full_pass()
 
     # -- what subclasses draw -------------------------------------------------
 
@@ -376,7 +408,7 @@ class LivePlan(Widget):
 
     @work(thread=True, group="plantui-write", exit_on_error=False)
     def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
-        with self._io_lock, collector.paused(self._big()):
+        with self._io_lock:
             try:
                 result = fn()
             except PlanError as exc:
@@ -386,9 +418,10 @@ class LivePlan(Widget):
                 self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); reloading", what, key))
                 return
             try:
-                base = self.snapshot
+                shown = self._shown
+                base = shown[0]
                 summary = summarize(result.snapshot.plan, self.now())
-                changes = _changes(base, result.snapshot)
+                changes = _changes(shown, result.snapshot, summary)
                 prepared = self.prepare(result.snapshot, summary)
             except Exception as exc:  # the write is done: never say "nothing written" about it
                 self.post_message(WriteRefused(f"{self.name_shown}: written, but the new state cannot be shown ({exc})",

@@ -11,6 +11,7 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
@@ -25,6 +26,7 @@ from ..keys import bindings
 from ..layout import FILTERS, Key, Layout, build, item_label, update
 from ..live import LivePlan
 from ..messages import TickRequested, WriteDone, WriteRefused
+from ..panel import PanelLook, panel_look
 from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
@@ -44,6 +46,13 @@ def editor_command(editor: str, path: Path, line: int) -> list[str]:
     if name in GOTO_COLON:
         return [*argv, f"{path}:{line}"]
     return [*argv, f"+{line}", str(path)]
+
+
+class Prepared(NamedTuple):
+    """What the worker works out for a new state, besides reading it."""
+
+    layout: Layout
+    panel: PanelLook
 
 
 class PlanDashboard(LivePlan):
@@ -90,8 +99,12 @@ class PlanDashboard(LivePlan):
                      source: str, here: tuple[Key, ...]) -> None:
         snap, summary = self.snapshot, self.summary
         assert snap is not None and summary is not None
+        ready = self.prepared
         self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown)
-        self.query_one(SidePanel).update_plan(snap.plan, summary)
+        panel = ready.panel if isinstance(ready, Prepared) else None
+        if panel is None or panel.plan is not snap.plan or panel.summary is not summary:
+            panel = panel_look(snap.plan, summary)
+        self.query_one(SidePanel).update_plan(panel)
         self._relayout(flash=changes.flash)
         if old is None:
             t = summary.tasks
@@ -110,21 +123,21 @@ class PlanDashboard(LivePlan):
             who = "here" if source in ("here", "undo") else ("editor" if source == "editor" else "outside")
             self.log_line(" · ".join(changes.fields), who, "dim")
 
-    def prepare(self, snap: Snapshot, summary: Summary) -> Layout:
-        # In the worker thread: the tree layout for the filter and search as they are now,
-        # from the one on screen when only boxes changed.
+    def prepare(self, snap: Snapshot, summary: Summary) -> Prepared:
+        # In the worker thread: the tree layout for the filter and search as they are now
+        # (from the one on screen when only boxes changed), and the side panel's look.
         shown = self.plan_layout
         if shown is not None and shown.show == self.show and shown.query == self.query_text.strip().lower():
             layout = update(shown, snap.plan, summary).against(shown)
         else:
             layout = build(snap.plan, summary, show=self.show, query=self.query_text)
-        return layout
+        return Prepared(layout, panel_look(snap.plan, summary))
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:
             return
-        ready = self.prepared
+        ready = self.prepared.layout if isinstance(self.prepared, Prepared) else None
         self.prepared = None
         if (isinstance(ready, Layout) and ready.plan is snap.plan and ready.summary is summary
                 and ready.show == self.show and ready.query == self.query_text.strip().lower()):

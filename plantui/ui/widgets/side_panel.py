@@ -13,9 +13,9 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from ...fields import is_placeholder
-from ...model import Plan
-from ...progress import PhaseState, Summary
+from ...progress import PhaseState
 from ..layout import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
+from ..panel import PanelLook
 
 PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$text-muted", "blocked": "$error"}
 CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-muted"}
@@ -175,8 +175,9 @@ class SidePanel(VerticalScroll):
         yield Label("Fields", classes="panel-title", id="fields-title")
         yield Static(id="fields", classes="panel-lines")
 
-    def update_plan(self, plan: Plan, summary: Summary) -> None:
-        titles = tuple(one_line(ph.title) for ph in plan.phases)
+    def update_plan(self, look: PanelLook) -> None:
+        """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
+        titles = look.titles
         box = self.query_one("#phases", Vertical)
         lines = self.query_one("#phase-lines", PhaseList)
         rows = len(titles) <= PROGRESSBAR_ROWS
@@ -184,56 +185,47 @@ class SidePanel(VerticalScroll):
             self._phase_titles = titles
             box.remove_children()
             if rows:
-                box.mount_all(
-                    PhaseRow(t, st, self._blockers(plan, st)) for t, st in zip(titles, summary.phases)
-                )
+                box.mount_all(PhaseRow(t, st, blockers) for t, (st, blockers) in zip(titles, look.phases))
         elif rows:
-            for row, st in zip(box.query_children(PhaseRow), summary.phases):
-                row.set_state(st, self._blockers(plan, st))
+            for row, (st, blockers) in zip(box.query_children(PhaseRow), look.phases):
+                row.set_state(st, blockers)
         if not rows:
             # Many phases: one widget draws them all, bars and all (hundreds of
             # ProgressBar widgets would make every layout pass slow).
-            lines.set_looks([(t, st.status, st.counts.done, st.counts.countable, self._blockers(plan, st))
-                             for t, st in zip(titles, summary.phases)])
+            lines.set_looks([(t, st.status, st.counts.done, st.counts.countable, blockers)
+                             for t, (st, blockers) in zip(titles, look.phases)])
         self.query_one("#phases-title").display = bool(titles)
         box.display = bool(titles) and rows
         lines.display = bool(titles) and not rows
 
-        cps = [(cp, st) for cp, st in zip(plan.checkpoints, summary.checkpoints)]
+        cps = look.checkpoints
         self.query_one("#checkpoints-title").display = bool(cps)
         cp_static = self.query_one("#checkpoints", Static)
         cp_static.display = bool(cps)
-        cp_look = tuple((cp.title, st.status, st.counts.done, st.counts.total) for cp, st in cps)
-        if cps and cp_look != self._cp_look:
-            self._cp_look = cp_look
-            lines = []
-            for cp, st in cps:
-                style = CHECKPOINT_STYLE[st.status]
-                count = f" {st.counts.done}/{st.counts.total}" if st.counts.total else ""
-                lines.append(Content.assemble(
-                    (f"{CHECKPOINT_GLYPH[st.status]} {st.status:<7} ", style), one_line(cp.title), (count, "$text-muted")
+        if cps and cps != self._cp_look:
+            self._cp_look = cps
+            out = []
+            for title, status, done, total in cps:
+                style = CHECKPOINT_STYLE[status]
+                count = f" {done}/{total}" if total else ""
+                out.append(Content.assemble(
+                    (f"{CHECKPOINT_GLYPH[status]} {status:<7} ", style), title, (count, "$text-muted")
                 ))
-            _set_static(cp_static, Content("\n").join(lines))
+            _set_static(cp_static, Content("\n").join(out))
 
-        shown = [(f, st) for f, st in zip(plan.fields, summary.fields) if st.computed is not None]
+        shown = look.fields
         self.query_one("#fields-title").display = bool(shown)
         f_static = self.query_one("#fields", Static)
         f_static.display = bool(shown)
-        f_look = tuple((f.key, f.value, st.computed, st.drift) for f, st in shown)
-        if shown and f_look != self._f_look:
-            self._f_look = f_look
-            lines = []
-            for f, st in shown:
-                value = one_line(f.value) or "(empty)"
-                lines.append(Content.assemble((one_line(f.key), "bold"), ": ", value))
-                if st.computed != f.value and (st.drift or is_placeholder(f.value)):
-                    mark = ("drift", "$warning bold") if st.drift else ("to fill", "$text-muted")
-                    lines.append(Content.assemble("  → ", (st.computed or "", "$success"), "  ", mark))
-            _set_static(f_static, Content("\n").join(lines))
-
-    @staticmethod
-    def _blockers(plan: Plan, st: PhaseState) -> tuple[str, ...]:
-        return tuple(one_line(plan.phases[b].title) for b in st.blocked_by)
+        if shown and shown != self._f_look:
+            self._f_look = shown
+            out = []
+            for key, value, computed, drift in shown:
+                out.append(Content.assemble((one_line(key), "bold"), ": ", one_line(value) or "(empty)"))
+                if computed != value and (drift or is_placeholder(value)):
+                    mark = ("drift", "$warning bold") if drift else ("to fill", "$text-muted")
+                    out.append(Content.assemble("  → ", (computed or "", "$success"), "  ", mark))
+            _set_static(f_static, Content("\n").join(out))
 
 
 def _set_static(static: Static, content: Content) -> None:

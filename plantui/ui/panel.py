@@ -1,0 +1,35 @@
+"""What the side panel shows, as plain values: no Textual, no I/O.
+
+:func:`panel_look` is worked out in the worker thread along with the tree's
+layout; the panel on the UI thread only compares it with what it shows and
+redraws what differs (a plan of 2,500 phases made this ~15 ms of the UI
+thread's time per reload).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Plan
+from ..progress import PhaseState, Summary
+from .layout import one_line
+
+
+@dataclass(frozen=True)
+class PanelLook:
+    plan: Plan  # what it was worked out from
+    summary: Summary
+    titles: tuple[str, ...]  # per phase, on one line
+    phases: tuple[tuple[PhaseState, tuple[str, ...]], ...]  # per phase: its state, the titles of the phases it waits for
+    checkpoints: tuple[tuple[str, str, int, int], ...]  # title, status, done, total
+    fields: tuple[tuple[str, str, str | None, bool], ...]  # key, value, computed value, drift: the fields with a computed value
+
+
+def panel_look(plan: Plan, summary: Summary) -> PanelLook:
+    titles = tuple(one_line(ph.title) for ph in plan.phases)
+    phases = tuple((st, tuple(titles[b] for b in st.blocked_by)) for st in summary.phases)
+    checkpoints = tuple((one_line(cp.title), st.status, st.counts.done, st.counts.total)
+                        for cp, st in zip(plan.checkpoints, summary.checkpoints))
+    fields = tuple((f.key, f.value, st.computed, st.drift)
+                   for f, st in zip(plan.fields, summary.fields) if st.computed is not None)
+    return PanelLook(plan, summary, titles, phases, checkpoints, fields)
