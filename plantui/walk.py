@@ -43,7 +43,7 @@ def markdown() -> "MarkdownIt":
 # --- the walk -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RawItem:
     line: int  # 0-based
     col: int
@@ -63,14 +63,14 @@ class RawItem:
                        None if self.parent is None else self.parent + items, self.depth, self.text_lines, self.details)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawHeading:
     line: int
     level: int
     title: str
 
 
-@dataclass
+@dataclass(slots=True)
 class BoldLabel:
     """A paragraph opening with ``**Checkpoint**:`` (a checkpoint without a heading)."""
 

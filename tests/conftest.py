@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -23,6 +24,14 @@ def seed(n: int) -> Path:
 
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.md"))
+
+
+@pytest.fixture(autouse=True)
+def _unfrozen():
+    """An app freezes what lives after its first frame (plantui.ui.collector.settle): right
+    for a process that runs one app, but a test's app must be collectable once it is done."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

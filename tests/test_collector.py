@@ -96,3 +96,40 @@ def test_the_full_pass_frees_cycles():
     gc.collect()
     alive.clear()  # now only the cycle holds it
     assert collector.full_pass() >= 1
+
+
+def test_settling_collects_a_small_plans_start_then_freezes_what_lives():
+    class Cycle:
+        pass
+
+    gc.enable()
+    gc.unfreeze()
+    try:
+        garbage = Cycle()
+        garbage.me = garbage
+        lives = [Cycle() for _ in range(10)]
+        del garbage
+        collector.settle(False)
+        assert gc.get_freeze_count() > 0
+        assert gc.collect() == 0  # the cycle was collected before the freeze, not frozen with what lives
+        assert lives
+    finally:
+        gc.unfreeze()
+
+
+def test_settling_a_big_plan_freezes_without_a_pass():
+    gc.enable()
+    gc.unfreeze()
+    passes = []
+
+    def seen(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(seen)
+    try:
+        collector.settle(True)
+        assert passes == [] and gc.get_freeze_count() > 0
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()

@@ -19,7 +19,12 @@ counting frees an old plan the moment the new one replaces it.  What the
 full passes are for (cycles that Textual's rendering leaves) is collected by
 :func:`full_pass`, which the UI calls once things have been quiet for a
 moment, and only when enough has happened since the last one.
-Small plans leave the collector as it is.
+
+Whatever the plan's size, what lives once the first frame is out (Textual,
+its widgets, plantui's modules, the plan's caches) mostly lives as long as
+the app: :func:`settle` takes it out of the full passes for good.  Without
+that, at 1,000 tasks a full pass over it took ~50 ms now and then, a reload
+being what set it off.
 """
 
 from __future__ import annotations
@@ -60,6 +65,17 @@ def held() -> bool:
 def worth_a_full_pass() -> bool:
     """Whether enough survived young passes since the last full pass to look for cycles."""
     return gc.isenabled() and gc.get_count()[2] >= ENOUGH
+
+
+def settle(big: bool) -> None:
+    """Once, after the first frame: freeze what lives now (``gc.freeze``), so that
+    full passes skip it; it is still freed by reference counting when dropped.
+    Garbage frozen with it would never be collected, so a small plan's start is
+    collected first (a pass of ~50 ms, once); a big plan's pass would take half a
+    second, and its start is frozen as it is."""
+    if not big:
+        gc.collect()
+    gc.freeze()
 
 
 def full_pass() -> int:

@@ -24,7 +24,6 @@ Subclasses draw: :meth:`plan_changed` gets the old and new state and the
 
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -305,11 +304,7 @@ class LivePlan(Widget):
             self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            if big:
-                # Once, after the first read: the plan's caches and the widgets made
-                # for it live long; leave them out of the collector's full passes
-                # (still freed by reference counting when dropped; see collector).
-                gc.freeze()
+            self.call_after_refresh(collector.settle, big)  # once the first frame is out
             self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
