@@ -98,6 +98,19 @@ def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings 
     return set_markers(text, lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
 
 
+def warm(plan: Plan, lines: Lines) -> None:
+    """Work out now what a tick of ``plan`` (the plan of ``lines``) needs: its items
+    by line, the lines of its fields and of its items' texts, where its lines start
+    in characters and in bytes.  Called after a read, off the UI thread, so that the
+    first key press after a reload does not pay for it (~30 ms at 100,000 tasks);
+    the plans and lines a tick makes carry all of it over."""
+    plan.item_at_line(1)
+    plan.field_lines  # noqa: B018 - cached on the plan
+    plan.text_lines  # noqa: B018
+    lines.offset(len(lines) - 1, 0)
+    lines.byte_offset(len(lines.text))
+
+
 def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
                 settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
     """Set the markers of ``wanted`` items (from any earlier read; each located
@@ -160,7 +173,7 @@ def _flipped(plan: Plan, lines: Lines, flips: dict[int, str], settings: Settings
         source = line[: item.col] + marker + line[item.col + len(item.marker) :]
         items[k] = replace(item, marker=marker, state=state, source=source)
     indexes = sorted(flips)
-    return plan.with_values(tuple(items), plan.fields, indexes), indexes
+    return plan.with_values(tuple(items), plan.fields), indexes
 
 
 def _after(first: tuple[Edit, ...], second: tuple[Edit, ...]) -> tuple[Edit, ...] | None:

@@ -105,7 +105,7 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
                 fields[n] = f
         else:
             return None
-    return old.with_values(tuple(items), tuple(fields), ticked)
+    return old.with_values(tuple(items), tuple(fields))
 
 
 def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Item | None:

@@ -159,27 +159,24 @@ class Plan:
         return tuple(i for i in self.items if i.kind is Kind.CHECK)
 
     @cached_property
-    def _by_line(self) -> dict[int, Item]:
-        return {item.line: item for item in self.items}
+    def _by_line(self) -> dict[int, int]:
+        """Line -> index of the item on it: the same for plans made by :meth:`with_values`."""
+        return {item.line: k for k, item in enumerate(self.items)}
 
     def item_at_line(self, line: int) -> Item | None:
-        return self._by_line.get(line)
+        k = self._by_line.get(line)
+        return None if k is None else self.items[k]
 
-    def with_values(self, items: tuple[Item, ...], fields: tuple[Field, ...], changed: list[int]) -> "Plan":
-        """This plan with the items at ``changed`` and some field values replaced,
+    def with_values(self, items: tuple[Item, ...], fields: tuple[Field, ...]) -> "Plan":
+        """This plan with some items (their markers) and field values replaced,
         its structure untouched (see :func:`same_structure`).  What is worked
         out from the structure alone is carried over, not worked out again."""
         new = replace(self, items=items, fields=fields)
         known = self.__dict__
         new.__dict__["lineage"] = self.lineage
-        for same in ("text_lines", "field_lines"):  # lines do not move
+        for same in ("text_lines", "field_lines", "_by_line"):  # lines do not move
             if same in known:
                 new.__dict__[same] = known[same]
-        if "_by_line" in known:
-            by_line = dict(known["_by_line"])
-            for k in changed:
-                by_line[items[k].line] = items[k]
-            new.__dict__["_by_line"] = by_line
         return new
 
     @cached_property

@@ -114,6 +114,10 @@ class _Parts:
     odd: tuple[Warning, ...]  # markers without a meaning
     family: dict[int, Warning]  # parent item -> what its subtasks say against it
     x_marks: tuple[int, int] = (0, 0)  # items marked [x], items marked [X] (the file's done marker)
+    # The derived fields: those worked out again after any tick (the plan's own, and
+    # every Last Updated), and those of each phase (after a tick in the phase).
+    derived: tuple[tuple[int, ...], dict[int, tuple[int, ...]]] = ((), {})
+    drifting: tuple[int, ...] = ()  # the fields whose values the boxes say otherwise (set by _assemble)
 
 
 @dataclass(frozen=True)
@@ -174,9 +178,23 @@ def summarize_all(plan: Plan, now: datetime | None = None) -> Summary:
         odd=_odd_markers(plan),
         family=family,
         x_marks=_x_marks(items),
+        derived=_derived(plan),
     )
     phases = _phase_states(plan, parts.phase_counts)
     return _assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
+
+
+def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
+    """See ``_Parts.derived``."""
+    always: list[int] = []
+    by_phase: dict[int, list[int]] = {}
+    for n, f in enumerate(plan.fields):
+        if f.name in fieldlib.DERIVED:
+            if f.phase is None or f.name == "last updated":
+                always.append(n)
+            else:
+                by_phase.setdefault(f.phase, []).append(n)
+    return tuple(always), {p: tuple(ns) for p, ns in by_phase.items()}
 
 
 def _x_marks(items) -> tuple[int, int]:
@@ -259,6 +277,8 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         odd=_odd_markers(plan) if odd_moved else old.parts.odd,
         family=dict(sorted(family.items())),
         x_marks=(lower, upper),
+        derived=old.parts.derived,  # the fields' names and phases stay
+        drifting=old.parts.drifting,
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
     same_done = phases is not None  # no phase became done or undone
@@ -410,20 +430,23 @@ def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, p
     fields = plan.fields
     if since is None:
         field_states = [_field_state(n, f, phases, tasks, now) for n, f in enumerate(fields)]
+        drifting = [fs.index for fs in field_states if fs.drift]
     else:
         # after a tick: the fields of the scopes it changed, the fields whose values
         # changed, and every Last Updated (the clock moves); the rest stand
         old, _, touched_phases, touched_fields = since
+        always, by_phase = parts.derived
+        again = set(always).union(touched_fields, *(by_phase.get(p, ()) for p in touched_phases))
         field_states = list(old.fields)
-        for n, f in enumerate(fields):
-            if f.name in fieldlib.DERIVED and (f.phase is None or f.phase in touched_phases or f.name == "last updated"):
-                field_states[n] = _field_state(n, f, phases, tasks, now)
-        for n in touched_fields:
-            field_states[n] = _field_state(n, fields[n], phases, tasks, now)
-    for fs in field_states:
-        if fs.drift:
-            f = fields[fs.index]
-            warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
+        still = set(parts.drifting)
+        for n in again:
+            fs = field_states[n] = _field_state(n, fields[n], phases, tasks, now)
+            (still.add if fs.drift else still.discard)(n)
+        drifting = sorted(still)
+    for n in drifting:
+        f, fs = fields[n], field_states[n]
+        warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
+    parts = replace(parts, drifting=tuple(drifting))
 
     status = "Complete" if tasks.complete else ("In Progress" if (tasks.done or tasks.in_progress) else "Not Started")
     warnings.sort(key=lambda w: w.line or 0)

@@ -133,3 +133,42 @@ def test_settling_a_big_plan_freezes_without_a_pass():
     finally:
         gc.callbacks.remove(seen)
         gc.unfreeze()
+
+
+def test_a_write_on_a_big_plan_runs_with_the_collector_paused():
+    gc.enable()
+    with collector.paused(True):
+        assert not gc.isenabled()
+        with collector.paused(True):  # nested: still paused after the inner one
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with collector.paused(False):
+        assert gc.isenabled()
+
+
+def test_paused_stretches_from_two_threads_resume_after_the_last():
+    gc.enable()
+    first_in, release = threading.Event(), threading.Event()
+
+    def long_one():
+        with collector.paused(True):
+            first_in.set()
+            release.wait(5)
+
+    t = threading.Thread(target=long_one)
+    t.start()
+    first_in.wait(5)
+    with collector.paused(True):
+        pass
+    still = gc.isenabled()
+    release.set()
+    t.join(5)
+    assert still is False and gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off():
+    gc.disable()
+    with collector.paused(True):
+        pass
+    assert not gc.isenabled()

@@ -220,8 +220,8 @@ class Ledger:
         def write_finished(self, event):
             if event.what == "tick":
                 item = None
-                if event.key in self._keys:  # the same items, in the same order, before and after a tick
-                    item = event.result.snapshot.plan.items[self._keys.index(event.key)]
+                if event.key in self._key_index:  # the same items, in the same order, before and after a tick
+                    item = event.result.snapshot.plan.items[self._key_index[event.key]]
                 ledger.outcomes.append(("applied" if event.result.written else "unchanged", event.key,
                                         item.marker if item is not None else None))
             return real_finished(self, event)

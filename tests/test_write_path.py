@@ -137,13 +137,15 @@ TEXT = st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "é", "✅", "�
 @given(TEXT, st.integers(1, 9), st.data())
 def test_byte_offsets_are_those_of_the_encoding(text, block, data):
     lines = Lines.of(text)
-    old = source.BLOCK
-    source.BLOCK = block  # small blocks: many boundaries to get right
+    old = source.MARK
+    source.MARK = block  # a table entry every few lines: many boundaries to get right
     try:
         for c in range(len(text) + 1):
             assert lines.byte_offset(c) == len(encode(text[:c], False)), c
+        for n in range(len(lines)):
+            assert lines.offset(n, 0) == Lines.of(text).starts[n]
     finally:
-        source.BLOCK = old
+        source.MARK = old
 
 
 @settings(max_examples=300, deadline=None)
@@ -230,3 +232,38 @@ def test_nothing_to_do_is_only_said_after_a_real_read(tmp_path):
     with pytest.raises(storage.PlanError, match="nothing written"):
         mark_items(path, [view.plan.items[0]], "x", previous=view)  # "already so" in the view, not in the file
     assert path.read_bytes() == raw.replace(b"[x]", b"[ ]")
+
+
+def test_a_warmed_plan_ticks_the_same(tmp_path):
+    """What warm works out ahead is what a tick would have: the tick writes the same."""
+    from plantui.edits import warm
+
+    text = generate(300).text
+    plain_plan = build_plan(Lines.of(text))
+    warmed_lines = Lines.of(text)
+    warmed_plan = build_plan(warmed_lines)
+    warm(warmed_plan, warmed_lines)
+    assert "_by_line" in warmed_plan.__dict__ and warmed_lines._marks is not None
+    open_items = [it for it in warmed_plan.items if it.state.name == "OPEN"][:3]
+    for it in open_items:
+        want = set_markers(text, Lines.of(text), plain_plan, [(plain_plan.items[it.index], None)], now=NOW).text
+        assert set_markers(text, warmed_lines, warmed_plan, [(it, None)], now=NOW).text == want
+
+
+@pytest.mark.parametrize("size", [100, storage.KEEP_BUFFER + 5000])
+def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, size):
+    """Through the kept buffer (big files) or not: the same answers, whatever size it had before."""
+    rnd = random.Random(size)
+    raw = bytes(rnd.randrange(256) for _ in range(size))
+    path = tmp_path / "plan.md"
+    for content, want in ((raw, True), (raw + b"more", True), (raw[:-1], False),
+                          (raw[:-1] + bytes([raw[-1] ^ 1]), False), (bytes([raw[0] ^ 1]) + raw[1:], False),
+                          (raw, True)):
+        path.write_bytes(content)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            assert storage._holds(fd, raw) is want
+            assert storage._holds(fd, content) is True
+            assert storage._holds(fd, content[: size // 2]) is True  # a shorter expectation: the buffer shrinks
+        finally:
+            os.close(fd)

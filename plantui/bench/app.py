@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import resource
 import subprocess
@@ -148,8 +147,9 @@ class Writer:
         self.proc.wait(5)
 
 
-def poll_disk(path: Path, needle: bytes, near: int, deadline: float) -> float | None:
-    """The moment the file at ``path`` holds ``needle`` around byte ``near`` (polled every 0.2 ms)."""
+POLLER = r"""
+import os, sys, time
+def poll(path, needle, near, deadline):
     lo = max(0, near - 4096)
     size = len(needle) + 8192
     while time.monotonic() < deadline:
@@ -166,6 +166,43 @@ def poll_disk(path: Path, needle: bytes, near: int, deadline: float) -> float | 
             return time.monotonic()
         time.sleep(0.0002)
     return None
+for line in sys.stdin:
+    path, needle, near, deadline = line.rstrip("\n").split("\t")
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    sys.stdout.write(repr(poll(path, bytes.fromhex(needle), int(near), float(deadline))) + "\n")
+    sys.stdout.flush()
+"""
+
+
+class DiskPoller:
+    """Another process that notes the moment the plan file holds some bytes.
+
+    Polled every 0.2 ms from its own process: a thread of the app's process
+    would take the interpreter from the very write it times.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", POLLER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     text=True, bufsize=1)
+
+    def start(self, path: Path, needle: bytes, near: int, deadline: float) -> None:
+        """Start polling for ``needle`` around byte ``near``; back once the poller runs."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(f"{path}\t{needle.hex()}\t{near}\t{deadline!r}\n")
+        self.proc.stdin.flush()
+        assert self.proc.stdout.readline() == "READY\n"
+
+    def found_at(self) -> float | None:
+        """When it was found (``time.monotonic``, one clock for every process), or None."""
+        assert self.proc.stdout is not None
+        got = self.proc.stdout.readline().strip()
+        return None if got in ("None", "") else float(got)
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(5)
 
 
 class PlanText:
@@ -335,6 +372,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
             await _settle(app, dash, pilot)
             text = PlanText(plan, meta)
             writer = Writer()
+            poller = DiskPoller()
             beat = Heartbeat()
             beat.start()
             try:
@@ -359,6 +397,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                         await _settle(app, dash, pilot)
                 if what == "memory":
                     return out
+                beat.stop()  # the stall is measured during outside changes only
                 # tick to disk: a key press until the file holds the change
                 from textual import events
 
@@ -377,8 +416,9 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                     new_line = text.lines[text.focus].encode("utf-8")
                     watch.arm(*want)
                     loop = asyncio.get_running_loop()
+                    poller.start(plan, new_line + b"\n", near, time.monotonic() + timeout)
+                    polled = loop.run_in_executor(None, poller.found_at)  # waits in a read: holds no lock
                     t0 = time.monotonic()
-                    polled = loop.run_in_executor(None, poll_disk, plan, new_line + b"\n", near, t0 + timeout)
                     key = events.Key("x", "x")
                     key.set_sender(app)
                     app._driver.send_message(key)
@@ -405,6 +445,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
             finally:
                 beat.stop()
                 writer.close()
+                poller.close()
     return out
 
 

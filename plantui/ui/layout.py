@@ -53,24 +53,34 @@ def item_label(item: Item) -> str:
     return f"{item.id} {text}" if item.id else text
 
 
-_KEYS: deque[tuple[Plan, list[Key]]] = deque(maxlen=4)
+_KEYS: deque[tuple[Plan, list[Key], dict[Key, int]]] = deque(maxlen=4)
 _SERIALS = count(1)
 
 
 def item_keys(plan: Plan) -> list[Key]:
     """The key of every item.  Keys come from ids and texts, which a tick does not
     change: a plan one tick away from a recent one has the same keys."""
-    for other, keys in reversed(list(_KEYS)):  # list(): another thread may append
+    return _keyed(plan)[0]
+
+
+def item_index(plan: Plan) -> dict[Key, int]:
+    """Key -> index of the item (see :func:`item_keys`)."""
+    return _keyed(plan)[1]
+
+
+def _keyed(plan: Plan) -> tuple[list[Key], dict[Key, int]]:
+    for other, keys, index in reversed(list(_KEYS)):  # list(): another thread may append
         if same_structure(other, plan):
-            return keys
+            return keys, index
     seen: dict[Key, int] = {}
     keys = []
     for it in plan.items:
         base = ("i", "#" + it.id.lower()) if it.id else ("i", one_line(it.text))
         n = seen[base] = seen.get(base, 0) + 1
         keys.append((*base, n))
-    _KEYS.append((plan, keys))
-    return keys
+    index = {key: k for k, key in enumerate(keys)}  # keys are unique: each counts its occurrence
+    _KEYS.append((plan, keys, index))
+    return keys, index
 
 
 def section_keys(plan: Plan) -> list[Key]:

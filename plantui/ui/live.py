@@ -38,13 +38,14 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .. import actions
+from ..edits import warm
 from ..model import Item, State
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
 from . import collector
 from .changes import Changes, compare, milestones
-from .layout import Key, item_keys
+from .layout import Key, item_index
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
 
 SETTLE_TRIES = 4
@@ -120,7 +121,7 @@ class LivePlan(Widget):
         self._io_lock = threading.Lock()
         self._seq = 0
         self._applied = 0
-        self._keys: list[Key] = []
+        self._key_index: dict[Key, int] = {}
         self._writes: deque[tuple[str, Key | None]] = deque()
         self._writing = False
         self.undo_stack: list[tuple[Key, str]] = []
@@ -178,6 +179,8 @@ class LivePlan(Widget):
                 if self._big():
                     collector.hold(self, True)
                 snap = read_settled(self.path, base)
+                if not self.read_only:
+                    warm(snap.plan, snap.lines)
                 summary = summarize(snap.plan, self.now())
                 changes = _changes(shown, snap, summary)
                 prepared = self.prepare(snap, summary)
@@ -297,7 +300,7 @@ class LivePlan(Widget):
         old_snap, old_summary = self.snapshot, self.summary
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
-        self._keys = item_keys(snap.plan)
+        self._key_index = item_index(snap.plan)
         big = len(snap.plan.items) >= BIG_PLAN
         collector.hold(self, big)
         if big:
@@ -357,8 +360,8 @@ class LivePlan(Widget):
         if self.snapshot is None:
             return None
         try:
-            return self.snapshot.plan.items[self._keys.index(key)]
-        except ValueError:
+            return self.snapshot.plan.items[self._key_index[key]]
+        except KeyError:
             return None
 
     def request(self, what: str, key: Key | None = None) -> None:
@@ -405,7 +408,8 @@ class LivePlan(Widget):
     def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
         with self._io_lock:
             try:
-                result = fn()
+                with collector.paused(self._big()):
+                    result = fn()
             except PlanError as exc:
                 self.post_message(WriteRefused(str(exc), what, key))
                 return
