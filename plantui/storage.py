@@ -530,14 +530,30 @@ def _holds(fd: int, raw: bytes) -> bool:
     if n < KEEP_BUFFER or not hasattr(os, "preadv") or not _buffer_lock.acquire(blocking=False):
         return _read_from(fd, 0, n) == raw
     try:
-        buf = _buffer
-        if len(buf) > n:
-            del buf[n:]  # in place: the memory stays
-        elif len(buf) < n:
-            buf.extend(bytes(n - len(buf)))
+        buf = _sized(n)
         if os.preadv(fd, [buf], 0) != n:
             return _read_from(fd, 0, n) == raw  # shorter, or read in parts: the plain way says
         return buf == raw
+    finally:
+        _buffer_lock.release()
+
+
+def _sized(n: int) -> bytearray:
+    """The kept buffer, made ``n`` bytes long in place (its memory stays); under its lock."""
+    if len(_buffer) > n:
+        del _buffer[n:]
+    elif len(_buffer) < n:
+        _buffer.extend(bytes(n - len(_buffer)))
+    return _buffer
+
+
+def keep_buffer(size: int) -> None:
+    """Size the buffer :func:`_holds` compares a file of ``size`` bytes through, ahead
+    (its pages are touched now, not on the key press that writes)."""
+    if size < KEEP_BUFFER or not _buffer_lock.acquire(blocking=False):
+        return
+    try:
+        _sized(size)
     finally:
         _buffer_lock.release()
 

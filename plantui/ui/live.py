@@ -38,7 +38,6 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .. import actions
-from ..edits import warm
 from ..model import Item, State
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
@@ -180,7 +179,7 @@ class LivePlan(Widget):
                     collector.hold(self, True)
                 snap = read_settled(self.path, base)
                 if not self.read_only:
-                    warm(snap.plan, snap.lines)
+                    actions.ready(snap)
                 summary = summarize(snap.plan, self.now())
                 changes = _changes(shown, snap, summary)
                 prepared = self.prepare(snap, summary)
