@@ -20,7 +20,7 @@ from collections import deque
 from itertools import count
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..progress import Summary, marker_changes
@@ -130,6 +130,13 @@ class Layout:
             return self  # worked out from a base already (update)
         looks, regrown = differences(base, self)
         return replace(self, serial=self.serial, base=base.serial, changed=looks, regrown=regrown)
+
+    @cached_property
+    def most(self) -> int:
+        """The largest box count a section shows (the width of the counts column).
+        Worked out with the layout, off the UI thread (see PlanDashboard.prepare)."""
+        nodes = self.nodes
+        return max((nodes[k].look[2] for k in self.section_key if k in nodes), default=0)
 
     def item(self, key: Key) -> Item | None:
         k = self.key_item.get(key)

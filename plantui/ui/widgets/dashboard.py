@@ -131,6 +131,7 @@ class PlanDashboard(LivePlan):
             layout = update(shown, snap.plan, summary).against(shown)
         else:
             layout = build(snap.plan, summary, show=self.show, query=self.query_text)
+        layout.most  # noqa: B018 - cached: worked out here, not on the UI thread
         return Prepared(layout, panel_look(snap.plan, summary))
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:

@@ -97,9 +97,7 @@ class PlanTree(Tree[Key]):
         """Show ``layout``; redraw only what changed when the nodes are the same."""
         old = self.plan_layout
         self.plan_layout = layout
-        nodes = layout.nodes
-        most = max((nodes[k].look[2] for k in layout.section_key if k in nodes), default=0)
-        self._count_width = 2 * len(str(most)) + 1
+        self._count_width = 2 * len(str(layout.most)) + 1
         if old is None:
             self._open = set(layout.default_open)
             self._rebuild(cursor=cursor or layout.focus, scroll_y=None)
