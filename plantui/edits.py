@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
+from typing import Sequence
 
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan, State
 from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
-from .progress import Summary, describe, remembered, summarize, update
+from .progress import FieldState, Summary, describe, fields_after, remembered, summarize
 from .source import Lines, splice
 
 Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
@@ -146,8 +147,8 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
         # Only markers changed: the fields follow from the summary before, updated
         # by these items, and stand where they stood (on lines of their own).
         new_plan, indexes = flipped
-        summary = update(plan, remembered(plan, now), new_plan, now, changed=indexes)
-        more, said = _field_edits(new_plan.fields, summary, lines, touched=True)
+        states = fields_after(plan, remembered(plan, now), new_plan, indexes, now)
+        more, said = _field_edits(new_plan.fields, states, lines, touched=True)
         return Change(text, tuple(sorted([*edits, *more])), tuple(changed) + said)
     new_lines = lines.spliced(edits)
     new_plan = reparse(plan, lines, new_lines, settings)
@@ -206,17 +207,17 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
     lines = lines or Lines.of(text)
     plan = plan or parse_lines(lines, settings)
     summary = summary or summarize(plan, now)
-    edits, changed = _field_edits(plan.fields, summary, lines, touched)
+    edits, changed = _field_edits(plan.fields, summary.fields, lines, touched)
     return Change(text, edits, changed)
 
 
-def _field_edits(fields: tuple[Field, ...], summary: Summary, lines: Lines,
+def _field_edits(fields: tuple[Field, ...], states: Sequence[FieldState], lines: Lines,
                  touched: bool) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
-    """The edits that bring ``fields`` to the values ``summary`` computes."""
+    """The edits that bring ``fields`` to the values computed in ``states`` (parallel to them)."""
     edits = []
     changed = []
     dated = []
-    for f, fs in zip(fields, summary.fields):
+    for f, fs in zip(fields, states):
         if fs.computed is None or fs.computed == f.value:
             continue
         start = lines.offset(f.line - 1, f.start)

@@ -393,11 +393,43 @@ def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
     return CheckpointState(cp.index, c, status)
 
 
-def _field_state(n: int, f, phases: list[PhaseState], tasks: Counts, now: datetime) -> FieldState:
+def fields_after(old_plan: Plan, old: Summary, plan: Plan, changed: list[int],
+                 now: datetime | None = None) -> tuple[FieldState, ...]:
+    """The field states of ``plan``: ``old_plan`` (summarized as ``old``) with the
+    markers of the items at ``changed`` set, its fields untouched.
+
+    What :func:`update` would give as ``.fields``, without the rest of the
+    summary: all a tick needs before it writes (the summary follows after).
+    """
+    assert old.parts is not None
+    items, before = plan.items, old_plan.items
+    tasks = old.tasks
+    phase_counts = list(old.parts.phase_counts)
+    touched: set[int] = set()
+    for k in changed:
+        was, it = before[k].state, items[k].state
+        if was is it or items[k].kind is not Kind.TASK:
+            continue
+        tasks = tasks.moved(was, it)
+        p = items[k].phase
+        while p is not None:  # a task counts in its phase and in every phase around it
+            phase_counts[p] = phase_counts[p].moved(was, it)
+            touched.add(p)
+            p = plan.phases[p].parent
+    now = now or datetime.now()
+    always, by_phase = old.parts.derived
+    states = list(old.fields)
+    for n in set(always).union(*(by_phase.get(p, ()) for p in touched)):
+        states[n] = _field_state(n, plan.fields[n], phase_counts, tasks, now)
+    return tuple(states)
+
+
+def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> FieldState:
+    """``phase_counts``: the counts of each phase (by index)."""
     computed = None
     drift = False
     if f.name in fieldlib.DERIVED:
-        scope = phases[f.phase].counts if f.phase is not None else tasks
+        scope = phase_counts[f.phase] if f.phase is not None else tasks
         if scope.total or f.name == "last updated":
             computed = fieldlib.derive(f.name, f.value, scope.tally(), now)
         if computed is not None and f.name != "last updated" and not fieldlib.is_placeholder(f.value):
@@ -429,7 +461,7 @@ def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, p
     # Derived fields and drift.
     fields = plan.fields
     if since is None:
-        field_states = [_field_state(n, f, phases, tasks, now) for n, f in enumerate(fields)]
+        field_states = [_field_state(n, f, parts.phase_counts, tasks, now) for n, f in enumerate(fields)]
         drifting = [fs.index for fs in field_states if fs.drift]
     else:
         # after a tick: the fields of the scopes it changed, the fields whose values
@@ -440,7 +472,7 @@ def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, p
         field_states = list(old.fields)
         still = set(parts.drifting)
         for n in again:
-            fs = field_states[n] = _field_state(n, fields[n], phases, tasks, now)
+            fs = field_states[n] = _field_state(n, fields[n], parts.phase_counts, tasks, now)
             (still.add if fs.drift else still.discard)(n)
         drifting = sorted(still)
     for n in drifting:

@@ -267,3 +267,16 @@ def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, size):
             assert storage._holds(fd, content[: size // 2]) is True  # a shorter expectation: the buffer shrinks
         finally:
             os.close(fd)
+
+
+def test_a_tick_in_a_nested_phase_moves_the_progress_of_the_phase_around_it():
+    text = ("# Plan\n\n**Progress:** 0/3 tasks complete\n\n## Phase 2: Build\n\n**Progress:** 0/2 tasks complete\n\n"
+            "- [ ] 2.1 First\n\n### Phase 2b: Part\n\n**Progress:** 0/1 tasks complete\n\n- [ ] 2.2 Second\n\n"
+            "## Phase 3: Ship\n\n- [ ] 3.1 Third\n")
+    plan = build_plan(Lines.of(text))
+    assert plan.phases[1].parent == 0  # 2b lies within 2
+    inner = next(it for it in plan.items if it.id == "2.2")
+    got = set_markers(text, Lines.of(text), plan, [(inner, None)], now=NOW).text
+    assert got == plain(text, plan, [(inner, None)])
+    assert "**Progress:** 1/2 tasks complete" in got and "**Progress:** 1/1 tasks complete" in got
+    assert "**Progress:** 1/3 tasks complete" in got
