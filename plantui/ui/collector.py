@@ -97,14 +97,14 @@ def worth_a_full_pass() -> bool:
     return gc.isenabled() and gc.get_count()[2] >= ENOUGH
 
 
-def settle(big: bool) -> None:
+def settle() -> None:
     """Once, after the first frame: freeze what lives now (``gc.freeze``), so that
     full passes skip it; it is still freed by reference counting when dropped.
-    Garbage frozen with it would never be collected, so a small plan's start is
-    collected first (a pass of ~50 ms, once); a big plan's pass would take half a
-    second, and its start is frozen as it is."""
-    if not big:
-        gc.collect()
+    Garbage frozen with it would never be collected: the young generations are
+    collected first (under a millisecond; what a full pass would find besides,
+    ~3,000 objects at start, is left: the pass itself took ~20 ms and held up
+    the first frame's way to the terminal)."""
+    gc.collect(1)
     gc.freeze()
 
 

@@ -306,7 +306,7 @@ class LivePlan(Widget):
             self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            self.call_after_refresh(collector.settle, big)  # once the first frame is out
+            self.call_after_refresh(collector.settle)  # once the first frame is out
             self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
