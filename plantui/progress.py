@@ -250,12 +250,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         if was is it:
             continue
         if items[k].kind is Kind.TASK:
-            tasks = tasks.moved(was, it)
-            p = items[k].phase
-            while p is not None:  # a task counts in its phase and in every phase around it
-                phase_counts[p] = phase_counts[p].moved(was, it)
-                touched_phases.add(p)
-                p = plan.phases[p].parent
+            tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched_phases)
         else:
             checks = checks.moved(was, it)
         cp = items[k].checkpoint
@@ -410,18 +405,26 @@ def fields_after(old_plan: Plan, old: Summary, plan: Plan, changed: list[int],
         was, it = before[k].state, items[k].state
         if was is it or items[k].kind is not Kind.TASK:
             continue
-        tasks = tasks.moved(was, it)
-        p = items[k].phase
-        while p is not None:  # a task counts in its phase and in every phase around it
-            phase_counts[p] = phase_counts[p].moved(was, it)
-            touched.add(p)
-            p = plan.phases[p].parent
+        tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched)
     now = now or datetime.now()
     always, by_phase = old.parts.derived
     states = list(old.fields)
     for n in set(always).union(*(by_phase.get(p, ()) for p in touched)):
         states[n] = _field_state(n, plan.fields[n], phase_counts, tasks, now)
     return tuple(states)
+
+
+def _task_moved(plan: Plan, item: Item, was: State, now: State, tasks: Counts,
+                phase_counts: list[Counts], touched: set[int]) -> Counts:
+    """A task's box went from ``was`` to ``now``: the plan's task counts after it.
+    It counts in its phase and in every phase around it: their ``phase_counts``
+    are moved, and they are added to ``touched``."""
+    p = item.phase
+    while p is not None:
+        phase_counts[p] = phase_counts[p].moved(was, now)
+        touched.add(p)
+        p = plan.phases[p].parent
+    return tasks.moved(was, now)
 
 
 def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> FieldState:
