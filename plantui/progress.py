@@ -397,6 +397,8 @@ def fields_after(old_plan: Plan, old: Summary, plan: Plan, changed: list[int],
     summary: all a tick needs before it writes (the summary follows after).
     """
     assert old.parts is not None
+    if plan.fields is not old_plan.fields:  # field values changed too: the whole update says
+        return update(old_plan, old, plan, now, changed=changed).fields
     items, before = plan.items, old_plan.items
     tasks = old.tasks
     phase_counts = list(old.parts.phase_counts)

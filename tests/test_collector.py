@@ -18,6 +18,7 @@ def _restore():
     for owner in list(collector._holders):
         collector._holders.discard(owner)
     collector._saved = None
+    collector._settled = None
     gc.set_threshold(*thresholds)
     (gc.enable if was else gc.disable)()
 
@@ -116,7 +117,7 @@ def test_settling_collects_young_garbage_then_freezes_what_lives():
         lives = [Cycle() for _ in range(10)]
         del garbage
         gc.callbacks.append(seen)
-        collector.settle()
+        collector.settle(Owner())
         gc.callbacks.remove(seen)
         assert passes == [1]  # the young generations only: no full pass at start
         assert gc.get_freeze_count() > 0
@@ -125,6 +126,29 @@ def test_settling_collects_young_garbage_then_freezes_what_lives():
     finally:
         if seen in gc.callbacks:
             gc.callbacks.remove(seen)
+        gc.unfreeze()
+
+
+def test_only_the_first_widget_freezes_and_its_going_unfreezes_for_good():
+    gc.unfreeze()
+    first, second = Owner(), Owner()
+    try:
+        collector.settle(first)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        gc.unfreeze()
+        collector.settle(second)  # a widget mounted later: no second freeze
+        assert gc.get_freeze_count() == 0
+        collector.settle(first)
+        assert gc.get_freeze_count() == 0  # and not the first again either
+        gc.freeze()
+        collector.unsettle(second)  # not the one that froze: nothing
+        assert gc.get_freeze_count() > 0
+        collector.unsettle(first)
+        assert gc.get_freeze_count() == 0
+        collector.settle(Owner())  # done for this process
+        assert gc.get_freeze_count() == 0
+    finally:
         gc.unfreeze()
 
 
@@ -165,3 +189,42 @@ def test_a_collector_that_was_off_stays_off():
     with collector.paused(True):
         pass
     assert not gc.isenabled()
+
+
+async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path):
+    """Their widget trees hold reference cycles: frozen, they would outlive the screen."""
+    import asyncio
+    import weakref
+
+    from conftest import SEEDS
+
+    from plantui.ui.app import PlantuiApp
+    from plantui.ui.widgets.dashboard import PlanDashboard
+
+    paths = []
+    for n, seed in enumerate(sorted(SEEDS.glob("*.md"))[:2]):
+        paths.append(tmp_path / f"plan{n}.md")
+        paths[-1].write_bytes(seed.read_bytes())
+    gc.unfreeze()
+    app = PlantuiApp(paths, live=False)
+    refs = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.3)
+        for _ in range(6):
+            app.screen.open(paths[0])
+            for _ in range(100):
+                await pilot.pause(0.02)
+                found = app.screen.query(PlanDashboard)
+                if found and found.first().snapshot is not None:
+                    break
+            dash = app.screen.query_one(PlanDashboard)
+            assert dash.snapshot is not None
+            refs.append(weakref.ref(dash))
+            del dash, found
+            app.pop_screen()
+            await pilot.pause(0.2)
+        await asyncio.sleep(0.1)
+        gc.collect()
+        gc.collect()
+        # Textual may hold on to the last screen or two a moment longer; every earlier one is gone
+        assert [r() is None for r in refs[:-2]] == [True] * 4

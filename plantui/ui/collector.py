@@ -44,6 +44,7 @@ ENOUGH = 10  # young-generation passes since the last full pass that make a quie
 _lock = threading.Lock()
 _holders: set[int] = set()  # id() of the plans that hold it now
 _saved: int | None = None  # the third threshold before the first hold
+_settled: int | None = None  # id() of the widget that froze (see settle); 0 once it went
 _paused = 0  # stretches paused now (see paused)
 _resume = False  # whether the collector ran before the first of them paused it
 
@@ -97,15 +98,36 @@ def worth_a_full_pass() -> bool:
     return gc.isenabled() and gc.get_count()[2] >= ENOUGH
 
 
-def settle() -> None:
-    """Once, after the first frame: freeze what lives now (``gc.freeze``), so that
-    full passes skip it; it is still freed by reference counting when dropped.
+def settle(owner: object) -> None:
+    """Once per process, after the first frame of ``owner`` (a plan's widget):
+    freeze what lives now (``gc.freeze``), so that full passes skip it; it is
+    still freed by reference counting when dropped.
+
     Garbage frozen with it would never be collected: the young generations are
     collected first (under a millisecond; what a full pass would find besides,
     ~3,000 objects at start, is left: the pass itself took ~20 ms and held up
-    the first frame's way to the terminal)."""
+    the first frame's way to the terminal).  Only once: a widget's cycles frozen
+    with it outlive it (a dashboard opened from the overview and closed again),
+    and :func:`unsettle` gives them back when the widget that settled goes.
+    """
+    global _settled
+    with _lock:
+        if _settled is not None:
+            return
+        _settled = id(owner)
     gc.collect(1)
     gc.freeze()
+
+
+def unsettle(owner: object) -> None:
+    """``owner`` goes: if it was the one that froze, unfreeze (its cycles can be
+    collected again), and freeze no more in this process."""
+    global _settled
+    with _lock:
+        if _settled != id(owner):
+            return
+        _settled = 0  # done for this process (0 is no widget's id)
+    gc.unfreeze()
 
 
 def full_pass() -> int:

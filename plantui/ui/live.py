@@ -127,6 +127,7 @@ class LivePlan(Widget):
         self.prepared: object = None  # from the worker, for the state being applied
         self.expect_source: str | None = None  # who changes the file next ("editor" while one runs)
         self.loads = 0  # completed reads (tests wait on it)
+        self._unmounted = False
 
     # -- time and names -------------------------------------------------------
 
@@ -152,7 +153,9 @@ class LivePlan(Widget):
 
     def on_unmount(self) -> None:
         self._stop_looking()
+        self._unmounted = True
         collector.hold(self, False)
+        collector.unsettle(self)
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
@@ -175,8 +178,8 @@ class LivePlan(Widget):
             try:
                 shown = self._shown
                 base = shown[0]
-                if self._big():
-                    collector.hold(self, True)
+                if self._big() and not self._unmounted:
+                    collector.hold(self, True)  # from now on: this parse is where it matters
                 snap = read_settled(self.path, base)
                 if not self.read_only:
                     actions.ready(snap)
@@ -189,6 +192,9 @@ class LivePlan(Widget):
                 message = PlanUnreadable(self.path, seq, f"{self.path.name}: cannot read it ({exc})", False)
             else:
                 message = PlanLoaded(self.path, seq, snap, summary, source, prepared, changes, base)
+            finally:
+                if self._unmounted:
+                    collector.hold(self, False)  # gone while it read: its hold goes too
             if not worker.is_cancelled:
                 self.post_message(message)
 
@@ -283,6 +289,8 @@ class LivePlan(Widget):
             return
         self._applied = event.seq
         self.loads += 1
+        # the read took the plan for a big one by its size: it is what was shown last
+        collector.hold(self, self.snapshot is not None and len(self.snapshot.plan.items) >= BIG_PLAN)
         if event.missing:
             self._gone()
             return
@@ -306,7 +314,7 @@ class LivePlan(Widget):
             self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            self.call_after_refresh(collector.settle)  # once the first frame is out
+            self.call_after_refresh(collector.settle, self)  # once the first frame is out
             self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
@@ -418,6 +426,7 @@ class LivePlan(Widget):
             try:
                 shown = self._shown
                 base = shown[0]
+                actions.ready(result.snapshot)  # carried over from the read in the common case: then free
                 summary = summarize(result.snapshot.plan, self.now())
                 changes = _changes(shown, result.snapshot, summary)
                 prepared = self.prepare(result.snapshot, summary)
