@@ -544,15 +544,19 @@ def _checkpoint_after(title, line1, prev_line, phases, top: _TopPhases, holder) 
     return since or top.before(line1)
 
 
+def _has_arrow(text: str) -> bool:
+    return "→" in text or "->" in text or "⟶" in text
+
+
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:
-    if "→" not in lines.text and "->" not in lines.text and "⟶" not in lines.text:
+    if not _has_arrow(lines.text):
         return ()  # no graph: most plans, told without visiting their lines
     edges: list[Edge] = []
     seen = set()
     texts = lines.parts
     # (the lines with an arrow picked out first, in Python: a set of every
     # paragraph line of a big plan, made in one C call, held the UI thread)
-    arrowed = {k for k in chain(code_lines, para_lines) if "→" in texts[k] or "->" in texts[k] or "⟶" in texts[k]}
+    arrowed = {k for k in chain(code_lines, para_lines) if _has_arrow(texts[k])}
     for k in sorted(arrowed):
         text = texts[k]
         parts = GRAPH_SPLIT.split(text.strip().strip("`*"))

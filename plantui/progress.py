@@ -409,11 +409,17 @@ def fields_after(old_plan: Plan, old: Summary, plan: Plan, changed: list[int],
             continue
         tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched)
     now = now or datetime.now()
-    always, by_phase = old.parts.derived
     states = list(old.fields)
-    for n in set(always).union(*(by_phase.get(p, ()) for p in touched)):
+    for n in _redone(old.parts, touched):
         states[n] = _field_state(n, plan.fields[n], phase_counts, tasks, now)
     return tuple(states)
+
+
+def _redone(parts: _Parts, touched_phases: set[int]) -> set[int]:
+    """The derived fields a tick in ``touched_phases`` makes worth working out again:
+    the plan's own, every Last Updated, and those of the phases it touched."""
+    always, by_phase = parts.derived
+    return set(always).union(*(by_phase.get(p, ()) for p in touched_phases))
 
 
 def _task_moved(plan: Plan, item: Item, was: State, now: State, tasks: Counts,
@@ -472,8 +478,7 @@ def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, p
         # after a tick: the fields of the scopes it changed, the fields whose values
         # changed, and every Last Updated (the clock moves); the rest stand
         old, _, touched_phases, touched_fields = since
-        always, by_phase = parts.derived
-        again = set(always).union(touched_fields, *(by_phase.get(p, ()) for p in touched_phases))
+        again = _redone(parts, touched_phases) | touched_fields
         field_states = list(old.fields)
         still = set(parts.drifting)
         for n in again:

@@ -334,8 +334,7 @@ async def _settle(app, dash, pilot, quiet: float = 0.15) -> None:
     deadline = time.monotonic() + 600
     await asyncio.sleep(quiet)
     while time.monotonic() < deadline:
-        busy = [w for w in app.workers if w.group in ("plantui-load", "plantui-write") and not w.is_finished]
-        if not busy and not getattr(dash, "_writing", False):
+        if not dash.busy:
             break
         await asyncio.sleep(0.02)
     await pilot.pause()

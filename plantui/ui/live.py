@@ -84,6 +84,10 @@ def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summ
     return changes
 
 
+def _is_big(snap: Snapshot) -> bool:
+    return len(snap.plan.items) >= BIG_PLAN
+
+
 def folders_of(path: Path) -> tuple:
     """The identity of the folders a plan's watcher watches: a folder removed and made
     again is another one, and the watch on the old one went with it."""
@@ -201,7 +205,7 @@ class LivePlan(Widget):
     def _big(self) -> bool:
         """Whether the plan is big (see :mod:`plantui.ui.collector`): as last read, or by its file's size."""
         if self.snapshot is not None:
-            return len(self.snapshot.plan.items) >= BIG_PLAN
+            return _is_big(self.snapshot)
         try:
             return os.path.getsize(self.path) >= BIG_FILE
         except OSError:
@@ -290,7 +294,7 @@ class LivePlan(Widget):
         self._applied = event.seq
         self.loads += 1
         # the read took the plan for a big one by its size: it is what was shown last
-        collector.hold(self, self.snapshot is not None and len(self.snapshot.plan.items) >= BIG_PLAN)
+        collector.hold(self, self.snapshot is not None and _is_big(self.snapshot))
         if event.missing:
             self._gone()
             return
@@ -308,7 +312,7 @@ class LivePlan(Widget):
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
         self._key_index = item_index(snap.plan)
-        big = len(snap.plan.items) >= BIG_PLAN
+        big = _is_big(snap)
         collector.hold(self, big)
         if big:
             self._later_full_pass()
@@ -329,6 +333,12 @@ class LivePlan(Widget):
         for message, severity in changes.milestones:
             self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
 
+    @property
+    def busy(self) -> bool:
+        """Whether a read or a write is under way (this plan's or another's: they share the workers)."""
+        return self._writing or any(w.group in ("plantui-load", "plantui-write") and not w.is_finished
+                                    for w in self.workers)
+
     def _later_full_pass(self) -> None:
         if self._quiet is not None:
             self._quiet.stop()
@@ -338,9 +348,7 @@ class LivePlan(Widget):
         """The collector's full pass (see :mod:`plantui.ui.collector`), once no read or
         write has been under way for ``QUIET`` seconds."""
         self._quiet = None
-        busy = self._writing or any(w.group in ("plantui-load", "plantui-write") and not w.is_finished
-                                    for w in self.workers)
-        if busy:
+        if self.busy:
             self._later_full_pass()
         elif collector.worth_a_full_pass():
             collector.full_pass()
