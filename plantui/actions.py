@@ -12,16 +12,15 @@ from datetime import datetime
 
 from .edits import EditError, set_markers, sync_fields, warm
 from .model import Item, Plan
-from .storage import PlanError, Snapshot, WriteResult, keep_buffer, modify
+from .storage import PlanError, Snapshot, WriteResult, modify
 
 __all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync"]
 
 
 def ready(snap: Snapshot) -> None:
     """Work out ahead (off the UI thread, after a read) what a tick of ``snap`` needs:
-    see :func:`plantui.edits.warm` and :func:`plantui.storage.keep_buffer`."""
+    see :func:`plantui.edits.warm`."""
     warm(snap.plan, snap.lines)
-    keep_buffer(len(snap.raw))
 
 
 def _norm_id(ref: str) -> str:

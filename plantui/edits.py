@@ -8,7 +8,7 @@ item it was asked to change is still there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Sequence
@@ -142,13 +142,12 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
         return Change(text, (), ())
     if not sync:
         return Change(text, tuple(edits), tuple(changed))
-    flipped = _flipped(plan, lines, flips, settings)
-    if flipped is not None:
+    states = _flips(plan, flips, settings)
+    if states is not None:
         # Only markers changed: the fields follow from the summary before, updated
         # by these items, and stand where they stood (on lines of their own).
-        new_plan, indexes = flipped
-        states = fields_after(plan, remembered(plan, now), new_plan, indexes, now)
-        more, said = _field_edits(new_plan.fields, states, lines, touched=True)
+        fields = fields_after(plan, remembered(plan, now), states, now)
+        more, said = _field_edits(plan.fields, fields, lines, touched=True)
         return Change(text, tuple(sorted([*edits, *more])), tuple(changed) + said)
     new_lines = lines.spliced(edits)
     new_plan = reparse(plan, lines, new_lines, settings)
@@ -157,12 +156,13 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
     return Change(text, both, tuple(changed) + synced.changed)
 
 
-def _flipped(plan: Plan, lines: Lines, flips: dict[int, str], settings: Settings) -> tuple[Plan, list[int]] | None:
-    """``plan`` with the markers of ``flips`` (item index -> marker) set, when
-    that is all that changes (see :mod:`plantui.incremental`); else None."""
-    items = list(plan.items)
+def _flips(plan: Plan, flips: dict[int, str], settings: Settings) -> dict[int, State] | None:
+    """The states the items of ``flips`` (item index -> marker) take, when only
+    their markers change (see :mod:`plantui.incremental`); else None."""
+    items = plan.items
     field_lines = plan.field_lines
     seen: set[int] = set()
+    states = {}
     for k, marker in flips.items():
         item = items[k]
         state = settings.state_of(marker)
@@ -170,11 +170,8 @@ def _flipped(plan: Plan, lines: Lines, flips: dict[int, str], settings: Settings
                 or (marker in GFM_MARKERS) != (item.marker in GFM_MARKERS)):
             return None  # a tag now, or a change markdown-it may read otherwise: a parse decides
         seen.add(item.line)
-        line = lines.line(item.line - 1)
-        source = line[: item.col] + marker + line[item.col + len(item.marker) :]
-        items[k] = replace(item, marker=marker, state=state, source=source)
-    indexes = sorted(flips)
-    return plan.with_values(tuple(items), plan.fields), indexes
+        states[k] = state
+    return states
 
 
 def _after(first: tuple[Edit, ...], second: tuple[Edit, ...]) -> tuple[Edit, ...] | None:
@@ -213,11 +210,13 @@ def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None
 
 def _field_edits(fields: tuple[Field, ...], states: Sequence[FieldState], lines: Lines,
                  touched: bool) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
-    """The edits that bring ``fields`` to the values computed in ``states`` (parallel to them)."""
+    """The edits that bring ``fields`` to the values computed in ``states`` (each
+    naming its field by index; all of them, or those that may have changed)."""
     edits = []
     changed = []
     dated = []
-    for f, fs in zip(fields, states):
+    for fs in states:
+        f = fields[fs.index]
         if fs.computed is None or fs.computed == f.value:
             continue
         start = lines.offset(f.line - 1, f.start)

@@ -118,6 +118,7 @@ class _Parts:
     # every Last Updated), and those of each phase (after a tick in the phase).
     derived: tuple[tuple[int, ...], dict[int, tuple[int, ...]]] = ((), {})
     drifting: tuple[int, ...] = ()  # the fields whose values the boxes say otherwise (set by _assemble)
+    stale: tuple[int, ...] = ()  # the fields a sync would write: their values are not what is computed (ditto)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         x_marks=(lower, upper),
         derived=old.parts.derived,  # the fields' names and phases stay
         drifting=old.parts.drifting,
+        stale=old.parts.stale,
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
     same_done = phases is not None  # no phase became done or undone
@@ -388,31 +390,30 @@ def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
     return CheckpointState(cp.index, c, status)
 
 
-def fields_after(old_plan: Plan, old: Summary, plan: Plan, changed: list[int],
+def fields_after(plan: Plan, old: Summary, states: dict[int, State],
                  now: datetime | None = None) -> tuple[FieldState, ...]:
-    """The field states of ``plan``: ``old_plan`` (summarized as ``old``) with the
-    markers of the items at ``changed`` set, its fields untouched.
+    """The fields a tick could make plantui write, each in the state :func:`update`
+    would give it: ``plan`` (summarized as ``old``) with the items at the keys of
+    ``states`` in the states given, nothing else changed.
 
-    What :func:`update` would give as ``.fields``, without the rest of the
-    summary: all a tick needs before it writes (the summary follows after).
+    Those are the fields worked out again (see :func:`_redone`) and those already
+    out of date (``_Parts.stale``), in file order.  All a tick needs before it
+    writes, at the cost of what it touches: no new plan, no walk of every field
+    (the summary follows after the write).
     """
     assert old.parts is not None
-    if plan.fields is not old_plan.fields:  # field values changed too: the whole update says
-        return update(old_plan, old, plan, now, changed=changed).fields
-    items, before = plan.items, old_plan.items
+    items = plan.items
     tasks = old.tasks
     phase_counts = list(old.parts.phase_counts)
     touched: set[int] = set()
-    for k in changed:
-        was, it = before[k].state, items[k].state
-        if was is it or items[k].kind is not Kind.TASK:
-            continue
-        tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched)
+    for k, state in states.items():
+        item = items[k]
+        if item.state is not state and item.kind is Kind.TASK:
+            tasks = _task_moved(plan, item, item.state, state, tasks, phase_counts, touched)
     now = now or datetime.now()
-    states = list(old.fields)
-    for n in _redone(old.parts, touched):
-        states[n] = _field_state(n, plan.fields[n], phase_counts, tasks, now)
-    return tuple(states)
+    redone = _redone(old.parts, touched)
+    return tuple(_field_state(n, plan.fields[n], phase_counts, tasks, now) if n in redone else old.fields[n]
+                 for n in sorted(redone.union(old.parts.stale)))
 
 
 def _redone(parts: _Parts, touched_phases: set[int]) -> set[int]:
@@ -433,6 +434,11 @@ def _task_moved(plan: Plan, item: Item, was: State, now: State, tasks: Counts,
         touched.add(p)
         p = plan.phases[p].parent
     return tasks.moved(was, now)
+
+
+def _is_stale(f, fs: FieldState) -> bool:
+    """Whether a sync would write field ``f`` (in state ``fs``)."""
+    return fs.computed is not None and fs.computed != f.value
 
 
 def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> FieldState:
@@ -474,21 +480,23 @@ def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, p
     if since is None:
         field_states = [_field_state(n, f, parts.phase_counts, tasks, now) for n, f in enumerate(fields)]
         drifting = [fs.index for fs in field_states if fs.drift]
+        stale = [fs.index for fs in field_states if _is_stale(fields[fs.index], fs)]
     else:
         # after a tick: the fields of the scopes it changed, the fields whose values
         # changed, and every Last Updated (the clock moves); the rest stand
         old, _, touched_phases, touched_fields = since
         again = _redone(parts, touched_phases) | touched_fields
         field_states = list(old.fields)
-        still = set(parts.drifting)
+        still, behind = set(parts.drifting), set(parts.stale)
         for n in again:
             fs = field_states[n] = _field_state(n, fields[n], parts.phase_counts, tasks, now)
             (still.add if fs.drift else still.discard)(n)
-        drifting = sorted(still)
+            (behind.add if _is_stale(fields[n], fs) else behind.discard)(n)
+        drifting, stale = sorted(still), sorted(behind)
     for n in drifting:
         f, fs = fields[n], field_states[n]
         warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
-    parts = replace(parts, drifting=tuple(drifting))
+    parts = replace(parts, drifting=tuple(drifting), stale=tuple(stale))
 
     status = "Complete" if tasks.complete else ("In Progress" if (tasks.done or tasks.in_progress) else "Not Started")
     warnings.sort(key=lambda w: w.line or 0)

@@ -262,21 +262,28 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
         assert snap.lines._marks is not None  # carried, not worked out again
 
 
-@pytest.mark.parametrize("size", [100, storage.KEEP_BUFFER + 5000])
-def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, size):
-    """Through the kept buffer (big files) or not: the same answers, whatever size it had before."""
+@pytest.mark.parametrize("size", [0, 100, 1024, 5000])
+def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, monkeypatch, size):
+    """Compared a block at a time (1 KB here): a difference anywhere, the first or
+    last byte of a block included, and a file too short, are seen."""
+    monkeypatch.setattr(storage, "COMPARE_BLOCK", 1024)
     rnd = random.Random(size)
     raw = bytes(rnd.randrange(256) for _ in range(size))
     path = tmp_path / "plan.md"
-    for content, want in ((raw, True), (raw + b"more", True), (raw[:-1], False),
-                          (raw[:-1] + bytes([raw[-1] ^ 1]), False), (bytes([raw[0] ^ 1]) + raw[1:], False),
-                          (raw, True)):
+
+    def flipped(at: int) -> bytes:
+        return raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1 :]
+
+    cases = [(raw, True), (raw + b"more", True), (raw, True)]
+    if size:
+        cases += [(raw[:-1], False), *((flipped(at), False) for at in {0, size - 1, size // 2, 1023, 1024} if at < size)]
+    for content, want in cases:
         path.write_bytes(content)
         fd = os.open(path, os.O_RDONLY)
         try:
             assert storage._holds(fd, raw) is want
             assert storage._holds(fd, content) is True
-            assert storage._holds(fd, content[: size - 3000]) is True  # a shorter expectation: the buffer shrinks
+            assert storage._holds(fd, content[: max(0, size - 3000)]) is True  # a shorter expectation
         finally:
             os.close(fd)
 
@@ -292,3 +299,21 @@ def test_a_tick_in_a_nested_phase_moves_the_progress_of_the_phase_around_it():
     assert got == plain(text, plan, [(inner, None)])
     assert "**Progress:** 1/2 tasks complete" in got and "**Progress:** 1/1 tasks complete" in got
     assert "**Progress:** 1/3 tasks complete" in got
+
+
+def test_a_tick_also_brings_fields_already_out_of_date_elsewhere_up_to_date():
+    """As a sync after the tick would: a phase the tick does not touch has a Progress
+    that says too little, another one a placeholder; both are written, as the
+    plain way writes them, and nothing else there."""
+    text = ("# Plan\n\n**Last Updated:** 2026-01-01\n\n## Phase 1: Setup\n\n**Progress:** 0/1 tasks complete\n\n"
+            "- [ ] 1.1 First\n\n## Phase 2: Build\n\n**Progress:** 0/2 tasks complete\n\n- [x] 2.1 Second\n- [ ] 2.2 Third\n\n"
+            "## Phase 3: Ship\n\n**Progress:** TBD\n\n- [x] 3.1 Fourth\n\n## Phase 4: Done\n\n"
+            "**Progress:** 1/1 tasks complete\n\n- [x] 4.1 Fifth\n")
+    plan = build_plan(Lines.of(text))
+    first = next(it for it in plan.items if it.id == "1.1")
+    change = set_markers(text, Lines.of(text), plan, [(first, None)], now=NOW)
+    assert change.text == plain(text, plan, [(first, None)])
+    assert "**Progress:** 1/2 tasks complete" in change.text  # phase 2, out of date before the tick
+    assert "## Phase 3: Ship\n\n**Progress:** TBD" not in change.text  # the placeholder, filled in
+    assert "**Progress:** 1/1 tasks complete\n\n- [x] 4.1" in change.text  # phase 4, right already: untouched
+    assert len(change.edits) == 5  # the box, three Progress values, Last Updated
