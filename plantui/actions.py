@@ -50,7 +50,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         items = [resolve(snap.plan, r) for r in refs]
-        result = set_markers(snap.text, snap.lines, snap.plan, [(it, marker) for it in items],
+        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now, sync=sync)
         return result.edits, result.changed
 
@@ -66,7 +66,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
     """
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
-        result = set_markers(snap.text, snap.lines, snap.plan, [(it, marker) for it in items],
+        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now)
         return result.edits, result.changed
 
@@ -77,7 +77,7 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
     """Bring the derived fields already in the file up to date."""
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
-        result = sync_fields(snap.text, settings=snap.settings, now=now, plan=snap.plan)
+        result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan)
         return result.edits, result.changed
 
     return _guarded(path, change)

@@ -32,9 +32,14 @@ class Change:
     """The outcome of an edit on a text: the edits that make it, and what they
     changed, for people ("✓ 2.1 Implement data models")."""
 
-    base: str  # the text edited
+    lines: Lines  # the lines of the text edited
     edits: tuple[Edit, ...]  # non-overlapping, each one changing something
     changed: tuple[str, ...]
+
+    @property
+    def base(self) -> str:
+        """The text edited."""
+        return self.lines.text
 
     @cached_property
     def text(self) -> str:
@@ -96,7 +101,7 @@ def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings 
     """Set ``item``'s marker (None: the file's done marker) in ``text``."""
     lines = Lines.of(text)
     plan = parse_lines(lines, settings)
-    return set_markers(text, lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
+    return set_markers(lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
 
 
 def warm(plan: Plan, lines: Lines) -> None:
@@ -109,13 +114,13 @@ def warm(plan: Plan, lines: Lines) -> None:
     plan.field_lines  # noqa: B018 - cached on the plan
     plan.text_lines  # noqa: B018
     lines.offset(len(lines) - 1, 0)
-    lines.byte_offset(len(lines.text))
+    lines.byte_offset(lines.chars)
 
 
-def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
+def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
                 settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
     """Set the markers of ``wanted`` items (from any earlier read; each located
-    in ``plan``, the plan of ``text`` now) and, with ``sync``, the derived fields."""
+    in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields."""
     edits = []
     changed = []
     flips: dict[int, str] = {}
@@ -139,21 +144,21 @@ def set_markers(text: str, lines: Lines, plan: Plan, wanted: list[tuple[Item, st
         glyph = {State.DONE: "✓", State.OPEN: "○"}.get(state, f"[{new}]")
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
-        return Change(text, (), ())
+        return Change(lines, (), ())
     if not sync:
-        return Change(text, tuple(edits), tuple(changed))
+        return Change(lines, tuple(edits), tuple(changed))
     states = _flips(plan, flips, settings)
     if states is not None:
         # Only markers changed: the fields follow from the summary before, updated
         # by these items, and stand where they stood (on lines of their own).
         fields = fields_after(plan, remembered(plan, now), states, now)
         more, said = _field_edits(plan.fields, fields, lines, touched=True)
-        return Change(text, tuple(sorted([*edits, *more])), tuple(changed) + said)
+        return Change(lines, tuple(sorted([*edits, *more])), tuple(changed) + said)
     new_lines = lines.spliced(edits)
     new_plan = reparse(plan, lines, new_lines, settings)
-    synced = sync_fields(new_lines.text, settings=settings, now=now, touched=True, plan=new_plan, lines=new_lines)
-    both = _after(tuple(edits), synced.edits) or ((0, len(text), synced.text),)
-    return Change(text, both, tuple(changed) + synced.changed)
+    synced = sync_fields(new_lines, settings=settings, now=now, touched=True, plan=new_plan)
+    both = _after(tuple(edits), synced.edits) or ((0, lines.chars, synced.text),)
+    return Change(lines, both, tuple(changed) + synced.changed)
 
 
 def _flips(plan: Plan, flips: dict[int, str], settings: Settings) -> dict[int, State] | None:
@@ -192,20 +197,19 @@ def _after(first: tuple[Edit, ...], second: tuple[Edit, ...]) -> tuple[Edit, ...
     return tuple(sorted(out))
 
 
-def sync_fields(text: str, *, settings: Settings = DEFAULT, now: datetime | None = None,
-                touched: bool = False, plan: Plan | None = None, summary: Summary | None = None,
-                lines: Lines | None = None) -> Change:
-    """Bring the derived fields that exist in ``text`` up to date.
+def sync_fields(text: str | Lines, *, settings: Settings = DEFAULT, now: datetime | None = None,
+                touched: bool = False, plan: Plan | None = None, summary: Summary | None = None) -> Change:
+    """Bring the derived fields that exist in ``text`` (or its lines) up to date.
 
     ``Last Updated`` moves to today only when something else changed (or
     ``touched``: the caller changed the text already).
     """
     now = now or datetime.now()
-    lines = lines or Lines.of(text)
+    lines = text if isinstance(text, Lines) else Lines.of(text)
     plan = plan or parse_lines(lines, settings)
     summary = summary or summarize(plan, now)
     edits, changed = _field_edits(plan.fields, summary.fields, lines, touched)
-    return Change(text, edits, changed)
+    return Change(lines, edits, changed)
 
 
 def _field_edits(fields: tuple[Field, ...], states: Sequence[FieldState], lines: Lines,

@@ -24,12 +24,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from itertools import compress
-from operator import is_not
+from operator import ne
 
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from .parser import parse_lines, remember, remembered
-from .source import Lines, common_prefix
+from .source import Lines
 
 GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
@@ -46,34 +46,14 @@ def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = 
 
 
 def changed_lines(old: Lines, new: Lines) -> list[int] | None:
-    """0-based indexes of the lines that differ, or None when the line count differs."""
+    """0-based indexes of the lines that differ, or None when the line count differs.
+
+    Line by line: a line ``new`` shares with ``old`` (see :meth:`Lines.spliced`)
+    is the very same object, and a string compared with itself costs nothing.
+    """
     if len(old) != len(new):
         return None
-    n = len(old)
-    if n > 64 and old.parts[n // 2] is new.parts[n // 2] and len(old.parts[n // 2]) > 1:
-        # new's lines are old's but a few (Lines.spliced): the others are the very
-        # same objects, so only the lines that are not need a look
-        parts_a, parts_b = old.parts, new.parts
-        return [k for k in compress(range(n), map(is_not, parts_a, parts_b)) if parts_a[k] != parts_b[k]]
-    a, b = old.text, new.text
-    if a == b:
-        return []
-    if "\r" in a or "\r" in b:
-        return [k for k in range(len(old)) if old.line(k) != new.line(k)]
-    # Line feeds only: jump from difference to difference (the stretches between
-    # are compared a block at a time), one step per line that differs.
-    out = []
-    i = j = k = 0  # the start of line k in a and in b
-    while True:
-        p = common_prefix(a, i, b, j)
-        if i + p == len(a) and j + p == len(b):
-            return out
-        k += a.count("\n", i, i + p)
-        out.append(k)
-        end_a, end_b = a.find("\n", i + p), b.find("\n", j + p)
-        if end_a < 0 or end_b < 0:
-            return out  # the last line
-        i, j, k = end_a + 1, end_b + 1, k + 1
+    return list(compress(range(len(old)), map(ne, old.parts, new.parts)))
 
 
 def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings) -> Plan | None:

@@ -70,9 +70,18 @@ PLANS: "OrderedDict[tuple[str, frozenset], Plan]" = OrderedDict()
 PLANS_KEPT = 6
 
 
+def _key(lines: Lines, settings: Settings) -> tuple:
+    """The key a parse of ``lines`` is kept by: its text's blocks.  Each block's
+    hash is worked out on its own (in one call for all, a 10 MB text held the
+    interpreter for ~10 ms); a block keeps its hash once worked out."""
+    for block in lines.blocks:
+        hash(block)
+    return (lines.blocks, settings.key)
+
+
 def remember(lines: Lines, settings: Settings, plan: Plan) -> None:
     """Keep ``plan`` as the parse of ``lines`` (a few plans are kept)."""
-    key = (lines.text, settings.key)
+    key = _key(lines, settings)
     PLANS[key] = plan
     PLANS.move_to_end(key)
     while len(PLANS) > PLANS_KEPT:
@@ -80,7 +89,7 @@ def remember(lines: Lines, settings: Settings, plan: Plan) -> None:
 
 
 def remembered(lines: Lines, settings: Settings) -> Plan | None:
-    return PLANS.get((lines.text, settings.key))
+    return PLANS.get(_key(lines, settings))
 
 
 def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
@@ -549,7 +558,7 @@ def _has_arrow(text: str) -> bool:
 
 
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:
-    if not _has_arrow(lines.text):
+    if not any(map(_has_arrow, lines.blocks)):
         return ()  # no graph: most plans, told without visiting their lines
     edges: list[Edge] = []
     seen = set()

@@ -111,13 +111,17 @@ class Snapshot:
 
     path: Path
     raw: bytes
-    text: str
     bom: bool
     lines: Lines
     plan: Plan
     settings: Settings
     inode: int
     mtime_ns: int
+
+    @property
+    def text(self) -> str:
+        """The decoded text (BOM aside): made when first asked for, see :class:`Lines`."""
+        return self.lines.text
 
 
 @dataclass(frozen=True)
@@ -194,7 +198,7 @@ def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | No
     else:
         lines, bom = decode_lines(raw)
         plan = parse_lines(lines, settings)
-    return Snapshot(path, raw, lines.text, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
+    return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
 
 
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
@@ -376,7 +380,7 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         return snapshot(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
     plan = reparse(snap.plan, snap.lines, lines, snap.settings)
-    return Snapshot(path, raw, lines.text, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns)
+    return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns)
 
 
 def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:

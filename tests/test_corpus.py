@@ -89,7 +89,7 @@ def test_every_item_round_trips_and_changes_only_its_marker(path):
     text, lines, plan = snap.text, snap.lines, snap.plan
     for it in plan.items:
         target = " " if it.done else "x"
-        once = set_markers(text, lines, plan, [(it, target)], sync=False)
+        once = set_markers(lines, plan, [(it, target)], sync=False)
         assert once.changed
         # exactly the marker, at its place, and nothing else
         at = lines.offset(it.line - 1, it.col)
@@ -98,7 +98,7 @@ def test_every_item_round_trips_and_changes_only_its_marker(path):
         back_lines = Lines.of(once.text)
         ticked = replace(it, marker=target, source=back_lines.line(it.line - 1))
         back_plan = replace(plan, items=plan.items[: it.index] + (ticked,) + plan.items[it.index + 1 :])
-        back = set_markers(once.text, back_lines, back_plan, [(ticked, it.marker)], sync=False)
+        back = set_markers(back_lines, back_plan, [(ticked, it.marker)], sync=False)
         assert encode(back.text, snap.bom) == snap.raw
 
 

@@ -27,22 +27,22 @@ def test_marker_flips_and_field_updates_equal_a_full_parse(path):
     rng = random.Random(path.name)
     items = list(snap.plan.items)
     rng.shuffle(items)
-    text, lines, plan = snap.text, snap.lines, snap.plan
+    lines, plan = snap.lines, snap.plan
     for it in items[:6]:
         fresh = plan.item_at_line(it.line)
         marker = rng.choice([" ", "x", "X", "/", "-", "~", "?"])
         if marker == fresh.marker:
             continue
-        change = set_markers(text, lines, plan, [(fresh, marker)], now=NOW, sync=False)
+        change = set_markers(lines, plan, [(fresh, marker)], now=NOW, sync=False)
         new_lines = Lines.of(change.text)
         fast = reparse(plan, lines, new_lines, DEFAULT)
         if (marker in " xX") == (fresh.marker in " xX") and not fresh.optional:
             assert fast_update(plan, lines, new_lines, DEFAULT) is not None, "a tick takes the fast path"
         assert fast == build_plan(new_lines, DEFAULT)
-        synced = sync_fields(change.text, now=NOW, touched=True, plan=fast, lines=new_lines)
+        synced = sync_fields(new_lines, now=NOW, touched=True, plan=fast)
         synced_lines = Lines.of(synced.text)
         assert reparse(fast, new_lines, synced_lines, DEFAULT) == build_plan(synced_lines, DEFAULT)
-        text, lines, plan = synced.text, synced_lines, build_plan(synced_lines, DEFAULT)
+        lines, plan = synced_lines, build_plan(synced_lines, DEFAULT)
 
 
 def test_a_marker_that_becomes_a_tag_takes_the_slow_path():

@@ -23,12 +23,30 @@ def _by_regex(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def _same(got: Lines, text: str) -> None:
+    """``got`` holds the lines of ``text``.  What can be worked out from its blocks
+    (see Lines.blocks) is checked before its text is joined, or its line starts made."""
     starts, ends = _by_regex(text)
-    assert got.text == text
-    assert got.starts == starts and got.ends == ends
-    assert [got.line(k) for k in range(len(got))] == [text[a:b] for a, b in zip(starts, ends)]
+    assert got.chars == len(text)
     for offset in range(len(text) + 1):
         assert got.line_of(offset) == max(k for k, s in enumerate(starts) if s <= offset)
+    for a in range(0, len(text) + 1, 3):
+        for b in (a, a + 1, a + 7, len(text)):
+            assert got.slice(a, b) == text[a:b]
+    for c in range(len(text) + 1):
+        assert got.byte_offset(c) == len(text[:c].encode("utf-8", "surrogateescape"))
+    assert [got.offset(n, 0) for n in range(len(starts))] == list(starts)
+    assert got.starts == starts and got.ends == ends
+    assert [got.line(k) for k in range(len(got))] == [text[a:b] for a, b in zip(starts, ends)]
+    assert got.text == text
+
+
+def _blocky(text: str, data) -> Lines:
+    """The lines of ``text``: in one block (Lines.of), or in several, as decode_lines
+    makes them of a big file."""
+    block = data.draw(st.sampled_from([0, 1, 2, 5]))
+    if not block:
+        return Lines.of(text)
+    return decode_lines(text.encode("utf-8", "surrogateescape"), block=block)[0]
 
 
 @settings(max_examples=400, deadline=None)
@@ -42,7 +60,7 @@ def test_lines_break_where_commonmark_does(text):
 @settings(max_examples=400, deadline=None)
 @given(TEXTS, st.data())
 def test_spliced_lines_equal_the_lines_of_the_spliced_text(text, data):
-    lines = Lines.of(text)
+    lines = _blocky(text, data)
     edits = []
     pos = 0
     for _ in range(data.draw(st.integers(0, 3))):
@@ -67,7 +85,7 @@ def test_spliced_lines_carry_where_lines_start_in_characters_and_bytes(text, mar
     old = source.MARK
     source.MARK = mark
     try:
-        lines = Lines.of(text)
+        lines = _blocky(text, data)
         lines.byte_offset(0), lines.offset(0, 0)  # the table, worked out before the changes
         for _ in range(data.draw(st.integers(1, 3))):
             k = data.draw(st.integers(0, len(lines) - 1))
@@ -81,11 +99,11 @@ def test_spliced_lines_carry_where_lines_start_in_characters_and_bytes(text, mar
             lines = lines.spliced([(start + a, start + b, new)])
             text = splice(text, [(start + a, start + b, new)])
             fresh = Lines.of(text)
-            assert lines.text == text
             for n in range(len(fresh)):
                 assert lines.offset(n, 0) == fresh.starts[n]
             for c in range(len(text) + 1):
                 assert lines.byte_offset(c) == len(text[:c].encode("utf-8", "surrogateescape"))
+            assert lines.text == text
     finally:
         source.MARK = old
 
@@ -103,6 +121,19 @@ def test_a_marker_flip_shares_the_offsets():
     new = lines.spliced([(at, at + 1, "x")])
     assert new.text == text[:at] + "x" + text[at + 1 :]
     assert new.starts is lines.starts and new.line(3) == "- [x] two"
+
+
+def test_a_flip_in_a_later_block_splices_only_that_block():
+    text = "".join(f"- [ ] task {k} é\n" for k in range(40))
+    lines = decode_lines(text.encode(), block=64)[0]
+    assert len(lines.blocks) > 3 and lines._text is None
+    at = text.index("[ ] task 30") + 1
+    new = lines.spliced([(at, at + 1, "x")])
+    assert new._text is None  # not joined
+    touched = [k for k, (a, b) in enumerate(zip(lines.blocks, new.blocks)) if a is not b]
+    assert len(touched) == 1 and new.blocks[touched[0]].count("[x]") == 1
+    assert new.parts[0] is lines.parts[0] and new.line(30) == "- [x] task 30 é"  # the fast way, lines shared
+    assert new.text == text[:at] + "x" + text[at + 1 :]
 
 
 # --- relined: the lines of new bytes from the old ones ------------------------------
@@ -155,6 +186,6 @@ def test_lines_decoded_block_by_block_are_the_lines_of_the_whole(body, bom, bloc
     text, want_bom = decode(raw)
     want = Lines.of(text)
     assert got_bom == want_bom
-    assert lines.text == text and lines.parts == want.parts
-    assert lines._seps == want._seps  # the same line endings, or None for LF only in both
     _same(lines, text)
+    assert lines.parts == want.parts
+    assert lines._seps == want._seps  # the same line endings, or None for LF only in both

@@ -42,7 +42,7 @@ def plain(text: str, plan, wanted, now=NOW) -> str:
         marker_edits.append((at, at + len(it.marker), new))
     new_text = splice(text, marker_edits)
     new_lines = Lines.of(new_text)
-    return sync_fields(new_text, now=now, touched=True, plan=build_plan(new_lines, DEFAULT), lines=new_lines).text
+    return sync_fields(new_lines, now=now, touched=True, plan=build_plan(new_lines, DEFAULT)).text
 
 
 def ticks(plan, rng: random.Random, n: int):
@@ -82,7 +82,7 @@ def test_a_synced_tick_equals_the_plain_way(path, spy):
         if not wanted:
             continue
         before = len(spy)
-        change = set_markers(text, Lines.of(text), plan, wanted, now=NOW)
+        change = set_markers(Lines.of(text), plan, wanted, now=NOW)
         assert change.text == plain(text, plan, wanted), wanted
         assert all(text[s:e] != new for s, e, new in change.edits)  # each edit changes something
         gfm = all((m in (" ", "x", "X", None)) == (it.marker in " xX") for it, m in wanted)
@@ -100,7 +100,7 @@ def test_a_big_plan_ticks_without_a_parse(spy):
     rng = random.Random(3)
     for _ in range(5):
         wanted = [(it, None) for it in rng.sample([it for it in plan.items if not it.state.closed], 2)]
-        change = set_markers(text, lines, plan, wanted, now=NOW)
+        change = set_markers(lines, plan, wanted, now=NOW)
         assert change.text == plain(text, plan, wanted)
         assert len(change.edits) >= 3  # two boxes and Progress (and Last Updated when its date moves)
         text = change.text
@@ -125,7 +125,7 @@ def test_random_plans_tick_as_the_plain_way_does(pieces, rnd, eol):
         return
     wanted = ticks(plan, rnd, rnd.choice([1, 2]))
     if wanted:
-        assert set_markers(text, Lines.of(text), plan, wanted, now=NOW).text == plain(text, plan, wanted)
+        assert set_markers(Lines.of(text), plan, wanted, now=NOW).text == plain(text, plan, wanted)
 
 
 # --- bytes --------------------------------------------------------------------------
@@ -181,7 +181,7 @@ def test_a_tick_writes_the_bytes_of_the_box_and_of_the_values_only(tmp_path):
            "## Phase 1: Setup\r\n\r\n- [ ] T001 naïve café\r\n- [ ] T002 ✅ two\r\n").encode()
     path.write_bytes(raw)
     snap = storage.read(path)
-    result = editlib.set_markers(snap.text, snap.lines, snap.plan, [(snap.plan.items[1], None)], now=NOW)
+    result = editlib.set_markers(snap.lines, snap.plan, [(snap.plan.items[1], None)], now=NOW)
     got = storage._byte_edits(snap, result.edits)
     assert [new for _, _, new in got] == [b"1", b"1", b"x"]  # Progress 0 → 1, 20 → 21, the box
     at = raw.index("- [ ] T002".encode()) + 3
@@ -295,7 +295,7 @@ def test_a_tick_in_a_nested_phase_moves_the_progress_of_the_phase_around_it():
     plan = build_plan(Lines.of(text))
     assert plan.phases[1].parent == 0  # 2b lies within 2
     inner = next(it for it in plan.items if it.id == "2.2")
-    got = set_markers(text, Lines.of(text), plan, [(inner, None)], now=NOW).text
+    got = set_markers(Lines.of(text), plan, [(inner, None)], now=NOW).text
     assert got == plain(text, plan, [(inner, None)])
     assert "**Progress:** 1/2 tasks complete" in got and "**Progress:** 1/1 tasks complete" in got
     assert "**Progress:** 1/3 tasks complete" in got
@@ -311,7 +311,7 @@ def test_a_tick_also_brings_fields_already_out_of_date_elsewhere_up_to_date():
             "**Progress:** 1/1 tasks complete\n\n- [x] 4.1 Fifth\n")
     plan = build_plan(Lines.of(text))
     first = next(it for it in plan.items if it.id == "1.1")
-    change = set_markers(text, Lines.of(text), plan, [(first, None)], now=NOW)
+    change = set_markers(Lines.of(text), plan, [(first, None)], now=NOW)
     assert change.text == plain(text, plan, [(first, None)])
     assert "**Progress:** 1/2 tasks complete" in change.text  # phase 2, out of date before the tick
     assert "## Phase 3: Ship\n\n**Progress:** TBD" not in change.text  # the placeholder, filled in
