@@ -129,7 +129,7 @@ def test_settling_collects_young_garbage_then_freezes_what_lives():
         gc.unfreeze()
 
 
-def test_only_the_first_widget_freezes_and_its_going_unfreezes_for_good():
+def test_one_widget_at_a_time_freezes_and_its_going_unfreezes():
     gc.unfreeze()
     first, second = Owner(), Owner()
     try:
@@ -137,7 +137,7 @@ def test_only_the_first_widget_freezes_and_its_going_unfreezes_for_good():
         frozen = gc.get_freeze_count()
         assert frozen > 0
         gc.unfreeze()
-        collector.settle(second)  # a widget mounted later: no second freeze
+        collector.settle(second)  # a widget mounted later, while the first is there: no second freeze
         assert gc.get_freeze_count() == 0
         collector.settle(first)
         assert gc.get_freeze_count() == 0  # and not the first again either
@@ -145,8 +145,10 @@ def test_only_the_first_widget_freezes_and_its_going_unfreezes_for_good():
         collector.unsettle(second)  # not the one that froze: nothing
         assert gc.get_freeze_count() > 0
         collector.unsettle(first)
-        assert gc.get_freeze_count() == 0
-        collector.settle(Owner())  # done for this process
+        assert gc.get_freeze_count() == 0  # what it froze is given back
+        collector.settle(second)  # the first is gone: the next widget freezes (an app that opened another plan)
+        assert gc.get_freeze_count() > 0
+        collector.unsettle(second)
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()

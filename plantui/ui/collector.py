@@ -27,9 +27,9 @@ is what the user waits for.  It resumes right after, over what the write made.
 
 Whatever the plan's size, what lives once the first frame is out (Textual,
 its widgets, plantui's modules, the plan's caches) mostly lives as long as
-the app: :func:`settle` takes it out of the full passes, once per process.
-Without that, at 1,000 tasks a full pass over it took ~50 ms now and then, a
-reload being what set it off.
+the app: :func:`settle` takes it out of the full passes, one widget at a
+time.  Without that, at 1,000 tasks a full pass over it took ~50 ms now and
+then, a reload being what set it off.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ ENOUGH = 10  # young-generation passes since the last full pass that make a quie
 _lock = threading.Lock()
 _holders: set[int] = set()  # id() of the plans that hold it now
 _saved: int | None = None  # the third threshold before the first hold
-_settled: int | None = None  # id() of the widget that froze (see settle); 0 once it went
+_settled: int | None = None  # id() of the widget that froze (see settle)
 _paused = 0  # stretches paused now (see paused)
 _resume = False  # whether the collector ran before the first of them paused it
 
@@ -100,16 +100,19 @@ def worth_a_full_pass() -> bool:
 
 
 def settle(owner: object) -> None:
-    """Once per process, after the first frame of ``owner`` (a plan's widget):
-    freeze what lives now (``gc.freeze``), so that full passes skip it; it is
-    still freed by reference counting when dropped.
+    """After the first frame of ``owner`` (a plan's widget), unless another widget
+    did and is still there: freeze what lives now (``gc.freeze``), so that full
+    passes skip it; it is still freed by reference counting when dropped.
 
-    Garbage frozen with it would never be collected: the young generations are
-    collected first (under a millisecond; what a full pass would find besides,
-    ~3,000 objects at start, is left: the pass itself took ~20 ms and held up
-    the first frame's way to the terminal).  Only once: a widget's cycles frozen
-    with it outlive it (a dashboard opened from the overview and closed again),
-    and :func:`unsettle` gives them back when the widget that settled goes.
+    Garbage frozen with it would not be collected while it stays frozen: the
+    young generations are collected first (under a millisecond; what a full
+    pass would find besides, ~3,000 objects at start, is left: the pass itself
+    took ~20 ms and held up the first frame's way to the terminal).  What is
+    frozen is given back by :func:`unsettle` when ``owner`` goes, cycles of
+    its own included (a dashboard opened from the overview and closed again),
+    and the next widget to show a first frame freezes again: in an app that
+    opens and closes dashboards, as in one that shows one plan, a full pass
+    skips what lives long.
     """
     global _settled
     with _lock:
@@ -122,12 +125,12 @@ def settle(owner: object) -> None:
 
 def unsettle(owner: object) -> None:
     """``owner`` goes: if it was the one that froze, unfreeze (its cycles can be
-    collected again), and freeze no more in this process."""
+    collected again), and let the next widget settle."""
     global _settled
     with _lock:
         if _settled != id(owner):
             return
-        _settled = 0  # done for this process (0 is no widget's id)
+        _settled = None
     gc.unfreeze()
 
 
