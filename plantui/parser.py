@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, chain
@@ -47,6 +46,7 @@ from .names import (
     split_id,
     starts_list,
 )
+from .recent import Recent
 from .source import Lines
 from .walk import Collected, RawHeading, RawItem, Walker, markdown
 
@@ -66,30 +66,18 @@ def parse(text: str, settings: Settings = DEFAULT) -> Plan:
     return parse_lines(lines, settings)
 
 
-PLANS: "OrderedDict[tuple[str, frozenset], Plan]" = OrderedDict()
-PLANS_KEPT = 6
-
-
-def _key(lines: Lines, settings: Settings) -> tuple:
-    """The key a parse of ``lines`` is kept by: its text's blocks.  Each block's
-    hash is worked out on its own (in one call for all, a 10 MB text held the
-    interpreter for ~10 ms); a block keeps its hash once worked out."""
-    for block in lines.blocks:
-        hash(block)
-    return (lines.blocks, settings.key)
+PLANS: Recent[tuple[frozenset, Lines]] = Recent(kept=6, items=100_000)  # each plan with its settings and lines
 
 
 def remember(lines: Lines, settings: Settings, plan: Plan) -> None:
-    """Keep ``plan`` as the parse of ``lines`` (a few plans are kept)."""
-    key = _key(lines, settings)
-    PLANS[key] = plan
-    PLANS.move_to_end(key)
-    while len(PLANS) > PLANS_KEPT:
-        PLANS.popitem(last=False)
+    """Keep ``plan`` as the parse of ``lines`` (see :mod:`plantui.recent`)."""
+    PLANS.add(plan, (settings.key, lines))
 
 
 def remembered(lines: Lines, settings: Settings) -> Plan | None:
-    return PLANS.get(_key(lines, settings))
+    """The plan of a text parsed a moment ago, found by its text (see :meth:`Lines.same_text`)."""
+    found = PLANS.find(lambda plan, known: known[0] == settings.key and known[1].same_text(lines))
+    return None if found is None else found[0]
 
 
 def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
@@ -553,19 +541,19 @@ def _checkpoint_after(title, line1, prev_line, phases, top: _TopPhases, holder) 
     return since or top.before(line1)
 
 
-def _has_arrow(text: str) -> bool:
+def has_arrow(text: str) -> bool:
     return "→" in text or "->" in text or "⟶" in text
 
 
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:
-    if not any(map(_has_arrow, lines.blocks)):
+    if not any(map(has_arrow, lines.blocks)):
         return ()  # no graph: most plans, told without visiting their lines
     edges: list[Edge] = []
     seen = set()
     texts = lines.parts
     # (the lines with an arrow picked out first, in Python: a set of every
     # paragraph line of a big plan, made in one C call, held the UI thread)
-    arrowed = {k for k in chain(code_lines, para_lines) if _has_arrow(texts[k])}
+    arrowed = {k for k in chain(code_lines, para_lines) if has_arrow(texts[k])}
     for k in sorted(arrowed):
         text = texts[k]
         parts = GRAPH_SPLIT.split(text.strip().strip("`*"))

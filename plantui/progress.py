@@ -11,15 +11,14 @@ Counting rules (also in the README):
 
 from __future__ import annotations
 
-import threading
 from itertools import compress
 from operator import is_not
-from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning, same_structure
+from .recent import Recent
 
 
 @dataclass(frozen=True)
@@ -138,8 +137,7 @@ class Summary:
         return tuple(f for f in self.fields if f.drift)
 
 
-_RECENT: deque[tuple[Plan, Summary]] = deque(maxlen=4)  # the last plans summarized, newest last
-_RECENT_LOCK = threading.Lock()
+_RECENT: Recent[Summary] = Recent(kept=4, items=200_000, least=2)  # the last plans summarized: the one shown, the next
 
 
 def summarize(plan: Plan, now: datetime | None = None) -> Summary:
@@ -149,9 +147,7 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
     of them with only markers and field values changed (a tick), is summarized
     from it at the cost of what changed (:func:`update`).
     """
-    with _RECENT_LOCK:
-        recent = list(_RECENT)
-    for old_plan, old in reversed(recent):
+    for old_plan, old in reversed(_RECENT.entries()):
         changed = marker_changes(old_plan, plan)
         if changed is not None:
             return _update(old_plan, old, plan, changed, now)
@@ -159,8 +155,7 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
 
 
 def _remember(plan: Plan, summary: Summary) -> Summary:
-    with _RECENT_LOCK:
-        _RECENT.append((plan, summary))
+    _RECENT.add(plan, summary)
     return summary
 
 
@@ -211,11 +206,8 @@ def _x_marks(items) -> tuple[int, int]:
 
 def remembered(plan: Plan, now: datetime | None = None) -> Summary:
     """The summary of ``plan`` (the very object) made a moment ago, else a new one."""
-    with _RECENT_LOCK:
-        for old_plan, old in reversed(_RECENT):
-            if old_plan is plan:
-                return old
-    return summarize(plan, now)
+    found = _RECENT.find(lambda old_plan, _: old_plan is plan)
+    return found[1] if found is not None else summarize(plan, now)
 
 
 def update(old_plan: Plan, old: Summary, plan: Plan, now: datetime | None = None,

@@ -232,7 +232,7 @@ class Lines:
             line_start = self._line_start(k, start)
             col, col_end = start - line_start, end - line_start
             if "\n" in new or "\r" in new or col_end > len(self.parts[k]):
-                return Lines.of(splice(self.text, edits))  # a line break comes or goes: count again
+                return Lines.of(splice("".join(self.blocks), edits))  # a line break comes or goes: count again
             by_line.setdefault(k, []).append((col, col_end, new))
         parts = list(self.parts)
         same_lengths = True
@@ -240,7 +240,7 @@ class Lines:
         for k, line_edits in by_line.items():
             parts[k] = splice(parts[k], line_edits)
             if not parts[k] and self._seps is not None:
-                return Lines.of(splice(self.text, edits))  # "\r" + "" + "\n" would read as one break
+                return Lines.of(splice("".join(self.blocks), edits))  # "\r" + "" + "\n" would read as one break
             was, now = self.parts[k], parts[k]
             same_lengths = same_lengths and len(now) == len(was)
             shift = (k, len(now) - len(was), _extra(now) - _extra(was))
@@ -259,6 +259,16 @@ class Lines:
                         extras[j] += dx
                 out._marks = (chars, extras)
         return out
+
+    def same_text(self, other: "Lines") -> bool:
+        """Whether ``other`` holds the same text, whatever its blocks: compared a
+        block at a time, neither text joined."""
+        if self.chars != other.chars or len(self.parts) != len(other.parts):
+            return False
+        if self.blocks == other.blocks:
+            return True
+        step = 1 << 20
+        return all(self.slice(a, a + step) == other.slice(a, a + step) for a in range(0, self.chars, step))
 
     def _line_start(self, k: int, offset: int) -> int:
         """Where line ``k``, which holds ``offset``, starts."""

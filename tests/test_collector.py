@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 
 import pytest
 
@@ -19,6 +20,7 @@ def _restore():
         collector._holders.discard(owner)
     collector._saved = None
     collector._settled = None
+    collector._froze = False
     gc.set_threshold(*thresholds)
     (gc.enable if was else gc.disable)()
 
@@ -85,6 +87,59 @@ def test_a_full_pass_is_worth_it_only_after_enough_young_passes():
     assert collector.worth_a_full_pass()
 
 
+def test_quiet_full_passes_are_spaced():
+    collector.full_pass()
+    assert collector.SPACING - 1 < collector.full_pass_wait() <= collector.SPACING
+    collector._last_full -= collector.SPACING + 1
+    assert collector.full_pass_wait() == 0
+
+
+async def test_a_big_plan_runs_the_full_pass_once_quiet_and_not_again_before_the_spacing(tmp_path, monkeypatch):
+    """The UI's side: changes keep putting the pass off while they come; once they
+    stop, it runs; the next one waits for the spacing even when quiet again."""
+    import os
+    import time
+
+    from pilot import loaded, wait_for
+
+    from plantui.bench.generate import generate
+    from plantui.ui import live
+    from plantui.ui.app import PlantuiApp
+
+    path = tmp_path / "tasks.md"
+    text = generate(live.BIG_PLAN + 100).text
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(live, "QUIET", 0.3)
+    monkeypatch.setattr(collector, "SPACING", 1.5)
+    monkeypatch.setattr(collector, "ENOUGH", 0)
+    monkeypatch.setattr(collector, "_last_full", time.monotonic() - 10)
+    passes: list[float] = []
+    real = collector.full_pass
+    monkeypatch.setattr(collector, "full_pass", lambda: passes.append(time.monotonic()) or real())
+    app = PlantuiApp([path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        changes = []
+        for k in range(4):  # a change every 0.15 s: never quiet for 0.3 s
+            text = text.replace("- [ ]", "- [x]", 1)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, path)
+            want = dash.loads + 1
+            await wait_for(pilot, lambda: dash.loads >= want, what=f"reload {k}")
+            changes.append(time.monotonic())
+            assert not passes, "no pass while changes come"
+            await pilot.pause(0.15)
+        await wait_for(pilot, lambda: passes, what="the quiet full pass")
+        assert passes[0] - changes[-1] >= 0.25  # (the last change was seen up to a poll after it was shown)
+        text = text.replace("- [ ]", "- [x]", 1)
+        path.write_text(text, encoding="utf-8")
+        await pilot.pause(0.8)  # quiet again, but within the spacing
+        assert len(passes) == 1
+        await wait_for(pilot, lambda: len(passes) == 2, what="the spaced full pass")
+        assert passes[1] - passes[0] >= 1.5
+
+
 def test_the_full_pass_frees_cycles():
     class Cycle:
         pass
@@ -130,6 +185,9 @@ def test_settling_collects_young_garbage_then_freezes_what_lives():
 
 
 def test_one_widget_at_a_time_freezes_and_its_going_unfreezes():
+    class Cycle:
+        pass
+
     gc.unfreeze()
     first, second = Owner(), Owner()
     try:
@@ -146,8 +204,14 @@ def test_one_widget_at_a_time_freezes_and_its_going_unfreezes():
         assert gc.get_freeze_count() > 0
         collector.unsettle(first)
         assert gc.get_freeze_count() == 0  # what it froze is given back
-        collector.settle(second)  # the first is gone: the next widget freezes (an app that opened another plan)
+        garbage = Cycle()
+        garbage.me = garbage
+        gc.collect(1)  # into the oldest generation: a young pass no longer sees it
+        gone = weakref.ref(garbage)
+        del garbage
+        collector.settle(second)  # the first is gone: the next widget freezes (an app that opened another plan)…
         assert gc.get_freeze_count() > 0
+        assert gone() is None  # …after a full pass: what the first left in cycles is freed, not frozen
         collector.unsettle(second)
         assert gc.get_freeze_count() == 0
     finally:
@@ -225,8 +289,61 @@ async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path
             del dash, found
             app.pop_screen()
             await pilot.pause(0.2)
-        await asyncio.sleep(0.1)
+        # Textual may hold on to a screen or two a moment longer (a finished worker of
+        # theirs, a context variable); frozen with their cycles, all six would stay
+        for _ in range(20):
+            await asyncio.sleep(0.05)
+            gc.collect()
+            if sum(r() is not None for r in refs) <= 2:
+                break
+        assert sum(r() is not None for r in refs) <= 2
+
+
+def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
+    """What this module relies on: a plan, its lines, summary and layout are freed by
+    reference counting alone, from a cold parse to a tick written (a big plan holds
+    off the full passes that would find cycles: one holding the plan would keep all
+    of it).  Layout.build once did, with closures that called each other."""
+    from plantui import actions, chunks, parser
+    from plantui.bench.generate import generate
+    from plantui.progress import summarize, summarize_all
+    from plantui.storage import read
+    from plantui.ui.changes import compare, milestones
+    from plantui.ui.layout import build, update
+    from plantui.ui.panel import panel_look
+
+    path = tmp_path / "tasks.md"
+    path.write_text(generate(300).text, encoding="utf-8")
+
+    def cyclic(work) -> int:
         gc.collect()
-        gc.collect()
-        # Textual may hold on to the last screen or two a moment longer; every earlier one is gone
-        assert [r() is None for r in refs[:-2]] == [True] * 4
+        gc.disable()
+        try:
+            work()
+            return gc.collect()
+        finally:
+            gc.enable()
+
+    def cold_read():
+        parser.PLANS.clear()
+        chunks.CACHE.clear()
+        return read(path)
+
+    assert cyclic(cold_read) == 0
+    snap = read(path)
+    summary = summarize_all(snap.plan)
+    layout = build(snap.plan, summary)
+    assert cyclic(lambda: summarize_all(snap.plan)) == 0
+    assert cyclic(lambda: build(snap.plan, summary, show="open", query="a")) == 0
+    assert cyclic(lambda: build(snap.plan, summary)) == 0
+    assert cyclic(lambda: panel_look(snap.plan, summary)) == 0
+    task = next(it for it in snap.plan.items if it.state.name == "OPEN")
+    assert cyclic(lambda: actions.mark_items(path, [task], None, previous=snap)) == 0
+    after = read(path, previous=snap)
+    assert cyclic(lambda: read(path, previous=snap)) == 0
+    assert cyclic(lambda: summarize(after.plan)) == 0
+    assert cyclic(lambda: update(layout, after.plan, summarize(after.plan))) == 0
+    assert cyclic(lambda: (compare(snap.plan, after.plan), milestones(snap.plan, summary, after.plan,
+                                                                     summarize(after.plan)))) == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("- [ ]", "- [ ] more\n- [ ]", 1), encoding="utf-8")
+    assert cyclic(lambda: read(path, previous=after)) == 0  # an edit: a chunk parsed again

@@ -301,3 +301,50 @@ def test_items_are_the_items_their_constructor_makes():
         assert list(vars(it)) == names
         made = Item(**vars(it))
         assert made == it and hash(made) == hash(it) and repr(made) == repr(it)
+
+
+# --- a big file's text in blocks ------------------------------------------------
+
+
+def _in_blocks(raw: bytes, block: int):
+    from plantui.source import decode_lines
+
+    return decode_lines(raw, block=block)[0]
+
+
+@pytest.mark.parametrize("block", [64, 1000])
+def test_a_text_in_blocks_parses_as_it_does_whole(block):
+    """A big file's text stays in its blocks (source.decode_lines): what the parse looks
+    for in the text (a graph's arrows, fields) is found in every block, not the first."""
+    from conftest import SEEDS, corpus_files
+
+    from plantui.parser import build_plan
+    from plantui.source import Lines, decode
+
+    for path in corpus_files() + sorted(SEEDS.glob("*.md")):
+        raw = path.read_bytes()
+        lines = _in_blocks(raw, block)
+        assert build_plan(lines) == build_plan(Lines.of(decode(raw)[0])), path.name
+    graph = "# Plan\n\n## Phase 1: A\n\n- [ ] 1.1 a\n" + "\n".join(f"- [ ] 1.{k} b" for k in range(2, 40)) + \
+        "\n\n```\n1.1 → 1.2\n```\n"
+    lines = _in_blocks(graph.encode(), 64)
+    assert len(lines.blocks) > 3 and "→" not in lines.blocks[0]
+    assert build_plan(lines).graph == build_plan(Lines.of(graph)).graph != ()
+
+
+def test_the_parse_remembered_is_the_one_of_the_same_text_however_it_is_cut():
+    from plantui import parser
+    from plantui.parser import build_plan, parse_lines
+    from plantui.source import Lines
+
+    head = "# Plan\n\n## Phase 1: A\n\n- [ ] 1.1 a\n"
+    a = (head + "\n## Phase 2: B\n\n- [ ] 2.1 b\n").encode()
+    b = (head + "\n## Phase 2: B\n\n- [x] 2.1 b\n- [ ] 2.2 c\n").encode()
+    parser.PLANS.clear()
+    la, lb = _in_blocks(a, 8), _in_blocks(b, 8)
+    assert la.blocks[0] == lb.blocks[0] and len(la.blocks) > 2
+    plan_a = parse_lines(la)
+    plan_b = parse_lines(lb)  # the same first block, another text: its own parse
+    assert plan_b == build_plan(Lines.of(b.decode())) and len(plan_b.items) == 3
+    assert parse_lines(Lines.of(a.decode())) is plan_a  # the same text in one block: remembered
+    assert parse_lines(_in_blocks(a, 20)) is plan_a  # cut elsewhere: remembered too

@@ -13,13 +13,16 @@ render objects, which would have been frozen with them.
 So while a big plan is shown (:func:`hold`), the collector keeps running its
 young passes, each over at most a few thousand new objects (it costs well
 under a millisecond and lets the UI thread in between), but passes over
-everything are not set off by allocation.  A plan, its lines and its layout
-hold no reference cycles (frozen dataclasses, tuples, dicts): reference
-counting frees an old plan the moment the new one replaces it.  What the
-full passes are for (cycles that Textual's rendering leaves) is collected by
-:func:`full_pass`, which the UI calls once things have been quiet for a
-moment, and only when enough has happened since the last one (it is still a
-pass over the plan's objects: ~150 ms at 100,000 tasks, between changes).
+everything are not set off by allocation.  A plan, its lines, its summary
+and its layout hold no reference cycles (frozen dataclasses, tuples, dicts,
+no closures calling each other; tested): reference counting frees an old
+plan the moment the new one replaces it.  What the full passes are for is
+the cycles Textual leaves (a few thousand objects between two passes, once
+a big plan is on screen).  :func:`full_pass` collects them; the UI calls it
+once things have been quiet for a moment, and only when enough has happened
+since the last one and ``SPACING`` seconds have gone by: the pass goes over
+the objects of the plans shown (~0.3-0.5 s at 100,000 tasks, ~30 ms at
+10,000), a pause the user would see after every change.
 
 A key press on a big plan writes with the collector paused (:func:`paused`):
 a young pass over the new tuple of 100,000 items took ~10 ms, and the write
@@ -37,17 +40,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
+import time
 from typing import Iterator
 
 NEVER = 1 << 30  # the third threshold while held: no full pass set off by allocation
 ENOUGH = 10  # young-generation passes since the last full pass that make a quiet full pass worth it
+SPACING = 300.0  # seconds at least from one quiet full pass to the next
 
 _lock = threading.Lock()
 _holders: set[int] = set()  # id() of the plans that hold it now
 _saved: int | None = None  # the third threshold before the first hold
 _settled: int | None = None  # id() of the widget that froze (see settle)
+_froze = False  # whether a widget has frozen before, in this process
 _paused = 0  # stretches paused now (see paused)
 _resume = False  # whether the collector ran before the first of them paused it
+_last_full = time.monotonic()  # when the last full pass ran (at start: none needed yet)
 
 
 def hold(owner: object, big: bool) -> None:
@@ -104,22 +111,24 @@ def settle(owner: object) -> None:
     did and is still there: freeze what lives now (``gc.freeze``), so that full
     passes skip it; it is still freed by reference counting when dropped.
 
-    Garbage frozen with it would not be collected while it stays frozen: the
-    young generations are collected first (under a millisecond; what a full
-    pass would find besides, ~3,000 objects at start, is left: the pass itself
-    took ~20 ms and held up the first frame's way to the terminal).  What is
-    frozen is given back by :func:`unsettle` when ``owner`` goes, cycles of
-    its own included (a dashboard opened from the overview and closed again),
-    and the next widget to show a first frame freezes again: in an app that
-    opens and closes dashboards, as in one that shows one plan, a full pass
-    skips what lives long.
+    Garbage frozen with it would not be collected while it stays frozen, so the
+    collector runs first.  The first time in a process, over the young
+    generations only (under a millisecond; what a full pass would find besides,
+    ~3,000 objects at start, is left: the pass itself took ~20 ms and held up
+    the first frame's way to the terminal).  After that, a full pass: what a
+    widget that went (a dashboard opened from the overview and closed again)
+    left in cycles is freed, not frozen with what lives.  What is frozen is
+    given back by :func:`unsettle` when ``owner`` goes, and the next widget to
+    show a first frame freezes again: in an app that opens and closes
+    dashboards, as in one that shows one plan, full passes skip what lives long.
     """
-    global _settled
+    global _settled, _froze
     with _lock:
         if _settled is not None:
             return
         _settled = id(owner)
-    gc.collect(1)
+        again, _froze = _froze, True
+    gc.collect(2 if again else 1)
     gc.freeze()
 
 
@@ -134,6 +143,15 @@ def unsettle(owner: object) -> None:
     gc.unfreeze()
 
 
+def full_pass_wait() -> float:
+    """Seconds until the next quiet full pass may run (0: now); see ``SPACING``."""
+    return max(0.0, _last_full + SPACING - time.monotonic())
+
+
 def full_pass() -> int:
     """A full pass, at a moment the caller knows to be quiet; what it freed."""
-    return gc.collect()
+    global _last_full
+    try:
+        return gc.collect()
+    finally:
+        _last_full = time.monotonic()

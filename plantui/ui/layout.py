@@ -16,7 +16,6 @@ reload redraws or rebuilds; nothing else.
 
 from __future__ import annotations
 
-from collections import deque
 from itertools import count
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
@@ -24,6 +23,7 @@ from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..progress import Summary, marker_changes
+from ..recent import Recent
 from ..source import printable
 
 Key = tuple
@@ -53,7 +53,7 @@ def item_label(item: Item) -> str:
     return f"{item.id} {text}" if item.id else text
 
 
-_KEYS: deque[tuple[Plan, list[Key], dict[Key, int]]] = deque(maxlen=4)
+_KEYS: Recent[tuple[list[Key], dict[Key, int]]] = Recent(kept=4, items=200_000, least=2)
 _SERIALS = count(1)
 
 
@@ -69,9 +69,9 @@ def item_index(plan: Plan) -> dict[Key, int]:
 
 
 def _keyed(plan: Plan) -> tuple[list[Key], dict[Key, int]]:
-    for other, keys, index in reversed(list(_KEYS)):  # list(): another thread may append
-        if same_structure(other, plan):
-            return keys, index
+    found = _KEYS.find(lambda other, _: same_structure(other, plan))
+    if found is not None:
+        return found[1]
     seen: dict[Key, int] = {}
     keys = []
     for it in plan.items:
@@ -79,7 +79,7 @@ def _keyed(plan: Plan) -> tuple[list[Key], dict[Key, int]]:
         n = seen[base] = seen.get(base, 0) + 1
         keys.append((*base, n))
     index = {key: k for k, key in enumerate(keys)}  # keys are unique: each counts its occurrence
-    _KEYS.append((plan, keys, index))
+    _KEYS.add(plan, (keys, index))
     return keys, index
 
 
@@ -216,6 +216,50 @@ def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Ta
     return (one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
 
 
+class _Grow:
+    """The nodes of a layout, grown from the tables :func:`build` works out.
+
+    Methods, not closures that call each other: those are a reference cycle (a
+    function, its cell, the function) that holds the plan and every table, and
+    only the collector's full pass frees it (one that a big plan holds off).
+    """
+
+    def __init__(self, plan: Plan, summary: Summary, visible: list[bool], ikeys: list[Key], skeys: list[Key],
+                 sidx: dict[Key, int], item_at: dict[Key, int], sec_entries: dict[int | None, list[tuple[int, int, Key]]],
+                 has_content: dict[int, bool], tallies: tuple, next_key: Key | None) -> None:
+        self.plan, self.summary, self.visible = plan, summary, visible
+        self.ikeys, self.skeys, self.sidx, self.item_at = ikeys, skeys, sidx, item_at
+        self.sec_entries, self.has_content, self.tallies, self.next_key = sec_entries, has_content, tallies, next_key
+        self.nodes: dict[Key, Node] = {}
+
+    def entries(self, s: int | None) -> list[Key]:
+        out = []
+        for _, kind, key in sorted(self.sec_entries.get(s, ()), key=lambda e: (e[0], e[1])):
+            if kind == 0 and not self.has_content.get(self.sidx[key], False):
+                continue
+            out.append(key)
+        return out
+
+    def item(self, it: Item, parent: Key | None) -> Key:
+        key = self.ikeys[it.index]
+        items, visible = self.plan.items, self.visible
+        child_keys = tuple(self.item(items[k], key) for k in it.children if visible[k])
+        self.nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(self.plan, it, key, self.next_key))
+        return key
+
+    def section(self, s: int, parent: Key | None) -> Key:
+        key = self.skeys[s]
+        child_keys = tuple(self.entry(k, key) for k in self.entries(s))
+        self.nodes[key] = Node(key, "section", s, parent, child_keys,
+                               _section_look(self.plan, self.summary, s, self.tallies[s]))
+        return key
+
+    def entry(self, key: Key, parent: Key | None) -> Key:
+        if key[0] == "s":
+            return self.section(self.sidx[key], parent)
+        return self.item(self.plan.items[self.item_at[key]], parent)
+
+
 def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -> Layout:
     """The tree of ``plan`` as the dashboard shows it, filtered by ``show`` and ``query``."""
     query = query.strip().lower()
@@ -266,42 +310,17 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
         has_content[s] = any(kind == 1 or has_content.get(sidx[key], False)
                              for _, kind, key in sec_entries.get(s, ()))
 
-    nodes: dict[Key, Node] = {}
     next_key = ikeys[summary.next_task] if summary.next_task is not None else None
-
-    def entries(s: int | None) -> list[Key]:
-        out = []
-        for _, kind, key in sorted(sec_entries.get(s, ()), key=lambda e: (e[0], e[1])):
-            if kind == 0 and not has_content.get(sidx[key], False):
-                continue
-            out.append(key)
-        return out
-
-    def add_item(it: Item, parent: Key | None) -> Key:
-        key = ikeys[it.index]
-        child_keys = tuple(add_item(items[k], key) for k in it.children if visible[k])
-        nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(plan, it, key, next_key))
-        return key
-
-    def add_section(s: int, parent: Key | None) -> Key:
-        key = skeys[s]
-        child_keys = tuple(add_entry(k, key) for k in entries(s))
-        nodes[key] = Node(key, "section", s, parent, child_keys, _section_look(plan, summary, s, tallies[s]))
-        return key
-
     item_at = {k: n for n, k in enumerate(ikeys)}
+    grow = _Grow(plan, summary, visible, ikeys, skeys, sidx, item_at, sec_entries, has_content, tallies, next_key)
+    nodes = grow.nodes
 
-    def add_entry(key: Key, parent: Key | None) -> Key:
-        if key[0] == "s":
-            return add_section(sidx[key], parent)
-        return add_item(items[item_at[key]], parent)
-
-    top = entries(None)
+    top = grow.entries(None)
     # One level-1 heading around everything is the plan's title: show what is in it.
     top_sections = [k for k in top if k[0] == "s"]
     if len(top_sections) == 1 and len(top) == 1 and sections[sidx[top[0]]].level == 1:
-        top = entries(sidx[top[0]])
-    roots = tuple(add_entry(k, None) for k in top)
+        top = grow.entries(sidx[top[0]])
+    roots = tuple(grow.entry(k, None) for k in top)
 
     # Pad leaves that sit among expandable siblings, so the glyphs line up.
     def pad(keys: tuple[Key, ...]) -> None:

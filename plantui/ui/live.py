@@ -318,7 +318,7 @@ class LivePlan(Widget):
             self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            self.call_after_refresh(collector.settle, self)  # once the first frame is out
+            self.call_after_refresh(self._settle)  # once the first frame is out
             self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
@@ -333,6 +333,10 @@ class LivePlan(Widget):
         for message, severity in changes.milestones:
             self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
 
+    def _settle(self) -> None:
+        if not self._unmounted:  # gone before its first frame: nobody would unsettle after it
+            collector.settle(self)
+
     @property
     def busy(self) -> bool:
         """Whether a read or a write is under way (this plan's or another's: they share the workers)."""
@@ -346,12 +350,17 @@ class LivePlan(Widget):
 
     def _full_pass_if_quiet(self) -> None:
         """The collector's full pass (see :mod:`plantui.ui.collector`), once no read or
-        write has been under way for ``QUIET`` seconds."""
+        write has been under way for ``QUIET`` seconds, and not sooner than
+        ``collector.SPACING`` after the last one."""
         self._quiet = None
         if self.busy:
             self._later_full_pass()
         elif collector.worth_a_full_pass():
-            collector.full_pass()
+            wait = collector.full_pass_wait()
+            if wait > 0:
+                self._quiet = self.set_timer(wait, self._full_pass_if_quiet)
+            else:
+                collector.full_pass()
 
     # -- what subclasses draw -------------------------------------------------
 
