@@ -9,7 +9,8 @@ boundary, so the new plan is the old one with a few values replaced:
   marker (a marker that is a box again, not a tag, and of the same kind for
   markdown-it: ``[ ]``/``[x]``/``[X]`` or another), or a field line that
   differs only inside the field's value, with a new value free of Markdown
-  punctuation.
+  punctuation, in a field the structure does not come from (a phase's
+  Dependencies, a line with a graph's arrows).
 
 Anything else is a full parse.  :func:`reparse` always returns what
 :func:`plantui.parser.parse_lines` would (the tests hold it to that, on the
@@ -28,7 +29,8 @@ from operator import ne
 
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
-from .parser import parse_lines, remember, remembered
+from . import fields as fieldlib
+from .parser import has_arrow, parse_lines, remember, remembered
 from .source import Lines
 
 GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
@@ -78,6 +80,8 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
             items[item.index] = updated
             ticked.append(item.index)
         elif on_field is not None and item is None and line1 not in old.text_lines:
+            if _structural([old.fields[n] for n in on_field], before, after):
+                return None
             updated_fields = _values_only([old.fields[n] for n in on_field], before, after)
             if updated_fields is None:
                 return None
@@ -86,6 +90,12 @@ def fast_update(old: Plan, old_lines: Lines, new_lines: Lines, settings: Setting
         else:
             return None
     return old.with_values(tuple(items), tuple(fields))
+
+
+def _structural(fields: list[Field], before: str, after: str) -> bool:
+    """Whether the fields of a line say something the plan's structure comes from:
+    a phase's dependencies, or a graph's arrows (see :func:`plantui.parser.build_plan`)."""
+    return any(f.name in fieldlib.DEPENDENCY_NAMES for f in fields) or has_arrow(before) or has_arrow(after)
 
 
 def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Item | None:

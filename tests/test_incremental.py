@@ -150,3 +150,22 @@ def test_changed_lines_are_the_lines_that_differ(text, edits):
     want = None if len(old_lines) != len(new_lines) else \
         [k for k in range(len(old_lines)) if old_lines.line(k) != new_lines.line(k)]
     assert changed_lines(old_lines, new_lines) == want
+
+
+def test_a_field_the_structure_comes_from_takes_the_slow_path():
+    """A phase's Dependencies say which phases it waits for, and arrows make the
+    graph: a new value there is a new structure, not only a new value."""
+    text = ("# P\n\n## Phase 1: Setup\n\n- [ ] 1.1 one\n\n## Phase 2: Build\n\n**Dependencies**: Phase 1\n\n"
+            "**Order**: 1.1 then 2.1\n\n- [ ] 2.1 two\n")
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    assert plan.phases[1].dependencies == (0,)
+    for new_text in (text.replace("**Dependencies**: Phase 1", "**Dependencies**: None yet"),
+                     text.replace("1.1 then 2.1", "1.1 → 2.1")):
+        new = Lines.of(new_text)
+        assert fast_update(plan, lines, new, DEFAULT) is None
+        assert reparse(plan, lines, new, DEFAULT) == build_plan(new)
+    assert build_plan(Lines.of(text.replace("**Dependencies**: Phase 1", "**Dependencies**: None yet"))
+                      ).phases[1].dependencies == ()
+    other = Lines.of(text.replace("**Order**: 1.1 then 2.1", "**Order**: first 1.1"))
+    assert fast_update(plan, lines, other, DEFAULT) is not None  # any other field: its value only
