@@ -288,6 +288,23 @@ def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, monkeypatch
             os.close(fd)
 
 
+def test_holds_reads_on_when_a_read_gives_fewer_bytes_than_asked(tmp_path, monkeypatch):
+    """A read may return less than asked (a pipe, a network file system): the compare
+    goes on from where it stopped, and compares only what was read."""
+    monkeypatch.setattr(storage, "COMPARE_BLOCK", 1024)
+    real = os.preadv
+    monkeypatch.setattr(os, "preadv", lambda fd, buffers, pos: real(fd, [memoryview(buffers[0])[:100]], pos))
+    raw = bytes(random.Random(1).randrange(256) for _ in range(5000))
+    path = tmp_path / "plan.md"
+    for content, want in ((raw, True), (raw[:4321] + bytes([raw[4321] ^ 1]) + raw[4322:], False), (raw[:-1], False)):
+        path.write_bytes(content)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            assert storage._holds(fd, raw) is want
+        finally:
+            os.close(fd)
+
+
 def test_a_tick_in_a_nested_phase_moves_the_progress_of_the_phase_around_it():
     text = ("# Plan\n\n**Progress:** 0/3 tasks complete\n\n## Phase 2: Build\n\n**Progress:** 0/2 tasks complete\n\n"
             "- [ ] 2.1 First\n\n### Phase 2b: Part\n\n**Progress:** 0/1 tasks complete\n\n- [ ] 2.2 Second\n\n"
