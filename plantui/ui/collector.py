@@ -16,7 +16,7 @@ under a millisecond and lets the UI thread in between), but passes over
 everything are not set off by allocation.  A plan, its lines, its summary
 and its layout hold no reference cycles (frozen dataclasses, tuples, dicts,
 no closures calling each other; tested): reference counting frees an old
-plan the moment the new one replaces it.  What the full passes are for is
+plan once the new one replaces it, a piece at a time (:mod:`plantui.release`).  What the full passes are for is
 the cycles Textual leaves (a few thousand objects between two passes, once
 a big plan is on screen).  :func:`full_pass` collects them; the UI calls it
 once things have been quiet for a moment, and only when enough has happened

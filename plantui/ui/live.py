@@ -37,8 +37,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from .. import actions
-from ..model import Item, State
+from .. import actions, release
+from ..model import Item, State, same_structure
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
@@ -309,6 +309,8 @@ class LivePlan(Widget):
         """Show ``snap``.  ``worked_out``: the changes from a state to this one, found
         in the worker; used when that state is the one shown now."""
         old_snap, old_summary = self.snapshot, self.summary
+        if old_snap is not None and _is_big(old_snap) and not same_structure(old_snap.plan, snap.plan):
+            release.later(old_snap, old_snap.plan, old_snap.lines, old_summary)  # not all at once, here
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
         self._key_index = item_index(snap.plan)
