@@ -5,10 +5,10 @@ one step of the interpreter: ~50 ms in which no other thread runs, the UI's
 included, on whichever thread dropped it (the UI replacing the state it
 shows, or a cache making room in a worker).  Handed to :func:`later`, the
 old state is taken apart by a thread of its own first: the entries of its
-big containers (the items, the lines, the layout's nodes) are held in one
+big containers (the items, the lines, the layout's nodes) are held in a
 list, so that the containers themselves go cheaply whoever lets go of them
-last; once the state is gone, the list lets go of its entries a few
-thousand at a time, pausing in between.  The thread starts on this once
+last; once the state is gone, the list lets go of its entries 1,024 at a
+time, pausing in between.  The thread starts on this once
 hand-overs have stopped for a moment (``SETTLE``): right after one, the UI
 is drawing the new state.
 
@@ -25,11 +25,11 @@ import weakref
 from collections import deque
 
 BIG = 1000  # entries from which a container's are held apart
-STEP = 1024  # entries let go of at a time…
 DEPTH = 6  # how far from the object handed over small containers are looked into
-POLL = 0.5  # seconds between looks at the states still held elsewhere
-SETTLE = 0.3  # seconds without a hand-over before the thread starts
+STEP = 1024  # entries let go of at a time…
 PAUSE = 0.01  # …and seconds between two steps: the other threads get the interpreter
+SETTLE = 0.3  # seconds without a hand-over before the thread starts
+POLL = 0.5  # seconds between looks at the states still held elsewhere
 
 _CONTAINERS = (tuple, list, dict, set, frozenset)
 
@@ -55,12 +55,6 @@ def later(*objects: object) -> None:
             _thread = threading.Thread(target=_run, name="plantui-release", daemon=True)
             _thread.start()
     _wake.set()
-
-
-def pending() -> int:
-    """Hand-overs whose pieces are still held (tests wait for none)."""
-    with _lock:
-        return len(_handed) + len(_held)
 
 
 def _take_apart(top: object, into: list) -> None:
