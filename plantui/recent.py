@@ -15,7 +15,6 @@ import threading
 from collections import deque
 from typing import Callable, Generic, TypeVar
 
-from . import release
 from .model import Plan
 
 T = TypeVar("T")
@@ -33,16 +32,12 @@ class Recent(Generic[T]):
         self._lock = threading.Lock()
 
     def add(self, plan: Plan, value: T) -> None:
-        """Keep ``plan`` and ``value``; what makes room goes to :func:`release.later`."""
-        gone = []
         with self._lock:
             entries = self._entries
             entries.append((plan, value))
             while len(entries) > self.least and (
                     len(entries) > self.kept or sum(len(p.items) for p, _ in entries) > self.items):
-                gone.extend(entries.popleft())
-        if any(len(p.items) >= release.BIG for p in gone[0::2]):
-            release.later(*gone)
+                entries.popleft()
 
     def find(self, wanted: Callable[[Plan, T], bool]) -> tuple[Plan, T] | None:
         """The newest entry ``wanted`` says yes to."""

@@ -27,8 +27,11 @@ from collections import deque
 BIG = 1000  # entries from which a container's are held apart
 DEPTH = 6  # how far from the object handed over small containers are looked into
 STEP = 1024  # entries let go of at a time…
-PAUSE = 0.01  # …and seconds between two steps: the other threads get the interpreter
-SETTLE = 0.3  # seconds without a hand-over before the thread starts
+BURST = 0.002  # …for this many seconds…
+PAUSE = 0.01  # …then a pause: the other threads get the interpreter
+SETTLE = 0.3  # seconds without a hand-over before the thread starts…
+MOST_SETTLE = 1.0  # …but no longer than this, nor with this many waiting:
+BACKLOG = 4
 POLL = 0.5  # seconds between looks at the states still held elsewhere
 
 _CONTAINERS = (tuple, list, dict, set, frozenset)
@@ -49,18 +52,21 @@ def later(*objects: object) -> None:
     """Let go of ``objects`` (a snapshot, its plan, a layout…) without freeing them all
     at once, whoever drops them last; their pieces go once all of them are gone."""
     global _thread
+    group = tuple(o for o in objects if o is not None)
+    if not group:
+        return
     with _lock:
-        _handed.append(tuple(o for o in objects if o is not None))
-        if _thread is None:
+        _handed.append(group)
+        if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_run, name="plantui-release", daemon=True)
             _thread.start()
     _wake.set()
 
 
-def _take_apart(top: object, into: list) -> None:
+def _take_apart(top: object, into: list, seen: set[int]) -> None:
     """Hold in ``into`` the entries of the big containers ``top`` holds, directly or
-    through small containers and plantui objects (up to ``DEPTH`` steps away)."""
-    seen: set[int] = set()
+    through small containers and plantui objects (up to ``DEPTH`` steps away).
+    Only reads: nothing it walks is changed."""
     stack = [(top, 0)]
     while stack:
         obj, depth = stack.pop()
@@ -84,34 +90,51 @@ def _looked_into(obj: object) -> bool:
 
 def _run() -> None:
     while True:
-        _wake.wait(POLL if _held else None)
-        _wake.clear()
-        while _wake.wait(SETTLE):  # more coming: wait for a quiet moment
+        try:
+            _wake.wait(POLL if _held else None)
             _wake.clear()
-        while True:
-            with _lock:
-                if not _handed:
-                    break
-                group = _handed.popleft()
-                pieces = _POOL.pop() if _POOL else []
-            for obj in group:
-                _take_apart(obj, pieces)
-            refs = []
-            for obj in group:
-                try:
-                    refs.append(weakref.ref(obj))
-                except TypeError:  # (a tuple, a list: taken to be held by nobody else)
-                    pass
-            del group, obj  # from now on they go when the others let go of them: cheaply
-            with _lock:
-                _held.append((refs, pieces))
+            until = time.monotonic() + MOST_SETTLE
+            while len(_handed) < BACKLOG and time.monotonic() < until and _wake.wait(SETTLE):
+                _wake.clear()  # more coming: wait for a quiet moment
+            _take_apart_handed()
+            _let_go_of_the_gone()
+        except Exception:  # pragma: no cover - never let the thread die (what it holds would stay)
+            time.sleep(POLL)
+
+
+def _take_apart_handed() -> None:
+    """Take apart what was handed over: new states first, they are what a last
+    drop would free all at once."""
+    while True:
         with _lock:
-            gone = [entry for entry in _held if not any(ref() is not None for ref in entry[0])]
-        for entry in gone:
-            pieces = entry[1]
-            while pieces:
+            if not _handed:
+                return
+            group = _handed.popleft()
+            pieces = _POOL.pop() if _POOL else []
+        seen: set[int] = set()  # a snapshot reaches its plan: each walked once
+        refs = []
+        for obj in group:
+            _take_apart(obj, pieces, seen)
+            try:
+                refs.append(weakref.ref(obj))
+            except TypeError:  # (a tuple, a list: taken to be held by nobody else)
+                pass
+        group = obj = None  # from now on they go when the others let go of them: cheaply
+        with _lock:
+            _held.append((refs, pieces))
+
+
+def _let_go_of_the_gone() -> None:
+    with _lock:
+        gone = [entry for entry in _held if not any(ref() is not None for ref in entry[0])]
+    for entry in gone:
+        pieces = entry[1]
+        while pieces:
+            deadline = time.monotonic() + BURST
+            while pieces and time.monotonic() < deadline:
                 del pieces[-STEP:]
-                time.sleep(PAUSE)
-            with _lock:
-                _held.remove(entry)
-                _POOL.append(pieces)
+            time.sleep(PAUSE)
+            _take_apart_handed()
+        with _lock:
+            _held[:] = [e for e in _held if e is not entry]
+            _POOL.append(pieces)

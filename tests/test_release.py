@@ -44,14 +44,15 @@ def test_a_plan_handed_over_goes_at_once_and_its_items_a_few_at_a_time(tmp_path,
     _wait(taken_apart, "the pieces taken apart")
     time.sleep(0.1)
     assert taken_apart() and item() is not None  # still held here: nothing let go of
-    assert plan.items[-1] is item()  # and nothing taken from it
+    assert plan.items[-1] is item()  # and nothing taken from it:
+    assert snap.lines.parts == storage.read(path).lines.parts and len(plan.items) == len(plan._by_line)
     del snap, plan
     assert gone() is None  # the plan went at once, cheaply: its items are held apart…
     assert item() is not None
     _wait(lambda: item() is None, "the pieces let go of")  # …and go after, a few at a time
 
 
-def test_objects_without_weak_references_are_let_go_of_too(monkeypatch):
+def test_what_is_handed_over_is_only_read_and_nothing_stops_the_thread(monkeypatch):
     monkeypatch.setattr(release, "SETTLE", 0.01)
     monkeypatch.setattr(release, "PAUSE", 0.0)
 
@@ -59,7 +60,15 @@ def test_objects_without_weak_references_are_let_go_of_too(monkeypatch):
         pass
 
     entries = [Entry() for _ in range(release.BIG * 2)]
+    index = {k: e for k, e in enumerate(entries)}
+    before = (list(entries), dict(index))
+    release.later()  # nothing: no group, and the thread goes on
+    release.later((entries, index))  # a tuple: no weak reference to it, taken to be held by nobody else
+
+    _wait(lambda: not release._handed, "the hand-over taken")
+    time.sleep(0.3)  # taken apart, and let go of (nothing else holds a tuple)
+    assert (entries, index) == before  # the containers walked are as they were
     last = weakref.ref(entries[-1])
-    release.later((entries,))  # a tuple: no weak reference to it, taken to be held by nobody else
-    del entries
+    release.later((entries,))
+    del entries, index, before
     _wait(lambda: last() is None, "the pieces let go of")

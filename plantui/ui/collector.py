@@ -117,7 +117,9 @@ def settle(owner: object) -> None:
     ~3,000 objects at start, is left: the pass itself took ~20 ms and held up
     the first frame's way to the terminal).  After that, a full pass: what a
     widget that went (a dashboard opened from the overview and closed again)
-    left in cycles is freed, not frozen with what lives.  What is frozen is
+    left in cycles is freed, not frozen with what lives; but not while a big
+    plan is shown (a pass over it takes ~0.5 s: its cycles wait, frozen, for
+    this widget to go).  What is frozen is
     given back by :func:`unsettle` when ``owner`` goes, and the next widget to
     show a first frame freezes again: in an app that opens and closes
     dashboards, as in one that shows one plan, full passes skip what lives long.
@@ -128,7 +130,7 @@ def settle(owner: object) -> None:
             return
         _settled = id(owner)
         again, _froze = _froze, True
-    gc.collect(2 if again else 1)
+    gc.collect(2 if again and not _holders else 1)  # (a full pass over a big plan: ~0.5 s, see SPACING)
     gc.freeze()
 
 
