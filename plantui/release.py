@@ -35,6 +35,7 @@ BACKLOG = 4
 POLL = 0.5  # seconds between looks at the states still held elsewhere
 
 _CONTAINERS = (tuple, list, dict, set, frozenset)
+_ATOMIC = (str, int, float, bytes)
 
 _lock = threading.Lock()
 _handed: deque[tuple[object, ...]] = deque()  # handed over together, not yet taken apart
@@ -75,7 +76,8 @@ def _take_apart(top: object, into: list, seen: set[int]) -> None:
         seen.add(id(obj))
         inner = gc.get_referents(obj)
         if len(inner) >= BIG and isinstance(obj, _CONTAINERS):
-            into.extend(inner)
+            if not all(isinstance(x, _ATOMIC) for x in inner[:2]):  # (strings, numbers: freed cheaply)
+                into.extend(inner)
             del inner
             time.sleep(PAUSE)
         elif depth < DEPTH:
