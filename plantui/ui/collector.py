@@ -16,13 +16,14 @@ under a millisecond and lets the UI thread in between), but passes over
 everything are not set off by allocation.  A plan, its lines, its summary
 and its layout hold no reference cycles (frozen dataclasses, tuples, dicts,
 no closures calling each other; tested): reference counting frees an old
-plan once the new one replaces it, a piece at a time (:mod:`plantui.release`).  What the full passes are for is
-the cycles Textual leaves (a few thousand objects between two passes, once
-a big plan is on screen).  :func:`full_pass` collects them; the UI calls it
-once things have been quiet for a moment, and only when enough has happened
-since the last one and ``SPACING`` seconds have gone by: the pass goes over
-the objects of the plans shown (~0.3-0.5 s at 100,000 tasks, ~30 ms at
-10,000), a pause the user would see after every change.
+plan once the new one replaces it, a piece at a time (:mod:`plantui.release`).
+What the full passes are for is the cycles Textual leaves (a few thousand
+objects between two passes, once a big plan is on screen).  :func:`full_pass`
+collects them; the UI calls it once things have been quiet for a moment,
+and only when enough has happened since the last one and ``SPACING``
+seconds have gone by: the pass goes over the objects of the plans shown
+(~0.3-0.5 s at 100,000 tasks, ~30 ms at 10,000), a pause the user would see
+after every change.
 
 A key press on a big plan writes with the collector paused (:func:`paused`):
 a young pass over the new tuple of 100,000 items took ~10 ms, and the write
@@ -119,10 +120,10 @@ def settle(owner: object) -> None:
     widget that went (a dashboard opened from the overview and closed again)
     left in cycles is freed, not frozen with what lives; but not while a big
     plan is shown (a pass over it takes ~0.5 s: its cycles wait, frozen, for
-    this widget to go).  What is frozen is
-    given back by :func:`unsettle` when ``owner`` goes, and the next widget to
-    show a first frame freezes again: in an app that opens and closes
-    dashboards, as in one that shows one plan, full passes skip what lives long.
+    this widget to go).  What is frozen is given back by :func:`unsettle` when
+    ``owner`` goes, and the next widget to show a first frame freezes again: in
+    an app that opens and closes dashboards, as in one that shows one plan,
+    full passes skip what lives long.
     """
     global _settled, _froze
     with _lock:

@@ -38,7 +38,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .. import actions, release
-from ..model import Item, State, same_structure
+from ..model import Item, Plan, State, same_structure
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
@@ -86,6 +86,15 @@ def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summ
 
 def _is_big(snap: Snapshot) -> bool:
     return len(snap.plan.items) >= BIG_PLAN
+
+
+def let_go_later(old: Plan, new: Plan, *made_of_old: object) -> None:
+    """The UI lets go of ``made_of_old`` (a snapshot, a summary, a layout of ``old``)
+    now that ``new`` is shown: when ``old`` is big and ``new`` is not a tick of it
+    (which shares them), through :func:`plantui.release.later`, so that they are
+    not freed all at once on the UI thread."""
+    if len(old.items) >= BIG_PLAN and not same_structure(old, new):
+        release.later(*made_of_old)
 
 
 def folders_of(path: Path) -> tuple:
@@ -309,8 +318,8 @@ class LivePlan(Widget):
         """Show ``snap``.  ``worked_out``: the changes from a state to this one, found
         in the worker; used when that state is the one shown now."""
         old_snap, old_summary = self.snapshot, self.summary
-        if old_snap is not None and _is_big(old_snap) and not same_structure(old_snap.plan, snap.plan):
-            release.later(old_snap, old_snap.plan, old_snap.lines, old_summary)  # not all at once, here
+        if old_snap is not None:
+            let_go_later(old_snap.plan, snap.plan, old_snap, old_snap.plan, old_snap.lines, old_summary)
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
         self._key_index = item_index(snap.plan)

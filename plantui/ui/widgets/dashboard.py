@@ -19,14 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from ... import release
-from ...model import same_structure
 from ...progress import Summary
 from ...storage import Snapshot
 from ..changes import Changes
 from ..keys import bindings
 from ..layout import FILTERS, Key, Layout, build, item_label, update
-from ..live import BIG_PLAN, LivePlan
+from ..live import LivePlan, let_go_later
 from ..messages import TickRequested, WriteDone, WriteRefused
 from ..panel import PanelLook, panel_look
 from .activity import ActivityLog, Entry
@@ -142,9 +140,8 @@ class PlanDashboard(LivePlan):
             return
         ready = self.prepared.layout if isinstance(self.prepared, Prepared) else None
         self.prepared = None
-        old = self.plan_layout
-        if old is not None and len(old.plan.items) >= BIG_PLAN and not same_structure(old.plan, snap.plan):
-            release.later(old)  # the tree lets go of it too, below: not all at once, here
+        if self.plan_layout is not None:  # the tree lets go of it too, below
+            let_go_later(self.plan_layout.plan, snap.plan, self.plan_layout)
         if (isinstance(ready, Layout) and ready.plan is snap.plan and ready.summary is summary
                 and ready.show == self.show and ready.query == self.query_text.strip().lower()):
             self.plan_layout = ready
