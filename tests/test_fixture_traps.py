@@ -332,7 +332,8 @@ def test_front_matter_closing_dashes_are_no_setext_heading_and_legend_bullets_no
     assert snap.plan.sections[0].title == "Tasks: Bird Feeder Tracker"
     assert not any(sec.title.startswith("description") for sec in snap.plan.sections)
     assert next(f for f in snap.plan.fields if f.name == "description").value == "Task list for the bird feeder tracker"
-    assert not any("[P]" in it.source or "[Story]" in it.source for it in snap.plan.items if it.source.startswith("- **"))
+    assert snap.lines.line(10).startswith("- [P] tasks")  # the legend: lines 9 to 11
+    assert [it.line for it in snap.plan.items] == [15, 16, 24, 28, 29]
     assert [it.id for it in snap.plan.items] == ["T001", "T002", "T003", "T004", "T005"]
     assert "P" in snap.plan.items[1].tags and "US1" in snap.plan.items[2].tags
     assert [c.status for c in s.checkpoints] == ["passed", "pending"]
@@ -581,6 +582,8 @@ def test_checkpoints_after_phases_fields_and_a_graph(copy_to):
     actions.mark(work, ["1.1", "1.2"], None, now=NOW)
     s = summarize(storage.read(work).plan, NOW)
     assert [c.status for c in s.checkpoints] == ["ready", "pending"]
+    actions.mark(work, [24, 25], None, now=NOW)
+    assert summarize(storage.read(work).plan, NOW).checkpoints[0].status == "passed"
     text = work.read_bytes().decode()
     assert "**Progress:** 2/4 tasks complete\n**Status:** In Progress\n**Last Updated:** 2026-11-21  \n" in text
 
