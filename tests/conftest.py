@@ -1,4 +1,11 @@
-"""Shared test fixtures: where the seeds and the corpus live, and copies to write to."""
+"""Shared test fixtures: where the seeds and the corpus live, and copies to write to.
+
+The seeds and the corpus are not part of the repository: they live in ``../shared`` beside
+it (CI always has them), or in the folder named by $PLANTUI_SHARED.  Without them the
+tests that read them are skipped, with one line saying why: mark such a test
+``@pytest.mark.needs_shared`` (or call ``seed(n)``, which skips by itself); a test
+parametrized over ``corpus_files()`` gets an empty list and is skipped too.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +19,46 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("PLANTUI_SHARED") or ROOT.parent / "shared").resolve()
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus" / "files"
 INDEX = SHARED / "corpus" / "INDEX.tsv"
+HAVE_SHARED = SEEDS.is_dir() and INDEX.is_file() and CORPUS.is_dir()
+NO_SHARED = (f"needs the shared seeds and corpus, not found at {SHARED}: "
+             "set PLANTUI_SHARED to a folder holding seeds/ and corpus/")
 
 
 def seed(n: int) -> Path:
+    """Seed ``n``'s path; skips the test calling it when the seeds are missing."""
+    if not HAVE_SHARED:
+        pytest.skip(NO_SHARED)
     return next(SEEDS.glob(f"{n:03d}_*.md"))
 
 
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.md"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "needs_shared: reads the shared seeds or corpus; skipped without them")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without the shared folder, skip what needs it: tests marked ``needs_shared`` and
+    tests parametrized over the (then empty) list of corpus files or seeds."""
+    if HAVE_SHARED:
+        return
+    for item in items:
+        empty = any(m.kwargs.get("reason", "").startswith("got empty parameter set") for m in item.iter_markers("skip"))
+        if item.get_closest_marker("needs_shared") or empty:
+            item.add_marker(pytest.mark.skip(reason=NO_SHARED), append=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line, whatever the verbosity, when tests were skipped for want of the shared folder."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_SHARED in str(r.longrepr)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} tests skipped: {NO_SHARED}")
 
 
 @pytest.fixture(autouse=True)

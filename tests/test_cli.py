@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
 from conftest import CORPUS, seed
 
 from plantui.cli import main
@@ -36,6 +37,7 @@ def test_status_json_schema_1(copy_to):
     assert len(plan["items"]) == 22  # every checkbox item once: 12 tasks and 10 checks
 
 
+@pytest.mark.needs_shared
 def test_status_json_for_every_corpus_file_in_one_document():
     files = sorted(CORPUS.glob("*.md"))
     out = run("status", *files, "--json")

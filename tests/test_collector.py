@@ -257,6 +257,7 @@ def test_a_collector_that_was_off_stays_off():
     assert not gc.isenabled()
 
 
+@pytest.mark.needs_shared
 async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path):
     """Their widget trees hold reference cycles: frozen, they would outlive the screen."""
     import asyncio

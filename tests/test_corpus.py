@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from conftest import CORPUS, INDEX, corpus_files
+from conftest import CORPUS, HAVE_SHARED, INDEX, corpus_files
 from markdown_it import MarkdownIt
 
 from plantui import actions, storage
@@ -18,7 +18,8 @@ from plantui.source import Lines, encode, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
 FILES = corpus_files()
-ROWS = {r["filename"]: r for r in csv.DictReader(INDEX.open(encoding="utf-8"), delimiter="\t")}
+ROWS = {r["filename"]: r for r in csv.DictReader(INDEX.open(encoding="utf-8"), delimiter="\t")} if HAVE_SHARED else {}
+pytestmark = pytest.mark.needs_shared
 _REFERENCE = MarkdownIt("commonmark", {"tasklists": True}).enable("table")
 
 

@@ -87,6 +87,7 @@ def test_generated_plans_read_as_markdown_it_reads_them_and_seldom_decline(n, se
     assert scanned >= 0.95 * len(found)
 
 
+@pytest.mark.needs_shared
 def test_most_chunks_of_the_corpus_are_scanned(monkeypatch):
     total = scanned = 0
     for path in corpus_files():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from conftest import SEED_000_STEPS, seed
 
 from plantui import actions, storage
@@ -11,6 +12,7 @@ from plantui.model import Kind
 from plantui.progress import summarize
 
 NOW = datetime(2026, 11, 21, 14, 2)
+pytestmark = pytest.mark.needs_shared
 
 
 def load(n):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from plantui.model import State
 from plantui.parser import parse_lines
 from plantui.progress import summarize
@@ -201,6 +203,7 @@ def _plans():
         yield path.name, storage.read(path).text, _random.Random(path.name)
 
 
+@pytest.mark.needs_shared  # most of its fast updates are on corpus plans
 def test_a_layout_after_ticks_is_the_layout_built_afresh():
     from plantui.progress import summarize_all
     from plantui.ui.layout import update
@@ -224,6 +227,7 @@ def test_a_layout_after_ticks_is_the_layout_built_afresh():
     assert fast > 50
 
 
+@pytest.mark.needs_shared  # most of its fast updates are on corpus plans
 def test_changes_after_ticks_are_what_a_full_comparison_finds():
     from dataclasses import replace
 
