@@ -320,17 +320,42 @@ class PlanDashboard(LivePlan):
         if layout is not None and key in layout.nodes:
             node = layout.nodes[key]
             line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        try:
+            argv = editor_command(editor, self.path, line)
+        except ValueError as exc:  # shlex: an unclosed quote
+            self.app.notify(f"Could not start {editor}: {exc}", severity="error", timeout=4, markup=False)
+            return
         self.expect_source = "editor"  # what the watcher sees meanwhile is the editor's doing
         try:
-            with self.app.suspend():
-                subprocess.call(editor_command(editor, self.path, line))
+            started, problem = self._run_editor(argv)
         except SuspendNotSupported:
             self.expect_source = None
             self.app.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
-        except OSError as exc:
+        self.app.refresh(layout=True)
+        if not started:
             self.expect_source = None
-            self.app.notify(f"Could not start {editor}: {exc}", severity="error")
+            self.app.notify(problem or "", severity="error", timeout=4, markup=False)
             return
-        self.app.refresh()
+        if problem is not None:
+            self.app.notify(problem, severity="warning", timeout=4, markup=False)
         self.load("editor")
+
+    def _run_editor(self, argv: list[str]) -> tuple[bool, str | None]:
+        """Run the editor with the terminal handed over to it: whether it started, and
+        what went wrong if anything did.
+
+        Nothing may leave the ``suspend`` block by an exception: Textual takes the
+        terminal back only when the block ends normally (else a blank screen in
+        line mode, that only Ctrl-C leaves)."""
+        name = os.path.basename(argv[0])
+        with self.app.suspend():
+            try:
+                code = subprocess.call(argv)
+            except FileNotFoundError:
+                return False, f"Could not start {name}: no such program"
+            except Exception as exc:  # noqa: BLE001 - whatever it is, the terminal comes back
+                return False, f"Could not start {name}: {getattr(exc, 'strerror', None) or exc}"
+        if code != 0:
+            return True, f"{name} exited with status {code}"
+        return True, None
