@@ -161,7 +161,7 @@ class PlanDashboard(LivePlan):
         if parts and layout is not None:
             parts.append(f"{layout.matches} shown")
         pane.border_subtitle = " · ".join(parts)
-        pane.border_title = "Tasks"
+        pane.border_title = "Tasks" + self._warnings_note()
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
         self.query_one(PlanHeader).set_notice(error, "warning" if missing else "error")
@@ -359,3 +359,42 @@ class PlanDashboard(LivePlan):
         if code != 0:
             return True, f"{name} exited with status {code}"
         return True, None
+
+    # -- warnings -------------------------------------------------------------
+
+    def _warnings_note(self) -> str:
+        """What the tree pane's title says of the plan's warnings (markup), "" if none."""
+        n = len(self.summary.warnings) if self.summary is not None else 0
+        return f" · [$text-warning]⚠ {n} warning{'s' if n != 1 else ''}[/] · w" if n else ""
+
+    def action_warnings(self) -> None:
+        from ..screens import WarningsScreen  # screens imports this module
+
+        summary = self.summary
+        if summary is None:
+            return
+        if not summary.warnings:
+            self.app.notify("No warnings: the plan reads cleanly.", timeout=3)
+            return
+        self.app.push_screen(WarningsScreen(summary.warnings, self.name_shown), self._go_to_line)
+
+    def _go_to_line(self, line: int | None) -> None:
+        """Put the tree's cursor on the node of ``line``, else the nearest one before it."""
+        layout = self.plan_layout
+        if line is None or layout is None or not layout.nodes:
+            return
+        plan = layout.plan
+        best: Key | None = None
+        best_line = -1
+        first: tuple[int, Key] | None = None
+        for key, node in layout.nodes.items():
+            at = plan.items[node.index].line if node.kind == "item" else plan.sections[node.index].line
+            if best_line < at <= line:
+                best, best_line = key, at
+            if first is None or at < first[0]:
+                first = (at, key)
+        if best is None and first is not None:
+            best = first[1]  # the line is above every node: the first one
+        if best is not None:
+            self.tree.reveal(best)
+            self.tree.focus()

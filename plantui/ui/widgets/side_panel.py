@@ -205,11 +205,14 @@ class SidePanel(VerticalScroll):
         if cps and cps != self._cp_look:
             self._cp_look = cps
             out = []
-            for title, status, done, total in cps:
+            width = max(len(f"{done}/{total}") for _, _, _, done, total in cps)
+            for ident, title, status, done, total in cps:
+                # The count first: a long title would cut it off.
                 style = CHECKPOINT_STYLE[status]
-                count = f" {done}/{total}" if total else ""
+                count = f"{done}/{total}" if total else "—"
                 out.append(Content.assemble(
-                    (f"{CHECKPOINT_GLYPH[status]} {status:<7} ", style), title, (count, "$text-muted")
+                    (f"{CHECKPOINT_GLYPH[status]} ", style), (f"{count:>{width}} ", "bold"),
+                    (f"{status:<7} ", style), (f"{ident} " if ident else "", "bold $text-accent"), title,
                 ))
             _set_static(cp_static, Content("\n").join(out))
 
