@@ -297,3 +297,42 @@ async def test_the_side_panel_puts_the_checkpoint_count_first(kiro: Path):
         text = str(dash.query_one("#checkpoints", Static).visual).splitlines()
         assert text == ["○ 0/1 pending 3 Checkpoint - Ensure all tests pass",
                         "○ 0/1 pending 5 Checkpoint - Ensure all tests pass"]
+
+
+# -- 9: the tree gets the room first -------------------------------------------------
+
+
+def rows(dash) -> dict[str, int]:
+    """Rows on screen of the tree, the log and the side panel (0 when hidden)."""
+    out = {}
+    for name, widget in (("tree", dash.tree), ("log", dash.activity), ("side", dash.query_one("#side"))):
+        out[name] = widget.region.height if widget.display and widget.parent.display else 0
+    return out
+
+
+@pytest.mark.parametrize("size, log, side", [((30, 8), False, False), ((40, 12), False, False),
+                                              ((80, 24), True, True), ((120, 35), True, True)])
+async def test_the_tree_keeps_its_rows_at_small_sizes(plan: Path, size, log, side):
+    app = app_for(plan)
+    async with app.run_test(size=size) as pilot:
+        dash = await loaded(pilot)
+        got = rows(dash)
+        assert got["tree"] >= 5
+        assert (got["log"] > 0) == log
+        assert (got["side"] > 0) == side
+        if log:
+            assert got["tree"] > got["log"]
+
+
+async def test_the_log_comes_back_when_the_terminal_grows(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        assert rows(dash)["log"] == 7
+        await pilot.resize_terminal(30, 8)
+        await pilot.pause()
+        assert rows(dash)["log"] == 0 and rows(dash)["tree"] >= 5
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        got = rows(dash)
+        assert got["log"] == 5 and got["tree"] >= 10

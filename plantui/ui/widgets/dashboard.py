@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,9 @@ from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
 from .side_panel import SidePanel
+
+LOG_BELOW = 16  # rows of the dashboard under which the activity log gives way to the tree
+TINY_BELOW = 11  # under which the header keeps its first two rows and the tree its frame's rows
 
 GOTO_COLON = {"code", "code-insiders", "codium", "cursor", "windsurf", "subl", "zed", "hx", "helix"}
 GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "windsurf"}
@@ -398,3 +401,16 @@ class PlanDashboard(LivePlan):
         if best is not None:
             self.tree.reveal(best)
             self.tree.focus()
+
+    # -- room at small sizes --------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The tree gets the room first: the log goes below LOG_BELOW rows (the side
+        # panel goes below 70 columns, see DashboardScreen), then the header's
+        # next/drift lines and the tree's frame.  The CSS (-no-log, -tiny) does it.
+        self.fit(event.size.height)
+
+    def fit(self, height: int) -> None:
+        """Give way to the tree at ``height`` rows (see :meth:`on_resize`)."""
+        self.set_class(height < LOG_BELOW, "-no-log")
+        self.set_class(height < TINY_BELOW, "-tiny")
