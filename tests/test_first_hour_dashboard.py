@@ -336,3 +336,16 @@ async def test_the_log_comes_back_when_the_terminal_grows(plan: Path):
         await pilot.pause()
         got = rows(dash)
         assert got["log"] == 5 and got["tree"] >= 10
+
+
+async def test_the_side_panel_lists_the_first_warnings(warned: Path):
+    from textual.widgets import Static
+
+    app = app_for(warned)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        lines = str(dash.query_one("#panel-warnings", Static).visual).splitlines()
+        assert lines[0].startswith("line 3 Progress says")
+        assert lines[1].startswith("line 7 marker [✅]")
+        assert lines[3] == "w lists them"
+        assert dash.query_one("#warnings-title").display

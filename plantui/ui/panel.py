@@ -14,6 +14,8 @@ from ..model import Checkpoint, Plan
 from ..progress import PhaseState, Summary
 from .layout import one_line
 
+WARNINGS_SHOWN = 3  # the side panel lists this many; w lists them all
+
 
 @dataclass(frozen=True)
 class PanelLook:
@@ -23,6 +25,8 @@ class PanelLook:
     phases: tuple[tuple[PhaseState, tuple[str, ...]], ...]  # per phase: its state, the titles of the phases it waits for
     checkpoints: tuple[tuple[str, str, str, int, int], ...]  # id ("" if none), title, status, done, total
     fields: tuple[tuple[str, str, str | None, bool], ...]  # key, value, computed value, drift: the fields with a computed value
+    warnings: tuple[tuple[int | None, str], ...] = ()  # the first WARNINGS_SHOWN: line, message on one line
+    warning_count: int = 0
 
 
 def panel_look(plan: Plan, summary: Summary) -> PanelLook:
@@ -32,7 +36,8 @@ def panel_look(plan: Plan, summary: Summary) -> PanelLook:
                         for cp, st in zip(plan.checkpoints, summary.checkpoints))
     fields = tuple((f.key, f.value, st.computed, st.drift)
                    for f, st in zip(plan.fields, summary.fields) if st.computed is not None)
-    return PanelLook(plan, summary, titles, phases, checkpoints, fields)
+    warnings = tuple((w.line, one_line(w.message)) for w in summary.warnings[:WARNINGS_SHOWN])
+    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings))
 
 
 def checkpoint_id(plan: Plan, cp: Checkpoint) -> str:
