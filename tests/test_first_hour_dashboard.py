@@ -349,3 +349,16 @@ async def test_the_side_panel_lists_the_first_warnings(warned: Path):
         assert lines[1].startswith("line 7 marker [✅]")
         assert lines[3] == "w lists them"
         assert dash.query_one("#warnings-title").display
+
+
+async def test_the_side_panel_says_how_many_more_warnings_w_lists(tmp_path: Path):
+    from textual.widgets import Static
+
+    path = tmp_path / "more.md"
+    path.write_text(WARNED + "- [?] **2.3** Ask around\n", encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        assert "⚠ 4 warnings" in pane_title(dash)
+        lines = str(dash.query_one("#panel-warnings", Static).visual).splitlines()
+        assert len(lines) == 4 and lines[-1] == "… 1 more · w lists them"
