@@ -29,6 +29,7 @@ DASHBOARD_KEYS: tuple[Key, ...] = (
     Key("u", "undo", "Undo", "Undo last tick", "Undo the last tick made here", "u"),
     Key("s", "sync", "Sync", "Sync fields", "Update the derived fields (Progress, Status, Last Updated…)", "s"),
     Key("r", "reload", "Reload", "Reload plan", "Read the plan from disk again", "r", footer=False),
+    Key("w", "warnings", "Warnings", "Show warnings", "List the plan's warnings; enter goes to the line", "w", footer=False),
 )
 
 NAVIGATION = (

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Plan
+from ..model import Checkpoint, Plan
 from ..progress import PhaseState, Summary
 from .layout import one_line
+
+WARNINGS_SHOWN = 3  # the side panel lists this many; w lists them all
 
 
 @dataclass(frozen=True)
@@ -21,15 +23,28 @@ class PanelLook:
     summary: Summary
     titles: tuple[str, ...]  # per phase, on one line
     phases: tuple[tuple[PhaseState, tuple[str, ...]], ...]  # per phase: its state, the titles of the phases it waits for
-    checkpoints: tuple[tuple[str, str, int, int], ...]  # title, status, done, total
+    checkpoints: tuple[tuple[str, str, str, int, int], ...]  # id ("" if none), title, status, done, total
     fields: tuple[tuple[str, str, str | None, bool], ...]  # key, value, computed value, drift: the fields with a computed value
+    warnings: tuple[tuple[int | None, str], ...] = ()  # the first WARNINGS_SHOWN: line, message on one line
+    warning_count: int = 0
 
 
 def panel_look(plan: Plan, summary: Summary) -> PanelLook:
     titles = tuple(one_line(ph.title) for ph in plan.phases)
     phases = tuple((st, tuple(titles[b] for b in st.blocked_by)) for st in summary.phases)
-    checkpoints = tuple((one_line(cp.title), st.status, st.counts.done, st.counts.total)
+    checkpoints = tuple((checkpoint_id(plan, cp), one_line(cp.title), st.status, st.counts.done, st.counts.total)
                         for cp, st in zip(plan.checkpoints, summary.checkpoints))
     fields = tuple((f.key, f.value, st.computed, st.drift)
                    for f, st in zip(plan.fields, summary.fields) if st.computed is not None)
-    return PanelLook(plan, summary, titles, phases, checkpoints, fields)
+    warnings = tuple((w.line, one_line(w.message)) for w in summary.warnings[:WARNINGS_SHOWN])
+    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings))
+
+
+def checkpoint_id(plan: Plan, cp: Checkpoint) -> str:
+    """The id of a checkpoint that is one numbered box ("- [ ] 5. Checkpoint - …", as
+    Kiro writes them: the same title, again and again), else ""."""
+    if len(cp.items) == 1:
+        it = plan.items[cp.items[0]]
+        if it.line == cp.line and it.id:
+            return it.id
+    return ""

@@ -1,17 +1,21 @@
-"""Screens: one plan's dashboard, the overview of several, help, watch mode."""
+"""Screens: one plan's dashboard, the overview of several, help, watch mode, warnings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
+from ..model import Warning as PlanWarning
 from .keys import DASHBOARD_KEYS, NAVIGATION
+from .layout import one_line
 from .messages import OpenPlan
 from .widgets.compact import CompactPlan
 from .widgets.dashboard import PlanDashboard
@@ -109,3 +113,42 @@ class WatchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield CompactPlan(self.path, live=self.live, id="compact")
+
+
+class WarningsScreen(ModalScreen[int | None]):
+    """The plan's warnings, one per row with its line; enter (or a click) on one
+    closes the list with that line, for the dashboard to go to."""
+
+    BINDINGS = [
+        Binding("escape,w,q", "close", "Close", show=True),
+    ]
+
+    def __init__(self, warnings: tuple[PlanWarning, ...], name: str = "") -> None:
+        super().__init__()
+        self.warnings = warnings
+        self.plan_name = name
+
+    def compose(self) -> ComposeResult:
+        width = max((len(str(w.line)) for w in self.warnings if w.line), default=1)
+        options = []
+        for w in self.warnings:
+            where = f"line {w.line:>{width}}" if w.line else " " * (width + 5)
+            options.append(Option(Content.assemble((where, "$text-muted"), "  ", one_line(w.message))))
+        yield OptionList(*options, id="warnings")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#warnings", OptionList)
+        n = len(self.warnings)
+        box.border_title = f"⚠ {n} warning{'s' if n != 1 else ''}" + (f" · {self.plan_name}" if self.plan_name else "")
+        box.border_subtitle = "enter goes to the line · escape closes"
+        if n:
+            box.highlighted = 0
+        box.focus()
+
+    @on(OptionList.OptionSelected, "#warnings")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.warnings[event.option_index].line)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -31,6 +31,9 @@ from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
 from .side_panel import SidePanel
+
+LOG_BELOW = 16  # rows of the dashboard under which the activity log gives way to the tree
+TINY_BELOW = 11  # under which the header keeps its first two rows and the tree its frame's rows
 
 GOTO_COLON = {"code", "code-insiders", "codium", "cursor", "windsurf", "subl", "zed", "hx", "helix"}
 GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "windsurf"}
@@ -161,7 +164,7 @@ class PlanDashboard(LivePlan):
         if parts and layout is not None:
             parts.append(f"{layout.matches} shown")
         pane.border_subtitle = " · ".join(parts)
-        pane.border_title = "Tasks"
+        pane.border_title = "Tasks" + self._warnings_note()
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
         self.query_one(PlanHeader).set_notice(error, "warning" if missing else "error")
@@ -320,17 +323,94 @@ class PlanDashboard(LivePlan):
         if layout is not None and key in layout.nodes:
             node = layout.nodes[key]
             line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        try:
+            argv = editor_command(editor, self.path, line)
+        except ValueError as exc:  # shlex: an unclosed quote
+            self.app.notify(f"Could not start {editor}: {exc}", severity="error", timeout=4, markup=False)
+            return
         self.expect_source = "editor"  # what the watcher sees meanwhile is the editor's doing
         try:
-            with self.app.suspend():
-                subprocess.call(editor_command(editor, self.path, line))
+            started, problem = self._run_editor(argv)
         except SuspendNotSupported:
             self.expect_source = None
             self.app.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
-        except OSError as exc:
+        self.app.refresh(layout=True)
+        if not started:
             self.expect_source = None
-            self.app.notify(f"Could not start {editor}: {exc}", severity="error")
+            self.app.notify(problem or "", severity="error", timeout=4, markup=False)
             return
-        self.app.refresh()
+        if problem is not None:
+            self.app.notify(problem, severity="warning", timeout=4, markup=False)
         self.load("editor")
+
+    def _run_editor(self, argv: list[str]) -> tuple[bool, str | None]:
+        """Run the editor with the terminal handed over to it: whether it started, and
+        what went wrong if anything did.
+
+        Nothing may leave the ``suspend`` block by an exception: Textual takes the
+        terminal back only when the block ends normally (else a blank screen in
+        line mode, that only Ctrl-C leaves)."""
+        name = os.path.basename(argv[0])
+        with self.app.suspend():
+            try:
+                code = subprocess.call(argv)
+            except FileNotFoundError:
+                return False, f"Could not start {name}: no such program"
+            except Exception as exc:  # noqa: BLE001 - whatever it is, the terminal comes back
+                return False, f"Could not start {name}: {getattr(exc, 'strerror', None) or exc}"
+        if code != 0:
+            return True, f"{name} exited with status {code}"
+        return True, None
+
+    # -- warnings -------------------------------------------------------------
+
+    def _warnings_note(self) -> str:
+        """What the tree pane's title says of the plan's warnings (markup), "" if none."""
+        n = len(self.summary.warnings) if self.summary is not None else 0
+        return f" · [$text-warning]⚠ {n} warning{'s' if n != 1 else ''}[/] · w" if n else ""
+
+    def action_warnings(self) -> None:
+        from ..screens import WarningsScreen  # screens imports this module
+
+        summary = self.summary
+        if summary is None:
+            return
+        if not summary.warnings:
+            self.app.notify("No warnings: the plan reads cleanly.", timeout=3)
+            return
+        self.app.push_screen(WarningsScreen(summary.warnings, self.name_shown), self._go_to_line)
+
+    def _go_to_line(self, line: int | None) -> None:
+        """Put the tree's cursor on the node of ``line``, else the nearest one before it."""
+        layout = self.plan_layout
+        if line is None or layout is None or not layout.nodes:
+            return
+        plan = layout.plan
+        best: Key | None = None
+        best_line = -1
+        first: tuple[int, Key] | None = None
+        for key, node in layout.nodes.items():
+            at = plan.items[node.index].line if node.kind == "item" else plan.sections[node.index].line
+            if best_line < at <= line:
+                best, best_line = key, at
+            if first is None or at < first[0]:
+                first = (at, key)
+        if best is None and first is not None:
+            best = first[1]  # the line is above every node: the first one
+        if best is not None:
+            self.tree.reveal(best)
+            self.tree.focus()
+
+    # -- room at small sizes --------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The tree gets the room first: the log goes below LOG_BELOW rows (the side
+        # panel goes below 70 columns, see DashboardScreen), then the header's
+        # next/drift lines and the tree's frame.  The CSS (-no-log, -tiny) does it.
+        self.fit(event.size.height)
+
+    def fit(self, height: int) -> None:
+        """Give way to the tree at ``height`` rows (see :meth:`on_resize`)."""
+        self.set_class(height < LOG_BELOW, "-no-log")
+        self.set_class(height < TINY_BELOW, "-tiny")

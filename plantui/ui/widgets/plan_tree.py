@@ -29,6 +29,7 @@ from ..messages import TickRequested
 
 TOGGLE = Style.from_meta({"toggle": True})
 TICK = Style.from_meta({"tick": True})
+OPTIONAL = Style(italic=True)
 FLASH_SECONDS = 1.5
 
 
@@ -328,6 +329,8 @@ class PlanTree(Tree[Key]):
         key = self.cursor_key
         if key is not None and self.plan_layout is not None and key in self.plan_layout.key_item:
             self.post_message(TickRequested(key))
+        elif key is not None:  # a section: nothing to tick, and a word why
+            self.app.notify("x ticks a task; this row is a section (→ opens it).", timeout=3)
 
     def action_open(self) -> None:
         node = self.cursor_node
@@ -433,9 +436,12 @@ class PlanTree(Tree[Key]):
         }[state]
         glyph = GLYPH[state] if state is not State.OTHER else marker
         text.append(glyph, (st["tick"] if state is State.DONE else state_style) + TICK)
+        if optional:  # Kiro's "- [ ]* 3.3": a star after the glyph, the text dim and italic
+            text.append("*", st["dim"] + TICK)
+            state_style = state_style + st["dim"] + OPTIONAL
         text.append(" ")
         if ident:
-            text.append(ident, state_style + st["id"] if state is State.OPEN else state_style)
+            text.append(ident, state_style + st["id"] if state is State.OPEN and not optional else state_style)
             text.append(" ")
         text.append(body, state_style)
         for tag in tags:

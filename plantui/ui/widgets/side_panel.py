@@ -1,4 +1,4 @@
-"""The side panel: phases with their bars and statuses, checkpoints, fields."""
+"""The side panel: phases with their bars and statuses, checkpoints, fields, warnings."""
 
 from __future__ import annotations
 
@@ -174,6 +174,8 @@ class SidePanel(VerticalScroll):
         yield Static(id="checkpoints", classes="panel-lines")
         yield Label("Fields", classes="panel-title", id="fields-title")
         yield Static(id="fields", classes="panel-lines")
+        yield Label("Warnings", classes="panel-title", id="warnings-title")
+        yield Static(id="panel-warnings", classes="panel-lines")
 
     def update_plan(self, look: PanelLook) -> None:
         """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
@@ -205,11 +207,14 @@ class SidePanel(VerticalScroll):
         if cps and cps != self._cp_look:
             self._cp_look = cps
             out = []
-            for title, status, done, total in cps:
+            width = max(len(f"{done}/{total}") for _, _, _, done, total in cps)
+            for ident, title, status, done, total in cps:
+                # The count first: a long title would cut it off.
                 style = CHECKPOINT_STYLE[status]
-                count = f" {done}/{total}" if total else ""
+                count = f"{done}/{total}" if total else "—"
                 out.append(Content.assemble(
-                    (f"{CHECKPOINT_GLYPH[status]} {status:<7} ", style), title, (count, "$text-muted")
+                    (f"{CHECKPOINT_GLYPH[status]} ", style), (f"{count:>{width}} ", "bold"),
+                    (f"{status:<7} ", style), (f"{ident} " if ident else "", "bold $text-accent"), title,
                 ))
             _set_static(cp_static, Content("\n").join(out))
 
@@ -226,6 +231,22 @@ class SidePanel(VerticalScroll):
                     mark = ("drift", "$warning bold") if drift else ("to fill", "$text-muted")
                     out.append(Content.assemble("  → ", (computed or "", "$success"), "  ", mark))
             _set_static(f_static, Content("\n").join(out))
+
+        self._show_warnings(look)
+
+    def _show_warnings(self, look: PanelLook) -> None:
+        """The first warnings, each with its line, and how many more ``w`` lists."""
+        n = look.warning_count
+        self.query_one("#warnings-title", Label).display = bool(n)
+        w_static = self.query_one("#panel-warnings", Static)
+        w_static.display = bool(n)
+        if not n:
+            return
+        out = [Content.assemble((f"line {line} " if line else "", "$text-muted"), (message, "$text-warning"))
+               for line, message in look.warnings]
+        more = n - len(look.warnings)
+        out.append(Content.styled(f"… {more} more · w lists them" if more else "w lists them", "$text-muted"))
+        _set_static(w_static, Content("\n").join(out))
 
 
 def _set_static(static: Static, content: Content) -> None:
