@@ -1,6 +1,6 @@
 """The benchmark: every metric at every size, plantui against the plain approach.
 
-Run it as ``python -m plantui.bench`` (see ``docs/benchmark.md``).  Each
+Run it as ``python -m benchmarks`` (see ``docs/benchmark.md``).  Each
 measurement runs in its own process, one at a time, so they do not compete
 for the two cores; plantui and the plain approach alternate, so both see the
 machine in the same state.
@@ -119,7 +119,7 @@ def machine() -> dict:
             versions[name] = version(name)
         except Exception:  # pragma: no cover
             versions[name] = "?"
-    from .. import __version__
+    from plantui import __version__
 
     return {
         "cpu": cpu,
@@ -382,7 +382,7 @@ def markdown(rs: list[dict]) -> str:
 
 
 def parse_args(argv: list[str] | None):
-    ap = argparse.ArgumentParser(prog="python -m plantui.bench", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="plan sizes in tasks (default: %(default)s)")
     ap.add_argument("--repeat", type=int, default=5, help="samples per metric and size (default: %(default)s)")
     ap.add_argument("--big-repeat", type=int, default=2, help=f"samples at {BIG:,} tasks and more (default: %(default)s)")

@@ -1,6 +1,6 @@
 """plantui's benchmark: how fast the dashboard follows a plan being ticked, at 100 to 100,000 tasks.
 
-``python -m plantui.bench`` prints a table (metric × size: plantui's median and
+``python -m benchmarks`` prints a table (metric × size: plantui's median and
 p95, the plain approach's median, the ratio, the target) and writes JSON; see
 ``docs/benchmark.md`` for what each metric measures and the latest results.
 
