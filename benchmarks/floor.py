@@ -41,16 +41,24 @@ def read_label(path: Path) -> str:
 
 
 class Follow(FileSystemEventHandler):
-    """Watchdog's thread: on any event that touches the plan, count again and show it."""
+    """Watchdog's thread: on an event that may change the plan, count again and show it.
+
+    Opening and closing the file unwritten are no change (the floor's own reads cause them).
+    """
 
     def __init__(self, app: Floor) -> None:
         self.app = app
         self.path = os.fsdecode(app.path)
 
     def on_any_event(self, event) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
         if self.path in (os.fsdecode(event.src_path), os.fsdecode(getattr(event, "dest_path", "") or "")):
             text = read_label(self.app.path)
-            self.app.call_from_thread(self.app.count.update, text)
+            try:
+                self.app.call_from_thread(self.app.count.update, text)
+            except RuntimeError:  # the app has closed
+                pass
 
 
 class Floor(App):
@@ -60,18 +68,18 @@ class Floor(App):
         super().__init__()
         self.path = path.resolve()
         self.count = Static(read_label(self.path))
+        self.follow = Follow(self)
         self.observer = Observer()
 
     def compose(self) -> ComposeResult:
         yield self.count
 
     def on_mount(self) -> None:
-        self.observer.schedule(Follow(self), str(self.path.parent), recursive=False)
+        self.observer.schedule(self.follow, str(self.path.parent), recursive=False)
         self.observer.start()
 
     def on_unmount(self) -> None:
-        self.observer.stop()
-        self.observer.join(5)
+        self.observer.stop()  # its threads are daemons: no join, which could wait on a call_from_thread
 
 
 def main(argv: list[str] | None = None) -> int:

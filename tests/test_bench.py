@@ -104,6 +104,35 @@ def test_the_floor_counts_every_box_line():
     assert label(b"") == "0/0 boxes ticked"
 
 
+async def test_the_floor_follows_changes_and_not_its_own_reads(tmp_path: Path, monkeypatch):
+    import asyncio
+
+    from watchdog.events import FileClosedNoWriteEvent, FileModifiedEvent, FileMovedEvent, FileOpenedEvent
+
+    from benchmarks import floor
+
+    path = tmp_path / "tasks.md"
+    path.write_bytes(b"- [ ] a\n- [x] b\n")
+    reads = []
+    real = floor.read_label
+    monkeypatch.setattr(floor, "read_label", lambda p: reads.append(p) or real(p))
+    app = floor.Floor(path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert str(app.count.render()) == "1/2 boxes ticked" and len(reads) == 1
+        app.observer.stop()  # the events are delivered by hand below, one at a time
+        plan, other = str(path.resolve()), str(tmp_path / "other.md")
+        for event in (FileOpenedEvent(plan), FileClosedNoWriteEvent(plan), FileModifiedEvent(other)):
+            await asyncio.to_thread(app.follow.on_any_event, event)
+        assert len(reads) == 1  # its own reads and other files set nothing off
+        path.write_bytes(b"- [x] a\n- [x] b\n- [ ] c\n")
+        await asyncio.to_thread(app.follow.on_any_event, FileModifiedEvent(plan))
+        assert str(app.count.render()) == "2/3 boxes ticked" and len(reads) == 2
+        path.write_bytes(b"- [x] a\n")
+        await asyncio.to_thread(app.follow.on_any_event, FileMovedEvent(plan + ".tmp", plan))  # an atomic save
+        assert str(app.count.render()) == "1/1 boxes ticked" and len(reads) == 3
+
+
 def test_the_targets_are_ratios_to_the_floor():
     run = benchrun.Run(benchrun.parse_args(["--no-openspec"]), print)
     for who, value in (("plantui", 30.0), ("floor", 16.0)):
