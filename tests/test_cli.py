@@ -137,7 +137,7 @@ def test_a_tick_an_editor_kept_is_reported_as_made(tmp_path, monkeypatch):
 def test_a_short_command_ends_with_all_its_output_and_its_code(tmp_path):
     """status/tick end the process themselves (no teardown of the plan's objects):
     everything printed still arrives, whole, and the exit code is kept."""
-    from plantui.bench.generate import generate
+    from benchmarks.generate import generate
 
     path = tmp_path / "tasks.md"
     path.write_bytes(generate(3000).text.encode())
@@ -154,7 +154,7 @@ def test_a_short_command_ends_with_all_its_output_and_its_code(tmp_path):
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
-    from plantui.bench.generate import generate
+    from benchmarks.generate import generate
 
     path = tmp_path / "tasks.md"
     path.write_bytes(generate(3000).text.encode())

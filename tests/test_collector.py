@@ -102,7 +102,7 @@ async def test_a_big_plan_runs_the_full_pass_once_quiet_and_not_again_before_the
 
     from pilot import loaded, wait_for
 
-    from plantui.bench.generate import generate
+    from benchmarks.generate import generate
     from plantui.ui import live
     from plantui.ui.app import PlantuiApp
 
@@ -306,7 +306,7 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     off the full passes that would find cycles: one holding the plan would keep all
     of it).  Layout.build once did, with closures that called each other."""
     from plantui import actions, chunks, parser
-    from plantui.bench.generate import generate
+    from benchmarks.generate import generate
     from plantui.progress import summarize, summarize_all
     from plantui.storage import read
     from plantui.ui.changes import compare, milestones

@@ -6,7 +6,7 @@ import time
 import weakref
 
 from plantui import parser, progress, release, storage
-from plantui.bench.generate import generate
+from benchmarks.generate import generate
 from plantui.ui import layout
 
 

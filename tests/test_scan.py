@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plantui import chunks, parser, scan
-from plantui.bench.generate import generate
+from benchmarks.generate import generate
 from plantui.chunks import parse_chunk, read_chunk
 from plantui.config import DEFAULT, DEFAULT_MARKERS, Settings
 from plantui.model import State

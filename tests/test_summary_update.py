@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plantui import storage
-from plantui.bench.generate import generate
+from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.incremental import reparse
 from plantui.parser import build_plan

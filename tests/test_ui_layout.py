@@ -195,7 +195,7 @@ def _plans():
     from conftest import corpus_files
 
     from plantui import storage
-    from plantui.bench.generate import generate
+    from benchmarks.generate import generate
 
     yield "ui", PLAN, _random.Random(1)
     yield "bench", generate(300).text, _random.Random(2)

@@ -21,7 +21,7 @@ from test_incremental import PIECES
 
 from plantui import edits as editlib
 from plantui import source, storage
-from plantui.bench.generate import generate
+from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.edits import set_markers, sync_fields
 from plantui.parser import build_plan

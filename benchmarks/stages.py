@@ -1,6 +1,6 @@
 """Where the time of a reload goes: each stage timed alone, in one process.
 
-``python -m plantui.bench.stages [--sizes 1000,10000] [--repeat 5]``
+``python -m benchmarks.stages [--sizes 1000,10000] [--repeat 5]``
 
 The dashboard's metrics (:mod:`.app`) say how long a change takes to reach
 the screen; this says which steps make that time, for an outside tick (one
@@ -48,12 +48,12 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     import os
     import tempfile
 
-    from .. import actions, chunks, parser
-    from ..progress import summarize, summarize_all
-    from ..source import Lines, decode
-    from ..storage import read, read_bytes
-    from ..ui.changes import compare
-    from ..ui.layout import build, update
+    from plantui import actions, chunks, parser
+    from plantui.progress import summarize, summarize_all
+    from plantui.source import Lines, decode
+    from plantui.storage import read, read_bytes
+    from plantui.ui.changes import compare
+    from plantui.ui.layout import build, update
     from .app import PlanText
 
     g = generate(n)
@@ -124,7 +124,7 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m plantui.bench.stages", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.stages", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", type=Path, default=None)

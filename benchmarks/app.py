@@ -1,7 +1,7 @@
-"""The dashboard, measured headless (Textual's ``run_test``), in a child process.
+"""The dashboard, or the floor, measured headless (Textual's ``run_test``), in a child process.
 
-``python -m plantui.bench.app --plan FILE --meta META.json --out OUT.json
-[--mode plantui|plain] [--repeat N] [--what all|memory]``
+``python -m benchmarks.app --plan FILE --meta META.json --out OUT.json
+[--mode plantui|floor] [--repeat N] [--what all|memory]``
 
 What "the screen shows it" means here: Textual renders every frame (the
 compositor works out the changed regions and the text and styles in them)
@@ -9,10 +9,12 @@ and hands it to ``App._display``, which in a real terminal writes it out and
 headless drops it.  :class:`ScreenWatch` wraps ``_display``: while armed it
 turns each frame into the characters a terminal would get, drops the escape
 sequences, and notes the moment of the first frame by which every expected
-string has been drawn (the header's new ``done/total``, the task's line with
-its new glyph, a new task's line).  That moment minus the moment another
-process called ``os.replace`` (``time.monotonic`` is one clock for every
-process on Linux) is "outside change to screen".
+string has been drawn (plantui: the header's new ``done/total``, the task's
+line with its new glyph, a new task's line; the floor: its new count).  That
+moment minus the moment another process called ``os.replace``
+(``time.monotonic`` is one clock for every process on Linux) is "outside
+change to screen".  Both apps are measured by the same code; the floor has
+no key press to time.
 """
 
 from __future__ import annotations
@@ -273,9 +275,9 @@ class Trace:
         self.marks.append((stage, time.monotonic()))
 
     def install(self) -> None:
-        from ..ui import live
-        from ..ui.widgets.dashboard import PlanDashboard
-        from ..watcher import PlanWatcher
+        from plantui.ui import live
+        from plantui.ui.widgets.dashboard import PlanDashboard
+        from plantui.watcher import PlanWatcher
 
         trace = self
         fire, read_settled, summarize = PlanWatcher._fire, live.read_settled, live.summarize
@@ -321,43 +323,57 @@ class Trace:
 
 
 def _clear_caches() -> None:
-    from .. import chunks, parser
-    from ..ui import layout
+    """Empty plantui's text-keyed caches where it still has them, so every start is cold."""
+    import importlib
 
-    parser.PLANS.clear()
-    chunks.CACHE.clear()
-    layout.one_line.cache_clear()
+    for module, name, how in (("plantui.parser", "PLANS", "clear"), ("plantui.chunks", "CACHE", "clear"),
+                              ("plantui.ui.layout", "one_line", "cache_clear")):
+        try:
+            getattr(getattr(importlib.import_module(module), name), how)()
+        except (ImportError, AttributeError):
+            pass
 
 
 async def _settle(app, dash, pilot, quiet: float = 0.15) -> None:
     """Wait until no read or write is under way and the watcher has had time to speak."""
     deadline = time.monotonic() + 600
     await asyncio.sleep(quiet)
-    while time.monotonic() < deadline:
+    while dash is not None and time.monotonic() < deadline:
         if not dash.busy:
             break
         await asyncio.sleep(0.02)
     await pilot.pause()
 
 
+def _first(mode: str, plan: Path, meta: dict):
+    """(a function that starts the app, what its first frame shows); imports done here, untimed."""
+    if mode == "floor":
+        from .floor import Floor, label
+
+        return (lambda: Floor(plan)), (label(plan.read_bytes()),)
+    from plantui.ui.app import PlantuiApp
+
+    return (lambda: PlantuiApp([plan])), (meta["title"], f"○ {meta['focus_id']} ")
+
+
 async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float, first_repeat: int,
-                  trace: Trace | None = None) -> dict:
-    from ..ui.app import PlantuiApp
-    from ..ui.widgets.dashboard import PlanDashboard
+                  trace: Trace | None = None, mode: str = "plantui") -> dict:
+    from .floor import label
 
     out: dict = {"first_frame_headless": [], "outside_tick": [], "outside_edit": [], "tick_to_disk": [],
                  "own_tick_to_screen": [], "stall_outside_tick": [], "stall_outside_edit": [], "errors": [],
                  "trace_outside_tick": [], "trace_outside_edit": []}
-    title = meta["title"]
     focus_id = meta["focus_id"]
+    floor = mode == "floor"
     runs = 1 if what == "memory" else max(1, first_repeat)
     for run in range(runs):
         _clear_caches()
         last = run == runs - 1
+        start, first = _first(mode, plan, meta)
         t0 = time.monotonic()
-        app = PlantuiApp([plan])
+        app = start()
         watch = ScreenWatch(app)
-        watch.arm(title, f"○ {focus_id} ")
+        watch.arm(*first)
         watch._since = t0
         async with app.run_test(size=SIZE) as pilot:
             shown = await watch.wait(timeout)
@@ -367,7 +383,12 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
             out["first_frame_headless"].append((shown - t0) * 1000)
             if not last:
                 continue
-            dash = app.screen.query_one(PlanDashboard)
+            if floor:
+                dash = None
+            else:
+                from plantui.ui.widgets.dashboard import PlanDashboard
+
+                dash = app.screen.query_one(PlanDashboard)
             await _settle(app, dash, pilot)
             text = PlanText(plan, meta)
             writer = Writer()
@@ -380,6 +401,8 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                                             ("edit", text.edit, 0 if what == "memory" else repeat)):
                     for _ in range(times):
                         want = change()
+                        if floor:
+                            want = (label(text.text().encode("utf-8")),)
                         tmp = text.write_temp()
                         await asyncio.sleep(0.05)
                         watch.arm(*want)
@@ -394,7 +417,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                             out[f"trace_outside_{name}"].append(trace.since(at, shown))
                         out[f"stall_outside_{name}"].append(beat.worst(at, shown))
                         await _settle(app, dash, pilot)
-                if what == "memory":
+                if what == "memory" or floor:
                     return out
                 beat.stop()  # the stall is measured during outside changes only
                 # tick to disk: a key press until the file holds the change
@@ -433,8 +456,8 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                     text.lines = plan.read_text(encoding="utf-8").split("\n")  # what plantui wrote
                 if meta["tasks"] <= EQUAL_CHECK_UP_TO:
                     # what the dashboard shows now must be what one full parse of the file says
-                    from ..parser import build_plan
-                    from ..source import Lines, decode
+                    from plantui.parser import build_plan
+                    from plantui.source import Lines, decode
 
                     raw = plan.read_bytes()
                     snap = dash.snapshot
@@ -449,29 +472,25 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m plantui.bench.app")
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.app")
     ap.add_argument("--plan", type=Path, required=True)
     ap.add_argument("--meta", type=Path, required=True)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--mode", choices=("plantui", "plain"), default="plantui")
+    ap.add_argument("--mode", choices=("plantui", "floor"), default="plantui")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--first-repeat", type=int, default=None, help="cold starts to time (default: --repeat)")
     ap.add_argument("--what", choices=("all", "memory"), default="all")
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--trace", action="store_true", help="note when each stage of a reload ran")
     args = ap.parse_args(argv)
-    if args.mode == "plain":
-        from . import plain
-
-        plain.enable()
     meta = json.loads(args.meta.read_text(encoding="utf-8"))
     first = args.first_repeat if args.first_repeat is not None else args.repeat
     trace = None
-    if args.trace:
+    if args.trace and args.mode == "plantui":
         trace = Trace()
         trace.install()
     started = time.monotonic()
-    result = asyncio.run(measure(args.plan, meta, args.repeat, args.what, args.timeout, first, trace))
+    result = asyncio.run(measure(args.plan, meta, args.repeat, args.what, args.timeout, first, trace, args.mode))
     result["mode"] = args.mode
     result["seconds"] = time.monotonic() - started
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -2,9 +2,11 @@
 
 - :func:`time_command`: wall time of a command, process start to exit, and the
   child's peak RSS (``wait4``).
-- :func:`first_frame_pty`: ``python -m plantui FILE`` in a pseudo-terminal of
-  120×35; the time from the spawn until the terminal has received the plan's
-  title and the next task's line (escape sequences dropped), then ``q``.
+- :func:`first_frame_pty`: ``python -m plantui FILE`` (or the floor,
+  ``python benchmarks/floor.py FILE``) in a pseudo-terminal of 120×35; the
+  time from the spawn until the terminal has received the expected strings
+  (plantui: the plan's title and the next task's line; the floor: its count;
+  escape sequences dropped), then ``q``.
 - :func:`find_openspec` / :func:`install_openspec`: the npm package
   ``@fission-ai/openspec``, already on the PATH or in a temporary prefix.
 """
@@ -31,10 +33,23 @@ OPENSPEC_PREFIX = Path(os.environ.get("PLANTUI_BENCH_OPENSPEC", "/tmp/plantui-be
 QUIET_ENV = {"OPENSPEC_TELEMETRY": "0", "DO_NOT_TRACK": "1", "NO_COLOR": "1"}
 
 
-def plantui_argv(mode: str, *args: str) -> list[str]:
-    """plantui's command line: as users run it, or with the plain approach forced."""
-    module = "plantui" if mode == "plantui" else "plantui.bench.plain"
-    return [sys.executable, "-m", module, *args]
+ROOT = Path(__file__).resolve().parent.parent  # the repository, where ``benchmarks`` is found
+
+
+def plantui_argv(*args: str) -> list[str]:
+    """plantui's command line, as users run it."""
+    return [sys.executable, "-m", "plantui", *args]
+
+
+def floor_argv(*args: str) -> list[str]:
+    """The floor app's command line (a script: it imports nothing of plantui or the benchmark)."""
+    return [sys.executable, str(Path(__file__).with_name("floor.py")), *args]
+
+
+def module_env() -> dict[str, str]:
+    """The environment of a child that runs ``python -m benchmarks.…``: the repository on its path."""
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=str(ROOT) + (os.pathsep + path if path else ""))
 
 
 def time_command(argv: list[str], cwd: Path | None = None, env: dict | None = None,
