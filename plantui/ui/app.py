@@ -7,19 +7,31 @@ and ``clock`` to freeze the times it shows (snapshot tests, screenshots).
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.markup import escape
+from textual.notifications import Notify
 from textual.screen import Screen
+from textual.widgets._toast import ToastRack
 
 from .keys import DASHBOARD_KEYS
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
 MODES = ("dashboard", "watch")
+TOGETHER = 1.0  # seconds: notifications raised this close together may be shown as one
+TOAST_ROWS = 6  # a one-line notification with a title: padding, title, message, margin
+
+
+def toasts_that_fit(height: int) -> int:
+    """How many notifications to show at once on a screen ``height`` rows high:
+    one in a small pane, up to three on a big screen."""
+    return max(1, min(3, (height - 4) // TOAST_ROWS))
 
 
 class PlantuiApp(App[int]):
@@ -42,6 +54,7 @@ class PlantuiApp(App[int]):
         self.mode = mode
         self.live = live
         self._clock = clock
+        self._toast_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
 
     def now(self) -> datetime:
         """The time plantui shows and writes (frozen in tests)."""
@@ -57,6 +70,52 @@ class PlantuiApp(App[int]):
     def on_mount(self) -> None:
         if self.mode == "watch":
             self.sub_title = f"watch {self.paths[0].name}"
+        self.screen_change_signal.subscribe(self, self._watch_toasts, immediate=True)
+        self._watch_toasts(self.screen)
+
+    # notifications -------------------------------------------------------------
+    #
+    # Textual (8.2) does not repaint the cells an expired notification covered when its
+    # compositor rebuilt its map lazily in between: the toast rack is never in the map
+    # (it is invisible), so refreshing it marks the map stale; removing the next toast
+    # asks the rack for its size, which rebuilds the map without that toast, and the
+    # layout that follows finds nothing removed, so nothing is repainted.  The toast
+    # stayed on screen until a resize.  So: whenever a toast has gone, repaint the screen.
+
+    def _watch_toasts(self, screen: Screen) -> None:
+        """Repaint ``screen`` after each layout in which a toast went away."""
+        if screen in self._toast_screens:
+            return
+        self._toast_screens.add(screen)
+        shown: set = set()
+
+        def after_layout(screen: Screen) -> None:
+            nonlocal shown
+            try:
+                now = set(screen.get_child_by_type(ToastRack).children)
+            except NoMatches:
+                return
+            if shown - now:
+                screen.refresh()
+            shown = now
+
+        screen.screen_layout_refresh_signal.subscribe(self, after_layout, immediate=True)
+
+    def on_notify(self, event: Notify) -> None:
+        """Before a notification is shown: make room, so that a small pane shows one or two
+        at most.  One that would have to go for a new one raised with it (the milestones of
+        one write, say) is joined to the new one instead."""
+        new = event.notification
+        room = toasts_that_fit(self.size.height) - 1
+        older = list(self._notifications)
+        if len(older) > room and older:
+            last = older[-1]
+            if ((last.title, last.severity, last.markup) == (new.title, new.severity, new.markup)
+                    and new.raised_at - last.raised_at < TOGETHER and not last.has_expired):
+                new.message = f"{last.message}\n{new.message}"
+                new.timeout = max(new.timeout, last.time_left)
+        for notification in older[: max(0, len(older) - room)]:
+            self._unnotify(notification, refresh=False)  # Textual's toast rack then removes its toast
 
     def action_help(self) -> None:
         if self.mode == "watch" or isinstance(self.screen, HelpScreen):
