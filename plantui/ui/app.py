@@ -46,11 +46,12 @@ class PlantuiApp(App[int]):
     ]
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None) -> None:
         super().__init__()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
+        self.folders = [Path(f) for f in folders or ()]  # the overview watches them for new plans
         self.mode = mode
         self.live = live
         self._clock = clock
@@ -65,7 +66,7 @@ class PlantuiApp(App[int]):
             return WatchScreen(self.paths[0], live=self.live)
         if len(self.paths) == 1:
             return DashboardScreen(self.paths[0], live=self.live)
-        return OverviewScreen(self.paths, live=self.live)
+        return OverviewScreen(self.paths, live=self.live, folders=self.folders)
 
     def on_mount(self) -> None:
         if self.mode == "watch":
@@ -120,7 +121,7 @@ class PlantuiApp(App[int]):
     def action_help(self) -> None:
         if self.mode == "watch" or isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(overview=isinstance(self.screen, OverviewScreen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -136,9 +137,10 @@ class PlantuiApp(App[int]):
                                     lambda path=path: screen.open(path))
 
 
-def run(paths: list[Path]) -> int:
-    """The dashboard of one plan, or the overview of several."""
-    app = PlantuiApp(list(paths))
+def run(paths: list[Path], *, folders: list[Path] | None = None) -> int:
+    """The dashboard of one plan, or the overview of several.  ``folders``: the folders
+    the plans were found in (as given), which the overview watches for new plans."""
+    app = PlantuiApp(list(paths), folders=folders)
     app.run()
     return app.return_code or 0
 
