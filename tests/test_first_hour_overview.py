@@ -68,9 +68,12 @@ class Terminal:
             if segment.text == "\n":
                 continue
             for ch in segment.text:
+                cells = cell_len(ch)
                 if 0 <= y < self.height and 0 <= x < self.width:
                     self.rows[y][x] = ch
-                x += cell_len(ch)
+                    if cells == 2 and x + 1 < self.width:
+                        self.rows[y][x + 1] = ""  # the second half of a wide character
+                x += cells
 
     @property
     def text(self) -> str:
@@ -144,3 +147,126 @@ async def test_watch_notifies_a_phase_done_alone(phased: Path):
         await wait_for(pilot, lambda: any("Phase done: Phase 1: Ground" in n.message for n in app._notifications),
                        what="the notification")
         await wait_for(pilot, lambda: "Phase done" in term.text, what="the toast on screen")
+
+
+# -- 8. the overview ------------------------------------------------------------------
+
+CJK = "# 計画：日本語のタイトルはとても長いです、本当に長いです\n\n- [x] 一\n- [x] 二\n- [ ] 三\n"
+SEARCH = "# Tasks: Search\n\n## Phase 1\n\n- [x] T001 Index\n- [ ] T002 Query\n- [ ] T003 Rank\n- [ ] T004 Page\n"
+TODO = "# TODO\n\n- [x] Write the README\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, phased: Path) -> Path:
+    """Four plans: plan.md 1/5, specs/001-search 1/4, specs/002-日本語 2/3, TODO.md 1/1."""
+    for rel, text in (("specs/001-search/tasks.md", SEARCH), ("specs/002-日本語/tasks.md", CJK), ("TODO.md", TODO)):
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def plans(folder: Path) -> list[Path]:
+    """In a discovery order that is not the path order."""
+    return [folder / "TODO.md", folder / "specs/002-日本語/tasks.md", folder / "plan.md", folder / "specs/001-search/tasks.md"]
+
+
+async def loaded_table(pilot, count: int = 4):
+    from plantui.ui.widgets.overview import PlanTable
+
+    table = pilot.app.screen.query_one(PlanTable)
+    await wait_for(pilot, lambda: table.loads >= count, what="every row")
+    await pilot.pause()
+    return table
+
+
+def title_line(app) -> str:
+    return str(app.screen.query_one("#overview-title").render())
+
+
+async def test_overview_moves_with_j_and_k(folder: Path, monkeypatch):
+    monkeypatch.chdir(folder)
+    app = app_for(*plans(folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await loaded_table(pilot)
+        assert table.cursor_row == 0
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1
+
+
+async def test_help_in_the_overview_shows_the_overviews_keys(folder: Path):
+    from plantui.ui.screens import HelpScreen
+
+    app = app_for(*plans(folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded_table(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help Static").render())
+        assert "Sort by path, progress or last change" in text
+        assert "Tick" not in text  # not the dashboard's keys
+
+
+async def test_rows_are_sorted_by_path_and_o_cycles_the_order(folder: Path, monkeypatch):
+    monkeypatch.chdir(folder)
+    app = app_for(*plans(folder))
+    async with app.run_test(size=(120, 35)) as pilot:
+        table = await loaded_table(pilot)
+        by_path = ["plan.md", "specs/001-search/tasks.md", "specs/002-日本語/tasks.md", "TODO.md"]
+        assert [str(p.relative_to(folder)) for p in table.paths] == by_path
+        assert "by path" in title_line(app)
+        await pilot.press("o")
+        assert "by progress" in title_line(app)
+        assert [p.name if p.name != "tasks.md" else p.parent.name for p in table.paths] == \
+            ["plan.md", "001-search", "002-日本語", "TODO.md"]  # 20 %, 25 %, 66 %, 100 %
+        assert [row.value for row in table.rows] == [str(p) for p in table.paths]  # the rows follow
+        os.utime(folder / "TODO.md", (NOW.timestamp(), NOW.timestamp()))
+        os.utime(folder / "plan.md", (NOW.timestamp() - 3600, NOW.timestamp() - 3600))
+        await pilot.press("o")
+        assert "by last change" in title_line(app)
+        await pilot.press("o")
+        assert "by path" in title_line(app)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 12), (120, 35)])
+async def test_overview_columns_fit_the_screen_in_cells(folder: Path, monkeypatch, size):
+    monkeypatch.chdir(folder)
+    app = app_for(*plans(folder))
+    term = Terminal(app, *size)
+    async with app.run_test(size=size) as pilot:
+        await loaded_table(pilot)
+        await pilot.pause(0.1)
+        lines = term.text.splitlines()
+        rows = {name: next((line for line in lines if name in line), None)
+                for name in ("Garden", "Search", "計画", "TODO")}
+        assert all(rows.values()), lines
+        for name, percent in (("Garden", "20%"), ("Search", "25%"), ("計画", "66%"), ("TODO", "100%")):
+            assert percent in rows[name], (name, lines)  # the progress shows, at any width
+        for line in lines:
+            assert cell_len(line.rstrip()) <= size[0]
+        if size[0] >= 80:
+            header = next(line for line in lines if "Plan" in line and "Progress" in line)
+            assert "Done" in header and "Changed" in header
+            assert "2/3" in rows["計画"]
+        if size[0] >= 120:
+            assert "Path" in header
+
+
+# -- 13. new plans --------------------------------------------------------------------
+
+
+async def test_a_plan_made_while_the_overview_is_open_gets_a_row(folder: Path):
+    app = PlantuiApp(plans(folder), live=True, folders=[folder], clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        table = await loaded_table(pilot)
+        new = folder / "specs" / "003-export" / "tasks.md"
+        new.parent.mkdir(parents=True)
+        new.write_text("# Tasks: Export\n\n- [x] T1 CSV\n- [ ] T2 JSON\n", encoding="utf-8")
+        await wait_for(pilot, lambda: str(new) in [row.value for row in table.rows], what="the new row")
+        await wait_for(pilot, lambda: "1/2" in str(table.get_cell(str(new), "done")), what="its progress")
+        assert "5 plans" in title_line(app)
+        (folder / "TODO.md").unlink()  # a plan deleted keeps its row, saying so
+        await wait_for(pilot, lambda: "deleted" in str(table.get_cell(str(folder / "TODO.md"), "bar")),
+                       what="the deleted row")
