@@ -270,3 +270,34 @@ async def test_a_plan_made_while_the_overview_is_open_gets_a_row(folder: Path):
         (folder / "TODO.md").unlink()  # a plan deleted keeps its row, saying so
         await wait_for(pilot, lambda: "deleted" in str(table.get_cell(str(folder / "TODO.md"), "bar")),
                        what="the deleted row")
+
+
+# -- watch scrolls ----------------------------------------------------------------------
+
+
+async def test_watch_scrolls_the_phases_with_j_k_and_arrows(tmp_path: Path):
+    from plantui.ui.widgets.compact import PhaseLines
+
+    path = tmp_path / "plan.md"
+    path.write_text("# Plan: Many phases\n\n" + "".join(
+        f"## Phase {n}: Step {n}\n\n- [{'x' if n < 3 else ' '}] {n}.1 Do step {n}\n\n" for n in range(1, 15)),
+        encoding="utf-8")
+    app = app_for(path, mode="watch")
+    term = Terminal(app, 40, 12)
+    async with app.run_test(size=(40, 12)) as pilot:
+        phases = app.screen.query_one(PhaseLines)
+        await wait_for(pilot, lambda: "more below" in term.text, what="the phases")
+        first = phases.start()
+        assert "Phase 3: Step 3" in term.text and "Phase 10: Step 10" not in term.text
+        await pilot.press("j", "j", "down")
+        await pilot.pause()
+        assert phases.start() == first + 3
+        await wait_for(pilot, lambda: "Phase 6: Step 6" in term.text and "Phase 3: Step 3" not in term.text,
+                       what="the phases scrolled")
+        await pilot.press("k", "up")
+        await pilot.pause()
+        assert phases.start() == first + 1
+        for _ in range(20):
+            await pilot.press("j")
+        await wait_for(pilot, lambda: "Phase 14: Step 14" in term.text, what="the last phase")
+        assert "more below" not in term.text

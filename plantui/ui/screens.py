@@ -13,7 +13,7 @@ from textual.widgets import Footer, Label, Static
 
 from .keys import DASHBOARD_KEYS, NAVIGATION
 from .messages import OpenPlan
-from .widgets.compact import CompactPlan
+from .widgets.compact import CompactPlan, PhaseLines
 from .widgets.dashboard import PlanDashboard
 from .widgets.overview import PlanTable
 
@@ -133,12 +133,20 @@ class HelpScreen(ModalScreen[None]):
 
 
 class WatchScreen(Screen):
-    """Watch mode: compact and read-only."""
+    """Watch mode: compact and read-only; j/k (↑/↓) scroll the phases when they do not all fit."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_phases(1)", "Down", show=False),
+        Binding("k,up", "scroll_phases(-1)", "Up", show=False),
+    ]
 
     def __init__(self, path: Path, *, live: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
         self.live = live
+
+    def action_scroll_phases(self, by: int) -> None:
+        self.query_one(PhaseLines).scroll_rows(by)
 
     def compose(self) -> ComposeResult:
         yield CompactPlan(self.path, live=self.live, id="compact")
