@@ -25,13 +25,12 @@ from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
 MODES = ("dashboard", "watch")
 TOGETHER = 1.0  # seconds: notifications raised this close together may be shown as one
-TOAST_ROWS = 6  # a one-line notification with a title: padding, title, message, margin
 
 
 def toasts_that_fit(height: int) -> int:
-    """How many notifications to show at once on a screen ``height`` rows high:
-    one in a small pane, up to three on a big screen."""
-    return max(1, min(3, (height - 4) // TOAST_ROWS))
+    """How many notifications to show at once on a screen ``height`` rows high (one takes
+    five or six): one below 20 rows, two below 30, three on a big screen."""
+    return max(1, min(3, (height - 10) // 10 + 1))
 
 
 class PlantuiApp(App[int]):
