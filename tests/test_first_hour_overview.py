@@ -298,3 +298,30 @@ async def test_watch_scrolls_the_phases_with_j_k_and_arrows(tmp_path: Path):
             await pilot.press("j")
         await wait_for(pilot, lambda: "Phase 14: Step 14" in term.text, what="the last phase")
         assert "more below" not in term.text
+
+
+def test_the_folder_watcher_looks_only_where_new_plans_can_be(tmp_path: Path):
+    from watchdog.events import DirCreatedEvent, FileClosedEvent, FileCreatedEvent, FileModifiedEvent, FileMovedEvent
+
+    from plantui.watcher import FolderWatcher
+
+    known = str(tmp_path / "plan.md")
+    watcher = FolderWatcher(tmp_path, lambda kind: None, known=lambda p: p == known)
+    scheduled = []
+    watcher._schedule = scheduled.append  # what it would report, without its timers
+    quiet = [
+        FileCreatedEvent(str(tmp_path / "notes.txt")),
+        FileModifiedEvent(known),
+        FileClosedEvent(known),
+        FileCreatedEvent(str(tmp_path / ".git" / "objects" / "ab" / "cd.md")),
+        DirCreatedEvent(str(tmp_path / "node_modules" / "x")),
+    ]
+    for event in quiet:
+        watcher.on_any_event(event)
+    assert scheduled == []
+    for event in (FileCreatedEvent(str(tmp_path / "specs" / "002" / "tasks.md")),
+                  FileClosedEvent(str(tmp_path / "TODO.md")),  # written, not shown yet
+                  FileMovedEvent(str(tmp_path / ".tasks.md.swp"), str(tmp_path / "tasks.md")),
+                  DirCreatedEvent(str(tmp_path / "specs" / "003"))):
+        watcher.on_any_event(event)
+    assert len(scheduled) == 4
