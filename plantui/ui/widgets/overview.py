@@ -238,7 +238,6 @@ class PlanTable(DataTable):
         if force or order != self.paths or layout != self._layout:
             self.paths = order
             self._rebuild(layout)
-            return
 
     def _fit(self) -> tuple:
         """The columns after the title, their widths and the bar's width, for the width there is."""
@@ -261,8 +260,8 @@ class PlanTable(DataTable):
                     widths["path"] -= cut
                     title += cut
             if title >= MIN_TITLE or n == len(LAYOUTS) - 1:
-                return (max(4, title), barw, tuple((c, widths[c]) for c in columns))
-        raise AssertionError("unreachable")
+                break
+        return (max(4, title), barw, tuple((c, widths[c]) for c in columns))
 
     def _rebuild(self, layout: tuple | None = None) -> None:
         layout = layout or self._fit()
