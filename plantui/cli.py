@@ -221,20 +221,23 @@ def _watch(args) -> int:
 def _dashboard(args) -> int:
     from .discover import demo_copy, expand, plans_in
 
+    folders: list[Path] = []  # the overview watches them for new plans
     if args.demo:
         paths = [demo_copy()]
     elif args.paths:
         paths = expand(args.paths)
+        folders = [Path(p) for p in args.paths if Path(p).is_dir()]
         if not paths:
             raise PlanError(f"no plans found in {', '.join(args.paths)}; try plantui --demo")
     else:
         paths = plans_in(Path.cwd())
+        folders = [Path.cwd()]
         if not paths:
             raise PlanError("no plan here (plan.md, tasks.md, TODO.md, specs/*/tasks.md …); try plantui --demo, or give a path")
     _check_plans(paths)
     from .ui.app import run
 
-    return run(paths)
+    return run(paths, folders=folders)
 
 
 if __name__ == "__main__":  # pragma: no cover

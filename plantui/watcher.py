@@ -125,3 +125,59 @@ class PlanWatcher(FileSystemEventHandler):
             kind = CHANGED  # renamed aside and back, or replaced in between
         if not self._stopped:
             self.callback(kind)
+
+
+IGNORED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
+           ".pytest_cache", ".ruff_cache"}  # folders the folder watcher pays no attention to
+
+
+class FolderWatcher(PlanWatcher):
+    """Calls ``callback(kind)`` when a Markdown file or a folder appears, goes or is renamed
+    anywhere under ``folder``, or a Markdown file not ``known`` is written: where new plans
+    show up.  Bursts collapse as for a plan (a little longer).  Starting it walks the whole
+    tree (a watch per folder): start it in a thread of its own."""
+
+    def __init__(self, folder: str | os.PathLike, callback: Callable[[str], None], *,
+                 known: Callable[[str], bool] = lambda path: False,
+                 quiet: float = 0.1, longest: float = 0.5, polling: bool = False):
+        super().__init__(folder, callback, quiet=quiet, longest=longest, polling=polling)
+        self.known = known
+
+    def start(self) -> "FolderWatcher":
+        # No fall back to polling: polling a big tree would read it all every second.
+        observer = PollingObserver(timeout=1.0) if self._polling else Observer()
+        try:
+            observer.schedule(self, str(self.path), recursive=True)
+            observer.daemon = True
+            observer.start()
+        except OSError:  # no inotify watches left, say: no new plans seen, nothing worse
+            return self
+        self._observer = observer
+        if self._stopped and self._observer is not None:  # stopped while it started (in a thread)
+            self.stop()
+        return self
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        kind = event.event_type
+        if kind in ("opened", "closed_no_write"):
+            return
+        paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", None)) if p]
+        if all(IGNORED.intersection(Path(p).parts) for p in paths):
+            return  # git's objects, a virtualenv…: never plans, and busy
+        if event.is_directory:
+            if kind in ("created", "deleted", "moved"):
+                self._schedule(CHANGED)
+            return
+        markdown = [p for p in paths if p.lower().endswith(".md")]
+        if not markdown:
+            return
+        if kind in ("modified", "closed") and all(self.known(p) for p in markdown):
+            return  # a plan already shown, written: its own watcher sees it
+        self._schedule(CHANGED)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._timer = None
+            self._last_fire = time.monotonic()
+        if not self._stopped:
+            self.callback(CHANGED)

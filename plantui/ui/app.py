@@ -7,19 +7,30 @@ and ``clock`` to freeze the times it shows (snapshot tests, screenshots).
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.markup import escape
+from textual.notifications import Notify
 from textual.screen import Screen
+from textual.widgets._toast import ToastRack
 
 from .keys import DASHBOARD_KEYS
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
 MODES = ("dashboard", "watch")
+TOGETHER = 1.0  # seconds: notifications raised this close together may be shown as one
+
+
+def toasts_that_fit(height: int) -> int:
+    """How many notifications to show at once on a screen ``height`` rows high (one takes
+    five or six): one below 20 rows, two below 30, three on a big screen."""
+    return max(1, min(3, (height - 10) // 10 + 1))
 
 
 class PlantuiApp(App[int]):
@@ -34,14 +45,16 @@ class PlantuiApp(App[int]):
     ]
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None) -> None:
         super().__init__()
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
+        self.folders = [Path(f) for f in folders or ()]  # the overview watches them for new plans
         self.mode = mode
         self.live = live
         self._clock = clock
+        self._toast_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
 
     def now(self) -> datetime:
         """The time plantui shows and writes (frozen in tests)."""
@@ -52,16 +65,62 @@ class PlantuiApp(App[int]):
             return WatchScreen(self.paths[0], live=self.live)
         if len(self.paths) == 1:
             return DashboardScreen(self.paths[0], live=self.live)
-        return OverviewScreen(self.paths, live=self.live)
+        return OverviewScreen(self.paths, live=self.live, folders=self.folders)
 
     def on_mount(self) -> None:
         if self.mode == "watch":
             self.sub_title = f"watch {self.paths[0].name}"
+        self.screen_change_signal.subscribe(self, self._watch_toasts, immediate=True)
+        self._watch_toasts(self.screen)
+
+    # notifications -------------------------------------------------------------
+    #
+    # Textual (8.2) does not repaint the cells an expired notification covered when its
+    # compositor rebuilt its map lazily in between: the toast rack is never in the map
+    # (it is invisible), so refreshing it marks the map stale; removing the next toast
+    # asks the rack for its size, which rebuilds the map without that toast, and the
+    # layout that follows finds nothing removed, so nothing is repainted.  The toast
+    # stayed on screen until a resize.  So: whenever a toast has gone, repaint the screen.
+
+    def _watch_toasts(self, screen: Screen) -> None:
+        """Repaint ``screen`` after each layout in which a toast went away."""
+        if screen in self._toast_screens:
+            return
+        self._toast_screens.add(screen)
+        shown: set = set()
+
+        def after_layout(screen: Screen) -> None:
+            nonlocal shown
+            try:
+                now = set(screen.get_child_by_type(ToastRack).children)
+            except NoMatches:
+                return
+            if shown - now:
+                screen.refresh()
+            shown = now
+
+        screen.screen_layout_refresh_signal.subscribe(self, after_layout, immediate=True)
+
+    def on_notify(self, event: Notify) -> None:
+        """Before a notification is shown: make room, so that a small pane shows one or two
+        at most.  One that would have to go for a new one raised with it (the milestones of
+        one write, say) is joined to the new one instead."""
+        new = event.notification
+        room = toasts_that_fit(self.size.height) - 1
+        older = list(self._notifications)
+        if len(older) > room and older:
+            last = older[-1]
+            if ((last.title, last.severity, last.markup) == (new.title, new.severity, new.markup)
+                    and new.raised_at - last.raised_at < TOGETHER and not last.has_expired):
+                new.message = f"{last.message}\n{new.message}"
+                new.timeout = max(new.timeout, last.time_left)
+        for notification in older[: max(0, len(older) - room)]:
+            self._unnotify(notification, refresh=False)  # Textual's toast rack then removes its toast
 
     def action_help(self) -> None:
         if self.mode == "watch" or isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(overview=isinstance(self.screen, OverviewScreen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -77,9 +136,10 @@ class PlantuiApp(App[int]):
                                     lambda path=path: screen.open(path))
 
 
-def run(paths: list[Path]) -> int:
-    """The dashboard of one plan, or the overview of several."""
-    app = PlantuiApp(list(paths))
+def run(paths: list[Path], *, folders: list[Path] | None = None) -> int:
+    """The dashboard of one plan, or the overview of several.  ``folders``: the folders
+    the plans were found in (as given), which the overview watches for new plans."""
+    app = PlantuiApp(list(paths), folders=folders)
     app.run()
     return app.return_code or 0
 

@@ -17,9 +17,18 @@ from ..model import Warning as PlanWarning
 from .keys import DASHBOARD_KEYS, NAVIGATION
 from .layout import one_line
 from .messages import OpenPlan
-from .widgets.compact import CompactPlan
+from .widgets.compact import CompactPlan, PhaseLines
 from .widgets.dashboard import PlanDashboard
 from .widgets.overview import PlanTable
+
+OVERVIEW_KEYS = (
+    ("↑ ↓  j k", "Move the cursor"),
+    ("enter", "Open the plan's dashboard (escape comes back)"),
+    ("o", "Sort by path, progress or last change"),
+    ("?", "This help"),
+    ("ctrl+p", "Command palette (open a plan, themes)"),
+    ("q", "Quit"),
+)
 
 
 class DashboardScreen(Screen):
@@ -50,19 +59,29 @@ class DashboardScreen(Screen):
 
 
 class OverviewScreen(Screen):
-    """Several plans, one row each; enter opens one."""
+    """Several plans, one row each; enter opens one.  ``folders``: the folders it was
+    opened on, watched for new plans."""
 
-    def __init__(self, paths: list[Path], *, live: bool = True) -> None:
+    def __init__(self, paths: list[Path], *, live: bool = True, folders: list[Path] | None = None) -> None:
         super().__init__()
         self.paths = paths
         self.live = live
+        self.folders = list(folders or ())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="overview"):
-            yield Label(Content.assemble(("Plans", "bold"), (f"  {len(self.paths)} plans · enter opens one, escape comes back", "$text-muted")),
-                        id="overview-title")
-            yield PlanTable(self.paths, live=self.live, id="plans")
+            yield Label(self._title(len(self.paths), "path"), id="overview-title")
+            yield PlanTable(self.paths, live=self.live, folders=self.folders, id="plans")
         yield Footer()
+
+    @staticmethod
+    def _title(count: int, order: str) -> Content:
+        plans = "1 plan" if count == 1 else f"{count} plans"
+        return Content.assemble(("Plans", "bold"), (f"  {plans} · by {order} (o) · enter opens one, escape comes back", "$text-muted"))
+
+    def on_plan_table_shown(self, event: PlanTable.Shown) -> None:
+        self.paths = list(self.query_one(PlanTable).paths)
+        self.query_one("#overview-title", Label).update(self._title(event.count, event.order))
 
     def on_open_plan(self, event: OpenPlan) -> None:
         event.stop()
@@ -74,16 +93,30 @@ class OverviewScreen(Screen):
 
 
 class HelpScreen(ModalScreen[None]):
-    """The keys, in words."""
+    """The keys, in words: the dashboard's, or (``overview=True``) the overview's."""
 
     BINDINGS = [
         Binding("escape,question_mark,q", "close", "Close", show=True),
     ]
 
+    def __init__(self, *, overview: bool = False) -> None:
+        super().__init__()
+        self.overview = overview
+
     def compose(self) -> ComposeResult:
+        if self.overview:
+            width = max(len(k) for k, _ in OVERVIEW_KEYS)
+            lines: list[Content] = [Content.styled("Keys of the overview", "bold $accent"), Content("")]
+            for keys, what in OVERVIEW_KEYS:
+                lines.append(Content.assemble((f"{keys:<{width}}  ", "bold $accent"), what))
+            lines.append(Content(""))
+            lines.append(Content.styled("Plans made in the folders shown here get a row of their own.", "$text-muted"))
+            with VerticalScroll(id="help"):
+                yield Static(Content("\n").join(lines))
+            return
         width = max(len(k.display) for k in DASHBOARD_KEYS)
         width = max(width, max(len(k) for k, _ in NAVIGATION))
-        lines: list[Content] = [Content.styled("Keys", "bold $accent"), Content("")]
+        lines = [Content.styled("Keys", "bold $accent"), Content("")]
         for k in DASHBOARD_KEYS:
             lines.append(Content.assemble((f"{k.display:<{width}}  ", "bold $accent"), k.help))
         lines.append(Content(""))
@@ -104,12 +137,20 @@ class HelpScreen(ModalScreen[None]):
 
 
 class WatchScreen(Screen):
-    """Watch mode: compact and read-only."""
+    """Watch mode: compact and read-only; j/k (↑/↓) scroll the phases when they do not all fit."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_phases(1)", "Down", show=False),
+        Binding("k,up", "scroll_phases(-1)", "Up", show=False),
+    ]
 
     def __init__(self, path: Path, *, live: bool = True) -> None:
         super().__init__()
         self.path = Path(path)
         self.live = live
+
+    def action_scroll_phases(self, by: int) -> None:
+        self.query_one(PhaseLines).scroll_rows(by)
 
     def compose(self) -> ComposeResult:
         yield CompactPlan(self.path, live=self.live, id="compact")

@@ -7,6 +7,7 @@ longer bars, more phases and more changes.  It never writes the file.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
@@ -27,9 +28,12 @@ UPCOMING = 3  # open tasks listed after the current one when the pane is tall
 
 
 def _fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal cells (wide characters count two)."""
     if width <= 0:
         return ""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"
 
 
 def _bar(fraction: float, width: int, done: bool) -> Content:
@@ -58,11 +62,30 @@ class OverallLine(Widget):
 
 
 class PhaseLines(Widget):
-    """One line per phase (or per top section when the plan has no phases), fitted to the height."""
+    """One line per phase (or per top section when the plan has no phases), fitted to the height.
+    When they do not all fit, they show around the current phase until scrolled (j/k, ↑/↓)."""
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[tuple[str, str, int, int]] = []  # glyph-status, title, done, countable
+        self.first: int | None = None  # the first row shown, once scrolled; None: around the current phase
+
+    def start(self) -> int:
+        """The first row shown."""
+        rows, height = self.rows, self.size.height
+        if len(rows) <= height:
+            return 0
+        if self.first is not None:
+            return max(0, min(self.first, len(rows) - height))
+        current = next((n for n, r in enumerate(rows) if r[0] != "done"), len(rows) - 1)
+        return max(0, min(current - 1, len(rows) - height))
+
+    def scroll_rows(self, by: int) -> None:
+        """Show the rows ``by`` further down (up when negative)."""
+        if len(self.rows) <= self.size.height:
+            return
+        self.first = max(0, min(self.start() + by, len(self.rows) - self.size.height))
+        self.refresh()
 
     def set_rows(self, rows: list[tuple[str, str, int, int]]) -> None:
         if rows != self.rows:
@@ -74,10 +97,7 @@ class PhaseLines(Widget):
         height, width = self.size.height, self.size.width
         if not rows or height <= 0:
             return Content("")
-        start = 0
-        if len(rows) > height:
-            current = next((n for n, r in enumerate(rows) if r[0] != "done"), len(rows) - 1)
-            start = max(0, min(current - 1, len(rows) - height))
+        start = self.start()
         shown = rows[start : start + height]
         countw = max(len(f"{d}/{c}") for _, _, d, c in rows)
         barw = max(4, min(24, width // 5))
@@ -94,7 +114,7 @@ class PhaseLines(Widget):
             frac = done / countable if countable else (1.0 if status == "done" else 0.0)
             lines.append(Content.assemble(
                 (PHASE_GLYPH.get(status, "○") + " ", style),
-                (f"{_fit(title, titlew):<{titlew}} ", "bold" if status == "in progress" else ("$text-muted" if status == "done" else "")),
+                (set_cell_size(_fit(title, titlew), titlew) + " ", "bold" if status == "in progress" else ("$text-muted" if status == "done" else "")),
                 _bar(frac, barw, status == "done"),
                 (f" {f'{done}/{countable}':>{countw}}", "$text-muted"),
             ))
