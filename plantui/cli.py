@@ -20,6 +20,7 @@ from .storage import PlanError
 COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
+LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,28 +28,46 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
 
 
+USAGE = "plantui [PATH ...]        open the dashboard\n       plantui --demo            the dashboard on a copy of an example plan\n       plantui COMMAND [ARGS ...]"
+DASHBOARD = """\
+A live terminal dashboard for Markdown implementation plans.
+
+The dashboard: plantui [PATH ...] opens the plans named (files, or folders to
+look for plans in: a project, specs/, .kiro/specs, openspec/changes ...);
+with no PATH, the plans in the current folder.  plantui --demo opens a
+temporary copy of an example plan (removed when you quit).
+"""
+RULE = """\
+No PATH means the plans here (the current folder) for the dashboard, status
+and watch; tick, untick, mark and sync change one plan file and always take
+its PATH first.  'plantui COMMAND --help' for each command."""
+
+
 def _parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="plantui",
-        description="A live terminal dashboard for Markdown implementation plans.",
-        epilog="Commands: status, tick, untick, mark, sync, watch.  'plantui COMMAND --help' for each.",
+        usage=USAGE,
+        description=DASHBOARD,
+        epilog=RULE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"plantui {__version__}")
-    sub = top.add_subparsers(dest="command", parser_class=_Parser)
+    top.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
+    sub = top.add_subparsers(dest="command", parser_class=_Parser, title="commands", metavar="COMMAND", prog="plantui")
 
-    p = sub.add_parser("status", help="print a plan's progress (or JSON)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="plan files, or folders to look for plans in")
+    p = sub.add_parser("status", help="print the progress of plans (or JSON); no PATH: the plans here")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="plan files, or folders to look for plans in (default: here)")
     p.add_argument("--json", action="store_true", help="print JSON (schema 1) for scripts")
     p.add_argument("--check", action="store_true", help="exit 1 while any task is open (for CI)")
 
     for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
-        p = sub.add_parser(name, help=what)
+        p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
         p.add_argument("path", metavar="PATH")
         p.add_argument("refs", nargs="*", metavar="REF", help="task ids as written in the plan: 1.1, T012")
         p.add_argument("--line", type=int, action="append", default=[], metavar="N", help="the item on line N (1-based)")
         p.add_argument("--no-sync", action="store_true", help="leave Progress/Status/Last Updated fields as they are")
 
-    p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (in progress)")
+    p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (/ is in progress)")
     p.add_argument("path", metavar="PATH")
     p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~ …")
     p.add_argument("refs", nargs="*", metavar="REF")
@@ -58,15 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="update the Progress / Total Tasks / Status / Last Updated fields")
     p.add_argument("path", metavar="PATH")
 
-    p = sub.add_parser("watch", help="a compact read-only view for a split pane")
-    p.add_argument("path", metavar="PATH", nargs="?", default=".")
+    p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: the plan here")
+    p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
     return top
 
 
 def _dashboard_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="plantui", description="Open the dashboard on plans (files or folders; default: here).")
+    p = _Parser(prog="plantui", usage=USAGE, description=DASHBOARD, epilog=f"Commands: {', '.join(COMMANDS)}.  " + RULE,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--demo", action="store_true", help="open a copy of a bundled example plan")
+    p.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
     p.add_argument("--version", action="version", version=f"plantui {__version__}")
     return p
 
@@ -137,15 +157,20 @@ def _run(args) -> int:
 
 
 def _status(args) -> int:
-    from .discover import expand
+    from .discover import expand, plans_in
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
     from .source import printable
     from .storage import read
 
-    paths = expand(args.paths)
+    if not args.paths:
+        paths = plans_in(Path.cwd())
+        if not paths:
+            raise PlanError(f"no plan here ({LOOKED_FOR}); give a path")
+    else:
+        paths = expand(args.paths)
     if not paths:
-        raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for plan.md, tasks.md, TODO.md, specs/*/tasks.md …)")
+        raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for {LOOKED_FOR})")
     results = []
     for path in paths:
         snap = read(path)
@@ -219,22 +244,38 @@ def _watch(args) -> int:
 
 
 def _dashboard(args) -> int:
-    from .discover import demo_copy, expand, plans_in
+    from .discover import expand, plans_in
 
     if args.demo:
-        paths = [demo_copy()]
-    elif args.paths:
+        return _demo()
+    if args.paths:
         paths = expand(args.paths)
         if not paths:
             raise PlanError(f"no plans found in {', '.join(args.paths)}; try plantui --demo")
     else:
         paths = plans_in(Path.cwd())
         if not paths:
-            raise PlanError("no plan here (plan.md, tasks.md, TODO.md, specs/*/tasks.md …); try plantui --demo, or give a path")
+            raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
     _check_plans(paths)
     from .ui.app import run
 
     return run(paths)
+
+
+def _demo() -> int:
+    """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
+    import shutil
+
+    from .discover import demo_copy
+
+    path = demo_copy()
+    try:
+        from .ui.app import run
+
+        note = f"Demo plan: {path} — edit it from another terminal to see live updates"
+        return run([path], note=note)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

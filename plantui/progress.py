@@ -39,7 +39,7 @@ class Counts:
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.countable) if self.countable else 0
+        return fieldlib.percent(self.done, self.countable)  # the one rounding: see fields.percent
 
     @property
     def complete(self) -> bool:

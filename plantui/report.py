@@ -161,7 +161,7 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> s
             name = name if len(name) <= width else name[: width - 1] + "…"
             indent = "  " if ph.parent is not None else ""
             status = st.status
-            if st.blocked_by:
+            if st.blocked_by and st.status == "blocked":  # a done or started phase is not "by" anything
                 status += " by " + ", ".join(p(plan.phases[b].title.split(":")[0]) for b in st.blocked_by)
             pfrac = c.done / c.countable if c.countable else (1.0 if st.status == "done" else 0.0)
             out.append(

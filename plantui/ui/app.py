@@ -34,8 +34,9 @@ class PlantuiApp(App[int]):
     ]
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, note: str | None = None) -> None:
         super().__init__()
+        self.note = note  # shown once, in the activity log of the first dashboard
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
@@ -77,9 +78,10 @@ class PlantuiApp(App[int]):
                                     lambda path=path: screen.open(path))
 
 
-def run(paths: list[Path]) -> int:
-    """The dashboard of one plan, or the overview of several."""
-    app = PlantuiApp(list(paths))
+def run(paths: list[Path], *, note: str | None = None) -> int:
+    """The dashboard of one plan, or the overview of several; ``note``: a line for
+    the activity log of the first dashboard (where the demo plan is)."""
+    app = PlantuiApp(list(paths), note=note)
     app.run()
     return app.return_code or 0
 

@@ -89,6 +89,9 @@ class PlanDashboard(LivePlan):
         self.query_one(PlanHeader).loading(self.name_shown)
         self.query_one("#tree-pane").border_title = "Tasks"
         self.query_one("#activity").border_title = "Activity"
+        note, self.app.note = getattr(self.app, "note", None), None  # the app's note, once
+        if note:
+            self.log_line(note, None, "dim")
 
     def log_line(self, text: str, source: str | None = None, tone: str = "") -> None:
         self.activity.add(Entry(self.stamp(), text, source, tone))

@@ -1,0 +1,159 @@
+"""Defects a user met in the first hour: the CLI and the core (one test or more each)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from pilot import loaded, wait_for
+
+from plantui import cli
+from plantui.cli import main
+from plantui.fields import Tally, percent
+from plantui.parser import build_plan
+from plantui.progress import Counts, summarize
+from plantui.report import plan_json, plan_text
+from plantui.source import Lines
+
+NOW = datetime(2026, 1, 5, 14, 2, 11)
+
+
+def parse(text: str):
+    return build_plan(Lines.of(text))
+
+
+# --- 3: one rounding of the percentage ---------------------------------------
+
+
+@pytest.mark.parametrize("done,total,want", [
+    (0, 0, 0), (0, 5, 0), (1, 1000, 1), (1, 3, 33), (2, 3, 66), (1, 2, 50), (399, 400, 99), (999, 1000, 99),
+    (400, 400, 100),
+])
+def test_one_rounding_never_100_while_open_never_0_once_done(done, total, want):
+    assert percent(done, total) == want
+    assert Counts(total=total, done=done).percent == want
+    assert Tally(done, total, bool(done)).percent == want
+
+
+async def test_the_header_shows_the_same_percent_as_status(tmp_path):
+    from plantui.ui.app import PlantuiApp
+    from textual.widgets import ProgressBar
+
+    path = tmp_path / "plan.md"
+    path.write_text("# Big\n\n" + "".join(f"- [{'x' if k else ' '}] task {k}\n" for k in range(400)), encoding="utf-8")
+    plan = parse(path.read_text())
+    assert summarize(plan).tasks.percent == 99
+    assert "399/400 tasks  99%" in plan_text(str(path), plan, summarize(plan))
+    app = PlantuiApp([path], live=False, clock=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        bar = dash.query_one("#overall", ProgressBar)
+        assert str(bar.query_one("#percentage").render()) == "99%"
+
+
+# --- 7: "done by Phase 1" ----------------------------------------------------
+
+PHASED = """\
+# Plan
+
+## Phase 1: Setup
+- [x] 1.1 one
+
+## Phase 2: Build
+**Dependencies:** Phase 4
+- [x] 2.1 two
+
+## Phase 3: Ship
+**Dependencies:** Phase 4
+- [ ] 3.1 three
+
+## Phase 4: Later
+- [ ] 4.1 four
+"""
+
+
+def test_status_says_by_only_for_blocked_phases():
+    plan = parse(PHASED)
+    text = plan_text("plan.md", plan, summarize(plan))
+    lines = {ln.split()[1] + ln.split()[2]: ln for ln in text.splitlines() if "Phase" in ln and "/" in ln}
+    assert lines["Phase2:"].rstrip().endswith("done"), text
+    assert " by " not in lines["Phase2:"]
+    assert lines["Phase3:"].rstrip().endswith("blocked by Phase 4"), text
+
+
+# --- 11: help and "no path means here" ---------------------------------------
+
+
+def test_help_shows_the_dashboard_and_every_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "plantui [PATH ...]" in out and "--demo" in out
+    for name in cli.COMMANDS:
+        assert f"\n    {name} " in out, name
+    assert "No PATH means the plans here" in out
+
+
+def test_status_with_no_path_reads_the_plans_here(tmp_path, monkeypatch, capsys):
+    (tmp_path / "tasks.md").write_text("# T\n\n- [x] 1. a\n- [ ] 2. b\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [Path(p["path"]).name for p in doc["plans"]] == ["tasks.md"]
+
+
+def test_status_with_no_path_and_no_plan_here_is_one_line_exit_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plantui: no plan here") and err.count("\n") == 1
+
+
+# --- 15: --demo cleans up and says where its plan is --------------------------
+
+
+def test_demo_removes_its_folder_and_passes_a_note(monkeypatch):
+    import plantui.ui.app as app_module
+
+    seen = {}
+
+    def fake_run(paths, *, note=None):
+        seen["path"], seen["note"] = paths[0], note
+        assert paths[0].is_file()  # the app sees the copy
+        return 0
+
+    monkeypatch.setattr(app_module, "run", fake_run)
+    assert main(["--demo"]) == 0
+    assert seen["note"].startswith(f"Demo plan: {seen['path']}")
+    assert not seen["path"].parent.exists()
+
+
+def test_demo_folder_is_removed_when_the_app_fails(monkeypatch):
+    import plantui.ui.app as app_module
+
+    seen = {}
+
+    def failing_run(paths, *, note=None):
+        seen["path"] = paths[0]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app_module, "run", failing_run)
+    assert main(["--demo"]) == 130
+    assert not seen["path"].parent.exists()
+
+
+async def test_the_note_is_shown_once_in_the_activity_log(tmp_path):
+    from plantui.ui.app import PlantuiApp
+
+    path = tmp_path / "plan.md"
+    path.write_text("# P\n\n- [ ] 1. a\n", encoding="utf-8")
+    app = PlantuiApp([path], live=False, clock=lambda: NOW, note="Demo plan: here — edit it")
+    async with app.run_test(size=(80, 24)) as pilot:
+        dash = await loaded(pilot)
+        texts = [e.text for e in dash.activity.entries]
+        assert texts.count("Demo plan: here — edit it") == 1
+        assert app.note is None
