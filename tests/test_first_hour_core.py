@@ -157,3 +157,97 @@ async def test_the_note_is_shown_once_in_the_activity_log(tmp_path):
         texts = [e.text for e in dash.activity.entries]
         assert texts.count("Demo plan: here — edit it") == 1
         assert app.note is None
+
+
+# --- 2: a folder at any level of a usual layout -------------------------------
+
+from plantui.discover import expand, plans_in  # noqa: E402
+
+TREE = [
+    "plan.md",
+    "specs/001-auth/tasks.md",
+    "specs/001-auth/plan.md",
+    "specs/001-auth/spec.md",  # not a plan name
+    "specs/001-auth/contracts/tasks.md",  # not where plans sit
+    "specs/002-pay/tasks.md",
+    ".kiro/specs/login/tasks.md",
+    ".kiro/specs/login/design.md",
+    ".specify/specs/003-x/tasks.md",
+    "openspec/changes/add-x/tasks.md",
+    "openspec/changes/archive/old-y/tasks.md",
+    ".planning/ROADMAP.md",
+    "docs/TODO.md",  # not a usual layout
+    "node_modules/pkg/specs/a/tasks.md",
+    ".git/specs/a/tasks.md",
+    ".hidden/specs/a/tasks.md",
+    "venv/specs/a/tasks.md",
+]
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = tmp_path / "proj"
+    for rel in TREE:
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("# P\n\n- [ ] 1. a\n", encoding="utf-8")
+    return root
+
+
+def rels(paths, base):
+    return [str(p.relative_to(base)) for p in paths]
+
+
+def test_discovery_from_the_project_root(project, monkeypatch):
+    want = [
+        "plan.md",
+        ".kiro/specs/login/tasks.md",
+        ".planning/ROADMAP.md",
+        "openspec/changes/add-x/tasks.md",
+        "specs/001-auth/plan.md",
+        "specs/001-auth/tasks.md",
+        "specs/002-pay/tasks.md",
+        ".specify/specs/003-x/tasks.md",
+        "openspec/changes/archive/old-y/tasks.md",  # archived changes last
+    ]
+    got = rels(plans_in(project), project)
+    assert sorted(got[:-1]) == sorted(want[:-1]) and got[-1] == want[-1]
+    assert got[0] == "plan.md"
+    monkeypatch.chdir(project)
+    assert [str(p) for p in expand(["."])] == got  # naming . is the same as naming nothing
+    assert rels(plans_in(Path.cwd()), Path.cwd()) == got
+
+
+@pytest.mark.parametrize("level,want", [
+    ("specs", ["001-auth/plan.md", "001-auth/tasks.md", "002-pay/tasks.md"]),
+    ("specs/001-auth", ["plan.md", "tasks.md"]),
+    (".kiro/specs", ["login/tasks.md"]),
+    (".kiro/specs/login", ["tasks.md"]),
+    (".specify/specs", ["003-x/tasks.md"]),
+    ("openspec/changes", ["add-x/tasks.md", "archive/old-y/tasks.md"]),
+    ("openspec/changes/add-x", ["tasks.md"]),
+    ("openspec", ["changes/add-x/tasks.md", "changes/archive/old-y/tasks.md"]),
+    (".kiro", ["specs/login/tasks.md"]),
+    (".planning", ["ROADMAP.md"]),
+])
+def test_discovery_from_each_level(project, monkeypatch, level, want):
+    assert rels(plans_in(project / level), project / level) == want
+    monkeypatch.chdir(project)
+    assert rels(expand([level]), Path(level)) == want
+
+
+def test_the_readme_example_plantui_specs_finds_plans(project, monkeypatch, capsys):
+    monkeypatch.chdir(project)
+    for level in ("specs/", ".kiro/specs", "openspec/changes"):
+        assert main(["status", "--json", level]) == 0, level
+        assert json.loads(capsys.readouterr().out)["plans"], level
+
+
+def test_discovery_never_follows_a_symlinked_folder(tmp_path):
+    outside = tmp_path / "elsewhere" / "specs" / "a"
+    outside.mkdir(parents=True)
+    (outside / "tasks.md").write_text("- [ ] a\n", encoding="utf-8")
+    root = tmp_path / "proj"
+    root.mkdir()
+    (root / "specs").symlink_to(tmp_path / "elsewhere" / "specs")
+    assert plans_in(root) == []
