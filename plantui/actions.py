@@ -11,10 +11,11 @@ import os
 from datetime import datetime
 
 from .edits import EditError, set_markers, sync_fields, warm
+from .fields import DERIVED
 from .model import Item, Plan
 from .storage import PlanError, Snapshot, WriteResult, modify
 
-__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync"]
+__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "has_derived_fields"]
 
 
 def ready(snap: Snapshot) -> None:
@@ -81,6 +82,18 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
         return result.edits, result.changed
 
     return _guarded(path, change)
+
+
+def has_derived_fields(plan: Plan) -> bool:
+    """Whether ``plan`` has a field :func:`sync` keeps up to date."""
+    return any(f.name in DERIVED for f in plan.fields)
+
+
+def sync_said(name: str, result: WriteResult) -> str:
+    """What to tell a person when :func:`sync` wrote nothing: which of the two cases it is."""
+    if not has_derived_fields(result.snapshot.plan):
+        return f"{name} has no derived fields (Progress, Total Tasks, Status, Last Updated); nothing written"
+    return f"{name}: fields already up to date; nothing written"
 
 
 def _guarded(path, change, previous: Snapshot | None = None) -> WriteResult:

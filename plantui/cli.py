@@ -213,12 +213,12 @@ def _mark(args) -> int:
 
 
 def _sync(args) -> int:
-    from .actions import sync
+    from .actions import sync, sync_said
     from .source import printable
 
     result = sync(Path(args.path))
     if not result.written:
-        print(f"{args.path}: fields already up to date; nothing written")
+        print(printable(sync_said(args.path, result)))
     for line in result.changed:
         print(printable(line))
     return EXIT_OK

@@ -251,3 +251,54 @@ def test_discovery_never_follows_a_symlinked_folder(tmp_path):
     root.mkdir()
     (root / "specs").symlink_to(tmp_path / "elsewhere" / "specs")
     assert plans_in(root) == []
+
+
+# --- 16: the file's own done spelling; sync with no derived fields --------------
+
+from plantui import actions  # noqa: E402
+
+
+def write_plan(folder: Path, text: str, toml: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    if toml is not None:
+        (folder / ".plantui.toml").write_text(toml, encoding="utf-8")
+    path = folder / "plan.md"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_a_tick_writes_the_files_configured_done_marker(tmp_path):
+    path = write_plan(tmp_path, "# P\n\n- [✅] 1. a\n- [✅] 2. b\n- [ ] 3. c\n", '[markers]\n"✅" = "done"\n')
+    actions.mark(path, ["3"], None, now=NOW)
+    assert path.read_bytes().decode() == "# P\n\n- [✅] 1. a\n- [✅] 2. b\n- [✅] 3. c\n"
+
+
+def test_a_tick_writes_x_where_most_done_boxes_say_x(tmp_path):
+    path = write_plan(tmp_path, "# P\n\n- [x] 1. a\n- [x] 2. b\n- [✅] 3. c\n- [ ] 4. d\n", '[markers]\n"✅" = "done"\n')
+    actions.mark(path, ["4"], None, now=NOW)
+    assert path.read_bytes().decode().endswith("- [x] 4. d\n")
+
+
+def test_sync_says_when_a_plan_has_no_derived_fields(tmp_path, capsys):
+    path = write_plan(tmp_path, "# P\n\n- [x] 1. a\n")
+    before = path.read_bytes()
+    assert main(["sync", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out == (f"{path} has no derived fields (Progress, Total Tasks, Status, Last Updated); nothing written\n")
+    assert path.read_bytes() == before
+    fielded = write_plan(tmp_path / "f", "# P\n\n**Progress:** 1/1 tasks complete\n\n- [x] 1. a\n")
+    assert main(["sync", str(fielded)]) == 0
+    assert capsys.readouterr().out == f"{fielded}: fields already up to date; nothing written\n"
+
+
+async def test_the_dashboard_says_when_there_is_nothing_to_sync(tmp_path):
+    from plantui.ui.app import PlantuiApp
+
+    path = write_plan(tmp_path, "# P\n\n- [x] 1. a\n")
+    app = PlantuiApp([path], live=False, clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: len(app._notifications) > 0, what="a notice")
+        said = [n.message for n in app._notifications]
+        assert any("plan.md has no derived fields" in m for m in said), said

@@ -179,7 +179,8 @@ class PlanDashboard(LivePlan):
     def write_finished(self, event: WriteDone) -> None:
         if not event.result.written:
             if event.what == "sync":
-                self.app.notify("The derived fields are already up to date.", title="Nothing to sync")
+                from ...actions import sync_said  # the core says which case: no derived fields, or up to date
+                self.app.notify(sync_said(self.name_shown, event.result), title="Nothing to sync")
             else:
                 self.app.notify("The file already says so; nothing written.")
 
