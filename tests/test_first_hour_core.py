@@ -302,3 +302,67 @@ async def test_the_dashboard_says_when_there_is_nothing_to_sync(tmp_path):
         await wait_for(pilot, lambda: len(app._notifications) > 0, what="a notice")
         said = [n.message for n in app._notifications]
         assert any("plan.md has no derived fields" in m for m in said), said
+
+
+# --- 14: a phase without boxes that says it is done -----------------------------
+
+STATED = """\
+# Plan
+
+## Phase 1: Setup ✅
+Done by hand last week.
+
+## Phase 2: Research
+**Status:** Complete
+
+## Phase 3: Notes (COMPLETE)
+
+## Phase 4: Spike — Done
+
+## Phase 5: Later
+**Status:** Not complete
+
+## Phase 6: Build
+**Dependencies:** Phase 1, Phase 2
+- [ ] 6.1 build it
+"""
+
+
+def test_phases_without_boxes_take_their_stated_status():
+    plan = parse(STATED)
+    summary = summarize(plan)
+    assert [st.status for st in summary.phases] == ["done", "done", "done", "done", "not started", "not started"]
+    doc = plan_json("plan.md", plan, summary)
+    assert [p["status"] for p in doc["phases"]][:4] == ["done"] * 4
+    assert doc["phases"][5]["blocked_by"] == []
+    text = plan_text("plan.md", plan, summary)
+    assert "✓ Phase 1: Setup ✅" in text
+    assert plan.items[summary.next_task].id == "6.1"
+
+
+def test_a_step_plan_whose_first_step_has_no_boxes_is_not_blocked_for_ever():
+    text = ("# Plan\n\n### Step 1: Setup\n- **Status:** Done\n\n### Step 2: Data\n- **Dependencies:** Step 1\n"
+            "- [ ] make models\n\n### Step 3: API\n- **Dependencies:** Step 2\n- [ ] endpoints\n")
+    summary = summarize(parse(text))
+    assert [st.status for st in summary.phases] == ["done", "not started", "blocked"]
+    undone = summarize(parse(text.replace("**Status:** Done", "**Status:** Planned")))
+    assert [st.status for st in undone.phases] == ["not started", "blocked", "blocked"]
+
+
+def test_a_phase_with_open_boxes_is_not_done_whatever_its_heading_says():
+    summary = summarize(parse("# P\n\n## Phase 1: Setup ✅\n- [ ] 1.1 a\n"))
+    assert summary.phases[0].status == "not started"
+
+
+def test_the_stated_status_follows_an_edit_of_the_status_field(tmp_path):
+    from plantui.incremental import reparse
+
+    text = "# P\n\n## Phase 1: Setup\n**Status:** Planned\n\n## Phase 2: Go\n**Dependencies:** Phase 1\n- [ ] 2.1 go\n"
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    before = summarize(plan)
+    assert [st.status for st in before.phases] == ["not started", "blocked"]
+    new_lines = Lines.of(text.replace("Planned", "Done"))
+    new_plan = reparse(plan, lines, new_lines)
+    assert new_plan.phases is plan.phases  # a field value changed: the same structure (the incremental path)
+    assert [st.status for st in summarize(new_plan).phases] == ["done", "not started"]
