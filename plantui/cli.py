@@ -69,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (/ is in progress)")
     p.add_argument("path", metavar="PATH")
-    p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~ …")
+    p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~, ⚠️ …")
     p.add_argument("refs", nargs="*", metavar="REF")
     p.add_argument("--line", type=int, action="append", default=[], metavar="N")
     p.add_argument("--no-sync", action="store_true")
@@ -198,11 +198,12 @@ def _refs(args) -> list[str | int]:
 
 def _mark(args) -> int:
     from .actions import mark
+    from .config import is_marker
     from .source import printable
 
     marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
-    if marker is not None and len(marker) != 1:
-        raise PlanError(f"marker {marker!r} must be one character, as in [x] or [/]")
+    if marker is not None and not is_marker(marker):
+        raise PlanError(f"marker {marker!r} must be one character, as in [x], [/] or [⚠️]")
     result = mark(Path(args.path), _refs(args), marker, sync=not args.no_sync)
     if not result.written:
         print(f"{args.path}: already so; nothing written")

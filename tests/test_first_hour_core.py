@@ -366,3 +366,63 @@ def test_the_stated_status_follows_an_edit_of_the_status_field(tmp_path):
     new_plan = reparse(plan, lines, new_lines)
     assert new_plan.phases is plan.phases  # a field value changed: the same structure (the incremental path)
     assert [st.status for st in summarize(new_plan).phases] == ["done", "not started"]
+
+
+# --- 6: a marker that is one character of several code points ------------------
+
+from plantui.config import ConfigError, grapheme_end, is_marker, load_settings  # noqa: E402
+from plantui.chunks import parse_chunk  # noqa: E402
+from plantui.scan import DECLINE, scan_chunk  # noqa: E402
+
+WARN = "\u26a0\ufe0f"  # ⚠️
+EMOJI_PLAN = f"# P\n\n- [ ] 1.1 first\n- [{WARN}] 1.2 risky\n- [👍🏽] 1.3 liked\n- [👩‍💻] 1.4 coding\n- [x] 1.5 done\n"
+EMOJI_TOML = f'[markers]\n"{WARN}" = "in_progress"\n"👍🏽" = "done"\n"👩‍💻" = "in_progress"\n'
+
+
+@pytest.mark.parametrize("text,one", [
+    ("x", True), (WARN, True), ("\u26a0", True), ("👍🏽", True), ("👩‍💻", True), ("🇫🇷", True), ("é", True),
+    ("e\u0301", True), ("1\ufe0f\u20e3", True), ("xy", False), ("", False), ("]", False), ("\u26a0 ", False),
+])
+def test_a_marker_is_one_user_perceived_character(text, one):
+    assert is_marker(text) is one
+
+
+def test_the_config_accepts_an_emoji_marker_with_its_selector(tmp_path):
+    path = write_plan(tmp_path, EMOJI_PLAN, EMOJI_TOML)
+    settings = load_settings(path)
+    assert settings.state_of(WARN).value == "in_progress"
+    assert settings.state_of("\u26a0").value == "in_progress"  # the same marker without its selector
+    bad = write_plan(tmp_path / "bad", EMOJI_PLAN, '[markers]\n"ab" = "done"\n')
+    with pytest.raises(ConfigError, match="one character"):
+        load_settings(bad)
+
+
+def test_the_parser_reads_emoji_markers_the_same_on_both_paths(tmp_path):
+    path = write_plan(tmp_path, EMOJI_PLAN, EMOJI_TOML)
+    settings = load_settings(path)
+    for last in (True, False):
+        got = scan_chunk(EMOJI_PLAN, settings, last)
+        assert got is DECLINE or got == parse_chunk(EMOJI_PLAN, settings, last)
+    plan = build_plan(Lines.of(EMOJI_PLAN), settings)
+    assert [(it.id, it.marker, it.state.value) for it in plan.items] == [
+        ("1.1", " ", "open"), ("1.2", WARN, "in_progress"), ("1.3", "👍🏽", "done"),
+        ("1.4", "👩‍💻", "in_progress"), ("1.5", "x", "done")]
+    assert [it.text for it in plan.items][1:4] == ["risky", "liked", "coding"]
+    assert summarize(plan).warnings == ()  # each marker has its meaning
+
+
+def test_status_and_mark_with_an_emoji_marker_keep_every_other_byte(tmp_path, capsys):
+    path = write_plan(tmp_path, EMOJI_PLAN.replace("\n", "\r\n"), EMOJI_TOML)
+    before = path.read_bytes()
+    assert main(["status", str(path)]) == 0
+    assert main(["mark", str(path), WARN, "1.1"]) == 0
+    after = path.read_bytes()
+    assert after == before.replace(b"- [ ] 1.1", f"- [{WARN}] 1.1".encode())
+    assert main(["tick", str(path), "1.2"]) == 0
+    assert path.read_bytes() == after.replace(f"[{WARN}] 1.2".encode(), b"[x] 1.2")
+    assert main(["untick", str(path), "1.3", "1.4"]) == 0
+    assert path.read_bytes() == after.replace(f"[{WARN}] 1.2".encode(), b"[x] 1.2").replace(
+        "[👍🏽] 1.3".encode(), b"[ ] 1.3").replace("[👩‍💻] 1.4".encode(), b"[ ] 1.4")
+    capsys.readouterr()
+    assert main(["mark", str(path), "ab", "1.1"]) == 2
+    assert "one character" in capsys.readouterr().err
