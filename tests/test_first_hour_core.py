@@ -426,3 +426,79 @@ def test_status_and_mark_with_an_emoji_marker_keep_every_other_byte(tmp_path, ca
     capsys.readouterr()
     assert main(["mark", str(path), "ab", "1.1"]) == 2
     assert "one character" in capsys.readouterr().err
+
+
+# --- 12: undo takes back every byte the tick changed ---------------------------
+
+from plantui.storage import read  # noqa: E402
+
+FIELDED = """\
+# Plan
+
+**Progress:** [X/Y tasks complete]
+**Status:** [Not Started]
+**Last Updated:** [Date]
+
+## Phase 1: Setup
+- [ ] 1.1 first
+- [ ] 1.2 second
+"""
+
+
+@pytest.mark.parametrize("newline,bom", [("\n", False), ("\r\n", False), ("\r\n", True), ("\n", True)])
+def test_tick_then_undo_gives_back_the_original_bytes(tmp_path, newline, bom):
+    path = tmp_path / "plan.md"
+    original = (b"\xef\xbb\xbf" if bom else b"") + FIELDED.replace("\n", newline).encode()
+    path.write_bytes(original)
+    item = read(path).plan.items[0]
+    ticked = actions.mark_items(path, [item], None, now=NOW)
+    assert ticked.written
+    text = path.read_bytes()
+    assert b"[x] 1.1" in text and b"[X/Y" not in text and b"[Date]" not in text and b"2026-01-05" in text
+    assert len(ticked.undo) == 4  # the box and the three fields it filled in
+    undone = actions.undo(path, ticked.undo)
+    assert undone.written and undone.left == () and undone.said == ""
+    assert path.read_bytes() == original
+
+
+def test_undo_leaves_a_field_edited_since_and_restores_the_box(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_bytes(FIELDED.encode())
+    ticked = actions.mark_items(path, [read(path).plan.items[1]], None, now=NOW)
+    now = path.read_bytes().decode()
+    edited = now.replace("**Progress:** 1/2 tasks complete", "**Progress:** about half")
+    edited = "<!-- a note added above -->\n" + edited  # every line moves down one
+    path.write_bytes(edited.encode())
+    undone = actions.undo(path, ticked.undo)
+    assert undone.left == (3,)  # the Progress line, as it stood after the tick
+    assert "changed since the tick" in undone.said
+    want = "<!-- a note added above -->\n" + FIELDED.replace("**Progress:** [X/Y tasks complete]", "**Progress:** about half")
+    assert path.read_bytes().decode() == want
+
+
+def test_an_undo_with_nothing_left_to_take_back_writes_nothing(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_bytes(FIELDED.encode())
+    ticked = actions.mark_items(path, [read(path).plan.items[0]], None, now=NOW)
+    assert actions.undo(path, ticked.undo).written
+    again = actions.undo(path, ticked.undo)
+    assert not again.written and again.left == ()
+    assert path.read_bytes() == FIELDED.encode()
+
+
+async def test_x_then_u_in_the_dashboard_restores_the_file_byte_for_byte(tmp_path):
+    from plantui.ui.app import PlantuiApp
+
+    path = tmp_path / "plan.md"
+    original = FIELDED.replace("\n", "\r\n").encode()
+    path.write_bytes(original)
+    app = PlantuiApp([path], live=False, clock=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: b"[x] 1.1" in path.read_bytes() and not dash._writing, what="the tick")
+        assert b"[Date]" not in path.read_bytes()
+        await pilot.press("u")
+        await wait_for(pilot, lambda: path.read_bytes() == original and not dash._writing, what="the undo")
+        await pilot.pause()
+    assert path.read_bytes() == original
