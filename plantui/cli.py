@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="update the Progress / Total Tasks / Status / Last Updated fields")
     p.add_argument("path", metavar="PATH")
 
-    p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: the plan here")
+    p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
     return top
 

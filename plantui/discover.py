@@ -13,6 +13,7 @@ USUAL_NAMES = ("plan.md", "tasks.md", "PLAN.md", "TASKS.md", "TODO.md", "ROADMAP
 DEPTH = 4  # folders walked down from the one named: enough for openspec/changes/archive/x/ from a project
 SKIPPED = {".git", "node_modules", ".venv", "venv", "__pycache__"}
 HIDDEN_KEPT = {".kiro", ".specify", ".cursor", ".agent", ".planning"}  # hidden folders where plans live
+LAYOUT_FOLDERS = {"specs", ".kiro", ".specify", "openspec", "changes", "archive", ".cursor", ".agent", ".planning"}
 AGENT_FOLDERS = {".cursor", ".agent", ".planning"}  # a plan anywhere under one of these is in a usual place
 
 
@@ -25,8 +26,8 @@ def plans_in(folder: Path) -> list[Path]:
     itself, in a feature folder (``specs/X/``, ``.kiro/specs/X/``,
     ``.specify/specs/X/``, ``openspec/changes/X/``, ``openspec/changes/archive/X/``),
     or under an agent's folder (``.cursor``, ``.agent``, ``.planning``).  The walk
-    goes down :data:`DEPTH` folders, skips tool and hidden folders and never
-    follows a symlinked folder.
+    goes down :data:`DEPTH` folders, into the folders of those layouts only (not
+    ``src/``), and never into a symlinked folder.
     """
     if not folder.is_dir():
         return []
@@ -50,15 +51,23 @@ def plans_in(folder: Path) -> list[Path]:
                         found.append(((archived, len(rel), rel, USUAL_NAMES.index(e.name)), p))
         if len(rel) >= DEPTH:
             return
+        anywhere = _leads_anywhere(named + rel, len(rel))
         for e in entries:
             name = e.name
             if name in SKIPPED or (name.startswith(".") and name not in HIDDEN_KEPT):
                 continue
-            if e.is_dir(follow_symlinks=False):
+            if (anywhere or name in LAYOUT_FOLDERS) and e.is_dir(follow_symlinks=False):
                 visit(Path(e.path), rel + (name,))
 
     visit(folder, ())
     return [p for _, p in sorted(found, key=lambda f: f[0])]
+
+
+def _leads_anywhere(parts: tuple[str, ...], depth: int) -> bool:
+    """Whether any folder in the folder of ``parts`` may hold plans (else only
+    the folders of a layout, :data:`LAYOUT_FOLDERS`, are walked: not ``src/``)."""
+    return (parts[-1:] == ("specs",) or parts[-2:] in (("openspec", "changes"), ("changes", "archive"))
+            or bool(AGENT_FOLDERS.intersection(parts[-depth - 1:])))
 
 
 def _usual_place(parts: tuple[str, ...], depth: int) -> bool:
