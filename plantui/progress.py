@@ -5,7 +5,9 @@ Pure functions of a :class:`~plantui.model.Plan` (and the clock, passed in).
 Counting rules (also in the README):
 - every task box counts once, parents included, by its own marker;
 - ``done`` is ``[x]``/``[X]``; skipped (``[~]``) tasks leave the count, so
-  percent = done / (total - skipped);
+  percent = done / (total - skipped), rounded down but never 100% while a
+  task is open nor 0% once one is done (:func:`plantui.fields.percent`,
+  the one rounding the header, status, watch and written fields show);
 - a parent whose box disagrees with its subtasks is a warning.
 """
 

@@ -113,6 +113,8 @@ _CP_GLYPH = {"passed": "✓", "ready": "◆", "pending": "○"}
 def bar(fraction: float, width: int = 20) -> str:
     fraction = max(0.0, min(1.0, fraction))
     full = int(round(fraction * width))
+    if 0 < fraction < 1:  # like the percent beside it: never full while one is open, never empty once one is done
+        full = min(width - 1, max(1, full))
     return "█" * full + "░" * (width - full)
 
 

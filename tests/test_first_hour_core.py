@@ -47,6 +47,8 @@ async def test_the_header_shows_the_same_percent_as_status(tmp_path):
     plan = parse(path.read_text())
     assert summarize(plan).tasks.percent == 99
     assert "399/400 tasks  99%" in plan_text(str(path), plan, summarize(plan))
+    from plantui.report import bar
+    assert bar(399 / 400).endswith("░") and bar(1 / 1000).startswith("█")  # the bar agrees with the percent
     app = PlantuiApp([path], live=False, clock=lambda: NOW)
     async with app.run_test(size=(100, 30)) as pilot:
         dash = await loaded(pilot)
