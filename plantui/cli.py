@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
 
 
-USAGE = "plantui [PATH ...]        open the dashboard\n       plantui --demo            the dashboard on a copy of an example plan\n       plantui COMMAND [ARGS ...]"
+USAGE = ("plantui [PATH ...]        open the dashboard\n"
+         "       plantui --demo            the dashboard on a copy of an example plan\n"
+         "       plantui COMMAND [ARGS ...]")
 DASHBOARD = """\
 A live terminal dashboard for Markdown implementation plans.
 

@@ -273,9 +273,10 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         stale=old.parts.stale,
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
-    if phases is not None and any(a is not b and a.name == "status" and a.phase is not None
-                                  and parts.phase_counts[a.phase].total == 0
-                                  for a, b in zip(old_plan.fields, plan.fields)):
+    fields = plan.fields
+    if phases is not None and any(fields[n].name == "status" and fields[n].phase is not None
+                                  and parts.phase_counts[fields[n].phase].total == 0
+                                  for n in compress(range(len(fields)), map(is_not, old_plan.fields, fields))):
         phases = None  # a phase's Status field changed: what phases say of themselves may have
     same_done = phases is not None  # no phase became done or undone
     if phases is None:
