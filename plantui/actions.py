@@ -90,8 +90,9 @@ class Undone(WriteResult):
         if not self.left:
             return ""
         where = ", ".join(map(str, self.left))
-        what = f"line {where} was" if len(self.left) == 1 else f"lines {where} were"
-        return f"{what} changed since the tick, so left as they are; the rest is undone"
+        if len(self.left) == 1:
+            return f"line {where} changed since the tick and is left as it is; the rest is undone"
+        return f"lines {where} changed since the tick and are left as they are; the rest is undone"
 
 
 def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:

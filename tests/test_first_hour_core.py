@@ -504,3 +504,23 @@ async def test_x_then_u_in_the_dashboard_restores_the_file_byte_for_byte(tmp_pat
         await wait_for(pilot, lambda: path.read_bytes() == original and not dash._writing, what="the undo")
         await pilot.pause()
     assert path.read_bytes() == original
+
+
+async def test_undo_in_the_dashboard_says_which_lines_it_left_alone(tmp_path):
+    from plantui.ui.app import PlantuiApp
+
+    path = tmp_path / "plan.md"
+    path.write_bytes(FIELDED.encode())
+    app = PlantuiApp([path], live=False, clock=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: b"[x] 1.1" in path.read_bytes() and not dash._writing, what="the tick")
+        path.write_bytes(path.read_bytes().replace(b"**Progress:** 1/2 tasks complete", b"**Progress:** half"))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: b"[ ] 1.1" in path.read_bytes() and not dash._writing, what="the undo")
+        await wait_for(pilot, lambda: any("changed since the tick" in n.message for n in app._notifications),
+                       what="the notice")
+        said = [n.message for n in app._notifications if "changed since" in n.message]
+        assert said == ["line 3 changed since the tick and is left as it is; the rest is undone"]
+    assert path.read_bytes() == FIELDED.replace("[X/Y tasks complete]", "half").encode()
