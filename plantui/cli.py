@@ -166,7 +166,7 @@ def _status(args) -> int:
     from .storage import read
 
     if not args.paths:
-        paths = plans_in(Path.cwd())
+        paths = plans_in(Path("."))  # shown as they are found: specs/001-x/tasks.md
         if not paths:
             raise PlanError(f"no plan here ({LOOKED_FOR}); give a path")
     else:
@@ -239,7 +239,8 @@ def _watch(args) -> int:
 
     paths = expand([args.path])
     if not paths:
-        raise PlanError(f"no plan found in {args.path}")
+        here = args.path == "."
+        raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
     _check_plans(paths[:1])
     from .ui.app import run_watch
 

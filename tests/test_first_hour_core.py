@@ -524,3 +524,18 @@ async def test_undo_in_the_dashboard_says_which_lines_it_left_alone(tmp_path):
         said = [n.message for n in app._notifications if "changed since" in n.message]
         assert said == ["line 3 changed since the tick and is left as it is; the rest is undone"]
     assert path.read_bytes() == FIELDED.replace("[X/Y tasks complete]", "half").encode()
+
+
+def test_watch_with_no_path_and_no_plan_here_is_the_same_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["watch"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plantui: no plan here") and err.count("\n") == 1
+
+
+def test_status_with_no_path_names_the_plans_as_found_from_here(tmp_path, monkeypatch, capsys):
+    (tmp_path / "specs" / "001-a").mkdir(parents=True)
+    (tmp_path / "specs" / "001-a" / "tasks.md").write_text("# A\n\n- [x] 1. a\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["status", "--json"]) == 0
+    assert [p["path"] for p in json.loads(capsys.readouterr().out)["plans"]] == ["specs/001-a/tasks.md"]
