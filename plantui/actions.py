@@ -8,13 +8,17 @@ that moment, never against an older view.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime
 
-from .edits import EditError, set_markers, sync_fields, warm
+from .edits import Edit, EditError, set_markers, sync_fields, warm
+from .fields import DERIVED
 from .model import Item, Plan
+from .source import Lines, splice
 from .storage import PlanError, Snapshot, WriteResult, modify
 
-__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync"]
+__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "has_derived_fields",
+           "undo", "Ticked", "Undone", "LineSwap"]
 
 
 def ready(snap: Snapshot) -> None:
@@ -57,20 +61,131 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
     return _guarded(path, change)
 
 
+@dataclass(frozen=True)
+class LineSwap:
+    """One line a write changed: what it read before and after (no line ending).
+    ``line``: where it stood after the write (0-based)."""
+
+    line: int
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Ticked(WriteResult):
+    """A tick's result, with what :func:`undo` needs to take it back: every line it changed."""
+
+    undo: tuple[LineSwap, ...] = ()
+
+
+@dataclass(frozen=True)
+class Undone(WriteResult):
+    """An undo's result; ``left``: the lines (1-based) edited since the tick, left as they are."""
+
+    left: tuple[int, ...] = ()
+
+    @property
+    def said(self) -> str:
+        """One sentence on the lines left alone ("" when none)."""
+        if not self.left:
+            return ""
+        where = ", ".join(map(str, self.left))
+        if len(self.left) == 1:
+            return f"line {where} changed since the tick and is left as it is; the rest is undone"
+        return f"lines {where} changed since the tick and are left as they are; the rest is undone"
+
+
+def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
+    """The lines ``edits`` (of the text of ``lines``) change, before and after."""
+    by_line: dict[int, list[Edit]] = {}
+    for start, end, new in edits:
+        k = _line_at(lines, start)
+        if "\n" in new or "\r" in new or end > lines.offset(k, len(lines.line(k))):
+            return _compared(lines, edits)  # a whole-text edit: compare the lines
+        by_line.setdefault(k, []).append((start, end, new))
+    out = []
+    for k, mine in sorted(by_line.items()):
+        base = lines.offset(k, 0)
+        before = lines.line(k)
+        out.append(LineSwap(k, before, splice(before, [(s - base, e - base, n) for s, e, n in mine])))
+    return tuple(out)
+
+
+def _line_at(lines: Lines, offset: int) -> int:
+    """The line that holds ``offset``: a binary search on line starts, each at the
+    cost of a few lines (``Lines.line_of`` counts every line break before it)."""
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines.offset(mid, 0) <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _compared(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
+    after = Lines.of(splice(lines.text, list(edits)))
+    if len(after) != len(lines):
+        return ()  # lines added or removed: no edit of plantui's does that; nothing to take back
+    return tuple(LineSwap(k, lines.line(k), after.line(k)) for k in range(len(lines)) if lines.line(k) != after.line(k))
+
+
 def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *, now: datetime | None = None,
-               previous: Snapshot | None = None) -> WriteResult:
+               previous: Snapshot | None = None) -> Ticked:
     """Like :func:`mark` for items from an earlier read (the dashboard's view, ``previous``).
 
     Each item must still stand on its line as it was read (or on the one
-    line that reads the same); otherwise nothing is written.
+    line that reads the same); otherwise nothing is written.  The result
+    carries the lines the write changed, for :func:`undo`.
     """
+    made: list[tuple[Lines, tuple[Edit, ...]]] = []
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now)
+        if result.edits:
+            made.append((snap.lines, result.edits))  # the last of them is the one written
         return result.edits, result.changed
 
-    return _guarded(path, change, previous)
+    result = _guarded(path, change, previous)
+    record = swaps(*made[-1]) if result.written and made else ()
+    return Ticked(result.snapshot, result.changed, result.written, result.method, record)
+
+
+def undo(path: str | os.PathLike, record: tuple[LineSwap, ...], *, previous: Snapshot | None = None) -> Undone:
+    """Take back a tick (its :attr:`Ticked.undo`): each line it changed reads again
+    as before, where it still reads as the tick left it (at its place, or as the one
+    line that reads so: lines added above move it).  A line changed since is left
+    alone (``Undone.left``); nothing else is touched.  One locked cycle, like every write."""
+    left: list[int] = []
+
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
+        lines = snap.lines
+        edits: list[Edit] = []
+        used: set[int] = set()
+        left.clear()
+        for sw in record:
+            k = _find(lines, sw, used)
+            if k is None:
+                if not (sw.line < len(lines) and lines.line(sw.line) == sw.before):
+                    left.append(sw.line + 1)  # edited since (not merely undone already)
+                continue
+            used.add(k)
+            start = lines.offset(k, 0)
+            edits.append((start, start + len(sw.after), sw.before))
+        return tuple(sorted(edits)), tuple(f"line {k + 1} as before the tick" for k in sorted(used))
+
+    result = _guarded(path, change, previous)
+    return Undone(result.snapshot, result.changed, result.written, result.method, tuple(left))
+
+
+def _find(lines: Lines, sw: LineSwap, used: set[int]) -> int | None:
+    """Where the line ``sw`` wrote stands now: at its place, else the one line that reads so."""
+    if sw.line < len(lines) and sw.line not in used and lines.line(sw.line) == sw.after:
+        return sw.line
+    same = [k for k in range(len(lines)) if k not in used and lines.line(k) == sw.after]
+    return same[0] if len(same) == 1 else None
 
 
 def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult:
@@ -81,6 +196,18 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
         return result.edits, result.changed
 
     return _guarded(path, change)
+
+
+def has_derived_fields(plan: Plan) -> bool:
+    """Whether ``plan`` has a field :func:`sync` keeps up to date."""
+    return any(f.name in DERIVED for f in plan.fields)
+
+
+def sync_said(name: str, result: WriteResult) -> str:
+    """What to tell a person when :func:`sync` wrote nothing: which of the two cases it is."""
+    if not has_derived_fields(result.snapshot.plan):
+        return f"{name} has no derived fields (Progress, Total Tasks, Status, Last Updated); nothing written"
+    return f"{name}: fields already up to date; nothing written"
 
 
 def _guarded(path, change, previous: Snapshot | None = None) -> WriteResult:

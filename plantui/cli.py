@@ -20,6 +20,7 @@ from .storage import PlanError
 COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
+LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,30 +28,50 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
 
 
+USAGE = ("plantui [PATH ...]        open the dashboard\n"
+         "       plantui --demo            the dashboard on a copy of an example plan\n"
+         "       plantui COMMAND [ARGS ...]")
+DASHBOARD = """\
+A live terminal dashboard for Markdown implementation plans.
+
+The dashboard: plantui [PATH ...] opens the plans named (files, or folders to
+look for plans in: a project, specs/, .kiro/specs, openspec/changes ...);
+with no PATH, the plans in the current folder.  plantui --demo opens a
+temporary copy of an example plan (removed when you quit).
+"""
+RULE = """\
+No PATH means the plans here (the current folder) for the dashboard, status
+and watch; tick, untick, mark and sync change one plan file and always take
+its PATH first.  'plantui COMMAND --help' for each command."""
+
+
 def _parser() -> argparse.ArgumentParser:
     top = _Parser(
         prog="plantui",
-        description="A live terminal dashboard for Markdown implementation plans.",
-        epilog="Commands: status, tick, untick, mark, sync, watch.  'plantui COMMAND --help' for each.",
+        usage=USAGE,
+        description=DASHBOARD,
+        epilog=RULE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     top.add_argument("--version", action="version", version=f"plantui {__version__}")
-    sub = top.add_subparsers(dest="command", parser_class=_Parser)
+    top.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
+    sub = top.add_subparsers(dest="command", parser_class=_Parser, title="commands", metavar="COMMAND", prog="plantui")
 
-    p = sub.add_parser("status", help="print a plan's progress (or JSON)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="plan files, or folders to look for plans in")
+    p = sub.add_parser("status", help="print the progress of plans (or JSON); no PATH: the plans here")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="plan files, or folders to look for plans in (default: here)")
     p.add_argument("--json", action="store_true", help="print JSON (schema 1) for scripts")
     p.add_argument("--check", action="store_true", help="exit 1 while any task is open (for CI)")
 
     for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
-        p = sub.add_parser(name, help=what)
+        p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
         p.add_argument("path", metavar="PATH")
         p.add_argument("refs", nargs="*", metavar="REF", help="task ids as written in the plan: 1.1, T012")
         p.add_argument("--line", type=int, action="append", default=[], metavar="N", help="the item on line N (1-based)")
         p.add_argument("--no-sync", action="store_true", help="leave Progress/Status/Last Updated fields as they are")
 
-    p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (in progress)")
+    p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (/ is in progress)")
     p.add_argument("path", metavar="PATH")
-    p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~ …")
+    p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~, ⚠️ …")
     p.add_argument("refs", nargs="*", metavar="REF")
     p.add_argument("--line", type=int, action="append", default=[], metavar="N")
     p.add_argument("--no-sync", action="store_true")
@@ -58,15 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="update the Progress / Total Tasks / Status / Last Updated fields")
     p.add_argument("path", metavar="PATH")
 
-    p = sub.add_parser("watch", help="a compact read-only view for a split pane")
-    p.add_argument("path", metavar="PATH", nargs="?", default=".")
+    p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
+    p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
     return top
 
 
 def _dashboard_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="plantui", description="Open the dashboard on plans (files or folders; default: here).")
+    p = _Parser(prog="plantui", usage=USAGE, description=DASHBOARD, epilog=f"Commands: {', '.join(COMMANDS)}.  " + RULE,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--demo", action="store_true", help="open a copy of a bundled example plan")
+    p.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
     p.add_argument("--version", action="version", version=f"plantui {__version__}")
     return p
 
@@ -137,15 +159,20 @@ def _run(args) -> int:
 
 
 def _status(args) -> int:
-    from .discover import expand
+    from .discover import expand, plans_in
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
     from .source import printable
     from .storage import read
 
-    paths = expand(args.paths)
+    if not args.paths:
+        paths = plans_in(Path("."))  # shown as they are found: specs/001-x/tasks.md
+        if not paths:
+            raise PlanError(f"no plan here ({LOOKED_FOR}); give a path")
+    else:
+        paths = expand(args.paths)
     if not paths:
-        raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for plan.md, tasks.md, TODO.md, specs/*/tasks.md …)")
+        raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for {LOOKED_FOR})")
     results = []
     for path in paths:
         snap = read(path)
@@ -173,11 +200,12 @@ def _refs(args) -> list[str | int]:
 
 def _mark(args) -> int:
     from .actions import mark
+    from .config import is_marker
     from .source import printable
 
     marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
-    if marker is not None and len(marker) != 1:
-        raise PlanError(f"marker {marker!r} must be one character, as in [x] or [/]")
+    if marker is not None and not is_marker(marker):
+        raise PlanError(f"marker {marker!r} must be one character, as in [x], [/] or [⚠️]")
     result = mark(Path(args.path), _refs(args), marker, sync=not args.no_sync)
     if not result.written:
         print(f"{args.path}: already so; nothing written")
@@ -188,12 +216,12 @@ def _mark(args) -> int:
 
 
 def _sync(args) -> int:
-    from .actions import sync
+    from .actions import sync, sync_said
     from .source import printable
 
     result = sync(Path(args.path))
     if not result.written:
-        print(f"{args.path}: fields already up to date; nothing written")
+        print(printable(sync_said(args.path, result)))
     for line in result.changed:
         print(printable(line))
     return EXIT_OK
@@ -211,7 +239,8 @@ def _watch(args) -> int:
 
     paths = expand([args.path])
     if not paths:
-        raise PlanError(f"no plan found in {args.path}")
+        here = args.path == "."
+        raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
     _check_plans(paths[:1])
     from .ui.app import run_watch
 
@@ -219,12 +248,12 @@ def _watch(args) -> int:
 
 
 def _dashboard(args) -> int:
-    from .discover import demo_copy, expand, plans_in
+    from .discover import expand, plans_in
 
     folders: list[Path] = []  # the overview watches them for new plans
     if args.demo:
-        paths = [demo_copy()]
-    elif args.paths:
+        return _demo()
+    if args.paths:
         paths = expand(args.paths)
         folders = [Path(p) for p in args.paths if Path(p).is_dir()]
         if not paths:
@@ -233,11 +262,27 @@ def _dashboard(args) -> int:
         paths = plans_in(Path.cwd())
         folders = [Path.cwd()]
         if not paths:
-            raise PlanError("no plan here (plan.md, tasks.md, TODO.md, specs/*/tasks.md …); try plantui --demo, or give a path")
+            raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
     _check_plans(paths)
     from .ui.app import run
 
     return run(paths, folders=folders)
+
+
+def _demo() -> int:
+    """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
+    import shutil
+
+    from .discover import demo_copy
+
+    path = demo_copy()
+    try:
+        from .ui.app import run
+
+        note = f"Demo plan: {path} — edit it from another terminal to see live updates"
+        return run([path], note=note)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ folder above it), or in a ``[tool.plantui]`` table of the nearest
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +49,43 @@ DEFAULT_MARKERS: Mapping[str, State | None] = MappingProxyType(
 )
 
 
+def _extends(ch: str) -> bool:
+    """Whether ``ch`` belongs to the character before it: a combining mark, a
+    variation selector (U+FE0E, U+FE0F), a skin-tone modifier, a keycap or a tag."""
+    o = ord(ch)
+    if o < 0x300:
+        return False
+    return (0xFE00 <= o <= 0xFE0F or 0x1F3FB <= o <= 0x1F3FF or 0xE0020 <= o <= 0xE007F
+            or unicodedata.category(ch) in ("Mn", "Me", "Mc"))
+
+
+def grapheme_end(text: str, start: int) -> int:
+    """Where the user-perceived character at ``start`` ends: a base character and
+    what extends it (see :func:`_extends`), ZWJ sequences (👩‍💻) and flag pairs."""
+    n = len(text)
+    k = start + 1
+    if k < n and "\U0001F1E6" <= text[start] <= "\U0001F1FF" and "\U0001F1E6" <= text[k] <= "\U0001F1FF":
+        k += 1  # a flag: two regional indicators
+    while k < n:
+        ch = text[k]
+        if _extends(ch):
+            k += 1
+        elif ch == "\u200d" and k + 1 < n and text[k + 1] not in "[] \t\r\n":
+            k += 2
+        else:
+            break
+    return k
+
+
 def is_marker(text: str) -> bool:
-    """One character (a symbol with its emoji selector counts as one), not a bracket or line break."""
-    if len(text) == 2 and text[1] == "\ufe0f":
-        text = text[0]
-    return len(text) == 1 and text not in "[]\r\n"
+    """One user-perceived character (``⚠️``, a symbol with its emoji selector, is
+    one), not a bracket or line break."""
+    return bool(text) and text[0] not in "[]\r\n" and grapheme_end(text, 0) == len(text)
+
+
+def bare(marker: str) -> str:
+    """``marker`` without variation selectors: ``⚠️`` and ``⚠`` are one marker."""
+    return marker.replace("\ufe0f", "").replace("\ufe0e", "")
 
 
 class ConfigError(ValueError):
@@ -68,6 +101,12 @@ class Settings:
         """The state of a one-character marker; None when it is a tag."""
         if marker in self.markers:
             return self.markers[marker]
+        if len(marker) > 1 or marker > "\u02ff":  # ⚠️ where ⚠ is set, or ⚠ where ⚠️ is
+            alike = bare(marker)
+            for m, state in self.markers.items():
+                if len(m) > 1 or m > "\u02ff":
+                    if bare(m) == alike:
+                        return state
         return State.OTHER
 
     @cached_property
@@ -87,8 +126,8 @@ def _from_table(table: object, source: str) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: 'markers' must be a table of marker = meaning")
     for marker, meaning in raw.items():
-        if len(marker) != 1:
-            raise ConfigError(f"{source}: marker {marker!r} must be one character")
+        if not is_marker(marker):
+            raise ConfigError(f"{source}: marker {marker!r} must be one character (an emoji with its selector counts as one)")
         if meaning not in MEANINGS:
             choices = ", ".join(sorted(MEANINGS))
             raise ConfigError(f"{source}: marker {marker!r} has meaning {meaning!r}; use one of {choices}")

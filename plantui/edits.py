@@ -46,11 +46,25 @@ class Change:
         return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan) -> str:
-    """The done marker the file already uses: ``X`` where most done boxes say ``[X]``
-    (counted in the plan's summary, which the edit needs anyway)."""
+def done_marker(plan: Plan, settings: Settings = DEFAULT) -> str:
+    """The done marker the file already uses: the spelling most of its done boxes have.
+
+    With the default markers that is ``X`` where most done boxes say ``[X]``,
+    else ``x`` (counted in the plan's summary, which the edit needs anyway).
+    Where settings make another marker mean done (``"✅" = "done"``), the done
+    boxes are counted; ``x`` wins a tie, and a file with no done box gets ``x``.
+    """
     lower, upper = remembered(plan).parts.x_marks
-    return "X" if upper > lower else "x"
+    usual = "X" if upper > lower else "x"
+    others = [m for m, state in settings.markers.items() if state is State.DONE and m not in "xX"]
+    if not others:
+        return usual
+    tally = {"x": lower, "X": upper}
+    for it in plan.items:
+        if it.marker in others:
+            tally[it.marker] = tally.get(it.marker, 0) + 1
+    best = max(tally.values())
+    return usual if tally[usual] == best else next(m for m, n in tally.items() if n == best)
 
 
 def locate(plan: Plan, lines: Lines, item: Item) -> Item:
@@ -124,7 +138,7 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
     edits = []
     changed = []
     flips: dict[int, str] = {}
-    done = done_marker(plan) if any(marker is None for _, marker in wanted) else None
+    done = done_marker(plan, settings) if any(marker is None for _, marker in wanted) else None
     for item, marker in wanted:
         try:
             fresh = locate(plan, lines, item)

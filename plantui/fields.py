@@ -84,6 +84,19 @@ def _bold_fields(text: str, line1: int) -> list[Field]:
 # --- derived values ---------------------------------------------------------
 
 
+def percent(done: int, total: int) -> int:
+    """``done`` of ``total`` as a whole percent, the one rounding plantui shows and writes.
+
+    Rounded down, but never 100 while one is open and never 0 once one is done:
+    399/400 is 99%, 1/1000 is 1%, 0/n is 0%, n/n is 100%; nothing to count is 0%.
+    """
+    if total <= 0 or done <= 0:
+        return 0
+    if done >= total:
+        return 100
+    return min(99, max(1, done * 100 // total))
+
+
 @dataclass(frozen=True)
 class Tally:
     """What a derived field is computed from."""
@@ -94,7 +107,7 @@ class Tally:
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.total) if self.total else 0
+        return percent(self.done, self.total)
 
     @property
     def word(self) -> str:

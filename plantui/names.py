@@ -127,3 +127,21 @@ def starts_list(line: str) -> bool:
 
 
 REF_RE = re.compile(rf"(?:{PHASE_WORDS})s?\s*((?:\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|and|&|-|–|to)\s*)?)+)", re.I)
+
+
+_DONE_WORD = r"(?:complete|completed|done|finished)"
+_TITLE_DONE_RE = re.compile(
+    rf"✅|✔|☑|\(\s*{_DONE_WORD}\s*\)|\[\s*{_DONE_WORD}\s*\]|\s[—–-]+\s*{_DONE_WORD}\s*[.!]?\s*$", re.I)
+_VALUE_DONE_RE = re.compile(rf"^[\W_]*(?:{_DONE_WORD})\b|^\s*(?:✅|✔|☑)", re.I)
+
+
+def title_says_done(title: str) -> bool:
+    """Whether a heading says its section is done: ``Phase 1: Setup ✅``,
+    ``Step 2 (COMPLETE)``, ``Phase 3 [DONE]``, ``Phase 4 — Done``."""
+    return bool(_TITLE_DONE_RE.search(title))
+
+
+def value_says_done(value: str) -> bool:
+    """Whether a ``**Status:**`` value says done: ``Complete``, ``✅ Done``,
+    ``Completed 2025-01-03`` (not ``Not complete``, ``In progress``)."""
+    return bool(_VALUE_DONE_RE.match(value))

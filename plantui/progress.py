@@ -5,7 +5,9 @@ Pure functions of a :class:`~plantui.model.Plan` (and the clock, passed in).
 Counting rules (also in the README):
 - every task box counts once, parents included, by its own marker;
 - ``done`` is ``[x]``/``[X]``; skipped (``[~]``) tasks leave the count, so
-  percent = done / (total - skipped);
+  percent = done / (total - skipped), rounded down but never 100% while a
+  task is open nor 0% once one is done (:func:`plantui.fields.percent`,
+  the one rounding the header, status, watch and written fields show);
 - a parent whose box disagrees with its subtasks is a warning.
 """
 
@@ -18,6 +20,7 @@ from datetime import datetime
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning, same_structure
+from .names import title_says_done, value_says_done
 from .recent import Recent
 
 
@@ -39,7 +42,7 @@ class Counts:
 
     @property
     def percent(self) -> int:
-        return int(self.done * 100 / self.countable) if self.countable else 0
+        return fieldlib.percent(self.done, self.countable)  # the one rounding: see fields.percent
 
     @property
     def complete(self) -> bool:
@@ -270,6 +273,11 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         stale=old.parts.stale,
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
+    fields = plan.fields
+    if phases is not None and any(fields[n].name == "status" and fields[n].phase is not None
+                                  and parts.phase_counts[fields[n].phase].total == 0
+                                  for n in compress(range(len(fields)), map(is_not, old_plan.fields, fields))):
+        phases = None  # a phase's Status field changed: what phases say of themselves may have
     same_done = phases is not None  # no phase became done or undone
     if phases is None:
         phases = _phase_states(plan, parts.phase_counts)
@@ -298,12 +306,30 @@ def marker_changes(old: Plan, new: Plan) -> list[int] | None:
     return list(compress(range(len(new.items)), map(is_not, old.items, new.items)))
 
 
-def _phase_flags(plan: Plan, ph, c: Counts) -> tuple[bool, bool]:
-    """(done, started) of a phase with counts ``c``."""
+def stated_done(plan: Plan, only: int | None = None) -> set[int]:
+    """The phases that say they are done, in their heading (``## Phase 1: Setup ✅``,
+    ``(COMPLETE)``, ``[DONE]``, ``— Done``) or in a ``**Status:** Complete`` field
+    of their own section.  It counts for a phase without task boxes, whose
+    status would otherwise read "not started" for ever.  ``only``: that phase alone."""
+    phases = plan.phases if only is None else (plan.phases[only],)
+    out = {ph.index for ph in phases if title_says_done(ph.title)}
+    for f in plan.fields:
+        if (f.name == "status" and f.phase is not None and (only is None or f.phase == only)
+                and value_says_done(f.value)):
+            out.add(f.phase)
+    return out
+
+
+def _phase_flags(plan: Plan, ph, c: Counts, stated: set[int] | None = None) -> tuple[bool, bool]:
+    """(done, started) of a phase with counts ``c``; ``stated``: the phases that say
+    they are done (:func:`stated_done`; worked out here when not given)."""
     if c.total == 0 and ph.item_backed is not None:
         own = plan.items[ph.item_backed]
         return own.state.closed, own.state in (State.DONE, State.IN_PROGRESS)
-    return c.complete or (c.total > 0 and c.open == 0), bool(c.done or c.in_progress)
+    if c.total == 0:
+        said = ph.index in (stated if stated is not None else stated_done(plan, ph.index))
+        return said, said
+    return c.complete or c.open == 0, bool(c.done or c.in_progress)
 
 
 def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseState:
@@ -320,7 +346,8 @@ def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseStat
 
 
 def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
-    raw = [_phase_flags(plan, ph, c) for ph, c in zip(plan.phases, counts)]  # (done, started)
+    stated = stated_done(plan)
+    raw = [_phase_flags(plan, ph, c, stated) for ph, c in zip(plan.phases, counts)]  # (done, started)
     return [_phase_state(ph, c, done, started, lambda d: raw[d][0])
             for ph, c, (done, started) in zip(plan.phases, counts, raw)]
 

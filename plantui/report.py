@@ -113,6 +113,8 @@ _CP_GLYPH = {"passed": "✓", "ready": "◆", "pending": "○"}
 def bar(fraction: float, width: int = 20) -> str:
     fraction = max(0.0, min(1.0, fraction))
     full = int(round(fraction * width))
+    if 0 < fraction < 1:  # like the percent beside it: never full while one is open, never empty once one is done
+        full = min(width - 1, max(1, full))
     return "█" * full + "░" * (width - full)
 
 
@@ -161,7 +163,7 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> s
             name = name if len(name) <= width else name[: width - 1] + "…"
             indent = "  " if ph.parent is not None else ""
             status = st.status
-            if st.blocked_by:
+            if st.blocked_by and st.status == "blocked":  # a done or started phase is not "by" anything
                 status += " by " + ", ".join(p(plan.phases[b].title.split(":")[0]) for b in st.blocked_by)
             pfrac = c.done / c.countable if c.countable else (1.0 if st.status == "done" else 0.0)
             out.append(

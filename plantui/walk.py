@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .config import Settings
+from .config import Settings, grapheme_end
 from .model import State, StatusRow, Warning
 from .names import BULLET_RE, TAG_LINE, clean_inline, is_checkpoint_name, status_of_cell
 from .source import Lines
@@ -111,11 +111,10 @@ def box(line: str, pos: int) -> tuple[str, int, bool] | None:
     """The checkbox at ``pos``: (marker, column of the marker, optional)."""
     if pos + 2 >= len(line) or line[pos] != "[":
         return None
-    marker = line[pos + 1]
     close = pos + 2
-    if close < len(line) and line[close] == "\ufe0f":  # ✔️: a symbol and its emoji selector
-        marker += "\ufe0f"
-        close += 1
+    if line[close] != "]":  # ⚠️, 👍🏽: one character, several code points (see config.grapheme_end)
+        close = grapheme_end(line, pos + 1)
+    marker = line[pos + 1 : close]
     if close >= len(line) or line[close] != "]" or marker in ("[", "]"):
         return None
     after = close + 1

@@ -45,8 +45,10 @@ class PlantuiApp(App[int]):
     ]
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
-                 clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None,
+                 note: str | None = None) -> None:
         super().__init__()
+        self.note = note  # shown once, in the activity log of the first dashboard
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
@@ -136,10 +138,11 @@ class PlantuiApp(App[int]):
                                     lambda path=path: screen.open(path))
 
 
-def run(paths: list[Path], *, folders: list[Path] | None = None) -> int:
+def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None) -> int:
     """The dashboard of one plan, or the overview of several.  ``folders``: the folders
-    the plans were found in (as given), which the overview watches for new plans."""
-    app = PlantuiApp(list(paths), folders=folders)
+    the plans were found in (as given), which the overview watches for new plans;
+    ``note``: a line for the activity log of the first dashboard (where the demo plan is)."""
+    app = PlantuiApp(list(paths), folders=folders, note=note)
     app.run()
     return app.return_code or 0
 

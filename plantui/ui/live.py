@@ -136,7 +136,7 @@ class LivePlan(Widget):
         self._key_index: dict[Key, int] = {}
         self._writes: deque[tuple[str, Key | None]] = deque()
         self._writing = False
-        self.undo_stack: list[tuple[Key, str]] = []
+        self.undo_stack: list[tuple[Key, tuple]] = []  # (the item ticked, the lines the tick changed: actions.Ticked.undo)
         self.prepared: object = None  # from the worker, for the state being applied
         self.expect_source: str | None = None  # who changes the file next ("editor" while one runs)
         self.loads = 0  # completed reads (tests wait on it)
@@ -426,12 +426,8 @@ class LivePlan(Widget):
                 if not self.undo_stack:
                     self.app.notify("Nothing to undo: no tick made here yet.", severity="information")
                     continue
-                key, marker = self.undo_stack.pop()
-                item = self.item_by_key(key)
-                if item is None:
-                    self.app.notify("The task of the last tick is no longer in the plan.", severity="warning")
-                    continue
-                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
+                key, record = self.undo_stack.pop()
+                fn = lambda record=record: actions.undo(path, record, previous=seen)  # noqa: E731
             elif what == "sync":
                 fn = lambda: actions.sync(path, now=now)  # noqa: E731
             else:  # pragma: no cover - programming error
@@ -469,7 +465,9 @@ class LivePlan(Widget):
         self._writing = False
         result = event.result
         if event.what == "tick" and result.written and event.key is not None and event.previous is not None:
-            self.undo_stack.append((event.key, event.previous))
+            self.undo_stack.append((event.key, getattr(result, "undo", ())))
+        if event.what == "undo" and getattr(result, "said", ""):
+            self.app.notify(result.said, title="Undo", severity="warning", timeout=8)
         self.write_finished(event)
         self.prepared = event.prepared
         here = (event.key,) if event.key is not None else ()

@@ -92,6 +92,9 @@ class PlanDashboard(LivePlan):
         self.query_one(PlanHeader).loading(self.name_shown)
         self.query_one("#tree-pane").border_title = "Tasks"
         self.query_one("#activity").border_title = "Activity"
+        note, self.app.note = getattr(self.app, "note", None), None  # the app's note, once
+        if note:
+            self.log_line(note, None, "dim")
 
     def log_line(self, text: str, source: str | None = None, tone: str = "") -> None:
         self.activity.add(Entry(self.stamp(), text, source, tone))
@@ -179,7 +182,8 @@ class PlanDashboard(LivePlan):
     def write_finished(self, event: WriteDone) -> None:
         if not event.result.written:
             if event.what == "sync":
-                self.app.notify("The derived fields are already up to date.", title="Nothing to sync")
+                from ...actions import sync_said  # the core says which case: no derived fields, or up to date
+                self.app.notify(sync_said(self.name_shown, event.result), title="Nothing to sync")
             else:
                 self.app.notify("The file already says so; nothing written.")
 

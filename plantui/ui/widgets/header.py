@@ -46,9 +46,8 @@ class PlanHeader(Vertical):
         _set(self.query_one("#title", Label), Content(one_line(plan.title) or name))
         _set(self.query_one("#file", Label), Content(name))
         bar = self.query_one("#overall", ProgressBar)
-        total = max(1, t.countable)
-        if bar.total != total or bar.progress != t.done:
-            bar.update(total=total, progress=t.done)
+        if bar.total != 100 or bar.progress != t.percent:  # out of 100: its label shows Counts.percent
+            bar.update(total=100, progress=t.percent)
         parts: list[str | tuple[str, str]] = []
         if t.total:
             parts.append((f"{t.done}/{t.countable}", "bold"))
