@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
 
+from .. import settings as user_settings
 from .keys import DASHBOARD_KEYS
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
@@ -34,8 +35,9 @@ class PlantuiApp(App[int]):
     ]
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, remember_theme: bool = False) -> None:
         super().__init__()
+        self.remember_theme = remember_theme  # read the theme from the user's settings, save it when it changes
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
@@ -55,8 +57,27 @@ class PlantuiApp(App[int]):
         return OverviewScreen(self.paths, live=self.live)
 
     def on_mount(self) -> None:
+        if self.remember_theme:
+            self._use_saved_theme()
         if self.mode == "watch":
             self.sub_title = f"watch {self.paths[0].name}"
+
+    # -- the theme, remembered between runs (plantui.settings) ------------------
+
+    def _use_saved_theme(self) -> None:
+        saved, error = user_settings.read_settings()
+        theme = saved.get("theme")
+        if error:
+            self.notify(error, title="Settings", severity="warning", timeout=6)
+        elif isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.watch(self, "theme", self._save_theme, init=False)
+
+    def _save_theme(self, theme: str) -> None:
+        error = user_settings.write_settings({"theme": theme})
+        if error and not getattr(self, "_settings_said", False):
+            self._settings_said = True  # one notification at most
+            self.notify(error, title="Settings", severity="warning", timeout=6)
 
     def action_help(self) -> None:
         if self.mode == "watch" or isinstance(self.screen, HelpScreen):
@@ -79,13 +100,13 @@ class PlantuiApp(App[int]):
 
 def run(paths: list[Path]) -> int:
     """The dashboard of one plan, or the overview of several."""
-    app = PlantuiApp(list(paths))
+    app = PlantuiApp(list(paths), remember_theme=True)
     app.run()
     return app.return_code or 0
 
 
 def run_watch(path: Path) -> int:
     """Watch mode: compact and read-only, for a split pane."""
-    app = PlantuiApp([path], mode="watch")
+    app = PlantuiApp([path], mode="watch", remember_theme=True)
     app.run()
     return app.return_code or 0
