@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
+from .bars import PlanBar
+
 from ...model import Plan, State
 from ...progress import Summary
 from ..layout import GLYPH, item_label, one_line
@@ -37,7 +39,7 @@ class PlanHeader(Vertical):
             yield Label(id="title")
             yield Label(id="file")
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=1, show_eta=False, id="overall")
+            yield PlanBar(total=1, show_eta=False, id="overall")
             yield Label(id="counts")
         yield Label(id="next")
         yield Label(id="drift")
