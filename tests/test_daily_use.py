@@ -223,7 +223,7 @@ async def test_every_key_is_in_the_help_and_help_leads_a_narrow_footer(plan: Pat
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help Static").render())
-        for shown in ("g G", "pgup pgdn", "tab", "Mark the task in progress", "Mark the task skipped", "Show the whole task",
+        for shown in ("g  G", "pgup pgdn", "shift+tab", "Mark the task in progress", "Mark the task skipped", "Show the whole task",
                       "side panel", "activity log"):
             assert shown in text
 

@@ -21,9 +21,9 @@ class Key:
 
 DASHBOARD_KEYS: tuple[Key, ...] = (
     Key("x", "tick", "Tick", "Tick or untick task", "Tick or untick the task under the cursor and write it to the file", "x  space"),
-    Key("i", "mark_progress", "Doing", "Mark in progress", "Mark the task in progress (again: back to open) and write it", "i", footer=False),
-    Key("minus", "mark_skipped", "Skip", "Mark skipped", "Mark the task skipped (again: back to open) and write it", "-", footer=False),
-    Key("d", "detail", "Detail", "Task detail", "Show the whole task: text, details, tags, line, phase, dependencies", "d"),
+    Key("i", "mark_progress", "Doing", "Mark in progress", "Mark the task in progress (again: back to open)", "i", footer=False),
+    Key("minus", "mark_skipped", "Skip", "Mark skipped", "Mark the task skipped (again: back to open)", "-", footer=False),
+    Key("d", "detail", "Detail", "Task detail", "Show the whole task: details, tags, phase, dependencies", "d"),
     Key("n", "next_open", "Next", "Next open task", "Move to the next open task", "n"),
     Key("N", "previous_open", "Prev", "Previous open task", "Move to the previous open task", "N", footer=False),
     Key("f", "cycle_filter", "Filter", "Cycle filter", "Show all tasks, only open ones, or only done ones", "f"),
@@ -39,8 +39,9 @@ DASHBOARD_KEYS: tuple[Key, ...] = (
 NAVIGATION = (
     ("↑ ↓  j k", "Move the cursor (or scroll the focused pane)"),
     ("pgup pgdn", "A page up / down"),
-    ("g G  home end", "First / last line"),
-    ("tab  shift+tab", "Focus the next / previous pane: tasks, side panel, activity"),
+    ("g  G", "First / last line (home, end)"),
+    ("tab", "Focus the next pane: tasks, side panel, activity log"),
+    ("shift+tab", "Focus the previous pane"),
     ("← →  h l", "Close / open a section"),
     ("enter", "Open or close the node under the cursor"),
     ("click ○", "A click on a task's marker ticks it"),
