@@ -378,3 +378,45 @@ async def test_tests_and_plain_apps_leave_the_settings_alone(plan: Path, _config
         app.theme = "nord"
         await pilot.pause()
     assert not (_config / "plantui").exists()
+
+
+async def test_no_color_many_phases_bars_differ_by_glyph(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    path = tmp_path / "plan.md"
+    parts = ["# Many phases\n"]
+    for n in range(1, 15):  # more phases than get a ProgressBar each: one widget draws them
+        parts.append(f"\n## Phase {n}: Step {n}\n\n- [x] **{n}.1** Done\n- [ ] **{n}.2** To do\n")
+    path.write_text("".join(parts), encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        from plantui.ui.widgets.side_panel import PhaseList
+
+        lines = dash.query_one(PhaseList)
+        assert lines.display
+        drawn = "".join(seg.text for seg in lines.render_line(1))
+        assert "━" in drawn and "╌" in drawn
+
+
+async def test_the_search_marks_and_the_detail_keep_up_with_each_letter(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("d", "slash", *"led")
+        await pilot.pause()
+        await pilot.press(*"ger")
+        await pilot.pause()
+        tree = dash.tree
+        for text, want in (("Build the ledger service", "ledger"), ("Ledger reviewed", "Ledger")):
+            key = next(k for k, i in dash.plan_layout.key_item.items() if dash.plan_layout.plan.items[i].text == text)
+            node = tree.node_for(key)
+            strip = tree.render_line(node.line - tree.scroll_offset.y)
+            marked = "".join(seg.text for seg in strip if seg.style is not None and seg.style.underline)
+            assert marked == want
+        assert dash.query_one(TaskDetail).detail.title == item_title(dash)
+
+
+def item_title(dash) -> str:
+    from plantui.ui.layout import item_label
+
+    return item_label(dash.plan_layout.item(dash.tree.cursor_key))

@@ -116,7 +116,6 @@ class PlanDashboard(LivePlan):
             panel = panel_look(snap.plan, summary)
         self.query_one(SidePanel).update_plan(panel)
         self._relayout(flash=changes.flash)
-        self._update_detail()
         if old is None:
             t = summary.tasks
             what = f"{t.done}/{t.countable} tasks done" if t.total else "no checkbox tasks"
@@ -160,6 +159,7 @@ class PlanDashboard(LivePlan):
             self.plan_layout = build(snap.plan, summary, show=self.show, query=self.query_text)
         self.tree.show(self.plan_layout, flash=flash, cursor=cursor)
         self._update_pane_title()
+        self._update_detail()  # the cursor may be on another task on the same line
 
     def _update_pane_title(self) -> None:
         pane = self.query_one("#tree-pane")
@@ -360,6 +360,7 @@ class PlanDashboard(LivePlan):
                       and q in item_label(self.plan_layout.item(k)).lower()), None)
         tree.show(self.plan_layout, cursor=first if self.query_text else None)
         self._update_pane_title()
+        self._update_detail()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

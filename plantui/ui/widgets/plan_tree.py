@@ -124,6 +124,9 @@ class PlanTree(Tree[Key]):
                         tree_node.refresh()
                 if cursor is not None:
                     self.reveal(cursor)
+        if old is not None and layout.query != old.query:  # the search's marks are on other letters now
+            self._line_cache.clear()
+            self.refresh()
         if flash:
             self.flash(flash)
 
