@@ -420,3 +420,17 @@ def item_title(dash) -> str:
     from plantui.ui.layout import item_label
 
     return item_label(dash.plan_layout.item(dash.tree.cursor_key))
+
+
+async def test_no_marker_for_the_state_says_so_and_writes_nothing(tmp_path: Path):
+    (tmp_path / ".plantui.toml").write_text('[markers]\n"~" = "other"\n')
+    path = tmp_path / "plan.md"
+    text = "# P\n\n- [ ] **1** One\n"
+    path.write_text(text, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        await pilot.press("minus")
+        await wait_for(pilot, lambda: any("none for skipped" in n.message for n in app._notifications),
+                       what="the notification")
+        assert path.read_text() == text
