@@ -180,6 +180,9 @@ async def test_p_and_a_hide_and_show_the_side_panel_and_the_activity_log(plan: P
         await pilot.press("p", "a")
         await pilot.pause()
         assert side.display and log.display
+        await pilot.press("d", "p")  # the detail stands in the panel's place: p hides that column
+        await pilot.pause()
+        assert not side.display and not dash.query_one(TaskDetail).display
 
 
 async def test_tab_moves_the_focus_between_the_panes_and_the_keys_scroll_them(plan: Path):

@@ -22,6 +22,7 @@ from textual.widgets import Input
 from ...progress import Summary
 from ...storage import Snapshot
 from ..changes import Changes
+from ..detail import Detail, task_detail
 from ..keys import bindings
 from ..layout import FILTERS, Key, Layout, build, item_label, update
 from ..live import LivePlan, let_go_later
@@ -32,7 +33,6 @@ from .header import PlanHeader
 from .plan_tree import PlanTree
 from .side_panel import SidePanel
 from .task_detail import DetailScreen, TaskDetail
-from ..detail import Detail, task_detail
 
 GOTO_COLON = {"code", "code-insiders", "codium", "cursor", "windsurf", "subl", "zed", "hx", "helix"}
 GOTO_FLAG = {"code", "code-insiders", "codium", "cursor", "windsurf"}
@@ -267,8 +267,9 @@ class PlanDashboard(LivePlan):
         return shown
 
     def action_toggle_panel(self) -> None:
-        if self.has_class("-detail"):  # the detail stands in the panel's place: p closes it
+        if self.has_class("-detail"):  # the detail stands in the panel's place: p hides that column
             self.action_detail()
+            self.add_class("-no-side")
             return
         shown = self._toggle_pane("-no-side", self.query_one(SidePanel))
         if shown and self.screen.has_class("-narrow"):
