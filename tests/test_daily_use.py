@@ -193,8 +193,12 @@ async def test_tab_moves_the_focus_between_the_panes_and_the_keys_scroll_them(pl
             dash.log_line(f"line {n}")
         await pilot.pause()
         assert app.focused is dash.tree
+        side = dash.query_one(SidePanel)
+        before = side.styles.border_top
         await pilot.press("tab")
-        assert app.focused is dash.query_one(SidePanel)
+        assert app.focused is side
+        await pilot.pause()
+        assert side.styles.border_top != before  # the focused pane shows it
         await pilot.press("tab")
         log = dash.activity
         assert app.focused is log

@@ -67,7 +67,7 @@ class PlanTree(Tree[Key]):
         "plan-tree--match",
     }
 
-    OPEN_ALL_LIMIT = 5000  # open_sections opens no more sections than this (lazy building is what keeps big plans fast)
+    OPEN_ALL_LIMIT = 5000  # open_sections builds no more rows than this (lazy building is what keeps big plans fast)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         self.plan_layout: Layout | None = None
@@ -157,8 +157,8 @@ class PlanTree(Tree[Key]):
         if layout is None:
             return
         keys = [k for k in layout.order() if layout.nodes[k].kind == "section" and layout.nodes[k].children]
-        if len(keys) > self.OPEN_ALL_LIMIT:
-            return
+        if sum(len(layout.nodes[k].children) for k in keys) > self.OPEN_ALL_LIMIT:
+            return  # too many rows to build at once: the sections open as the user goes
         cursor = self.cursor_key
         for key in keys:  # document order: a parent is built before its children
             node = self._by_key.get(key)
