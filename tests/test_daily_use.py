@@ -441,3 +441,12 @@ async def test_no_marker_for_the_state_says_so_and_writes_nothing(tmp_path: Path
         await wait_for(pilot, lambda: any("none for skipped" in n.message for n in app._notifications),
                        what="the notification")
         assert path.read_text() == text
+
+
+async def test_p_in_a_narrow_window_says_the_panel_needs_room(plan: Path):
+    app = app_for(plan)
+    async with app.run_test(size=(60, 20)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: any("wider window" in n.message for n in app._notifications), what="the note")
+        assert not dash.has_class("-no-side")

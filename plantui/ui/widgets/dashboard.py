@@ -271,9 +271,10 @@ class PlanDashboard(LivePlan):
             self.action_detail()
             self.add_class("-no-side")
             return
-        shown = self._toggle_pane("-no-side", self.query_one(SidePanel))
-        if shown and self.screen.has_class("-narrow"):
+        if self.screen.has_class("-narrow"):
             self.app.notify("The side panel needs a wider window.", timeout=3)
+            return
+        self._toggle_pane("-no-side", self.query_one(SidePanel))
 
     def action_toggle_activity(self) -> None:
         self._toggle_pane("-no-activity", self.activity)
