@@ -41,9 +41,10 @@ class TaskDetail(VerticalScroll):
         Binding("k", "scroll_up", "Up", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, hint: str = "") -> None:
         super().__init__(id=id)
         self.detail: Detail | None = None
+        self.hint = hint  # keys to say in the bottom border
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-text")
@@ -57,7 +58,8 @@ class TaskDetail(VerticalScroll):
         self.detail = detail
         self._drawn = True
         self.query_one("#detail-text", Static).update(detail_content(detail))
-        self.border_subtitle = f"line {detail.line}" if detail is not None else ""
+        where = f"line {detail.line}" if detail is not None else ""
+        self.border_subtitle = " · ".join(x for x in (where, self.hint) if x)
 
 
 class DetailScreen(ModalScreen[None]):
@@ -74,7 +76,7 @@ class DetailScreen(ModalScreen[None]):
         self.dashboard = dashboard
 
     def compose(self) -> ComposeResult:
-        yield TaskDetail(id="detail-modal")
+        yield TaskDetail(id="detail-modal", hint="j k: other tasks · escape closes")
 
     def on_mount(self) -> None:
         self.refresh_detail()
