@@ -80,7 +80,8 @@ def settle_and_press(*keys: str):
 
 
 @pytest.fixture
-def plan(tmp_path: Path) -> Path:
+def plan(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # the header shows the plan's path relative to here
     path = tmp_path / "plan.md"
     path.write_text(PLAN, encoding="utf-8")
     return path

@@ -20,6 +20,7 @@ from textual.notifications import Notify
 from textual.screen import Screen
 from textual.widgets._toast import ToastRack
 
+from .. import settings as user_settings
 from .keys import DASHBOARD_KEYS
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
@@ -46,9 +47,10 @@ class PlantuiApp(App[int]):
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
                  clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None,
-                 note: str | None = None) -> None:
+                 note: str | None = None, remember_theme: bool = False) -> None:
         super().__init__()
         self.note = note  # shown once, in the activity log of the first dashboard
+        self.remember_theme = remember_theme  # read the theme from the user's settings, save it when it changes
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self.paths = [Path(p) for p in paths]
@@ -70,6 +72,8 @@ class PlantuiApp(App[int]):
         return OverviewScreen(self.paths, live=self.live, folders=self.folders)
 
     def on_mount(self) -> None:
+        if self.remember_theme:
+            self._use_saved_theme()
         if self.mode == "watch":
             self.sub_title = f"watch {self.paths[0].name}"
         self.screen_change_signal.subscribe(self, self._watch_toasts, immediate=True)
@@ -119,6 +123,23 @@ class PlantuiApp(App[int]):
         for notification in older[: max(0, len(older) - room)]:
             self._unnotify(notification, refresh=False)  # Textual's toast rack then removes its toast
 
+    # -- the theme, remembered between runs (plantui.settings) ------------------
+
+    def _use_saved_theme(self) -> None:
+        saved, error = user_settings.read_settings()
+        theme = saved.get("theme")
+        if error:
+            self.notify(error, title="Settings", severity="warning", timeout=6)
+        elif isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.watch(self, "theme", self._save_theme, init=False)
+
+    def _save_theme(self, theme: str) -> None:
+        error = user_settings.write_settings({"theme": theme})
+        if error and not getattr(self, "_settings_said", False):
+            self._settings_said = True  # one notification at most
+            self.notify(error, title="Settings", severity="warning", timeout=6)
+
     def action_help(self) -> None:
         if self.mode == "watch" or isinstance(self.screen, HelpScreen):
             return
@@ -142,13 +163,13 @@ def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | Non
     """The dashboard of one plan, or the overview of several.  ``folders``: the folders
     the plans were found in (as given), which the overview watches for new plans;
     ``note``: a line for the activity log of the first dashboard (where the demo plan is)."""
-    app = PlantuiApp(list(paths), folders=folders, note=note)
+    app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True)
     app.run()
     return app.return_code or 0
 
 
 def run_watch(path: Path) -> int:
     """Watch mode: compact and read-only, for a split pane."""
-    app = PlantuiApp([path], mode="watch")
+    app = PlantuiApp([path], mode="watch", remember_theme=True)
     app.run()
     return app.return_code or 0

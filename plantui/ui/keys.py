@@ -21,19 +21,28 @@ class Key:
 
 DASHBOARD_KEYS: tuple[Key, ...] = (
     Key("x", "tick", "Tick", "Tick or untick task", "Tick or untick the task under the cursor and write it to the file", "x  space"),
+    Key("i", "mark_progress", "Doing", "Mark in progress", "Mark the task in progress (again: back to open)", "i", footer=False),
+    Key("minus", "mark_skipped", "Skip", "Mark skipped", "Mark the task skipped (again: back to open)", "-", footer=False),
+    Key("d", "detail", "Detail", "Task detail", "Show the whole task: details, tags, phase, dependencies", "d"),
     Key("n", "next_open", "Next", "Next open task", "Move to the next open task", "n"),
     Key("N", "previous_open", "Prev", "Previous open task", "Move to the previous open task", "N", footer=False),
     Key("f", "cycle_filter", "Filter", "Cycle filter", "Show all tasks, only open ones, or only done ones", "f"),
     Key("slash", "search", "Search", "Search tasks", "Search task text (enter keeps the results, escape clears)", "/"),
     Key("e", "edit", "Edit", "Edit in $EDITOR", "Open $EDITOR at the task's line, reload after", "e"),
-    Key("u", "undo", "Undo", "Undo last tick", "Undo the last tick made here", "u"),
+    Key("u", "undo", "Undo", "Undo last tick", "Undo the last tick or mark made here", "u"),
     Key("s", "sync", "Sync", "Sync fields", "Update the derived fields (Progress, Status, Last Updated…)", "s"),
+    Key("p", "toggle_panel", "Panel", "Hide or show the side panel", "Hide or show the side panel", "p", footer=False),
+    Key("a", "toggle_activity", "Log", "Hide or show the activity log", "Hide or show the activity log", "a", footer=False),
     Key("r", "reload", "Reload", "Reload plan", "Read the plan from disk again", "r", footer=False),
     Key("w", "warnings", "Warnings", "Show warnings", "List the plan's warnings; enter goes to the line", "w", footer=False),
 )
 
 NAVIGATION = (
-    ("↑ ↓  j k", "Move the cursor"),
+    ("↑ ↓  j k", "Move the cursor (or scroll the focused pane)"),
+    ("pgup pgdn", "A page up / down"),
+    ("g  G", "First / last line (home, end)"),
+    ("tab", "Focus the next pane: tasks, side panel, activity log"),
+    ("shift+tab", "Focus the previous pane"),
     ("← →  h l", "Close / open a section"),
     ("enter", "Open or close the node under the cursor"),
     ("click ○", "A click on a task's marker ticks it"),
@@ -45,4 +54,6 @@ NAVIGATION = (
 
 
 def bindings() -> list[Binding]:
-    return [Binding(k.keys, k.action, k.short, show=k.footer, tooltip=k.help) for k in DASHBOARD_KEYS]
+    """The dashboard's bindings; "? Help" first, so a narrow footer still shows it."""
+    return [Binding("question_mark", "app.help", "Help", key_display="?", tooltip="Show the keys"),
+            *(Binding(k.keys, k.action, k.short, show=k.footer, tooltip=k.help) for k in DASHBOARD_KEYS)]

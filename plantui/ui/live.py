@@ -38,6 +38,7 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from .. import actions, release
+from ..config import Settings
 from ..model import Item, Plan, State, same_structure
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
@@ -109,6 +110,14 @@ def folders_of(path: Path) -> tuple:
         else:
             out.append((st.st_dev, st.st_ino))
     return tuple(out)
+
+
+MARK_STATES = {"progress": State.IN_PROGRESS, "skip": State.SKIPPED}  # requests that set a marker
+
+
+def marker_for(settings: Settings, state: State) -> str | None:
+    """The marker the file's settings write for ``state`` (the first one that means it)."""
+    return next((m for m, st in settings.markers.items() if st is state), None)
 
 
 class LivePlan(Widget):
@@ -400,7 +409,8 @@ class LivePlan(Widget):
             return None
 
     def request(self, what: str, key: Key | None = None) -> None:
-        """Queue a write: "tick" (toggle ``key``), "undo" or "sync"."""
+        """Queue a write: "tick" (toggle ``key``), "progress" or "skip" (set ``key`` in progress
+        or skipped, or back to open when it is so already), "undo" or "sync"."""
         if self.read_only:
             return
         self._writes.append((what, key))
@@ -420,6 +430,19 @@ class LivePlan(Widget):
                     self.app.notify("That task is no longer in the plan.", severity="warning")
                     continue
                 marker = " " if item.state is State.DONE else None
+                previous = item.marker
+                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
+            elif what in MARK_STATES:
+                item = self.item_by_key(key)
+                if item is None:
+                    self.app.notify("That task is no longer in the plan.", severity="warning")
+                    continue
+                want = MARK_STATES[what]
+                marker = " " if item.state is want else marker_for(self.snapshot.settings, want)
+                if marker is None:
+                    self.app.notify(f"This plan's markers have none for {want.value.replace('_', ' ')}.",
+                                    severity="warning")
+                    continue
                 previous = item.marker
                 fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
             elif what == "undo":
@@ -464,7 +487,8 @@ class LivePlan(Widget):
         event.stop()
         self._writing = False
         result = event.result
-        if event.what == "tick" and result.written and event.key is not None and event.previous is not None:
+        if (event.what == "tick" or event.what in MARK_STATES) and result.written and event.key is not None \
+                and event.previous is not None:
             self.undo_stack.append((event.key, getattr(result, "undo", ())))
         if event.what == "undo" and getattr(result, "said", ""):
             self.app.notify(result.said, title="Undo", severity="warning", timeout=8)

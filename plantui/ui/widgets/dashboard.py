@@ -22,6 +22,7 @@ from textual.widgets import Input
 from ...progress import Summary
 from ...storage import Snapshot
 from ..changes import Changes
+from ..detail import Detail, task_detail
 from ..keys import bindings
 from ..layout import FILTERS, Key, Layout, build, item_label, update
 from ..live import LivePlan, let_go_later
@@ -31,6 +32,7 @@ from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
 from .side_panel import SidePanel
+from .task_detail import DetailScreen, TaskDetail
 
 LOG_BELOW = 16  # rows of the dashboard under which the activity log gives way to the tree
 TINY_BELOW = 11  # under which the header keeps its first two rows and the tree its frame's rows
@@ -61,7 +63,11 @@ class Prepared(NamedTuple):
 class PlanDashboard(LivePlan):
     """Everything about one plan, kept live."""
 
-    BINDINGS = [*bindings(), Binding("escape", "escape", "Back", show=False)]
+    BINDINGS = [*bindings(), Binding("escape", "escape", "Back", show=False),
+                Binding("j", "scroll_focused(1)", "Down", show=False),
+                Binding("k", "scroll_focused(-1)", "Up", show=False)]
+
+    DETAIL_BESIDE = 100  # columns from which the task detail shows beside the tree
 
     def __init__(self, path: Path, *, live: bool = True, id: str | None = None) -> None:
         super().__init__(path, live=live, id=id)
@@ -75,8 +81,9 @@ class PlanDashboard(LivePlan):
         with Horizontal(id="body"):
             with Vertical(id="tree-pane"):
                 yield PlanTree(id="tree")
-                yield Input(placeholder="search task text", id="search")
+                yield Input(placeholder="Search tasks…", id="search")
             yield SidePanel(id="side")
+            yield TaskDetail(id="detail")
         yield ActivityLog(id="activity")
 
     @property
@@ -92,6 +99,9 @@ class PlanDashboard(LivePlan):
         self.query_one(PlanHeader).loading(self.name_shown)
         self.query_one("#tree-pane").border_title = "Tasks"
         self.query_one("#activity").border_title = "Activity"
+        self.query_one("#side").border_title = "Plan"
+        self.query_one(SidePanel).can_focus = True  # tab reaches it, and the keys scroll it
+        self.activity.can_focus = True
         note, self.app.note = getattr(self.app, "note", None), None  # the app's note, once
         if note:
             self.log_line(note, None, "dim")
@@ -106,7 +116,7 @@ class PlanDashboard(LivePlan):
         snap, summary = self.snapshot, self.summary
         assert snap is not None and summary is not None
         ready = self.prepared
-        self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown)
+        self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown, self.path)
         panel = ready.panel if isinstance(ready, Prepared) else None
         if panel is None or panel.plan is not snap.plan or panel.summary is not summary:
             panel = panel_look(snap.plan, summary)
@@ -155,6 +165,7 @@ class PlanDashboard(LivePlan):
             self.plan_layout = build(snap.plan, summary, show=self.show, query=self.query_text)
         self.tree.show(self.plan_layout, flash=flash, cursor=cursor)
         self._update_pane_title()
+        self._update_detail()  # the cursor may be on another task on the same line
 
     def _update_pane_title(self) -> None:
         pane = self.query_one("#tree-pane")
@@ -208,6 +219,79 @@ class PlanDashboard(LivePlan):
     def action_tick(self) -> None:
         self.tree.action_tick()
 
+    def _mark(self, what: str) -> None:
+        key = self.tree.cursor_key
+        if key is not None and self.plan_layout is not None and key in self.plan_layout.key_item:
+            self.request(what, key)
+
+    def action_mark_progress(self) -> None:
+        self._mark("progress")
+
+    def action_mark_skipped(self) -> None:
+        self._mark("skip")
+
+    # -- detail, panes and focus ----------------------------------------------
+
+    def current_detail(self) -> Detail | None:
+        """The detail of the task under the tree's cursor (None on a section)."""
+        layout, key = self.plan_layout, self.tree.cursor_key
+        if layout is None or key is None or key not in layout.key_item:
+            return None
+        return task_detail(layout.plan, layout.summary, layout.key_item[key])
+
+    def _update_detail(self) -> None:
+        if self.has_class("-detail"):
+            self.query_one(TaskDetail).show_detail(self.current_detail())
+        screen = self.app.screen
+        if isinstance(screen, DetailScreen) and screen.dashboard is self:
+            screen.refresh_detail()
+
+    def on_tree_node_highlighted(self, event) -> None:
+        self._update_detail()
+
+    def action_detail(self) -> None:
+        if self.has_class("-detail"):
+            self.remove_class("-detail")
+            if self.query_one(TaskDetail).has_focus:
+                self.tree.focus()
+            return
+        if self.size.width >= self.DETAIL_BESIDE:
+            self.add_class("-detail")
+            self._update_detail()
+        else:
+            self.app.push_screen(DetailScreen(self))
+
+    def on_resize(self, event) -> None:
+        if self.has_class("-detail") and event.size.width < self.DETAIL_BESIDE:
+            self.remove_class("-detail")  # no room beside the tree any more: d opens it over it
+
+    def _toggle_pane(self, cls: str, widget) -> bool:
+        """Hide or show a pane; the focus goes back to the tree if it was in it. True: now shown."""
+        self.toggle_class(cls)
+        shown = not self.has_class(cls)
+        if not shown and widget.has_focus:
+            self.tree.focus()
+        return shown
+
+    def action_toggle_panel(self) -> None:
+        if self.has_class("-detail"):  # the detail stands in the panel's place: p hides that column
+            self.action_detail()
+            self.add_class("-no-side")
+            return
+        if self.screen.has_class("-narrow"):
+            self.app.notify("The side panel needs a wider window.", timeout=3)
+            return
+        self._toggle_pane("-no-side", self.query_one(SidePanel))
+
+    def action_toggle_activity(self) -> None:
+        self._toggle_pane("-no-activity", self.activity)
+
+    def action_scroll_focused(self, step: int) -> None:
+        """j/k in a pane that is not the tree: scroll it."""
+        focused = self.app.focused
+        if focused is not None and focused is not self.tree and hasattr(focused, "scroll_relative"):
+            focused.scroll_relative(y=step, animate=False)
+
     def action_undo(self) -> None:
         self.request("undo")
 
@@ -256,6 +340,8 @@ class PlanDashboard(LivePlan):
     def action_cycle_filter(self) -> None:
         self.show = FILTERS[(FILTERS.index(self.show) + 1) % len(FILTERS)]
         self._relayout()
+        if self.show == "open":
+            self.tree.open_sections()
         if self.plan_layout is not None and self.plan_layout.matches == 0:
             self.app.notify(f"No {self.show} tasks.", timeout=3)
 
@@ -283,6 +369,7 @@ class PlanDashboard(LivePlan):
                       and q in item_label(self.plan_layout.item(k)).lower()), None)
         tree.show(self.plan_layout, cursor=first if self.query_text else None)
         self._update_pane_title()
+        self._update_detail()
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, ProgressBar
 
+from .bars import PlanBar
+
 from ...model import Plan, State
 from ...progress import Summary
 from ..layout import GLYPH, item_label, one_line
+from .overview import shown_path
 
 
 def _set(label: Label, content: Content | str) -> None:
@@ -17,6 +22,13 @@ def _set(label: Label, content: Content | str) -> None:
     if getattr(label, "_plantui_last", None) != content:
         label._plantui_last = content  # type: ignore[attr-defined]
         label.update(content)
+
+
+def shorten_left(text: str, width: int) -> str:
+    """``text`` cut from the left with … to ``width`` cells (the file name stays in view)."""
+    if width <= 0 or len(text) <= width:
+        return text
+    return "…" + text[len(text) - max(0, width - 1):] if width > 1 else "…"
 
 
 class PlanHeader(Vertical):
@@ -27,11 +39,13 @@ class PlanHeader(Vertical):
             yield Label(id="title")
             yield Label(id="file")
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=1, show_eta=False, id="overall")
+            yield PlanBar(total=1, show_eta=False, id="overall")
             yield Label(id="counts")
         yield Label(id="next")
         yield Label(id="drift")
         yield Label(id="notice")
+
+    path_name = ""  # the plan's path as shown, before it is shortened to fit
 
     def on_mount(self) -> None:
         self.query_one("#drift").display = False
@@ -39,12 +53,21 @@ class PlanHeader(Vertical):
 
     def loading(self, name: str) -> None:
         _set(self.query_one("#title", Label), Content.styled(f"Loading {name}…", "$text-muted"))
-        _set(self.query_one("#file", Label), Content(name))
+        self._show_file(name)
 
-    def update_plan(self, plan: Plan, summary: Summary, name: str) -> None:
+    def _show_file(self, name: str) -> None:
+        self.path_name = name
+        room = self.size.width // 2 - 4 if self.size.width else 0  # at most half the row, less the padding
+        _set(self.query_one("#file", Label), Content(shorten_left(name, room)))
+
+    def on_resize(self) -> None:
+        if self.path_name:
+            self._show_file(self.path_name)
+
+    def update_plan(self, plan: Plan, summary: Summary, name: str, path: Path | None = None) -> None:
         t = summary.tasks
         _set(self.query_one("#title", Label), Content(one_line(plan.title) or name))
-        _set(self.query_one("#file", Label), Content(name))
+        self._show_file(shown_path(path) if path is not None else name)
         bar = self.query_one("#overall", ProgressBar)
         if bar.total != 100 or bar.progress != t.percent:  # out of 100: its label shows Counts.percent
             bar.update(total=100, progress=t.percent)

@@ -65,7 +65,10 @@ class PlanTree(Tree[Key]):
         "plan-tree--next",
         "plan-tree--flash",
         "plan-tree--dim",
+        "plan-tree--match",
     }
+
+    OPEN_ALL_LIMIT = 5000  # open_sections builds no more rows than this (lazy building is what keeps big plans fast)
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         self.plan_layout: Layout | None = None
@@ -122,6 +125,9 @@ class PlanTree(Tree[Key]):
                         tree_node.refresh()
                 if cursor is not None:
                     self.reveal(cursor)
+        if old is not None and layout.query != old.query:  # the search's marks are on other letters now
+            self._line_cache.clear()
+            self.refresh()
         if flash:
             self.flash(flash)
 
@@ -145,6 +151,28 @@ class PlanTree(Tree[Key]):
         self._tree_lines  # noqa: B018 - lay out the lines now so the node knows its line
         self.move_cursor(node, animate=False)
         return True
+
+    def open_sections(self) -> None:
+        """Open every section shown (with the "open only" filter: those that hold open tasks)."""
+        layout = self.plan_layout
+        if layout is None:
+            return
+        keys = [k for k in layout.order() if layout.nodes[k].kind == "section" and layout.nodes[k].children]
+        if sum(len(layout.nodes[k].children) for k in keys) > self.OPEN_ALL_LIMIT:
+            return  # too many rows to build at once: the sections open as the user goes
+        cursor = self.cursor_key
+        for key in keys:  # document order: a parent is built before its children
+            node = self._by_key.get(key)
+            if node is None:
+                continue
+            self._populate(node)
+            self._open.add(key)
+            self._shut.discard(key)
+            if not node.is_expanded:
+                node.expand()
+        self._tree_lines  # noqa: B018
+        if cursor is not None:
+            self.reveal(cursor)
 
     def stop_flash(self) -> None:
         """End every flash now (snapshot tests want a still picture)."""
@@ -443,7 +471,11 @@ class PlanTree(Tree[Key]):
         if ident:
             text.append(ident, state_style + st["id"] if state is State.OPEN and not optional else state_style)
             text.append(" ")
+        start = len(text)
         text.append(body, state_style)
+        query = self.plan_layout.query if self.plan_layout is not None else ""
+        if query:
+            self._highlight(text, start, body, query, st["match"])
         for tag in tags:
             text.append(f" [{tag}]", st["dim"])
         if optional:
@@ -452,6 +484,17 @@ class PlanTree(Tree[Key]):
             right.append(f" {kdone}/{kcount}", st["count"])
         if is_next:
             right.append("  ← next", st["next"])
+
+    @staticmethod
+    def _highlight(text: Text, start: int, body: str, query: str, style: Style) -> None:
+        """Mark each place ``query`` occurs (any case) in ``body``, drawn at ``start`` of ``text``."""
+        low = body.lower()
+        if len(low) != len(body):  # a case fold that changes lengths: positions would not line up
+            return
+        at = low.find(query)
+        while at >= 0 and query:
+            text.stylize(style, start + at, start + at + len(query))
+            at = low.find(query, at + len(query))
 
     def _section_label(self, text: Text, right: Text, look: tuple, st: dict[str, Style]) -> None:
         title, done, countable, what, phase, blockers, checkpoint = look

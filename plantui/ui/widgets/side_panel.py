@@ -16,6 +16,7 @@ from ...fields import is_placeholder
 from ...progress import PhaseState
 from ..layout import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
 from ..panel import PanelLook
+from .bars import EMPTY, PlanBar
 
 PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$text-muted", "blocked": "$error"}
 CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-muted"}
@@ -25,7 +26,7 @@ PROGRESSBAR_ROWS = 12  # up to this many phases get a ProgressBar widget each
 
 
 def _phase_lines(title: str, status: str, done: int, countable: int, blockers: tuple[str, ...],
-                 width: int = 16) -> list[Content]:
+                 width: int = 16, empty: str = "━") -> list[Content]:
     """A phase as two lines of text, drawn like a PhaseRow."""
     style = PHASE_STYLE[status]
     frac = done / countable if countable else (1.0 if status == "done" else 0.0)
@@ -38,7 +39,7 @@ def _phase_lines(title: str, status: str, done: int, countable: int, blockers: t
         Content.assemble(
             "  ",
             ("━" * full, "$success" if frac >= 1 else "$primary"),
-            ("━" * (width - full), "$panel-lighten-1"),
+            (empty * (width - full), "$panel-lighten-1"),
             " ",
             (f"{done}/{countable}" if countable else "—", "bold"),
             " ",
@@ -59,7 +60,7 @@ class PhaseRow(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(classes="phase-title")
         with Horizontal(classes="phase-bar"):
-            yield ProgressBar(total=1, show_eta=False, show_percentage=False)
+            yield PlanBar(total=1, show_eta=False, show_percentage=False)
             yield Label(classes="phase-count")
 
     def on_mount(self) -> None:
@@ -149,7 +150,8 @@ class PhaseList(Widget):
         strip = self._strips.get((n, part))
         if strip is None:
             title, status, done, countable, blockers = self.looks[n]
-            line = _phase_lines(title, status, done, countable, blockers)[part]
+            line = _phase_lines(title, status, done, countable, blockers,
+                                empty=EMPTY if self.app.no_color else "━")[part]
             strip = Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
             self._strips[(n, part)] = strip
         return strip
