@@ -30,7 +30,7 @@ DASHBOARD_KEYS: tuple[Key, ...] = (
     Key("slash", "search", "Search", "Search tasks", "Search task text (enter keeps the results, escape clears)", "/"),
     Key("e", "edit", "Edit", "Edit in $EDITOR", "Open $EDITOR at the task's line, reload after", "e"),
     Key("u", "undo", "Undo", "Undo last tick", "Undo the last tick or mark made here", "u"),
-    Key("s", "sync", "Sync", "Sync fields", "Update the derived fields (Progress, Status, Last Updated…)", "s"),
+    Key("s", "sync", "Sync", "Sync fields", "Update the derived fields (Progress, Status, Last Updated…)", "s", footer=False),
     Key("p", "toggle_panel", "Panel", "Hide or show the side panel", "Hide or show the side panel", "p", footer=False),
     Key("a", "toggle_activity", "Log", "Hide or show the activity log", "Hide or show the activity log", "a", footer=False),
     Key("r", "reload", "Reload", "Reload plan", "Read the plan from disk again", "r", footer=False),
