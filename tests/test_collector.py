@@ -14,8 +14,9 @@ from plantui.ui import collector
 
 @pytest.fixture(autouse=True)
 def _restore():
-    was, thresholds = gc.isenabled(), gc.get_threshold()
+    was, thresholds, last_full = gc.isenabled(), gc.get_threshold(), collector._last_full
     yield
+    collector._last_full = last_full
     for owner in list(collector._holders):
         collector._holders.discard(owner)
     collector._saved = None
@@ -87,18 +88,64 @@ def test_a_full_pass_is_worth_it_only_after_enough_young_passes():
     assert collector.worth_a_full_pass()
 
 
-def test_quiet_full_passes_are_spaced():
+def test_quiet_full_passes_are_spaced(monkeypatch):
+    now = [50.0]
+    monkeypatch.setattr(collector, "clock", lambda: now[0])
     collector.full_pass()
-    assert collector.SPACING - 1 < collector.full_pass_wait() <= collector.SPACING
-    collector._last_full -= collector.SPACING + 1
+    assert collector.full_pass_wait() == collector.SPACING
+    now[0] += collector.SPACING - 1
+    assert collector.full_pass_wait() == 1
+    now[0] += 1
     assert collector.full_pass_wait() == 0
 
 
+class QuietTimers:
+    """Stands in for Textual's timer behind a widget's quiet wait (the one that runs
+    ``LivePlan._full_pass_if_quiet``): keeps each one set, and fires the pending one
+    when the test says its time is up.  The widget's other timers stay Textual's."""
+
+    class Timer:
+        def __init__(self, delay, callback):
+            self.delay, self.callback = delay, callback
+            self.stopped = self.fired = False
+
+        def stop(self):
+            self.stopped = True
+
+    def __init__(self, monkeypatch):
+        from plantui.ui import live
+
+        self.set: list[QuietTimers.Timer] = []
+        real = live.LivePlan.set_timer
+
+        def set_timer(widget, delay, callback=None, *args, **kwargs):
+            if getattr(callback, "__func__", None) is not live.LivePlan._full_pass_if_quiet:
+                return real(widget, delay, callback, *args, **kwargs)
+            self.set.append(QuietTimers.Timer(delay, callback))
+            return self.set[-1]
+
+        monkeypatch.setattr(live.LivePlan, "set_timer", set_timer)
+
+    def pending(self) -> "QuietTimers.Timer":
+        """The one wait under way (there is never more than one)."""
+        waiting = [t for t in self.set if not (t.stopped or t.fired)]
+        assert len(waiting) == 1, f"{len(waiting)} quiet waits under way"
+        return waiting[0]
+
+    def fire(self) -> None:
+        """The pending wait is over: what Textual would call now."""
+        timer = self.pending()
+        timer.fired = True
+        timer.callback()
+
+
 async def test_a_big_plan_runs_the_full_pass_once_quiet_and_not_again_before_the_spacing(tmp_path, monkeypatch):
-    """The UI's side: changes keep putting the pass off while they come; once they
-    stop, it runs; the next one waits for the spacing even when quiet again."""
+    """The UI's side: each new state of a big plan starts the quiet wait again, and a
+    read under way when it ends starts it again; once quiet, the pass runs; the next
+    one waits for the spacing even when quiet again.  The test keeps the time: it
+    ends the quiet waits itself and moves the collector's clock, so how fast the
+    machine reads and draws does not matter."""
     import os
-    import time
 
     from pilot import loaded, wait_for
 
@@ -109,35 +156,57 @@ async def test_a_big_plan_runs_the_full_pass_once_quiet_and_not_again_before_the
     path = tmp_path / "tasks.md"
     text = generate(live.BIG_PLAN + 100).text
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(live, "QUIET", 0.3)
-    monkeypatch.setattr(collector, "SPACING", 1.5)
+    now = [1000.0]
+    monkeypatch.setattr(collector, "clock", lambda: now[0])
+    monkeypatch.setattr(collector, "_last_full", now[0] - collector.SPACING)  # the spacing lets one run now
     monkeypatch.setattr(collector, "ENOUGH", 0)
-    monkeypatch.setattr(collector, "_last_full", time.monotonic() - 10)
     passes: list[float] = []
     real = collector.full_pass
-    monkeypatch.setattr(collector, "full_pass", lambda: passes.append(time.monotonic()) or real())
+    monkeypatch.setattr(collector, "full_pass", lambda: passes.append(now[0]) or real())
+    quiet = QuietTimers(monkeypatch)
     app = PlantuiApp([path])
+
+    def change() -> bytes:
+        nonlocal text
+        text = text.replace("- [ ]", "- [x]", 1)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)  # one rename: one reload
+        return text.encode()
+
+    async def shown(raw: bytes, k) -> None:
+        await wait_for(pilot, lambda: dash.snapshot.raw == raw and not dash.busy, what=f"change {k} shown")
+
     async with app.run_test(size=(100, 30)) as pilot:
         dash = await loaded(pilot)
-        changes = []
-        for k in range(4):  # a change every 0.15 s: never quiet for 0.3 s
-            text = text.replace("- [ ]", "- [x]", 1)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
-            want = dash.loads + 1
-            await wait_for(pilot, lambda: dash.loads >= want, what=f"reload {k}")
-            changes.append(time.monotonic())
-            assert not passes, "no pass while changes come"
-            await pilot.pause(0.15)
-        await wait_for(pilot, lambda: passes, what="the quiet full pass")
-        assert passes[0] - changes[-1] >= 0.25  # (the last change was seen up to a poll after it was shown)
-        text = text.replace("- [ ]", "- [x]", 1)
-        path.write_text(text, encoding="utf-8")
-        await pilot.pause(0.8)  # quiet again, but within the spacing
-        assert len(passes) == 1
-        await wait_for(pilot, lambda: len(passes) == 2, what="the spaced full pass")
-        assert passes[1] - passes[0] >= 1.5
+        assert quiet.pending().delay == live.QUIET  # the first read started the wait
+        for k in range(3):
+            before = quiet.pending()
+            await shown(change(), k)
+            assert before.stopped and quiet.pending().delay == live.QUIET  # a new state: the wait starts again
+        assert not passes
+        dash._io_lock.acquire()  # the next read waits for it: under way when the quiet wait ends
+        try:
+            raw = change()
+            await wait_for(pilot, lambda: dash.busy, what="the read under way")
+            quiet.fire()
+            assert not passes and quiet.pending().delay == live.QUIET  # not quiet: wait again
+        finally:
+            dash._io_lock.release()
+        await shown(raw, "read while the wait ended")
+        quiet.fire()  # quiet for QUIET seconds now
+        assert passes == [1000.0]
+        await shown(change(), "after the pass")
+        quiet.fire()  # quiet again, but within the spacing
+        assert passes == [1000.0] and quiet.pending().delay == collector.SPACING
+        now[0] += collector.SPACING - 1
+        quiet.fire()  # (Textual's timer firing early: the pass still waits)
+        assert passes == [1000.0] and quiet.pending().delay == 1
+        now[0] += 1
+        quiet.fire()
+        assert passes == [1000.0, 1000.0 + collector.SPACING]
+        with pytest.raises(AssertionError, match="0 quiet waits"):
+            quiet.pending()  # and nothing more to wait for
 
 
 def test_the_full_pass_frees_cycles():
