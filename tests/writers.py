@@ -332,10 +332,11 @@ def append(path: str, reopen: bool, stop, count, interval: float) -> None:
 
 
 def main(what: str, *args: str) -> None:
-    if what == "edit":
-        path, mode, lock, versions, out, seed, seconds, low, high = args
+    if what == "edit":  # for ``seconds``, and then until ``stop_file`` exists when one is named
+        path, mode, lock, versions, out, seed, seconds, low, high, *stop_file = args
         deadline = time.monotonic() + float(seconds)
-        edit(path, mode, lock, versions, out, int(seed), lambda: time.monotonic() >= deadline,
+        edit(path, mode, lock, versions, out, int(seed),
+             lambda: time.monotonic() >= deadline and all(os.path.exists(f) for f in stop_file),
              (float(low), float(high)))
     elif what == "read":
         path, mode, versions, out, items, stop_file, pause, rule = args
