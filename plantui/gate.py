@@ -85,12 +85,16 @@ class GateResult:
             f"{left} open)"]
 
     def headline(self) -> str:
-        """One line: ``complete`` or how much is open."""
+        """One line: ``Phase 2: not complete, 4 of 5 boxes open``."""
+        return f"{self.scope}: {self.verdict()}"
+
+    def verdict(self) -> str:
+        """``complete (8 boxes)`` or ``not complete, 4 of 5 boxes open``."""
         if self.complete:
-            return f"{self.scope}: complete ({self.total} boxes)" if self.total else f"{self.scope}: complete"
+            return f"complete ({self.total} boxes)" if self.total else "complete"
         if not self.total:
-            return f"{self.scope}: not complete"
-        return f"{self.scope}: not complete, {self.open} of {self.total} open"
+            return "not complete"
+        return f"not complete, {self.open} of {self.total} boxes open"
 
     def as_dict(self) -> dict:
         """The result as data (for ``--json`` and the MCP server)."""
