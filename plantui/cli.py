@@ -316,14 +316,14 @@ def _demo() -> int:
 def _chosen_plans(paths: list[str], every: bool) -> list[Path]:
     """The plans named: files as given; for a folder (none given: here) its plans,
     most recently changed first, only the first unless ``every``."""
-    from .discover import plans_in
-
     out: list[Path] = []
     for raw in paths or ["."]:
         p = Path(raw)
         if not p.is_dir():
             out.append(p)
             continue
+        from .discover import plans_in
+
         found = plans_in(p)
         if not found:
             here = raw == "." and not paths
@@ -381,12 +381,17 @@ def _line_values(path: Path) -> dict:
 
 
 def _status_line(args) -> int:
-    from .statusline import FormatError, render
+    from .statusline import FormatError, check_format, render
 
     if args.json:
         raise PlanError("--line and --json: choose one")
     if args.width < 0:
         raise PlanError(f"--width must be 0 (no limit) or more, not {args.width}")
+    try:
+        if args.format is not None:
+            check_format(args.format)
+    except FormatError as exc:
+        raise PlanError(str(exc)) from None
     paths = list(args.paths)
     if args.stdin_json and not paths:
         paths = [_folder_from_stdin()]

@@ -48,6 +48,13 @@ def fields_of(plan, summary) -> dict:
     }
 
 
+def check_format(fmt: str) -> None:
+    """Raise :class:`FormatError` when ``fmt`` cannot make a line (before any plan is read)."""
+    sample = {"done": 0, "total": 0, "percent": 0, "open": 0, "in_progress": 0, "status": "", "phase": "",
+              "next_id": "", "next_text": "", "title": "", "eta": ""}
+    render(sample, fmt)
+
+
 def bar(done: int, total: int, cells: int = BAR_CELLS) -> str:
     """``▰▰▰▱▱``: never full while a task is open, never empty once one is done (like the percent)."""
     if total <= 0:
