@@ -470,7 +470,7 @@ def _step_summary(file: str, results) -> None:
     md = []
     for p, r in results:
         md.append(f"### plantui check: `{cell(p)}` — {'✅ complete' if r.complete else '❌ not complete'}\n")
-        md.append(f"{cell(r.headline())}\n")
+        md.append(f"{cell(r.scope[:1].upper() + r.scope[1:])}: {cell(r.verdict())}\n")
         if r.groups:
             md.append("| Scope | Open | Open boxes |")
             md.append("|---|---|---|")

@@ -254,11 +254,12 @@ def test_tasks_outside_phases():
 def test_claude_code_stop_hook_recipe(tmp_path):
     """The recipe of docs/recipes.md: exit 2 with what is open on stderr blocks the stop."""
     write(tmp_path / "tasks.md", PLAN)
-    hook = 'plantui check >&2; test $? -ne 1 || exit 2'
+    hook = 'cd "$CLAUDE_PROJECT_DIR" || exit 0; plantui check >&2; test $? -ne 1 || exit 2'  # as in docs/recipes.md
     stdin = json.dumps({"session_id": "abc", "hook_event_name": "Stop", "stop_hook_active": False,
                         "cwd": str(tmp_path)})
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
-    r = subprocess.run(["sh", "-c", hook], input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env)
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+           "CLAUDE_PROJECT_DIR": str(tmp_path)}
+    r = subprocess.run(["sh", "-c", hook], input=stdin, capture_output=True, text=True, cwd="/", env=env)
     assert r.returncode == 2 and r.stdout == ""
     assert "Phase 2: 2 open — 2.2 Sign requests, 2.3 Add retries" in r.stderr
     write(tmp_path / "tasks.md", PLAN.replace("[ ]", "[x]"))
