@@ -25,8 +25,8 @@ from .model import Item, Kind, Plan
 from .progress import PASSED, Summary
 
 MAX_LINES = 10  # what a person (or an agent) is told at most
-_SHORT = re.compile(r"^(?:phase|step|stage|milestone|sprint|part|iteration|checkpoint|gate)s?\s*[-#]?\s*\S+?(?=[:.—–-]|\s|$)",
-                    re.I)
+_SHORT = re.compile(r"^(?:phase|step|stage|milestone|sprint|part|iteration|checkpoint|gate)s?\s*[-#]?\s*"
+                    r"(?:\d+(?:\.\d+)*[a-z]?|[IVX]+)(?![\w.])", re.I)
 
 
 class GateError(ValueError):
@@ -131,6 +131,8 @@ def check(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: st
     if phase is not None:
         p = find_phase(plan, phase)
         picked.update(plan.phases[p].items)
+        picked.update(ph.item_backed for ph in plan.phases
+                      if ph.item_backed is not None and (ph.index == p or _inside(plan, ph.index, p)))
         scopes.append(short_name(plan.phases[p].title))
     if through is not None:
         p = find_phase(plan, through)
@@ -151,8 +153,9 @@ def check(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: st
     optional_open = sum(1 for it in chosen if it.optional and not it.state.closed)
     groups: dict[tuple, list[Item]] = {}
     totals: dict[tuple, int] = {}
+    backing = {ph.item_backed: ph.index for ph in plan.phases if ph.item_backed is not None}
     for it in required:
-        key = _group_key(it)
+        key = ("phase", backing[it.index]) if it.index in backing else _group_key(it)
         totals[key] = totals.get(key, 0) + 1
         if not it.state.closed:
             groups.setdefault(key, []).append(it)
@@ -197,15 +200,15 @@ def find_checkpoint(plan: Plan, name: str) -> int:
             title = " ".join(cp.title.split()).casefold()
             if title == want or short_name(cp.title).casefold() == want:
                 return cp.index
-        if want.isdigit():
-            for cp in cps:
-                if re.search(rf"(?<![\d.]){re.escape(want)}(?![\d.])", cp.title):
-                    return cp.index
+        for cp in cps:  # "Checkpoint 2", "Gate 2"
+            m = _SHORT.match(" ".join(cp.title.split()))
+            if m and m.group(0).split()[-1].lstrip("-#").casefold() == want:
+                return cp.index
+        if want.isdigit() and 1 <= int(want) <= len(cps):
+            return int(want) - 1
         some = [cp.index for cp in cps if want in cp.title.casefold()]
         if len(some) == 1:
             return some[0]
-        if want.isdigit() and 1 <= int(want) <= len(cps):
-            return int(want) - 1
     if not cps:
         raise GateError(f"no checkpoint {name!r}: this plan has no checkpoints")
     known = ", ".join(repr(short_name(cp.title)) for cp in cps[:8])
@@ -216,7 +219,25 @@ def short_name(title: str) -> str:
     """``Phase 2`` for "Phase 2: Core Implementation"; a title without such a name, as it is."""
     title = " ".join(title.split())
     m = _SHORT.match(title)
-    return m.group(0) if m else _cut(title, 40)
+    return m.group(0) if m else _cut(title.rstrip(" :—–-") or title, 40)
+
+
+def _inside(plan: Plan, p: int, outer: int) -> bool:
+    """Whether phase ``p`` is a sub-phase (at any depth) of phase ``outer``."""
+    q = plan.phases[p].parent
+    while q is not None:
+        if q == outer:
+            return True
+        q = plan.phases[q].parent
+    return False
+
+
+def _name(titles, k: int, line: int) -> str:
+    """The short name of the ``k``-th of ``titles``; with its line when another has the same."""
+    name = short_name(titles[k])
+    if sum(1 for t in titles if short_name(t) == name) > 1:
+        return f"{name} (line {line})"
+    return name
 
 
 def _end_line(plan: Plan, p: int) -> int:
@@ -243,13 +264,14 @@ def _group(plan: Plan, summary: Summary, key: tuple, found: tuple[Item, ...], to
     kind, k = key
     if kind == "phase":
         ph = plan.phases[k]
-        return Group("phase", short_name(ph.title), ph.title, ph.line, found, total)
+        return Group("phase", _name([q.title for q in plan.phases], k, ph.line), ph.title, ph.line, found, total)
     if kind == "checkpoint":
         cp = plan.checkpoints[k]
         st = summary.checkpoints[k]
         waiting = tuple(short_name(plan.phases[a].title) for a in cp.after
                         if summary.phases[a].status != "done") if not found else ()
-        return Group("checkpoint", short_name(cp.title), cp.title, cp.line, found, total or st.counts.total,
+        name = _name([c.title for c in plan.checkpoints], k, cp.line)
+        return Group("checkpoint", name, cp.title, cp.line, found, total or st.counts.total,
                      st.status, waiting)
     first = found[0].line if found else None
     return Group("tasks", "Other tasks" if plan.phases else "Tasks", "", first, found, total)

@@ -265,3 +265,44 @@ def test_claude_code_stop_hook_recipe(tmp_path):
     write(tmp_path / "tasks.md", PLAN.replace("[ ]", "[x]"))
     r = subprocess.run(["sh", "-c", hook], input=stdin, capture_output=True, text=True, cwd=tmp_path, env=env)
     assert r.returncode == 0
+
+
+KIRO = """\
+# Implementation Plan
+
+- [x] 1. Set up the project
+  - [x] 1.1 Create the package
+- [ ] 2. Build the store
+  - [x] 2.1 Write the interface
+  - [ ] 2.2 Write the Redis store
+- [ ] 3. Checkpoint - Ensure all tests pass
+"""
+
+
+def test_a_kiro_parent_task_is_its_phases_own_box():
+    r = gate(KIRO, phase="2")
+    assert not r.complete and r.total == 3  # 2 itself, 2.1, 2.2
+    assert r.lines() == ["2 Build the store: 2 open — 2 Build the store, 2.2 Write the Redis store"]
+    assert "Other tasks" not in "\n".join(gate(KIRO).lines())
+
+
+def test_a_checkpoint_number_is_the_one_after_its_word():
+    text = ("# P\n\n## Phase 1: A\n- [x] 1.1 a\n\n**Checkpoint**: Story 2 works\n\n"
+            "## Phase 2: B\n- [ ] 2.1 b\n\n**Checkpoint**: Story 1 works\n")
+    r = gate(text, checkpoint="1")  # the first checkpoint, not the one whose text holds a 1
+    assert r.scope.startswith("Checkpoint: Story 2")
+    assert gate(text, checkpoint="2").lines() == ["Checkpoint: Story 1 works: not passed, waiting for Phase 2"]
+
+
+def test_checkpoints_of_one_name_are_told_apart_by_line():
+    text = ("# P\n\n## Phase 1: A\n- [ ] 1.1 a\n\n## Checkpoint\n- [ ] Reviewed\n\n"
+            "## Phase 2: B\n- [x] 2.1 b\n\n## Checkpoint\n- [ ] Reviewed\n")
+    assert [g.name for g in gate(text).groups] == ["Phase 1", "Checkpoint (line 6)", "Checkpoint (line 12)"]
+
+
+def test_the_stop_hook_lets_a_project_without_a_plan_stop(tmp_path):
+    hook = 'cd "$CLAUDE_PROJECT_DIR" || exit 0; plantui check >&2; test $? -ne 1 || exit 2'
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+           "CLAUDE_PROJECT_DIR": str(tmp_path)}
+    r = subprocess.run(["sh", "-c", hook], input="{}", capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and "no plan here" in r.stderr
