@@ -359,16 +359,16 @@ def _folder_from_stdin() -> str:
 def _line_values(path: Path) -> dict:
     """The values of a plan's line: from the cache when nothing it was made from changed, else read."""
     from . import statcache
+    from .statusline import fields_of, usable
 
     real = os.path.realpath(path)
     when = statcache.now()
     known = statcache.identity(real) if os.path.isfile(real) else None
     if known is not None:
         values = statcache.lookup(real, known[0])
-        if values is not None:
+        if usable(values):
             return values
     from .progress import summarize
-    from .statusline import fields_of
     from .storage import read
 
     snap = read(path)

@@ -15,6 +15,7 @@ BAR_CELLS = 5
 FULL, EMPTY = "▰", "▱"
 FIELDS = ("done", "total", "percent", "phase", "next_id", "next_text", "bar", "eta", "open", "in_progress",
           "status", "title", "plan")
+VALUES = ("done", "total", "percent", "open", "in_progress", "status", "phase", "next_id", "next_text", "title", "eta")
 _GREEN, _DIM, _RESET = "\x1b[32m", "\x1b[2m", "\x1b[0m"
 
 
@@ -22,8 +23,14 @@ class FormatError(ValueError):
     """A ``--format`` the line cannot be made from: one sentence for a person."""
 
 
+def usable(values) -> bool:
+    """Whether ``values`` (as read back from the cache) hold what a line needs."""
+    return (isinstance(values, dict) and all(k in values for k in VALUES)
+            and all(isinstance(values[k], int) for k in ("done", "total", "percent", "open")))
+
+
 def fields_of(plan, summary) -> dict:
-    """The values of a plan's line (every field of :data:`FIELDS` but ``bar`` and ``plan``):
+    """The values of a plan's line (:data:`VALUES`; every field of :data:`FIELDS` but ``bar`` and ``plan``):
     the one place a new field is added.  ``eta`` is empty until plantui knows a pace."""
     from .gate import short_name
     from .source import printable
@@ -50,9 +57,7 @@ def fields_of(plan, summary) -> dict:
 
 def check_format(fmt: str) -> None:
     """Raise :class:`FormatError` when ``fmt`` cannot make a line (before any plan is read)."""
-    sample = {"done": 0, "total": 0, "percent": 0, "open": 0, "in_progress": 0, "status": "", "phase": "",
-              "next_id": "", "next_text": "", "title": "", "eta": ""}
-    render(sample, fmt)
+    render(dict.fromkeys(VALUES, 0), fmt)
 
 
 def bar(done: int, total: int, cells: int = BAR_CELLS) -> str:

@@ -266,3 +266,18 @@ def test_the_cache_file_is_under_the_users_cache_folder(tmp_path, capsys):
 
 def test_stored_only_when_settled():
     assert not statcache.store("/x", [1], newest=time.time_ns(), values={}, stat_time=time.time_ns())
+
+
+def test_a_damaged_cache_entry_is_read_past(tmp_path, capsys):
+    plan = write(tmp_path / "plan.md", PLAN)
+    line(capsys, plan)
+    (name,) = cache_files()
+    cached = os.path.join(statcache.cache_dir(), name)
+    entry = json.loads(open(cached, encoding="utf-8").read())
+    del entry["values"]["open"]  # the right key, values missing one
+    with open(cached, "w", encoding="utf-8") as fh:
+        json.dump(entry, fh)
+    assert line(capsys, plan) == (0, "▰▰▰▱▱ 7/12 58% · Phase 3 · next 3.1\n", "")
+    with open(cached, "w", encoding="utf-8") as fh:
+        fh.write("{not json")
+    assert line(capsys, plan) == (0, "▰▰▰▱▱ 7/12 58% · Phase 3 · next 3.1\n", "")
