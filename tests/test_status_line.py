@@ -281,3 +281,17 @@ def test_a_damaged_cache_entry_is_read_past(tmp_path, capsys):
     with open(cached, "w", encoding="utf-8") as fh:
         fh.write("{not json")
     assert line(capsys, plan) == (0, "▰▰▰▱▱ 7/12 58% · Phase 3 · next 3.1\n", "")
+
+
+def test_the_benchmark_figure_runs(tmp_path):
+    """The benchmark's warm status --line row gathers samples (no timing asserted: see docs/benchmark.md)."""
+    from benchmarks import run as benchrun
+
+    args = benchrun.parse_args(["--only", "status_line", "--sizes", "20", "--repeat", "1"])
+    r = benchrun.Run(args, lambda *a, **k: None)
+    plan = write(tmp_path / "tasks.md", PLAN, mtime_ns=None)
+    r.status_line(20, plan, tmp_path / "work")
+    assert r.errors == []
+    assert len(r.samples("status_line_warm", 20, "plantui")) == 10 == len(r.samples("status_line_warm", 20, "python"))
+    (row,) = [x for x in benchrun.rows(r, [20]) if x["metric"] == "status_line_warm"]
+    assert row["other"] == "python" and row["ratio"] > 0
