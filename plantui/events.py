@@ -44,8 +44,8 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _n(n: int, word: str, words: str = "") -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
 
 
 def _by_title(things, states) -> dict:
@@ -58,11 +58,11 @@ def _by_title(things, states) -> dict:
     return res
 
 
-def _by_text(plan: Plan) -> dict:
-    """(id, text, occurrence) -> item, for the plan's tasks: tasks matched across two reads."""
+def _by_text(items) -> dict:
+    """(id, text, occurrence) -> item: items matched across two reads."""
     seen: Counter = Counter()
     res = {}
-    for it in plan.tasks:
+    for it in items:
         k = (it.id, _flat(it.text))
         seen[k] += 1
         res[(*k, seen[k])] = it
@@ -88,19 +88,20 @@ def events(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary, plan: str
         if was is not None and was[1].status != "done" and st.status == "done":
             c = st.counts
             out.append(Event(PHASE_DONE, plan, f"Phase done: {_flat(ph.title)}",
-                             f"{c.done} of {_n(c.countable, 'task')} done", ph.line + 1))
+                             f"{c.done} of {_n(c.countable, 'task')} done", ph.line))
     old_cps = _by_title(old_plan.checkpoints, old.checkpoints)
     for k, (cp, st) in _by_title(new_plan.checkpoints, new.checkpoints).items():
         was = old_cps.get(k)
         if was is not None and was[1].status == "pending" and st.status == "ready":
             out.append(Event(CHECKPOINT_READY, plan, f"Checkpoint ready: {_flat(cp.title)}",
-                             f"{_n(st.counts.total, 'check')} to go through", cp.line + 1))
+                             f"{_n(st.counts.total, 'check')} to go through", cp.line))
     if new.tasks.complete and not old.tasks.complete:
         out.append(Event(PLAN_DONE, plan, f"Plan complete: all {_n(new.tasks.countable, 'task')} done",
                          _flat(new_plan.title or ""), None))
     out.extend(_unticked(old_plan, new_plan, plan))
     if new.tasks.total < old.tasks.total:
-        gone = [it for k, it in _by_text(old_plan).items() if k not in _by_text(new_plan)]
+        now = _by_text(new_plan.tasks)
+        gone = [it for k, it in _by_text(old_plan.tasks).items() if k not in now]
         named = ", ".join(_label(it) for it in gone[:MAX_NAMED]) + (" …" if len(gone) > MAX_NAMED else "")
         out.append(Event(SHRUNK, plan, f"Tasks removed: {old.tasks.total} → {new.tasks.total}", named, None))
     return out
@@ -114,17 +115,17 @@ def _unticked(old_plan: Plan, new_plan: Plan, plan: str) -> list[Event]:
     if changed is not None:  # only boxes changed: the items line up
         pairs = [(old_plan.items[k], new_plan.items[k]) for k in changed]
     else:
-        before = _by_text(old_plan)
-        pairs = [(before[k], it) for k, it in _by_text(new_plan).items() if k in before]
+        before = _by_text(old_plan.items)
+        pairs = [(before[k], it) for k, it in _by_text(new_plan.items).items() if k in before]
     undone = [new for was, new in pairs
               if was.state is State.DONE and new.state not in (State.DONE, State.SKIPPED) and new.kind == was.kind]
     if not undone:
         return []
     if len(undone) <= MAX_NAMED:
         return [Event(UNTICKED, plan, f"Un-ticked: {_label(it)}", f"was done, now {it.state.value.replace('_', ' ')}",
-                      it.line + 1) for it in undone]
+                      it.line) for it in undone]
     named = ", ".join(_label(it) for it in undone[:MAX_NAMED]) + " …"
-    return [Event(UNTICKED, plan, f"Un-ticked: {_n(len(undone), 'task')}", named, undone[0].line + 1)]
+    return [Event(UNTICKED, plan, f"Un-ticked: {_n(len(undone), 'box', 'boxes')}", named, undone[0].line)]
 
 
 def stalled(plan: Plan, summary: Summary, quiet_minutes: float, path: str = "") -> Event | None:
@@ -136,7 +137,7 @@ def stalled(plan: Plan, summary: Summary, quiet_minutes: float, path: str = "") 
     nxt = summary.next_task
     detail = f"next: {_label(plan.items[nxt])}" if nxt is not None else f"{_n(summary.tasks.open, 'task')} open"
     return Event(STALLED, path, f"Stalled: no change for {said}", detail,
-                 plan.items[nxt].line + 1 if nxt is not None else None)
+                 plan.items[nxt].line if nxt is not None else None)
 
 
 def environment(event: Event) -> dict[str, str]:
