@@ -19,13 +19,11 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from textual.screen import ModalScreen
 
 from ..config import ConfigError, NotifySettings, load_notify
 from ..events import SHRUNK, STALLED, UNTICKED, WARNINGS, Event, environment, stalled, title_line
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .live import LivePlan
+from .live import LivePlan
 
 COMMAND_TIMEOUT = 10.0  # seconds a notify command may run before it is stopped
 MAX_WAITING = 20  # events queued for the command at most; more are dropped (a command that cannot keep up)
@@ -235,12 +233,12 @@ class Notifier:
         """Set the terminal title from the plan on the screen shown."""
         if not self.title:
             return
-        from .live import LivePlan
-
-        try:
-            live = self.app.screen.query(LivePlan).first()
-        except Exception:  # no screen yet, or no plan on it (the overview)
-            live = None
+        live = None
+        for screen in reversed(self.app.screen_stack):  # the screen under a modal one (help, a detail)
+            if isinstance(screen, ModalScreen):
+                continue
+            live = next(iter(screen.query(LivePlan)), None)
+            break
         if live is not None and live.snapshot is not None and live.summary is not None:
             text = title_line(live.name_shown, live.snapshot.plan, live.summary)
         elif live is None:
