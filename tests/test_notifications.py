@@ -410,3 +410,14 @@ async def test_bad_config_in_the_app_is_one_toast(bakery: Path, tmp_path: Path):
         said = [m for m in messages(app) if "event 'nope'" in m]
         assert len(said) == 1
         assert "Phase done: Phase 1: Dough" in messages(app)  # the defaults, meanwhile
+
+
+async def test_config_edited_while_running_takes_effect(bakery: Path, tmp_path: Path):
+    app = PlantuiApp([bakery], clock=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await started(pilot)
+        (tmp_path / ".plantui.toml").write_text("[notify]\nevents = []\n")
+        save(bakery, BAKERY.replace("- [ ] **1.2**", "- [x] **1.2**"))
+        await wait_for(pilot, lambda: dash.summary.tasks.done == 2, what="the tick")
+        await pilot.pause()
+        assert messages(app) == []

@@ -140,6 +140,7 @@ class LivePlan(Widget):
         self._looking: Timer | None = None  # while the plan is gone: look for it now and then
         self._confirming: Timer | None = None  # it just went: is it still gone a moment later?
         self._quiet: Timer | None = None  # a big plan changed: the collector's full pass once all is quiet
+        self._stall_timer: Timer | None = None  # the notifier says "stalled" when it fires (see ui.notifier)
         self._io_lock = threading.Lock()
         self._seq = 0
         self._applied = 0

@@ -135,7 +135,6 @@ class Notifier:
         self.notify_cmd = notify_cmd  # from the command line: over the config's
         self.title = title
         self.env = env
-        self._settings: dict[Path, NotifySettings] = {}
         self._said_config: set[str] = set()
         self._command_said = False
         self._title_shown: str | None = None
@@ -146,17 +145,15 @@ class Notifier:
     # -- settings -------------------------------------------------------------
 
     def settings_for(self, path: Path) -> NotifySettings:
-        known = self._settings.get(path)
-        if known is None:
-            try:
-                known = load_notify(path)
-            except ConfigError as exc:
-                known = NotifySettings()
-                if str(exc) not in self._said_config:
-                    self._said_config.add(str(exc))
-                    self.app.notify(str(exc), title="Notifications", severity="warning", timeout=8)
-            self._settings[path] = known
-        return known
+        """The plan's [notify] settings, read again when the file changed (an edit takes
+        effect at once); a mistake in them is said once, and the defaults used."""
+        try:
+            return load_notify(path)
+        except ConfigError as exc:
+            if str(exc) not in self._said_config:
+                self._said_config.add(str(exc))
+                self.app.notify(str(exc), title="Notifications", severity="warning", timeout=8)
+            return NotifySettings()
 
     # -- events ---------------------------------------------------------------
 
@@ -202,12 +199,13 @@ class Notifier:
         self.update_title()
 
     def _restart_stall(self, live: LivePlan) -> None:
-        old = getattr(live, "_stall_timer", None)
+        old = live._stall_timer
         if old is not None:
             old.stop()
         live._stall_timer = None
-        minutes = self.settings_for(live.path).stalled_minutes
-        if minutes and STALLED in self.settings_for(live.path).kinds:
+        settings = self.settings_for(live.path)
+        minutes = settings.stalled_minutes
+        if minutes and STALLED in settings.kinds:
             start = time.monotonic()
             live._stall_timer = live.set_timer(minutes * 60, lambda: self._stalled(live, start, minutes))
 
