@@ -98,7 +98,8 @@ def events(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary, plan: str
     if new.tasks.complete and not old.tasks.complete:
         out.append(Event(PLAN_DONE, plan, f"Plan complete: all {_n(new.tasks.countable, 'task')} done",
                          _flat(new_plan.title or ""), None))
-    out.extend(_unticked(old_plan, new_plan, plan))
+    if old.tasks.done or old.checks.done:  # (nothing done before: nothing to un-tick)
+        out.extend(_unticked(old_plan, new_plan, plan))
     if new.tasks.total < old.tasks.total:
         now = _by_text(new_plan.tasks)
         gone = [it for k, it in _by_text(old_plan.tasks).items() if k not in now]

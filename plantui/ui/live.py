@@ -39,12 +39,12 @@ from textual.worker import get_current_worker
 
 from .. import actions, release
 from ..config import Settings
+from ..events import events
 from ..model import Item, Plan, State, same_structure
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
 from . import collector
-from ..events import events
 from .changes import Changes, compare
 from .layout import Key, item_index
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
