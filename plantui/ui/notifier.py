@@ -52,8 +52,8 @@ def passthrough(seq: str, env=os.environ) -> str:
 
 def desktop_protocol(env=os.environ) -> str | None:
     """Which desktop notification the terminal shows: "777" (VTE terminals such as
-    GNOME Terminal, foot, urxvt, Ghostty), "9" (iTerm2, WezTerm, kitty, Windows
-    Terminal, and the rest), or None inside GNU screen, which passes neither on."""
+    GNOME Terminal, foot, urxvt, Ghostty), "9" (iTerm2, WezTerm, kitty, and the
+    rest: a terminal that knows neither ignores it), or None inside GNU screen, which passes neither on."""
     term = env.get("TERM", "")
     if not in_tmux(env) and term.startswith("screen"):
         return None
