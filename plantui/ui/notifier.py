@@ -116,7 +116,10 @@ def run_command(cmd: str, event: Event, timeout: float = COMMAND_TIMEOUT) -> str
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started
+            if hasattr(os, "killpg"):
+                os.killpg(proc.pid, signal.SIGKILL)  # the shell and whatever it started
+            else:  # pragma: no cover - Windows
+                proc.kill()
         except OSError:
             pass
         proc.wait()
