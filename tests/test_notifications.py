@@ -297,6 +297,8 @@ async def test_notify_cmd_from_the_config(bakery: Path, tmp_path: Path):
         save(bakery, BAKERY.replace("- [x] **1.1**", "- [ ] **1.1**"))
         await wait_for(pilot, lambda: out.exists() and out.read_text() == "unticked\n", what="the command")
         assert any(m.startswith("Un-ticked: 1.1 Pick the flour") for m in messages(app))
+        log = [e.text for e in app.screen.query_one(PlanDashboard).activity.entries]
+        assert "⚠ Un-ticked: 1.1 Pick the flour" in log  # kept in the activity log after the toast
 
 
 async def test_a_slow_command_does_not_hold_the_app(bakery: Path):

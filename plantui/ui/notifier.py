@@ -168,9 +168,13 @@ class Notifier:
                   and not (source in OWN and e.kind in (UNTICKED, SHRUNK))]
         if not wanted:
             return
+        log = getattr(live, "log_line", None)  # the dashboard's activity log keeps them after the toast
         for e in wanted:
             message = f"{e.title}\n{e.detail}" if e.kind in WARNINGS and e.detail else e.title
             self.app.notify(message, title=live.name_shown, severity=e.severity, timeout=6)
+            if log is not None:
+                log(f"★ {e.title}" if e.severity == "information" else f"⚠ {e.title}", None,
+                    "warning" if e.severity == "warning" else "")
         if settings.bell:
             self.write("\x07")
         if settings.desktop:
