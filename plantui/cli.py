@@ -89,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+    _notify_flags(p)
 
     p = sub.add_parser("check", help="exit 0 when the plan (or a phase, checkpoint) is complete, 1 if not: a gate for hooks and CI")
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -109,6 +110,7 @@ def _dashboard_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
     p.add_argument("--version", action="version", version=f"plantui {__version__}")
+    _notify_flags(p)
     return p
 
 
@@ -267,9 +269,10 @@ def _watch(args) -> int:
         here = args.path == "."
         raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
     _check_plans(paths[:1])
+    _check_notify(paths[:1])
     from .ui.app import run_watch
 
-    return run_watch(paths[0])
+    return run_watch(paths[0], notify_cmd=args.notify_cmd, title=not args.no_title)
 
 
 def _dashboard(args) -> int:
@@ -277,7 +280,7 @@ def _dashboard(args) -> int:
 
     folders: list[Path] = []  # the overview watches them for new plans
     if args.demo:
-        return _demo()
+        return _demo(args)
     if args.paths:
         paths = expand(args.paths)
         folders = [Path(p) for p in args.paths if Path(p).is_dir()]
@@ -289,12 +292,13 @@ def _dashboard(args) -> int:
         if not paths:
             raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
     _check_plans(paths)
+    _check_notify(paths)
     from .ui.app import run
 
-    return run(paths, folders=folders)
+    return run(paths, folders=folders, notify_cmd=args.notify_cmd, title=not args.no_title)
 
 
-def _demo() -> int:
+def _demo(args=None) -> int:
     """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
     import shutil
 
@@ -305,7 +309,9 @@ def _demo() -> int:
         from .ui.app import run
 
         note = f"Demo plan: {path} — edit it from another terminal to see live updates"
-        return run([path], note=note)
+        if args is None:
+            return run([path], note=note)
+        return run([path], note=note, notify_cmd=args.notify_cmd, title=not args.no_title)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
 
@@ -485,6 +491,28 @@ def _step_summary(file: str, results) -> None:
             fh.write("\n".join(md) + "\n")
     except OSError as exc:
         raise PlanError(f"GITHUB_STEP_SUMMARY {file}: cannot write it ({exc.strerror or exc})") from None
+
+
+# --- notifications and the terminal title -----------------------------------
+
+
+def _notify_flags(p: argparse.ArgumentParser) -> None:
+    """--notify-cmd and --no-title, for the dashboard and watch."""
+    p.add_argument("--notify-cmd", metavar="CMD", default=None,
+                   help="run CMD (in the shell) for each event, with PLANTUI_EVENT, PLANTUI_PLAN, PLANTUI_TITLE, "
+                        "PLANTUI_DETAIL and PLANTUI_LINE set; over notify_cmd in .plantui.toml [notify]")
+    p.add_argument("--no-title", action="store_true", help="leave the terminal title alone")
+
+
+def _check_notify(paths: list[Path]) -> None:
+    """The [notify] settings of each plan, checked before Textual starts: a bad one is one line, exit 2."""
+    from .config import ConfigError, load_notify
+
+    for p in paths:
+        try:
+            load_notify(p)
+        except ConfigError as exc:
+            raise PlanError(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

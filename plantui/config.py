@@ -171,3 +171,85 @@ def _read_toml(path: Path) -> dict:
         raise ConfigError(f"{path}: {exc}") from None
     _TOML[path] = (seen, data)
     return data
+
+
+# -- [notify]: which events notify, and how ------------------------------------
+#
+#     [notify]                 # in .plantui.toml; [tool.plantui.notify] in pyproject
+#     events = ["phase_done", "checkpoint_ready", "plan_done", "unticked"]
+#     bell = false             # ring the terminal bell
+#     desktop = false          # desktop notifications (OSC 9 / OSC 777)
+#     stalled_minutes = 0      # "stalled" after this long without a change (0: never)
+#     notify_cmd = "notify-send plantui \"$PLANTUI_TITLE\""
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    events: tuple[str, ...] | None = None  # None: plantui.events.DEFAULT_KINDS
+    bell: bool = False
+    desktop: bool = False
+    stalled_minutes: float = 0  # 0: never stalled
+    notify_cmd: str | None = None
+    source: str | None = None  # the file the settings came from
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """The events that notify (a stall time set asks for "stalled" too)."""
+        from .events import DEFAULT_KINDS, STALLED
+
+        kinds = set(DEFAULT_KINDS if self.events is None else self.events)
+        if self.stalled_minutes:
+            kinds.add(STALLED)
+        return frozenset(kinds)
+
+
+NOTIFY_KEYS = ("events", "bell", "desktop", "stalled_minutes", "notify_cmd")
+
+
+def _notify_from_table(table: object, source: str) -> NotifySettings:
+    from .events import KINDS
+
+    if not isinstance(table, dict):
+        raise ConfigError(f"{source}: the plantui table must be a table")
+    raw = table.get("notify", {})
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: 'notify' must be a table ([notify])")
+    unknown = sorted(set(raw) - set(NOTIFY_KEYS))
+    if unknown:
+        raise ConfigError(f"{source}: [notify] has no key {unknown[0]!r}; use {', '.join(NOTIFY_KEYS)}")
+    kinds = raw.get("events", None)
+    if kinds is not None:
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise ConfigError(f"{source}: [notify] events must be a list of names, such as [\"phase_done\"]")
+        bad = [k for k in kinds if k not in KINDS]
+        if bad:
+            raise ConfigError(f"{source}: [notify] event {bad[0]!r} is not one of {', '.join(KINDS)}")
+    for key in ("bell", "desktop"):
+        if not isinstance(raw.get(key, False), bool):
+            raise ConfigError(f"{source}: [notify] {key} must be true or false")
+    minutes = raw.get("stalled_minutes", 0)
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
+        raise ConfigError(f"{source}: [notify] stalled_minutes must be a number of minutes (0: never)")
+    cmd = raw.get("notify_cmd", None)
+    if cmd is not None and not isinstance(cmd, str):
+        raise ConfigError(f"{source}: [notify] notify_cmd must be a string (a shell command)")
+    return NotifySettings(None if kinds is None else tuple(kinds), raw.get("bell", False), raw.get("desktop", False),
+                          minutes, cmd or None, source)
+
+
+def load_notify(plan_path: Path) -> NotifySettings:
+    """The [notify] settings for the plan at ``plan_path``: the nearest config file wins
+    (the same file :func:`load_settings` takes the markers from)."""
+    folder = plan_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        dotfile = candidate / ".plantui.toml"
+        if dotfile.is_file():
+            return _notify_from_table(_read_toml(dotfile), str(dotfile))
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("plantui")
+            if table is not None:
+                return _notify_from_table(table, str(pyproject))
+        if (candidate / ".git").exists():
+            break
+    return NotifySettings()

@@ -22,6 +22,7 @@ from textual.widgets._toast import ToastRack
 
 from .. import settings as user_settings
 from .keys import DASHBOARD_KEYS
+from .notifier import Notifier
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
 
 MODES = ("dashboard", "watch")
@@ -47,8 +48,10 @@ class PlantuiApp(App[int]):
 
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
                  clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None,
-                 note: str | None = None, remember_theme: bool = False) -> None:
+                 note: str | None = None, remember_theme: bool = False, notify_cmd: str | None = None,
+                 title: bool = True) -> None:
         super().__init__()
+        self.notifier = Notifier(self, notify_cmd=notify_cmd, title=title)  # events and the terminal title
         self.note = note  # shown once, in the activity log of the first dashboard
         self.remember_theme = remember_theme  # read the theme from the user's settings, save it when it changes
         if mode not in MODES:
@@ -78,6 +81,10 @@ class PlantuiApp(App[int]):
             self.sub_title = f"watch {self.paths[0].name}"
         self.screen_change_signal.subscribe(self, self._watch_toasts, immediate=True)
         self._watch_toasts(self.screen)
+        self.screen_change_signal.subscribe(self, lambda _screen: self.notifier.update_title())
+
+    def on_unmount(self) -> None:
+        self.notifier.restore_title()  # before Textual's driver closes
 
     # notifications -------------------------------------------------------------
     #
@@ -159,17 +166,19 @@ class PlantuiApp(App[int]):
                                     lambda path=path: screen.open(path))
 
 
-def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None) -> int:
+def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None,
+        notify_cmd: str | None = None, title: bool = True) -> int:
     """The dashboard of one plan, or the overview of several.  ``folders``: the folders
     the plans were found in (as given), which the overview watches for new plans;
-    ``note``: a line for the activity log of the first dashboard (where the demo plan is)."""
-    app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True)
+    ``note``: a line for the activity log of the first dashboard (where the demo plan is);
+    ``notify_cmd``: a command run for each event; ``title``: set the terminal title."""
+    app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True, notify_cmd=notify_cmd, title=title)
     app.run()
     return app.return_code or 0
 
 
-def run_watch(path: Path) -> int:
+def run_watch(path: Path, *, notify_cmd: str | None = None, title: bool = True) -> int:
     """Watch mode: compact and read-only, for a split pane."""
-    app = PlantuiApp([path], mode="watch", remember_theme=True)
+    app = PlantuiApp([path], mode="watch", remember_theme=True, notify_cmd=notify_cmd, title=title)
     app.run()
     return app.return_code or 0

@@ -2,8 +2,8 @@
 
 :func:`compare` finds the items whose box or text changed (to flash them and
 to write the activity log), the items added or removed, and the fields whose
-values changed.  :func:`milestones` finds what deserves a notification: a
-phase done, a checkpoint ready, the whole plan done.
+values changed.  What deserves a notification is worked out by
+:func:`plantui.events.events`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..events import PHASE_DONE, CHECKPOINT_READY, PLAN_DONE, Event, events
 from ..model import Plan
 from ..progress import Summary, marker_changes
 from .layout import GLYPH, Key, item_keys, item_label, one_line
@@ -25,7 +26,7 @@ class Changes:
     flash: set[Key] = field(default_factory=set)  # items whose box or text changed
     fields: list[str] = field(default_factory=list)  # "Progress: 3/12 tasks complete"
     structure: bool = False  # items added, removed or reordered
-    milestones: list[tuple[str, str]] | None = None  # see milestones(); None: not worked out
+    events: list[Event] | None = None  # see plantui.events.events(); None: not worked out
 
     def __bool__(self) -> bool:
         return bool(self.lines or self.fields or self.structure)
@@ -114,26 +115,5 @@ def _field_changes(old: Plan, new: Plan) -> list[str]:
 
 def milestones(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary) -> list[tuple[str, str]]:
     """(message, severity) for each phase that completed, checkpoint that became ready, and the plan done."""
-    out: list[tuple[str, str]] = []
-
-    def by_title(things, states):
-        seen: Counter = Counter()
-        res = {}
-        for t, st in zip(things, states):
-            seen[t.title] += 1
-            res[(t.title, seen[t.title])] = st
-        return res
-
-    old_phases = by_title(old_plan.phases, old.phases)
-    for k, st in by_title(new_plan.phases, new.phases).items():
-        was = old_phases.get(k)
-        if was is not None and was.status != "done" and st.status == "done":
-            out.append((f"Phase done: {one_line(k[0])}", "information"))
-    old_cps = by_title(old_plan.checkpoints, old.checkpoints)
-    for k, st in by_title(new_plan.checkpoints, new.checkpoints).items():
-        was = old_cps.get(k)
-        if was is not None and was.status == "pending" and st.status == "ready":
-            out.append((f"Checkpoint ready: {one_line(k[0])}", "information"))
-    if new.tasks.complete and not old.tasks.complete:
-        out.append((f"Plan complete: all {_n(new.tasks.countable, 'task')} done", "information"))
-    return out
+    return [(e.title, e.severity) for e in events(old_plan, old, new_plan, new)
+            if e.kind in (PHASE_DONE, CHECKPOINT_READY, PLAN_DONE)]

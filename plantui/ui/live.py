@@ -39,12 +39,13 @@ from textual.worker import get_current_worker
 
 from .. import actions, release
 from ..config import Settings
+from ..events import events
 from ..model import Item, Plan, State, same_structure
 from ..progress import Summary, summarize
 from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
 from . import collector
-from .changes import Changes, compare, milestones
+from .changes import Changes, compare
 from .layout import Key, item_index
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
 
@@ -76,12 +77,12 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
 
 def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summary: Summary) -> Changes | None:
     """What changed from ``shown`` (a state and its summary) to ``snap``, with the
-    milestones reached (worked out in a worker: the UI thread need not)."""
+    events it makes (worked out in a worker: the UI thread need not)."""
     base, base_summary = shown
     if base is None or base_summary is None or base.raw == snap.raw:
         return None
     changes = compare(base.plan, snap.plan)
-    changes.milestones = milestones(base.plan, base_summary, snap.plan, summary)
+    changes.events = events(base.plan, base_summary, snap.plan, summary, str(snap.path))
     return changes
 
 
@@ -139,6 +140,7 @@ class LivePlan(Widget):
         self._looking: Timer | None = None  # while the plan is gone: look for it now and then
         self._confirming: Timer | None = None  # it just went: is it still gone a moment later?
         self._quiet: Timer | None = None  # a big plan changed: the collector's full pass once all is quiet
+        self._stall_timer: Timer | None = None  # the notifier says "stalled" when it fires (see ui.notifier)
         self._io_lock = threading.Lock()
         self._seq = 0
         self._applied = 0
@@ -331,6 +333,9 @@ class LivePlan(Widget):
             let_go_later(old_snap.plan, snap.plan, old_snap, old_snap.plan, old_snap.lines, old_summary)
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
+        notifier = getattr(self.app, "notifier", None)
+        if notifier is not None:  # the terminal title, the stall timer
+            notifier.plan_shown(self, changed=old_snap is None or old_snap.raw != snap.raw)
         self._key_index = item_index(snap.plan)
         big = _is_big(snap)
         collector.hold(self, big)
@@ -346,12 +351,20 @@ class LivePlan(Widget):
                 self.plan_changed(old_snap, old_summary, Changes(), source, here)
             return
         base, changes = worked_out
-        if base is not old_snap or changes is None or changes.milestones is None:
+        if base is not old_snap or changes is None or changes.events is None:
             changes = compare(old_snap.plan, snap.plan)
-            changes.milestones = milestones(old_snap.plan, old_summary, snap.plan, summary)
+            changes.events = events(old_snap.plan, old_summary, snap.plan, summary, str(snap.path))
         self.plan_changed(old_snap, old_summary, changes, source, here)
-        for message, severity in changes.milestones:
-            self.app.notify(message, title=self.name_shown, severity=severity, timeout=6)
+        self.tell_app(changes.events, source)
+
+    def tell_app(self, found: list, source: str) -> None:
+        """Hand the events of a new state to the app's notifier (toasts, bell, desktop, command)."""
+        notifier = getattr(self.app, "notifier", None)
+        if notifier is not None:
+            notifier.plan_events(self, found, source)
+        else:
+            for e in found:
+                self.app.notify(e.title, title=self.name_shown, severity=e.severity, timeout=6)
 
     def _settle(self) -> None:
         if not self._unmounted:  # gone before its first frame: nobody would unsettle after it
