@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .storage import PlanError
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "mcp", "completion")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -81,6 +81,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+
+    p = sub.add_parser("mcp", help="an MCP server over stdio for coding agents (needs plantui[mcp])")
+    p.add_argument("root", metavar="ROOT", nargs="?", default=".", help="the folder whose plans it serves (default: here)")
+    p.add_argument("--read-only", action="store_true", help="leave out the tools that write (tick, untick, mark)")
+
+    p = sub.add_parser("completion", help="print the shell completion script: plantui completion bash|zsh|fish")
+    p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
     return top
 
 
@@ -154,6 +161,10 @@ def _run(args) -> int:
         return _sync(args)
     if args.command == "watch":
         return _watch(args)
+    if args.command == "mcp":
+        return _mcp(args)
+    if args.command == "completion":
+        return _completion(args)
     _parser().print_help()
     return EXIT_OK
 
@@ -283,6 +294,29 @@ def _demo() -> int:
         return run([path], note=note)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def _mcp(args) -> int:
+    """``plantui mcp [ROOT]``: serve the plans under ROOT to an agent over stdio until it hangs up."""
+    root = Path(args.root)
+    if not root.is_dir():
+        raise PlanError(f"{args.root}: not a folder (plantui mcp ROOT serves the plans under the folder ROOT)")
+    try:
+        from .mcp_server import serve
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types", "pydantic", "anyio"):
+            raise
+        raise PlanError("the MCP server needs the mcp package: install plantui[mcp] for this") from None
+    gc.enable()  # a server runs for hours: the collector's passes belong to it
+    return serve(root, read_only=args.read_only)
+
+
+def _completion(args) -> int:
+    """``plantui completion SHELL``: the completion script, made by argcomplete from the parser."""
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
