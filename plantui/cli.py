@@ -102,6 +102,10 @@ def _dashboard_parser() -> argparse.ArgumentParser:
 
 def entry() -> None:
     """The ``plantui`` program (console script and ``python -m plantui``)."""
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (see plantui completion SHELL)
+        from .completion import complete
+
+        complete()
     sys.exit(main(exit_now=True))
 
 
