@@ -95,7 +95,7 @@ def _refused(exc: Exception) -> ToolError:
 # --- what the tools answer ---------------------------------------------------------------------------------------
 
 
-def compact(doc: dict) -> dict:
+def compacted(doc: dict) -> dict:
     """The status JSON without its per-item lists: counts, phases, checkpoints and the next task."""
     keep = ("path", "title", "status", "tasks", "checks", "next_task")
     out = {k: doc[k] for k in keep}
@@ -286,12 +286,12 @@ def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPS
         return {"root": plans.shown, "plans": out}
 
     @server.tool(annotations=reading)
-    def plan_status(plan: str | None = None, compact_form: bool = False) -> dict[str, Any]:
+    def plan_status(plan: str | None = None, compact: bool = False) -> dict[str, Any]:
         """One plan's status: the JSON of `plantui status --json` (schema 1: tasks, checks, phases, checkpoints,
-        fields, every item), or with compact_form=true only the counts, phases, checkpoints and next task.
+        fields, every item), or with compact=true only the counts, phases, checkpoints and next task.
         plan: its path relative to the server's folder; may be left out when the folder holds one plan."""
         doc = status_of(plan)
-        return document([compact(doc) if compact_form else doc])
+        return document([compacted(doc) if compact else doc])
 
     @server.tool(annotations=reading)
     def next_task(plan: str | None = None) -> dict[str, Any]:

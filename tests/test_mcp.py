@@ -110,7 +110,7 @@ async def test_tools_listed_and_read_tools_answer(root):
         doc = data(await s.call_tool("plan_status", {"plan": "plan.md"}))
         want = json.loads(cli("status", "plan.md", "--json", cwd=root).stdout)
         assert doc == want  # the very JSON of `status --json`
-        small = data(await s.call_tool("plan_status", {"plan": "plan.md", "compact_form": True}))["plans"][0]
+        small = data(await s.call_tool("plan_status", {"plan": "plan.md", "compact": True}))["plans"][0]
         assert "items" not in small and small["tasks"]["done"] == 1
         assert [ph["status"] for ph in small["phases"]] == ["in progress", "blocked", "not started"]
 
@@ -171,21 +171,26 @@ async def test_tick_writes_only_the_marker_bytes_and_untick_mark_too(root):
     assert path.read_bytes() == before
 
 
-@pytest.mark.parametrize("args, cli_args", [
-    ({"tasks": ["9.9"]}, ["tick", "plan.md", "9.9"]),
-    ({"lines": [3]}, ["tick", "plan.md", "--line", "3"]),
-    ({}, ["tick", "plan.md"]),
-    ({"tasks": ["2.1"], "marker": "xx"}, ["mark", "plan.md", "xx", "2.1"]),
-])
-async def test_a_refused_write_says_what_the_cli_says_and_writes_nothing(root, args, cli_args):
+REFUSED = [  # a tool's arguments, and the same request on the command line
+    ("tick", {"tasks": ["9.9"]}, ["tick", "plan.md", "9.9"]),
+    ("tick", {"lines": [3]}, ["tick", "plan.md", "--line", "3"]),
+    ("tick", {}, ["tick", "plan.md"]),
+    ("untick", {"tasks": ["2"]}, ["untick", "plan.md", "2"]),
+    ("mark", {"tasks": ["2.1"], "marker": "xx"}, ["mark", "plan.md", "xx", "2.1"]),
+    ("tick", {"tasks": ["1.1"], "plan": "gone.md"}, ["tick", "gone.md", "1.1"]),
+]
+
+
+async def test_a_refused_write_says_what_the_cli_says_and_writes_nothing(root):
     path = root / "plan.md"
     before = path.read_bytes()
-    tool = "mark" if "marker" in args else "tick"
     async with connect(root) as s:
-        said = error(await s.call_tool(tool, {"plan": "plan.md", **args}))
-    out = cli(*cli_args, cwd=root)
-    assert out.returncode == 2 and out.stderr == f"plantui: {said}\n"
+        said = [error(await s.call_tool(tool, {"plan": "plan.md", **args})) for tool, args, _ in REFUSED]
+    for sentence, (_, _, cli_args) in zip(said, REFUSED):
+        out = cli(*cli_args, cwd=root)
+        assert out.returncode == 2 and out.stderr == f"plantui: {sentence}\n"
     assert path.read_bytes() == before
+    assert not (root / "gone.md").exists()
 
 
 async def test_paths_outside_the_root_are_refused(root, tmp_path):
