@@ -65,7 +65,11 @@ METRICS = (
     Metric("first_frame_headless", "start → first frame (headless)", "ms", {}),
     Metric("own_tick_to_screen", "key press → tick on screen", "ms", {}, ratio_of=None),
     Metric("status", "plantui status --json (process)", "ms", {}, ratio_of=None),
+    # A status bar polls: a warm `status --line` (its cache filled, the plan unchanged) beside the
+    # least any Python command costs, a bare `python -c pass` (issue #16).
+    Metric("status_line_warm", "warm status --line vs python -c pass", "ms", {10000: 2}, ratio_of="python", on_ratio=True),
 )
+PARTS = ("status_line",)  # what --only can run alone
 
 
 # --- statistics --------------------------------------------------------------------
@@ -193,6 +197,25 @@ class Run:
                     self.add("status_vs_openspec", size, "openspec", wall)
                     self._check_openspec(size, out)
 
+    def status_line(self, size: int, path: Path, work: Path) -> None:
+        """A warm ``status --line`` (the cache filled, the plan unchanged) and a bare ``python -c pass``, alternating."""
+        env = {"XDG_CACHE_HOME": str(work / "cache"), "NO_COLOR": "1"}
+        argv = plantui_argv("status", "--line", str(path))
+        time_command(argv, env=env)  # cold: parses; the cache keeps only what settled (2 s after the write)
+        settled = path.stat().st_ctime + 2.1
+        time.sleep(max(0.0, settled - time.time()))
+        wall, _, rc, out = time_command(argv, env=env)  # fills the cache
+        if rc != 0 or not (work / "cache" / "plantui" / "line").is_dir():
+            self.errors.append(f"{size}: plantui status --line exited {rc} or kept nothing in its cache")
+            return
+        for _ in range(max(self.repeats(size), 10)):
+            wall, _, rc, _ = time_command(argv, env=env)
+            if rc == 0:
+                self.add("status_line_warm", size, "plantui", wall)
+            wall, _, rc, _ = time_command([sys.executable, "-c", "pass"], env=env)
+            if rc == 0:
+                self.add("status_line_warm", size, "python", wall)
+
     def _check_openspec(self, size: int, out: bytes) -> None:
         key = f"openspec_count_{size}"
         if key in self.traces:
@@ -283,6 +306,12 @@ class Run:
         meta_path.write_text(json.dumps(gen.meta()), encoding="utf-8")
         want = {"plantui": (gen.title, f"○ {gen.focus_id} "), "floor": (label(gen.text.encode("utf-8")),)}
         self.say(f"  {size:>7,} tasks ({len(gen.text) / 1e6:.1f} MB, {gen.text.count(chr(10)):,} lines): ", end="")
+        if self.args.only == "status_line":
+            self.say("status --line", end="")
+            self.status_line(size, path, work)
+            self.loads[str(size)] = os.getloadavg()[0]
+            self.say("")
+            return
         self.say("status", end="")
         self.status(size, path, root)
         self.say(", app", end="")
@@ -292,6 +321,8 @@ class Run:
         self.pty(size, path, want)
         self.say(", memory", end="")
         self.memory(size, gen.text, work, meta_path)
+        self.say(", status --line", end="")
+        self.status_line(size, path, work)
         load = os.getloadavg()[0]
         self.loads[str(size)] = load
         self.say(f"  ({time.monotonic() - started:.0f} s, load {load:.1f})")
@@ -391,6 +422,8 @@ def parse_args(argv: list[str] | None):
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="MINUTES",
                     help="first wait (up to MINUTES) for the 1-minute load average to drop below 0.5 per core")
     ap.add_argument("--keep", type=Path, default=None, help="keep the generated plans in this folder")
+    ap.add_argument("--only", choices=PARTS, default=None,
+                    help="run one part alone: status_line (a warm status --line beside python -c pass)")
     args = ap.parse_args(argv)
     if args.quick:
         args.sizes = "1000"
@@ -450,9 +483,15 @@ def main(argv: list[str] | None = None) -> int:
     top = args.keep or Path(tempfile.mkdtemp(prefix="plantui-bench-"))
     top.mkdir(parents=True, exist_ok=True)
     try:
-        warm_up(run, top)
+        if args.only:
+            compileall.compile_dir(str(Path(plantui.__file__).parent), quiet=1)
+        else:
+            warm_up(run, top)
         for size in args.size_list:
             run.size(size, top)
+        if args.only or any(run.samples("status_line_warm", s, "python") for s in args.size_list):
+            run.notes.append("status_line_warm: the ratio is to a bare `python -c pass` (the 'floor median' column), "
+                             "the same interpreter, alternating")
     finally:
         if args.keep is None:
             shutil.rmtree(top, ignore_errors=True)

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .storage import PlanError
+from .errors import PlanError  # not from storage: that imports the parser
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "mcp", "completion")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "mcp", "completion")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -61,6 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", metavar="PATH", help="plan files, or folders to look for plans in (default: here)")
     p.add_argument("--json", action="store_true", help="print JSON (schema 1) for scripts")
     p.add_argument("--check", action="store_true", help="exit 1 while any task is open (for CI)")
+    p.add_argument("--line", action="store_true", help="one short line per plan, for a status bar or prompt")
+    p.add_argument("--width", type=int, default=60, metavar="N", help="--line: at most N cells (default 60; 0: no limit)")
+    p.add_argument("--format", metavar="FMT", help="--line: your own line, e.g. '{done}/{total} {percent}%% {phase} "
+                   "{next_id} {next_text} {bar} {eta}'")
+    p.add_argument("--color", action="store_true", help="--line: colour the bar (ANSI)")
+    p.add_argument("--all", action="store_true", help="--line: every plan found, not only the most recently changed")
+    p.add_argument("--stdin-json", action="store_true",
+                   help="--line: read the folder from JSON on stdin (cwd or workspace.current_dir, as Claude Code sends)")
 
     for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
         p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
@@ -81,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+
+    p = sub.add_parser("check", help="exit 0 when the plan (or a phase, checkpoint) is complete, 1 if not: a gate for hooks and CI")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="plan files, or folders (default: here); a folder: its most recently changed plan unless --all")
+    p.add_argument("--phase", metavar="P", help="only this phase: its number (2, 3.1), name or title")
+    p.add_argument("--checkpoint", metavar="C", help="only this checkpoint: its number, name or title")
+    p.add_argument("--through", metavar="PHASE", help="everything up to the end of this phase")
+    p.add_argument("--all", action="store_true", help="every plan found in a folder, not only the most recently changed")
+    p.add_argument("--format", choices=("text", "github"), default="text",
+                   help="github: also ::error annotations, and a summary table in $GITHUB_STEP_SUMMARY")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
 
     p = sub.add_parser("mcp", help="an MCP server over stdio for coding agents (needs plantui[mcp])")
     p.add_argument("root", metavar="ROOT", nargs="?", default=".", help="the folder whose plans it serves (default: here)")
@@ -165,6 +184,8 @@ def _run(args) -> int:
         return _sync(args)
     if args.command == "watch":
         return _watch(args)
+    if args.command == "check":
+        return _check(args)
     if args.command == "mcp":
         return _mcp(args)
     if args.command == "completion":
@@ -174,6 +195,10 @@ def _run(args) -> int:
 
 
 def _status(args) -> int:
+    if args.line:
+        return _status_line(args)
+    if args.format or args.color or args.all or args.stdin_json or args.width != 60:
+        raise PlanError("--format, --width, --color, --all and --stdin-json go with --line")
     from .discover import expand, plans_in
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
@@ -298,6 +323,183 @@ def _demo() -> int:
         return run([path], note=note)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+
+
+# --- status --line and check --------------------------------------------------
+
+
+def _chosen_plans(paths: list[str], every: bool) -> list[Path]:
+    """The plans named: files as given; for a folder (none given: here) its plans,
+    most recently changed first, only the first unless ``every``."""
+    out: list[Path] = []
+    for raw in paths or ["."]:
+        p = Path(raw)
+        if not p.is_dir():
+            out.append(p)
+            continue
+        from .discover import plans_in
+
+        found = plans_in(p)
+        if not found:
+            here = raw == "." and not paths
+            raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else
+                            f"no plans found in {raw} (looked for {LOOKED_FOR})")
+        found.sort(key=_changed, reverse=True)
+        out.extend(found if every else found[:1])
+    return out
+
+
+def _changed(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _folder_from_stdin() -> str:
+    """The folder in the JSON on stdin: Claude Code's ``workspace.current_dir`` (or ``cwd``)."""
+    try:
+        data = json.loads(sys.stdin.read() or "{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise PlanError(f"--stdin-json: stdin is not JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise PlanError("--stdin-json: stdin holds no JSON object")
+    space = data.get("workspace")
+    folder = (space.get("current_dir") if isinstance(space, dict) else None) or data.get("cwd")
+    if not isinstance(folder, str) or not folder:
+        raise PlanError("--stdin-json: the JSON on stdin names no folder (workspace.current_dir or cwd)")
+    return folder
+
+
+def _line_values(path: Path) -> dict:
+    """The values of a plan's line: from the cache when nothing it was made from changed, else read."""
+    from . import statcache
+
+    real = os.path.realpath(path)
+    when = statcache.now()
+    known = statcache.identity(real) if os.path.isfile(real) else None
+    if known is not None:
+        values = statcache.lookup(real, known[0])
+        if values is not None:
+            return values
+    from .progress import summarize
+    from .statusline import fields_of
+    from .storage import read
+
+    snap = read(path)
+    values = fields_of(snap.plan, summarize(snap.plan))
+    if known is not None:
+        after = statcache.identity(real)
+        if after is not None and after[0] == known[0]:  # unchanged while it was read
+            statcache.store(real, known[0], known[1], values, when)
+    return values
+
+
+def _status_line(args) -> int:
+    from .statusline import FormatError, check_format, render
+
+    if args.json:
+        raise PlanError("--line and --json: choose one")
+    if args.width < 0:
+        raise PlanError(f"--width must be 0 (no limit) or more, not {args.width}")
+    try:
+        if args.format is not None:
+            check_format(args.format)
+    except FormatError as exc:
+        raise PlanError(str(exc)) from None
+    paths = list(args.paths)
+    if args.stdin_json and not paths:
+        paths = [_folder_from_stdin()]
+    plans = _chosen_plans(paths, args.all)
+    several = len(plans) > 1
+    lines, any_open = [], False
+    for path in plans:
+        values = _line_values(path)
+        any_open = any_open or values["open"] > 0
+        try:
+            lines.append(render(values, args.format, args.width, args.color, str(path) if several else ""))
+        except FormatError as exc:
+            raise PlanError(str(exc)) from None
+    sys.stdout.write("\n".join(lines) + "\n")
+    if args.check and any_open:
+        return EXIT_OPEN
+    return EXIT_OK
+
+
+def _check(args) -> int:
+    from .gate import GateError, check
+    from .progress import summarize
+    from .source import printable
+    from .storage import read
+
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None
+    results = []
+    for path in _chosen_plans(args.paths, args.all):
+        snap = read(path)
+        try:
+            result = check(snap.plan, summarize(snap.plan), args.phase, args.checkpoint, args.through)
+        except GateError as exc:
+            raise PlanError(f"{path}: {exc}") from None
+        results.append((str(path), result))
+    complete = all(r.complete for _, r in results)
+    if summary_file:
+        _step_summary(summary_file, results)
+    if args.json:
+        doc = {"schema": 1, "complete": complete,
+               "plans": [{"path": p, **r.as_dict()} for p, r in results]}
+        sys.stdout.write(printable(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n")
+        return EXIT_OK if complete else EXIT_OPEN
+    out = []
+    for p, r in results:
+        if args.format == "github":
+            out.extend(_annotations(p, r))
+        out.append(f"{p}: {r.verdict()}" if r.scope == "the plan" else f"{p} ({r.scope}): {r.verdict()}")
+        out.extend(f"  {line}" for line in r.lines())
+    sys.stdout.write(printable("\n".join(out)) + "\n")
+    return EXIT_OK if complete else EXIT_OPEN
+
+
+def _gh(text: str, prop: bool = False) -> str:
+    """Escaped for a GitHub Actions workflow command (its message, or ``prop``: a property)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def _annotations(path: str, result) -> list[str]:
+    """``::error file=…,line=…`` for the first open boxes (GitHub shows ten per step)."""
+    items = result.open_items
+    out = [f"::error file={_gh(path, True)},line={it.line},title={_gh('Open in ' + result.scope, True)}::"
+           f"{_gh(it.label)}" for it in items[:10]]
+    if len(items) > 10:
+        out.append(f"::error file={_gh(path, True)}::{len(items) - 10} more open in {_gh(result.scope)}")
+    return out
+
+
+def _step_summary(file: str, results) -> None:
+    """Append a Markdown table of what is open to ``$GITHUB_STEP_SUMMARY``."""
+    from .source import printable
+
+    def cell(text: str) -> str:
+        return printable(text).replace("|", "\\|")
+
+    md = []
+    for p, r in results:
+        md.append(f"### plantui check: `{cell(p)}` — {'✅ complete' if r.complete else '❌ not complete'}\n")
+        md.append(f"{cell(r.headline())}\n")
+        if r.groups:
+            md.append("| Scope | Open | Open boxes |")
+            md.append("|---|---|---|")
+            for g in r.groups:
+                names = ", ".join(it.label for it in g.open[:8]) + (", …" if len(g.open) > 8 else "")
+                if not g.open:
+                    names = "waiting for " + ", ".join(g.waiting) if g.waiting else "not passed"
+                md.append(f"| {cell(g.name)} | {len(g.open)} of {g.total} | {cell(names)} |")
+        md.append("")
+    try:
+        with open(file, "a", encoding="utf-8", newline="") as fh:
+            fh.write("\n".join(md) + "\n")
+    except OSError as exc:
+        raise PlanError(f"GITHUB_STEP_SUMMARY {file}: cannot write it ({exc.strerror or exc})") from None
 
 
 def _mcp(args) -> int:

@@ -161,7 +161,7 @@ def _read_toml(path: Path) -> dict:
     plan looks for its settings, and a pyproject.toml can be long)."""
     try:
         st = path.stat()
-        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)  # ctime: a same-size rewrite, mtime set back
         known = _TOML.get(path)
         if known is not None and known[0] == seen:
             return known[1]

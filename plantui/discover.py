@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from importlib import resources
 from pathlib import Path
 
 USUAL_NAMES = ("plan.md", "tasks.md", "PLAN.md", "TASKS.md", "TODO.md", "ROADMAP.md", "IMPLEMENTATION_PLAN.md",
@@ -99,11 +96,16 @@ EXAMPLES = ("spec-kit-tasks.md", "kiro-tasks.md", "phased-plan.md", "step-plan.m
 
 def example(name: str = EXAMPLES[0]) -> Path:
     """The path of a bundled example plan (read-only: copy before writing)."""
+    from importlib import resources  # here, not above: finding plans (a status line) needs none of these
+
     return Path(str(resources.files("plantui") / "examples" / name))
 
 
 def demo_copy(name: str = EXAMPLES[0]) -> Path:
     """A bundled example copied to a fresh temporary folder, safe to tick."""
+    import shutil
+    import tempfile
+
     folder = Path(tempfile.mkdtemp(prefix="plantui-demo-"))
     target = folder / "plan.md"
     shutil.copyfile(example(name), target)

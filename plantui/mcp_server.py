@@ -13,6 +13,7 @@ ROOT is refused.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from . import __version__
 from .actions import mark as mark_plan
 from .config import is_marker
 from .discover import plans_in
+from .gate import GateError
+from .gate import check as check_gate
 from .model import Kind, Plan
 from .progress import BLOCKED, Summary, summarize
 from .report import document, plan_json
@@ -167,70 +170,17 @@ def _candidates(plan: Plan, summary: Summary):
     yield from later
 
 
-def _phase(plan: Plan, name: str) -> int:
-    """The phase a person names: its number ("2", "3.1"), its title, or the start of its title."""
-    want = name.strip().lower()
-    for test in (lambda ph: (ph.number or "").lower() == want.removeprefix("phase").strip(),
-                 lambda ph: ph.title.lower() == want,
-                 lambda ph: ph.title.lower().startswith(want)):
-        hits = [ph.index for ph in plan.phases if test(ph)]
-        if len(hits) == 1:
-            return hits[0]
-        if hits:
-            raise PlanError(f"{len(hits)} phases match {name!r}; give its number or whole title")
-    raise PlanError(f"no phase {name!r} in this plan" + (f" (phases: {_some([printable(p.title) for p in plan.phases], 6)})"
-                                                          if plan.phases else " (it has no phases)"))
-
-
-def _checkpoint(plan: Plan, name: str) -> int:
-    want = name.strip().lower()
-    hits = [cp.index for cp in plan.checkpoints if cp.title.lower() == want or cp.title.lower().startswith(want)
-            or cp.title.lower().removeprefix("checkpoint").strip().split(":")[0].strip() == want]
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise PlanError(f"{len(hits)} checkpoints match {name!r}; give its whole title")
-    raise PlanError(f"no checkpoint {name!r} in this plan")
-
-
-def check_scope(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: str | None = None,
-                through: str | None = None) -> dict:
-    """The completion gate: whether the scope (the plan; a phase; a checkpoint's checks; every phase up to and
-    including one) is complete, and what is open in it."""
-    scopes: list[str] = []
-    items: list[int] | None = None
-    if phase is not None:
-        k = _phase(plan, phase)
-        items = list(_phase_items(plan, {k}))
-        scopes.append(printable(plan.phases[k].title))
-    if through is not None:
-        k = _phase(plan, through)
-        upto = {ph.index for ph in plan.phases if ph.index <= k}
-        items = sorted(set(items or []) | set(_phase_items(plan, upto)))
-        scopes.append(f"through {printable(plan.phases[k].title)}")
-    if checkpoint is not None:
-        k = _checkpoint(plan, checkpoint)
-        items = sorted(set(items or []) | set(plan.checkpoints[k].items))
-        scopes.append(printable(plan.checkpoints[k].title))
-    if items is None:
-        items = [it.index for it in plan.items if it.kind is Kind.TASK]
-        scopes.append("the whole plan")
-    open_ = [k for k in items if not plan.items[k].state.closed and not plan.items[k].optional]
-    said = [f"{_describe(plan, k)} (line {plan.items[k].line})" for k in open_[:10]]
-    if len(open_) > 10:
-        said.append(f"and {len(open_) - 10} more")
-    return {"complete": not open_, "scope": ", ".join(scopes), "open": len(open_), "open_tasks": said}
-
-
-def _phase_items(plan: Plan, phases: set[int]):
-    for it in plan.items:
-        if it.kind is Kind.TASK and it.phase is not None and it.phase in phases:
-            yield it.index
-
-
-def _describe(plan: Plan, k: int) -> str:
-    it = plan.items[k]
-    return printable(f"{it.id} {it.text}" if it.id else it.text)
+def gate(name: str, plan: Plan, summary: Summary, phase: str | None, checkpoint: str | None,
+         through: str | None) -> dict:
+    """``plantui check`` as data: :func:`plantui.gate.check`'s result, and the lines the CLI prints."""
+    try:
+        result = check_gate(plan, summary, phase, checkpoint, through)
+    except GateError as exc:
+        raise PlanError(f"{name}: {exc}") from None
+    head = f"{name}: {result.verdict()}" if result.scope == "the plan" else f"{name} ({result.scope}): {result.verdict()}"
+    said = [head] + [f"  {line}" for line in result.lines()]
+    doc = {"plan": name, **result.as_dict(), "said": said}
+    return json.loads(printable(json.dumps(doc, ensure_ascii=False)))
 
 
 def refs_of(tasks: list[str] | None, lines: list[int] | None) -> list[str | int]:
@@ -308,12 +258,13 @@ def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPS
     @server.tool(annotations=reading)
     def check(plan: str | None = None, phase: str | None = None, checkpoint: str | None = None,
               through: str | None = None) -> dict[str, Any]:
-        """The completion gate: is the scope complete? Scope: the whole plan; or a phase (its number or title);
-        or a checkpoint's checks; or through=PHASE, every phase up to and including it. Answers complete
-        (true/false), the number open and the first ten open tasks. Use it before saying work is done."""
+        """The completion gate, as `plantui check`: is the scope complete? Scope: the whole plan (every task and
+        check); or phase (its number, name or title: "2", "Phase 2"); or checkpoint (its checks); or
+        through=PHASE, everything up to the end of that phase. Answers complete (true/false), the open boxes
+        by phase and checkpoint, and "said": what the CLI prints. Use it before saying the work is done."""
         try:
             name, snap, summary = plans.read(plan)
-            return {"plan": name, **check_scope(snap.plan, summary, phase, checkpoint, through)}
+            return gate(name, snap.plan, summary, phase, checkpoint, through)
         except PlanError as exc:
             raise _refused(exc) from None
 
@@ -376,8 +327,6 @@ def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPS
     @server.resource("plantui://status/{+path}", name="status", mime_type="application/json",
                      description="A plan's status: the JSON of `plantui status --json`")
     def plan_status_json(path: str) -> str:
-        import json
-
         name, (snap, summary) = resource_plans(path)
         return json.dumps(document([plan_json(name, snap.plan, summary)]), ensure_ascii=False)
 

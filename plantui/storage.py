@@ -101,8 +101,7 @@ Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of th
 ByteEdit = tuple[int, int, bytes]
 
 
-class PlanError(Exception):
-    """Bad input or a refused write: the message is one sentence for a person."""
+from .errors import PlanError  # noqa: E402,F401  (kept here: PlanError is imported from storage)
 
 
 @dataclass(frozen=True)

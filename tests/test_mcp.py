@@ -117,14 +117,18 @@ async def test_tools_listed_and_read_tools_answer(root):
         nxt = data(await s.call_tool("next_task", {"plan": "plan.md"}))
         assert nxt["next_task"]["id"] == "1.2" and nxt["next_task"]["phase"] == "Phase 1: Setup"
 
-        gate = data(await s.call_tool("check", {"plan": "plan.md", "phase": "1"}))
-        assert gate["complete"] is False and gate["open"] == 1
-        assert gate["open_tasks"] == ["1.2 Calibrate the scale (line 6)"]
-        cp = data(await s.call_tool("check", {"plan": "plan.md", "checkpoint": "1"}))
-        assert cp["open_tasks"] == ["Servo turns on command (line 22)"]
-        whole = data(await s.call_tool("check", {"plan": "plan.md"}))
-        assert whole["open"] == 5
-        assert error(await s.call_tool("check", {"plan": "plan.md", "phase": "9"})).startswith("no phase '9'")
+        for scope, cli_args in (({}, []), ({"phase": "1"}, ["--phase", "1"]), ({"checkpoint": "1"}, ["--checkpoint", "1"]),
+                                ({"through": "Phase 2"}, ["--through", "Phase 2"])):
+            gate = data(await s.call_tool("check", {"plan": "plan.md", **scope}))
+            out = cli("check", "plan.md", *cli_args, cwd=root)
+            assert out.returncode == 1 and gate["complete"] is False
+            assert gate["said"] == out.stdout.splitlines()  # what the CLI prints, line for line
+            want = json.loads(cli("check", "plan.md", *cli_args, "--json", cwd=root).stdout)["plans"][0]
+            assert {**gate, "path": "plan.md"} == {**want, "plan": "plan.md", "said": gate["said"]}
+        assert gate["said"][1:] == ["  Phase 1: 1 open — 1.2 Calibrate the scale",
+                                    "  Phase 2: 2 open — 2.1 Morning feeding, 2.2 Evening feeding"]
+        said = error(await s.call_tool("check", {"plan": "plan.md", "phase": "9"}))
+        assert f"plantui: {said}\n" == cli("check", "plan.md", "--phase", "9", cwd=root).stderr
 
 
 async def test_one_plan_needs_no_name_and_two_need_one(root):
@@ -147,6 +151,11 @@ async def test_next_task_passes_blocked_phases_and_the_task_graph(root):
         await s.call_tool("tick", {"plan": "plan.md", "tasks": ["3.1", "3.2"]})
         nxt = data(await s.call_tool("next_task", {"plan": "plan.md"}))
         assert nxt["next_task"] is None and nxt["reason"] == "every task is done"
+        assert data(await s.call_tool("check", {"plan": "plan.md", "through": "2"}))["complete"] is True
+        gate = data(await s.call_tool("check", {"plan": "plan.md"}))
+        assert gate["complete"] is False and gate["said"][1:] == [
+            "  Checkpoint 1: not passed, 1 of 2 checks open — Servo turns on command"]
+        await s.call_tool("tick", {"plan": "plan.md", "lines": [22]})
         assert data(await s.call_tool("check", {"plan": "plan.md"}))["complete"] is True
 
 
