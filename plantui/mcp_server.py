@@ -208,7 +208,8 @@ class _Server(MCPServer):
 def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPServer:
     """The server for the plans under ``root`` (not yet running); ``shown``: how to name the root."""
     plans = Plans(root, shown)
-    server = _Server(name="plantui", title="plantui", version=__version__, instructions=INSTRUCTIONS)
+    server = _Server(name="plantui", title="plantui", version=__version__, instructions=INSTRUCTIONS,
+                     log_level="WARNING")  # a refusal is the client's answer, not news for the log
     server.plans = plans
     reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
