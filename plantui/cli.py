@@ -28,6 +28,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """argparse measures subcommands one indent short, so the longest one's help (``completion``) started on
+    the next line: measured where they are printed."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS and hasattr(action, "_get_subactions"):
+            longest = max((len(self._format_action_invocation(a)) for a in action._get_subactions()), default=0)
+            self._action_max_length = max(self._action_max_length, longest + self._current_indent + self._indent_increment)
+
+
 USAGE = ("plantui [PATH ...]        open the dashboard\n"
          "       plantui --demo            the dashboard on a copy of an example plan\n"
          "       plantui COMMAND [ARGS ...]")
@@ -51,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         usage=USAGE,
         description=DASHBOARD,
         epilog=RULE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Help,
     )
     top.add_argument("--version", action="version", version=f"plantui {__version__}")
     top.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
@@ -101,11 +112,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="github: also ::error annotations, and a summary table in $GITHUB_STEP_SUMMARY")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
-    p = sub.add_parser("mcp", help="an MCP server over stdio for coding agents (needs plantui[mcp])")
+    p = sub.add_parser("mcp", help="an MCP server for coding agents, over stdio (plantui[mcp])",
+                       description="A Model Context Protocol server over stdio: tools list_plans, plan_status, "
+                       "next_task, check, tick, untick and mark, for the plans under ROOT (see docs/mcp.md).")
     p.add_argument("root", metavar="ROOT", nargs="?", default=".", help="the folder whose plans it serves (default: here)")
     p.add_argument("--read-only", action="store_true", help="leave out the tools that write (tick, untick, mark)")
 
-    p = sub.add_parser("completion", help="print the shell completion script: plantui completion bash|zsh|fish")
+    p = sub.add_parser("completion", help="the shell completion script: plantui completion bash|zsh|fish")
     p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
     return top
 
