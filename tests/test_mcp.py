@@ -138,6 +138,10 @@ async def test_one_plan_needs_no_name_and_two_need_one(root):
     async with connect(root) as s:
         said = error(await s.call_tool("next_task", {}))
         assert said.startswith("2 plans under ") and "plan.md, specs/001-readme/tasks.md" in said
+        by_folder = data(await s.call_tool("next_task", {"plan": "specs/001-readme"}))
+        assert by_folder["plan"] == "specs/001-readme/tasks.md"
+        absolute = data(await s.call_tool("next_task", {"plan": str(root / "plan.md")}))
+        assert absolute["plan"] == "plan.md" and absolute["next_task"]["id"] == "1.2"
 
 
 async def test_next_task_passes_blocked_phases_and_the_task_graph(root):
