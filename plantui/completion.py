@@ -62,6 +62,15 @@ def _markers(prefix: str, **_) -> list[str]:
     return [m for m in MARKERS if m.startswith(prefix)]
 
 
+def _commands_or_plans(prefix: str, action, **_) -> list[str]:
+    """Where ``plantui`` takes a command or, for the dashboard, a PATH: the commands, and once something is
+    typed, the Markdown files and folders it starts."""
+    from argcomplete.completers import FilesCompleter
+
+    names = [c for c in action.choices if c.startswith(prefix)]
+    return names + FilesCompleter(allowednames=("md",))(prefix) if prefix else names
+
+
 def parser():
     """The command's parser with completers on the arguments a plain file name does not fit."""
     from argcomplete.completers import DirectoriesCompleter
@@ -70,6 +79,7 @@ def parser():
 
     top = _parser()
     sub = next(a for a in top._actions if a.dest == "command")
+    sub.completer = _commands_or_plans
     for name, p in sub.choices.items():
         for action in p._actions:
             if action.dest == "refs":

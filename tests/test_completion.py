@@ -67,6 +67,14 @@ def test_every_command_and_every_option_is_offered(here):
     assert complete("plantui completion ", here)[-3:] == ["bash", "zsh", "fish"]
 
 
+def test_the_dashboard_s_paths_once_something_is_typed(here):
+    (here / "specs" / "001-x").mkdir(parents=True)
+    (here / "notes.txt").write_text("not a plan")
+    assert complete("plantui s", here) == ["status", "sync", "specs/"]
+    assert complete("plantui p", here) == ["plan.md"]
+    assert complete("plantui n", here) == []  # only Markdown files and folders
+
+
 def test_task_ids_come_from_the_plan_typed(here):
     assert complete("plantui tick plan.md ", here)[-3:] == ["1.2", "2.1", "2.2"]  # open or started, not done
     assert complete("plantui tick plan.md 1", here) == ["1.2"]
