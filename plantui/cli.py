@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PlanError  # not from storage: that imports the parser
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "mcp", "completion")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -26,6 +26,17 @@ LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, like every other bad input
         self.exit(EXIT_BAD, f"plantui: {message} (see {self.prog} --help)\n")
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """argparse measures subcommands one indent short, so the longest one's help (``completion``) started on
+    the next line: measured where they are printed."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS and hasattr(action, "_get_subactions"):
+            longest = max((len(self._format_action_invocation(a)) for a in action._get_subactions()), default=0)
+            self._action_max_length = max(self._action_max_length, longest + self._current_indent + self._indent_increment)
 
 
 USAGE = ("plantui [PATH ...]        open the dashboard\n"
@@ -51,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         usage=USAGE,
         description=DASHBOARD,
         epilog=RULE,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Help,
     )
     top.add_argument("--version", action="version", version=f"plantui {__version__}")
     top.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
@@ -101,6 +112,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "github"), default="text",
                    help="github: also ::error annotations, and a summary table in $GITHUB_STEP_SUMMARY")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    p = sub.add_parser("mcp", help="an MCP server for coding agents, over stdio (plantui[mcp])",
+                       description="A Model Context Protocol server over stdio: tools list_plans, plan_status, "
+                       "next_task, check, tick, untick and mark, for the plans under ROOT (see docs/mcp.md).")
+    p.add_argument("root", metavar="ROOT", nargs="?", default=".", help="the folder whose plans it serves (default: here)")
+    p.add_argument("--read-only", action="store_true", help="leave out the tools that write (tick, untick, mark)")
+
+    p = sub.add_parser("completion", help="the shell completion script: plantui completion bash|zsh|fish")
+    p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
     return top
 
 
@@ -116,6 +136,10 @@ def _dashboard_parser() -> argparse.ArgumentParser:
 
 def entry() -> None:
     """The ``plantui`` program (console script and ``python -m plantui``)."""
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions (see plantui completion SHELL)
+        from .completion import complete
+
+        complete()
     sys.exit(main(exit_now=True))
 
 
@@ -177,6 +201,10 @@ def _run(args) -> int:
         return _watch(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "mcp":
+        return _mcp(args)
+    if args.command == "completion":
+        return _completion(args)
     _parser().print_help()
     return EXIT_OK
 
@@ -513,6 +541,32 @@ def _check_notify(paths: list[Path]) -> None:
             load_notify(p)
         except ConfigError as exc:
             raise PlanError(str(exc)) from None
+
+
+# --- the MCP server and shell completion -------------------------------------
+
+
+def _mcp(args) -> int:
+    """``plantui mcp [ROOT]``: serve the plans under ROOT to an agent over stdio until it hangs up."""
+    root = Path(args.root)
+    if not root.is_dir():
+        raise PlanError(f"{args.root}: not a folder (plantui mcp ROOT serves the plans under the folder ROOT)")
+    try:
+        from .mcp_server import serve
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] not in ("mcp", "mcp_types", "pydantic", "anyio"):
+            raise
+        raise PlanError("the MCP server needs the mcp package: install plantui[mcp] for this") from None
+    gc.enable()  # a server runs for hours: the collector's passes belong to it
+    return serve(root, read_only=args.read_only)
+
+
+def _completion(args) -> int:
+    """``plantui completion SHELL``: the completion script, made by argcomplete from the parser."""
+    from .completion import script
+
+    sys.stdout.write(script(args.shell))
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover
