@@ -51,9 +51,9 @@ with no PATH, the plans in the current folder.  plantui --demo opens a
 temporary copy of an example plan (removed when you quit).
 """
 RULE = """\
-No PATH means the plans here (the current folder) for the dashboard, status
-and watch; tick, untick, mark and sync change one plan file and always take
-its PATH first.  'plantui COMMAND --help' for each command."""
+No PATH means the plans here (the current folder) for the dashboard, status,
+watch and check; tick, untick, mark and sync change one plan file and always
+take its PATH first.  'plantui COMMAND --help' for each command."""
 
 
 def _parser() -> argparse.ArgumentParser:
