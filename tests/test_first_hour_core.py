@@ -123,7 +123,7 @@ def test_demo_removes_its_folder_and_passes_a_note(monkeypatch):
 
     seen = {}
 
-    def fake_run(paths, *, note=None):
+    def fake_run(paths, *, note=None, **options):
         seen["path"], seen["note"] = paths[0], note
         assert paths[0].is_file()  # the app sees the copy
         return 0
@@ -139,7 +139,7 @@ def test_demo_folder_is_removed_when_the_app_fails(monkeypatch):
 
     seen = {}
 
-    def failing_run(paths, *, note=None):
+    def failing_run(paths, *, note=None, **options):
         seen["path"] = paths[0]
         raise KeyboardInterrupt
 
