@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .storage import PlanError
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "history")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -81,6 +81,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+
+    p = sub.add_parser("history", help="the plan's story from git: counts and ticks at each commit")
+    p.add_argument("path", metavar="PATH", help="a plan file that git tracks")
+    p.add_argument("--since", metavar="DATE", help="only commits from then on: 2025-03-01, 2025-03-01T14:00, 12h, 7d, 2w")
+    p.add_argument("--json", action="store_true", help="print JSON (schema 1, see docs/history.md) for scripts")
+    p.add_argument("--chart", action="store_true", help="print a burn-up chart: tasks done and in all over time")
     return top
 
 
@@ -154,6 +160,8 @@ def _run(args) -> int:
         return _sync(args)
     if args.command == "watch":
         return _watch(args)
+    if args.command == "history":
+        return _history(args)
     _parser().print_help()
     return EXIT_OK
 
@@ -283,6 +291,55 @@ def _demo() -> int:
         return run([path], note=note)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def _history(args) -> int:
+    import shutil
+
+    from .history import history_json, history_text, parse_since, read_history
+    from .report import use_color
+    from .source import printable
+
+    if args.json and args.chart:
+        raise PlanError("history: choose --json or --chart, not both")
+    since = parse_since(args.since) if args.since else None  # a bad date is said before git runs
+    history = read_history(Path(args.path))
+    whole = len(history.commits)
+    shown = history.since(since) if since is not None else history
+    if args.json:
+        pretty = sys.stdout.isatty()
+        text = json.dumps(history_json(shown, whole), ensure_ascii=False, indent=2 if pretty else None,
+                          separators=None if pretty else (",", ":"))
+        sys.stdout.write(printable(text) + "\n")
+        return EXIT_OK
+    if args.chart:
+        from .history_chart import ChartMissing, burnup_text
+
+        if not shown.commits:
+            raise PlanError(f"{args.path}: no commits since {args.since} ({whole} in all)")
+        size = shutil.get_terminal_size((80, 24))
+        last = shown.commits[-1]
+        title = f"{args.path}: {last.tasks.done}/{last.tasks.countable} tasks done, {len(shown.commits)} commits"
+        try:
+            chart = burnup_text(shown.points(), size.columns, max(8, min(size.lines - 2, 24)),
+                                color=use_color(sys.stdout), title=title)
+        except ChartMissing as exc:
+            raise PlanError(str(exc)) from None
+        sys.stdout.write(printable(chart) + "\n")
+        return EXIT_OK
+    text = history_text(shown, history_settings(history), color=use_color(sys.stdout), total=whole, name=args.path)
+    sys.stdout.write(printable(text) + "\n")
+    return EXIT_OK
+
+
+def history_settings(history):
+    """The marker meanings of the plan whose history is shown (its project's config, as now)."""
+    from .config import DEFAULT, ConfigError, load_settings
+
+    try:
+        return load_settings(history.path)
+    except ConfigError:
+        return DEFAULT
 
 
 if __name__ == "__main__":  # pragma: no cover
