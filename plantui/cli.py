@@ -321,11 +321,11 @@ def _history(args) -> int:
         last = shown.commits[-1]
         title = f"{args.path}: {last.tasks.done}/{last.tasks.countable} tasks done, {len(shown.commits)} commits"
         try:
-            chart = burnup_text(shown.points(), size.columns, max(8, min(size.lines - 2, 24)),
-                                color=use_color(sys.stdout), title=title)
+            chart = burnup_text(shown.points(), size.columns, max(8, min(size.lines - 3, 24)),
+                                color=use_color(sys.stdout))
         except ChartMissing as exc:
             raise PlanError(str(exc)) from None
-        sys.stdout.write(printable(chart) + "\n")
+        sys.stdout.write(printable(title + "\n" + chart) + "\n")
         return EXIT_OK
     text = history_text(shown, history_settings(history), color=use_color(sys.stdout), total=whole, name=args.path)
     sys.stdout.write(printable(text) + "\n")

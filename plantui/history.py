@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .config import DEFAULT, ConfigError, Settings, load_settings
 from .incremental import reparse
-from .model import Plan
+from .model import Kind, Plan
 from .parser import parse_lines
 from .progress import Counts, count, marker_changes
 from .source import Lines, decode_lines, looks_binary, printable, relined
@@ -196,12 +196,13 @@ class _Entry:
     subject: str
     agents: tuple[str, ...]
     path: str  # in the repository, after the commit
-    oid: str | None  # the blob after the commit; None when deleted; "" when git did not say (a merge)
+    oid: str | None  # the blob after the commit; None when deleted; "" when git did not say
+    parent: str | None = ""  # the blob in its (first) parent; None when the commit created it; "" unknown
 
 
 def _log(folder: Path, name: str) -> list[_Entry]:
     """The commits that changed ``name``, newest first, with the blob each left."""
-    out = _git(["log", "--follow", "-z", "--raw", "--no-abbrev", "--no-color", "--encoding=UTF-8",
+    out = _git(["log", "--follow", "--diff-merges=first-parent", "-z", "--raw", "--no-abbrev", "--no-color", "--encoding=UTF-8",
                 f"--format={_FORMAT}", "--", name], folder)
     if out.returncode != 0:
         why = printable(out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:][0] if out.stderr.strip() else "")
@@ -212,7 +213,7 @@ def _log(folder: Path, name: str) -> list[_Entry]:
         head, _, raw = record.partition("\0")
         sha, date, author, email, subject, trailers = (head.split(_FIELD) + [""] * 6)[:6]
         tokens = raw.lstrip("\n").split("\0")
-        path, oid, before = current, "", current
+        path, oid, parent, before = current, "", "", current
         k = 0
         while k < len(tokens):
             meta = tokens[k]
@@ -228,6 +229,7 @@ def _log(folder: Path, name: str) -> list[_Entry]:
                 path = before = tokens[k + 1]
                 k += 2
             oid = None if status[:1] == "D" or _NULL_OID.match(parts[3]) else parts[3]
+            parent = None if status[:1] == "A" or _NULL_OID.match(parts[2]) else parts[2]
         if path is None:  # a merge at the top: the path is the one asked for, from the repository's root
             path = before = _repo_path(folder, name)
         agents = _trailer_agents(trailers)
@@ -235,7 +237,7 @@ def _log(folder: Path, name: str) -> list[_Entry]:
         if own and own not in agents:
             agents.insert(0, own)
         entries.append(_Entry(sha, datetime.fromisoformat(date), printable(author), printable(email),
-                              printable(subject), tuple(agents), path, oid))
+                              printable(subject), tuple(agents), path, oid, parent))
         current = before
     return entries
 
@@ -295,9 +297,17 @@ def _parse(raw: bytes | None, previous: _Version | None, settings: Settings) -> 
     else:
         lines = decode_lines(raw)[0]
         plan = parse_lines(lines, settings)
-    same = previous is not None and marker_changes(previous.plan, plan) is not None
-    keys = previous.keys if same else _keys(plan)
-    return _Version(raw, lines, plan, count(plan.tasks), count(plan.checks), keys, unreadable)
+    ticked = None if previous is None else marker_changes(previous.plan, plan)
+    if ticked is None:
+        return _Version(raw, lines, plan, count(plan.tasks), count(plan.checks), _keys(plan), unreadable)
+    tasks, checks = previous.tasks, previous.checks  # a few boxes changed: move those in the counts
+    for k in ticked:
+        was, now = previous.plan.items[k], plan.items[k]
+        if now.kind is Kind.TASK:
+            tasks = tasks.moved(was.state, now.state)
+        else:
+            checks = checks.moved(was.state, now.state)
+    return _Version(raw, lines, plan, tasks, checks, previous.keys, unreadable)
 
 
 def _one_line(text: str) -> str:
@@ -372,26 +382,33 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
             raise PlanError(str(exc)) from None
     entries.reverse()  # oldest first
     names = [e.oid if e.oid else f"{e.sha}:{e.path}" for e in entries if e.oid is not None]
+    names += [e.parent for e in entries if e.parent]
     blobs = _blobs(folder, list(dict.fromkeys(names)))
     seen: dict[str, _Version] = {}  # blob id -> its version: a text seen before is not parsed again
     history = History(real)
-    previous: _Version | None = None
+    previous: _Version | None = None  # the version the commit before left
     gone = _Version(b"", _EMPTY_LINES, parse_lines(_EMPTY_LINES, settings), Counts(), Counts(), [])
-    for n, e in enumerate(entries):
-        if e.oid is None:
-            oid, raw = "", None
-        else:
-            oid, raw = blobs.get(e.oid or f"{e.sha}:{e.path}", ("", None))
+
+    def version_of(name: str | None, near: _Version | None) -> _Version:
+        oid, raw = blobs.get(name, ("", None)) if name else ("", None)
         if raw is None:
-            version = gone
-        elif oid in seen:
-            version = seen[oid]
+            return gone
+        if oid not in seen:
+            seen[oid] = _parse(raw, near, settings)
+        return seen[oid]
+
+    for n, e in enumerate(entries):
+        # Its ticks are measured against its own parent's text (a branch's commit against the
+        # branch, a merge against the first parent), or the commit before when git did not say.
+        if e.parent is None:
+            parent = None if n == 0 else gone
         else:
-            version = seen[oid] = _parse(raw, previous, settings)
-        changes = () if previous is None else _changes(previous, version)
+            parent = version_of(e.parent, previous) if e.parent else previous
+        version = gone if e.oid is None else version_of(e.oid or f"{e.sha}:{e.path}", parent or previous)
+        changes = () if parent is None else _changes(parent, version)
         history.commits.append(Commit(e.sha, e.at, e.author, e.email, e.subject, e.path, e.agents,
-                                      version.tasks, version.checks, changes, first=n == 0,
-                                      gone=raw is None, unreadable=version.unreadable))
+                                      version.tasks, version.checks, changes, first=parent is None,
+                                      gone=version is gone, unreadable=version.unreadable))
         previous = version
     history.versions = len(seen)
     return history
