@@ -204,6 +204,8 @@ def _log(folder: Path, name: str) -> list[_Entry]:
     """The commits that changed ``name``, newest first, with the blob each left."""
     out = _git(["log", "--follow", "--diff-merges=first-parent", "-z", "--raw", "--no-abbrev", "--no-color", "--encoding=UTF-8",
                 f"--format={_FORMAT}", "--", name], folder)
+    if out.returncode != 0 and _git(["rev-parse", "--verify", "-q", "HEAD"], folder).returncode != 0:
+        return []  # no commit at all yet: said as for a file never committed
     if out.returncode != 0:
         why = printable(out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:][0] if out.stderr.strip() else "")
         raise PlanError(f"git log failed for {name}: {why}")

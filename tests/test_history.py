@@ -181,6 +181,9 @@ def test_untracked_file_exits_2(tmp_path):
     folder = tmp_path / "r"
     folder.mkdir()
     git(folder, "init", "-q")
+    (folder / "plan.md").write_text("- [ ] 1 One\n", newline="")
+    fresh = run("history", folder / "plan.md")  # a repository without a commit yet
+    assert fresh.returncode == 2 and "git does not track" in fresh.stderr and fresh.stderr.count("\n") == 1
     (folder / "other.md").write_text("x\n")
     git(folder, "add", "other.md")
     git(folder, "commit", "-qm", "other")
