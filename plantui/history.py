@@ -123,6 +123,7 @@ class History:
     path: Path  # the plan, resolved
     commits: list[Commit] = field(default_factory=list)
     versions: int = 0  # distinct texts parsed
+    before: Commit | None = None  # the commit just before the first one here (see :meth:`since`)
 
     def points(self) -> list[Point]:
         """The task counts each commit left (done, and in all with skipped ones left out)."""
@@ -135,7 +136,9 @@ class History:
 
     def since(self, when: datetime) -> "History":
         """The commits from ``when`` on (their changes still measured against the version before)."""
-        return History(self.path, [c for c in self.commits if c.at >= when], self.versions)
+        shown = [c for c in self.commits if c.at >= when]
+        cut = self.commits.index(shown[0]) if shown else len(self.commits)
+        return History(self.path, shown, self.versions, self.commits[cut - 1] if cut else None)
 
 
 def agent_of(name: str, email: str = "") -> str | None:
@@ -457,7 +460,7 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
     out = [s(name, "1") + f" — {_n(len(commits), 'commit')}{of} from {span}; now "
            + f"{last.tasks.done}/{last.tasks.countable} tasks" + (f", {last.checks.done}/{last.checks.total} checks"
                                                                    if last.checks.total else "")]
-    before: Commit | None = None
+    before = history.before
     for c in commits:
         counts = f"tasks {c.tasks.done}/{c.tasks.countable}{_ago(before.tasks if before else None, c.tasks)}"
         if c.checks.total or (before and before.checks.total):
@@ -468,7 +471,7 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
         notes = []
         if c.first:
             notes.append(f"created: {_n(c.tasks.total, 'task')}" + (f", {_n(c.checks.total, 'check')}" if c.checks.total else ""))
-        if before is not None and before.path != c.path:
+        if before is not None and before.path != c.path and not c.first:
             notes.append(f"renamed from {before.path}")
         if c.gone:
             notes.append("deleted")
