@@ -181,9 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         repo = make_repo(Path(tmp) / "repo", commits, tasks)
         made = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         history = read_history(repo.plan)
-        core = time.perf_counter() - t0
+        core, cpu = time.perf_counter() - t0, time.process_time() - c0
         env = {**os.environ, "NO_COLOR": "1"}
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "plantui", "history", str(repo.plan)], capture_output=True, env=env)
@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         assert len(history.commits) == commits and last.tasks.done == repo.commits[-1].done
         print(f"history benchmark: {commits} commits, {last.tasks.total} tasks at the end, "
               f"{history.versions} distinct texts (repository made in {made:.2f} s)")
-        print(f"  read_history (git log + cat-file + parses): {core:.2f} s")
+        print(f"  read_history (git log + cat-file + parses): {core:.2f} s ({cpu:.2f} s of CPU in Python)")
         print(f"  plantui history PATH (whole command):       {cli:.2f} s")
         print(f"  plantui history PATH --json:                {cli_json:.2f} s")
         print(f"  target: under 5 s — {'met' if max(core, cli, cli_json) < 5 else 'NOT met'}")

@@ -313,16 +313,18 @@ def _history(args) -> int:
         sys.stdout.write(printable(text) + "\n")
         return EXIT_OK
     if args.chart:
-        from .history_chart import ChartMissing, burnup_text
+        from .history_chart import ChartMissing, burnup_text, key
 
         if not shown.commits:
             raise PlanError(f"{args.path}: no commits since {args.since} ({whole} in all)")
         size = shutil.get_terminal_size((80, 24))
         last = shown.commits[-1]
-        title = f"{args.path}: {last.tasks.done}/{last.tasks.countable} tasks done, {len(shown.commits)} commits"
+        color = use_color(sys.stdout)
+        title = (f"{args.path}: {last.tasks.done}/{last.tasks.countable} tasks done, {len(shown.commits)} commits"
+                 f"   {key(color)}")
         try:
             chart = burnup_text(shown.points(), size.columns, max(8, min(size.lines - 3, 24)),
-                                color=use_color(sys.stdout))
+                                color=color)
         except ChartMissing as exc:
             raise PlanError(str(exc)) from None
         sys.stdout.write(printable(title + "\n" + chart) + "\n")

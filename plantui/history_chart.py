@@ -15,6 +15,16 @@ DATE_FORM = "Y-m-d H:M"  # plotext's spelling of %Y-%m-%d %H:%M
 MISSING = "the chart needs plotext: install plantui[chart] (pip install 'plantui[chart]')"
 
 
+TOTAL_MARK = "·"  # total: dotted; done: solid braille
+
+
+def key(color: bool = False) -> str:
+    """What the two lines are."""
+    if color:
+        return "\x1b[34m···\x1b[0m total   \x1b[32m⣀⣀⣀\x1b[0m done"
+    return f"{TOTAL_MARK * 3} total   ⣀⣀⣀ done"
+
+
 class ChartMissing(Exception):
     """plotext is not installed."""
 
@@ -72,10 +82,11 @@ def burnup_text(points: list[Point], width: int = 80, height: int = 20, *, color
     plt.clear_figure()
     plt.plotsize(max(width, 20), max(height, 6))
     plt.theme("pro" if color else "clear")
-    plt.plot(xs, total, label="total", marker="braille", color="blue" if color else None)
-    plt.plot(xs, done, label="done", marker="braille", color="green" if color else None)
+    # no legend (it hides the top of the lines): the key is a line of its own, see :func:`key`
+    plt.plot(xs, total, marker=TOTAL_MARK, color="blue" if color else None)
+    plt.plot(xs, done, marker="braille", color="green" if color else None)
     top = max(total + done + [1])
-    yt = _int_ticks(top, max(2, min(6, height // 3)))
+    yt = _int_ticks(top, max(3, min(6, height // 3)))
     plt.ylim(0, yt[-1])
     plt.yticks(yt, [str(v) for v in yt])
     fmt = "%Y-%m-%d" if stamps[-1] - stamps[0] > 3 * 86400 else "%Y-%m-%d %H:%M"
