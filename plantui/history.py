@@ -21,7 +21,7 @@ import os
 import re
 import subprocess
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import DEFAULT, ConfigError, Settings, load_settings
@@ -30,7 +30,7 @@ from .model import Kind, Plan
 from .parser import parse_lines
 from .progress import Counts, count, marker_changes
 from .source import Lines, decode_lines, looks_binary, printable, relined
-from .storage import PlanError
+from .storage import PlanError, read_bytes
 from .timeline import Point, Tick
 
 # A trailer names an agent when its name or address matches one of these (lower case).
@@ -116,6 +116,15 @@ class Commit:
         return tuple(c for c in self.changes if c.new is None)
 
 
+@dataclass(frozen=True)
+class Uncommitted:
+    """The plan in the working tree, when it is not what the last commit left."""
+
+    tasks: Counts
+    checks: Counts
+    changes: tuple[Change, ...]
+
+
 @dataclass
 class History:
     """The commits that changed a plan, oldest first."""
@@ -124,6 +133,7 @@ class History:
     commits: list[Commit] = field(default_factory=list)
     versions: int = 0  # distinct texts parsed
     before: Commit | None = None  # the commit just before the first one here (see :meth:`since`)
+    uncommitted: "Uncommitted | None" = None  # the file as it is now, when it differs from the last commit
 
     def points(self) -> list[Point]:
         """The task counts each commit left (done, and in all with skipped ones left out)."""
@@ -138,7 +148,7 @@ class History:
         """The commits from ``when`` on (their changes still measured against the version before)."""
         shown = [c for c in self.commits if c.at >= when]
         cut = self.commits.index(shown[0]) if shown else len(self.commits)
-        return History(self.path, shown, self.versions, self.commits[cut - 1] if cut else None)
+        return History(self.path, shown, self.versions, self.commits[cut - 1] if cut else None, self.uncommitted)
 
 
 def agent_of(name: str, email: str = "") -> str | None:
@@ -416,6 +426,14 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
                                       gone=version is gone, unreadable=version.unreadable))
         previous = version
     history.versions = len(seen)
+    if previous is not None:
+        try:
+            raw = read_bytes(real)[0]
+        except PlanError:
+            raw = None  # gone, or not text: the history is still the history
+        if raw is not None and raw != previous.raw:
+            now = _parse(raw, previous, settings)
+            history.uncommitted = Uncommitted(now.tasks, now.checks, _changes(previous, now))
     return history
 
 
@@ -479,25 +497,45 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
             notes.append("not text: counted as empty")
         if notes:
             out.append(s(f"  ({'; '.join(notes)})", "2"))
-        for ch in c.ticked:
-            st = _state(ch.new, settings)
-            was = _state(ch.old, settings)
-            glyph = GLYPHS.get(st, "◇")
-            line = f"  {glyph} {ch.label}"
-            if was == "done" and st != "done":
-                line += s("  (unticked)", "33")
-            elif st not in ("done", "open"):
-                line += s(f"  ({st.replace('_', ' ')})", "2")
-            out.append(s(line, "32") if st == "done" else line)
-        for sign, items, word in (("+", c.added, "added"), ("−", c.removed, "removed")):
-            if not items or c.first:
-                continue
-            if len(items) <= MAX_NAMED:
-                out.extend(f"  {sign} {ch.label}" for ch in items)
-            else:
-                out.append(f"  {sign} {_n(len(items), 'item')} {word}")
+        out += _change_lines(c.changes, settings, s, first=c.first)
         before = c
+    if history.uncommitted is not None:
+        u = history.uncommitted
+        counts = f"tasks {u.tasks.done}/{u.tasks.countable}{_ago(before.tasks if before else None, u.tasks)}"
+        if u.checks.total:
+            counts += f"  checks {u.checks.done}/{u.checks.total}"
+        out += ["", s("now, not committed", "2") + f"  {counts}"]
+        out += _change_lines(u.changes, settings, s)
     return "\n".join(out)
+
+
+def _change_lines(changes: tuple[Change, ...], settings: Settings, s, first: bool = False) -> list[str]:
+    """The boxes that changed, then the items added and removed (named, or counted when many)."""
+    out = []
+    for ch in changes:
+        if ch.old is None or ch.new is None:
+            continue
+        st, was = _state(ch.new, settings), _state(ch.old, settings)
+        line = f"  {GLYPHS.get(st, '◇')} {ch.label}"
+        if was == "done" and st != "done":
+            line += s("  (unticked)", "33")
+        elif st not in ("done", "open"):
+            line += s(f"  ({st.replace('_', ' ')})", "2")
+        out.append(s(line, "32") if st == "done" else line)
+    for sign, items, word in (("+", [c for c in changes if c.old is None], "added"),
+                              ("−", [c for c in changes if c.new is None], "removed")):
+        if not items or first:
+            continue
+        if len(items) <= MAX_NAMED:
+            out.extend(f"  {sign} {ch.label}" for ch in items)
+        else:
+            out.append(f"  {sign} {_n(len(items), 'item')} {word}")
+    return out
+
+
+def _change_json(changes: tuple[Change, ...]) -> list[dict]:
+    return [{"item": ch.item, "label": ch.label, "old": ch.old, "new": ch.new, "done": ch.done, "line": ch.line}
+            for ch in changes]
 
 
 def _counts(c: Counts) -> dict:
@@ -524,8 +562,12 @@ def history_json(history: History, total: int | None = None) -> dict:
             "deleted": c.gone,
             "tasks": _counts(c.tasks),
             "checks": _counts(c.checks),
-            "changes": [{"item": ch.item, "label": ch.label, "old": ch.old, "new": ch.new, "done": ch.done,
-                         "line": ch.line} for ch in c.changes],
+            "changes": _change_json(c.changes),
         } for c in history.commits],
+        "uncommitted": None if history.uncommitted is None else {
+            "tasks": _counts(history.uncommitted.tasks),
+            "checks": _counts(history.uncommitted.checks),
+            "changes": _change_json(history.uncommitted.changes),
+        },
         "points": [{"at": p.at.isoformat(), "done": p.done, "total": p.total} for p in history.points()],
     }

@@ -44,7 +44,7 @@ def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
-def git(folder: Path, *args: str, message: str | None = None) -> None:
+def git(folder: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
 
 
@@ -325,3 +325,23 @@ def test_without_plotext_one_line(repo, monkeypatch, capsys):
     assert main(["history", str(repo.plan), "--chart"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "install plantui[chart]" in err
+
+
+def test_uncommitted_changes_are_shown_apart(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    plan = folder / "plan.md"
+    git(folder, "init", "-q")
+    plan.write_text("- [ ] 1 One\n- [ ] 2 Two\n", newline="")
+    git(folder, "add", "plan.md")
+    git(folder, "commit", "-qm", "Plan")
+    assert read_history(plan).uncommitted is None
+    plan.write_text("- [x] 1 One\n- [ ] 2 Two\n", newline="")
+    history = read_history(plan)
+    assert len(history.commits) == 1 and history.points()[-1].done == 0  # the history is the commits
+    assert history.uncommitted.tasks.done == 1 and [c.item for c in history.uncommitted.changes] == ["1"]
+    out = run("history", plan)
+    assert out.stdout.endswith("now, not committed  tasks 1/2 (+1)\n  ✓ 1 One\n")
+    doc = json.loads(run("history", plan, "--json").stdout)
+    assert doc["uncommitted"]["tasks"]["done"] == 1 and doc["uncommitted"]["changes"][0]["new"] == "x"
+    assert json.loads(run("history", plan, "--json").stdout)["commits"][0]["tasks"]["done"] == 0
