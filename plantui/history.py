@@ -87,7 +87,8 @@ class Commit:
     changes: tuple[Change, ...] = ()  # empty for the first version: it is the baseline
     first: bool = False  # the commit that created the plan
     gone: bool = False  # the commit deleted it (no items after it)
-    unreadable: bool = False  # binary or too big: counted as no items
+    unreadable: bool = False  # not text (a binary file): counted as no items
+    was: Counts | None = None  # the tasks in its parent (the version its changes are measured against)
 
     @property
     def by(self) -> str:
@@ -423,7 +424,8 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
         changes = () if parent is None else _changes(parent, version)
         history.commits.append(Commit(e.sha, e.at, e.author, e.email, e.subject, e.path, e.agents,
                                       version.tasks, version.checks, changes, first=parent is None,
-                                      gone=version is gone, unreadable=version.unreadable))
+                                      gone=version is gone, unreadable=version.unreadable,
+                                      was=None if parent is None else parent.tasks))
         previous = version
     history.versions = len(seen)
     if previous is not None:
@@ -480,7 +482,7 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
                                                                    if last.checks.total else "")]
     before = history.before
     for c in commits:
-        counts = f"tasks {c.tasks.done}/{c.tasks.countable}{_ago(before.tasks if before else None, c.tasks)}"
+        counts = f"tasks {c.tasks.done}/{c.tasks.countable}{_ago(c.was, c.tasks)}"
         if c.checks.total or (before and before.checks.total):
             counts += f"  checks {c.checks.done}/{c.checks.total}"
         out.append("")

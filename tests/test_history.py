@@ -245,6 +245,12 @@ def test_merge_commit_read_from_its_tree(tmp_path):
     history = read_history(plan)
     assert [c.subject for c in history.commits][-1].startswith("Merge branch 'side'")
     assert history.commits[-1].tasks.done == 2 and history.commits[-1].tasks.total == 3
+    by_subject = {c.subject: c for c in history.commits}
+    # each commit against its own parent: no "1 unticked" in Tick 3 though the branch's commit came before it
+    assert [(ch.item, ch.old, ch.new) for ch in by_subject["Tick 3"].changes] == [("3", " ", "x")]
+    assert [(ch.item, ch.old, ch.new) for ch in by_subject["Tick 1 on a branch"].changes] == [("1", " ", "x")]
+    assert [(ch.item, ch.old, ch.new) for ch in history.commits[-1].changes] == [("1", " ", "x")]
+    assert history.commits[-1].was.done == 1
 
 
 def test_deleted_and_restored(tmp_path):
