@@ -33,23 +33,25 @@ from .source import Lines, decode_lines, looks_binary, printable, relined
 from .storage import PlanError, read_bytes
 from .timeline import Point, Tick
 
-# A trailer names an agent when its name or address matches one of these (lower case).
+# A name and address belong to an agent when "name <address>" (lower case) holds one of the
+# first strings, or the name (before any " (…)") is one of the second: a person called
+# Claude, Devin or Haider is not an agent, Claude's noreply address is.
 AGENTS = (
-    ("Claude", ("claude", "anthropic.com")),
-    ("Copilot", ("copilot",)),
-    ("Cursor", ("cursor",)),
-    ("Codex", ("codex", "openai.com", "chatgpt")),
-    ("Devin", ("devin",)),
-    ("Gemini", ("gemini",)),
-    ("Jules", ("jules",)),
-    ("aider", ("aider",)),
-    ("Amp", ("ampcode.com", "amp <")),
-    ("Windsurf", ("windsurf", "codeium")),
-    ("Cline", ("cline",)),
-    ("Kiro", ("kiro",)),
-    ("OpenHands", ("openhands", "all-hands.dev")),
-    ("Junie", ("junie",)),
-    ("Qwen", ("qwen",)),
+    ("Claude", ("@anthropic.com",), ("claude", "claude code")),
+    ("Copilot", ("copilot",), ()),
+    ("Cursor", ("cursoragent", "@cursor.com", "cursor agent"), ("cursor",)),
+    ("Codex", ("codex", "@openai.com", "chatgpt"), ()),
+    ("Devin", ("devin-ai", "cognition.ai", "cognition-labs"), ("devin ai",)),
+    ("Gemini", ("gemini",), ()),
+    ("Jules", ("google-labs-jules", "jules[bot]"), ()),
+    ("aider", ("aider.chat", "(aider)"), ("aider",)),
+    ("Amp", ("ampcode.com",), ("amp",)),
+    ("Windsurf", ("windsurf", "codeium"), ()),
+    ("Cline", ("cline.bot",), ("cline",)),
+    ("Kiro", ("kiro.dev",), ("kiro",)),
+    ("OpenHands", ("openhands", "all-hands.dev"), ()),
+    ("Junie", (), ("junie",)),
+    ("Qwen", ("qwen-code", "qwen code"), ("qwen",)),
 )
 TRAILERS = ("Co-authored-by", "Assisted-by")
 _SEP, _FIELD, _LIST = "\x01", "\x1f", "\x1e"
@@ -155,8 +157,9 @@ class History:
 def agent_of(name: str, email: str = "") -> str | None:
     """The known agent a name and address belong to, or None."""
     text = f"{name} <{email}>".lower()
-    for agent, needles in AGENTS:
-        if any(n in text for n in needles):
+    bare = name.lower().split(" (")[0].strip()
+    for agent, needles, names in AGENTS:
+        if bare in names or any(n in text for n in needles):
             return agent
     return None
 

@@ -107,7 +107,14 @@ def test_trailer_names_the_agent(repo):
     ("devin-ai-integration[bot]", "158243242+devin-ai-integration[bot]@users.noreply.github.com", "Devin"),
     ("gemini-code-assist[bot]", "x@users.noreply.github.com", "Gemini"),
     ("Codex", "codex@openai.com", "Codex"),
+    ("Cursor Agent", "", "Cursor"),
+    ("Amp", "amp@ampcode.com", "Amp"),
+    ("Ann (aider)", "ann@example.com", "aider"),
     ("Jane Doe", "jane@example.com", None),
+    ("Claude Dupont", "claude.dupont@example.fr", None),  # people with an agent's name are people
+    ("Devin Smith", "devin@example.com", None),
+    ("Haider Ali", "haider@example.com", None),
+    ("Stamp", "stamp@example.com", None),
     ("Ann", "ann@example.com", None),
 ])
 def test_agent_of(name, email, agent):
