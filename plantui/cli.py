@@ -315,8 +315,9 @@ def _history(args) -> int:
     if args.chart:
         from .history_chart import ChartMissing, burnup_text, key
 
-        if not shown.commits:
-            raise PlanError(f"{args.path}: no commits since {args.since} ({whole} in all)")
+        if not shown.commits:  # nothing to draw: said as the text says it
+            sys.stdout.write(printable(history_text(shown, total=whole, name=args.path)) + "\n")
+            return EXIT_OK
         size = shutil.get_terminal_size((80, 24))
         last = shown.commits[-1]
         color = use_color(sys.stdout)

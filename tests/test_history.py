@@ -155,6 +155,9 @@ def test_since(repo):
     text = run("history", repo.plan, "--since", cut.isoformat())
     assert f"{len(later)} commits (of {COMMITS})" in text.stdout
     assert run("history", repo.plan, "--since", "2000-01-01").stdout.count("\n20") == COMMITS
+    for extra in ((), ("--chart",)):  # a window without commits is no error
+        none = run("history", repo.plan, "--since", "1h", *extra)
+        assert none.returncode == 0 and none.stdout == f"{repo.plan}: no commits in that time ({COMMITS} commits in all)\n"
 
 
 def test_parse_since():
