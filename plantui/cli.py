@@ -302,6 +302,11 @@ def _history(args) -> int:
 
     if args.json and args.chart:
         raise PlanError("history: choose --json or --chart, not both")
+    if args.chart:
+        from .history_chart import MISSING, available
+
+        if not available():
+            raise PlanError(MISSING)  # before git runs
     since = parse_since(args.since) if args.since else None  # a bad date is said before git runs
     history = read_history(Path(args.path))
     whole = len(history.commits)
@@ -330,19 +335,9 @@ def _history(args) -> int:
             raise PlanError(str(exc)) from None
         sys.stdout.write(printable(title + "\n" + chart) + "\n")
         return EXIT_OK
-    text = history_text(shown, history_settings(history), color=use_color(sys.stdout), total=whole, name=args.path)
+    text = history_text(shown, history.settings, color=use_color(sys.stdout), total=whole, name=args.path)
     sys.stdout.write(printable(text) + "\n")
     return EXIT_OK
-
-
-def history_settings(history):
-    """The marker meanings of the plan whose history is shown (its project's config, as now)."""
-    from .config import DEFAULT, ConfigError, load_settings
-
-    try:
-        return load_settings(history.path)
-    except ConfigError:
-        return DEFAULT
 
 
 if __name__ == "__main__":  # pragma: no cover

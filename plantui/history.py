@@ -137,6 +137,7 @@ class History:
     versions: int = 0  # distinct texts parsed
     before: Commit | None = None  # the commit just before the first one here (see :meth:`since`)
     uncommitted: "Uncommitted | None" = None  # the file as it is now, when it differs from the last commit
+    settings: Settings = DEFAULT  # the marker meanings its texts were read with
 
     def points(self) -> list[Point]:
         """The task counts each commit left (done, and in all with skipped ones left out)."""
@@ -151,7 +152,8 @@ class History:
         """The commits from ``when`` on (their changes still measured against the version before)."""
         shown = [c for c in self.commits if c.at >= when]
         cut = self.commits.index(shown[0]) if shown else len(self.commits)
-        return History(self.path, shown, self.versions, self.commits[cut - 1] if cut else None, self.uncommitted)
+        return History(self.path, shown, self.versions, self.commits[cut - 1] if cut else None, self.uncommitted,
+                       self.settings)
 
 
 def agent_of(name: str, email: str = "") -> str | None:
@@ -404,7 +406,7 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
     names += [e.parent for e in entries if e.parent]
     blobs = _blobs(folder, list(dict.fromkeys(names)))
     seen: dict[str, _Version] = {}  # blob id -> its version: a text seen before is not parsed again
-    history = History(real)
+    history = History(real, settings=settings)
     previous: _Version | None = None  # the version the commit before left
     gone = _Version(b"", _EMPTY_LINES, parse_lines(_EMPTY_LINES, settings), Counts(), Counts(), [])
 

@@ -29,6 +29,15 @@ class ChartMissing(Exception):
     """plotext is not installed."""
 
 
+def available() -> bool:
+    """Whether plotext can be imported."""
+    try:
+        import plotext  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def steps(points: list[Point]) -> tuple[list[datetime], list[int], list[int]]:
     """Times, done and total as steps: a count holds until the next point changes it."""
     times: list[datetime] = []

@@ -361,3 +361,21 @@ def test_uncommitted_changes_are_shown_apart(tmp_path):
     doc = json.loads(run("history", plan, "--json").stdout)
     assert doc["uncommitted"]["tasks"]["done"] == 1 and doc["uncommitted"]["changes"][0]["new"] == "x"
     assert json.loads(run("history", plan, "--json").stdout)["commits"][0]["tasks"]["done"] == 0
+
+
+def test_project_markers_are_used(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    plan = folder / "plan.md"
+    git(folder, "init", "-q")
+    (folder / ".plantui.toml").write_text('[markers]\n"-" = "skipped"\n')
+    plan.write_text("- [ ] 1 One\n- [ ] 2 Two\n- [ ] 3 Three\n", newline="")
+    git(folder, "add", "plan.md")
+    git(folder, "commit", "-qm", "Plan")
+    plan.write_text("- [x] 1 One\n- [-] 2 Two\n- [ ] 3 Three\n", newline="")
+    git(folder, "commit", "-qam", "One done, two dropped")
+    last = read_history(plan).commits[-1]
+    assert (last.tasks.done, last.tasks.skipped, last.tasks.countable) == (1, 1, 2)
+    assert read_history(plan).points()[-1] == read_history(plan).points()[-1].__class__(last.at, 1, 2, "git")
+    out = run("history", plan).stdout
+    assert "tasks 1/2 (+1)" in out and "  ⊘ 2 Two  (skipped)" in out
