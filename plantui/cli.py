@@ -83,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
 
     p = sub.add_parser("history", help="the plan's story from git: counts and ticks at each commit")
-    p.add_argument("path", metavar="PATH", help="a plan file that git tracks")
+    p.add_argument("path", metavar="PATH", nargs="?", help="a plan file that git tracks (default: the one plan here)")
     p.add_argument("--since", metavar="DATE", help="only commits from then on: 2025-03-01, 2025-03-01T14:00, 12h, 7d, 2w")
     p.add_argument("--json", action="store_true", help="print JSON (schema 1, see docs/history.md) for scripts")
     p.add_argument("--chart", action="store_true", help="print a burn-up chart: tasks done and in all over time")
@@ -308,6 +308,16 @@ def _history(args) -> int:
         if not available():
             raise PlanError(MISSING)  # before git runs
     since = parse_since(args.since) if args.since else None  # a bad date is said before git runs
+    if args.path is None:  # the one plan here, or say which to name
+        from .discover import plans_in
+
+        found = plans_in(Path("."))
+        if not found:
+            raise PlanError(f"no plan here ({LOOKED_FOR}); give a path")
+        if len(found) > 1:
+            names = ", ".join(str(p) for p in found[:3]) + (" …" if len(found) > 3 else "")
+            raise PlanError(f"{len(found)} plans here ({names}); name the one whose history to show")
+        args.path = str(found[0])
     history = read_history(Path(args.path))
     whole = len(history.commits)
     shown = history.since(since) if since is not None else history

@@ -379,3 +379,19 @@ def test_project_markers_are_used(tmp_path):
     assert read_history(plan).points()[-1] == read_history(plan).points()[-1].__class__(last.at, 1, 2, "git")
     out = run("history", plan).stdout
     assert "tasks 1/2 (+1)" in out and "  ⊘ 2 Two  (skipped)" in out
+
+
+def test_no_path_means_the_one_plan_here(tmp_path):
+    folder = tmp_path / "r"
+    folder.mkdir()
+    git(folder, "init", "-q")
+    (folder / "plan.md").write_text("- [ ] 1 One\n", newline="")
+    git(folder, "add", "plan.md")
+    git(folder, "commit", "-qm", "Plan")
+    out = run("history", cwd=folder)
+    assert out.returncode == 0 and out.stdout.startswith("plan.md — 1 commit from ")
+    (folder / "TODO.md").write_text("- [ ] 1 One\n", newline="")
+    two = run("history", cwd=folder)
+    assert two.returncode == 2 and two.stderr == "plantui: 2 plans here (plan.md, TODO.md); name the one whose history to show\n"
+    none = run("history", cwd=tmp_path)
+    assert none.returncode == 2 and "no plan here" in none.stderr and none.stderr.count("\n") == 1
