@@ -491,8 +491,8 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
         if c.checks.total or (before and before.checks.total):
             counts += f"  checks {c.checks.done}/{c.checks.total}"
         out.append("")
-        out.append(s(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.sha[:8]}", "2") + f"  {counts}  by {c.who}")
-        out.append(f"  {c.subject}")
+        out.append(s(f"{c.at.astimezone():%Y-%m-%d %H:%M}  {c.sha[:8]}", "2") + f"  {counts}")
+        out.append(f"  {c.subject} — by {c.who}")
         notes = []
         if c.first:
             notes.append(f"created: {_n(c.tasks.total, 'task')}" + (f", {_n(c.checks.total, 'check')}" if c.checks.total else ""))
