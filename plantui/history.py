@@ -17,9 +17,11 @@ never imports Textual.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -59,6 +61,7 @@ _FORMAT = _SEP + _FIELD.join(
     ("%H", "%aI", "%aN", "%aE", "%s", "%(trailers:" + ",".join(f"key={k}" for k in TRAILERS)
      + ",valueonly,unfold,separator=%x1e)"))
 _NULL_OID = re.compile(r"^0+$")
+KEPT_TEXTS = 8  # versions that keep their text (and lines) while the history is read: memory stays small
 
 
 @dataclass(frozen=True)
@@ -301,9 +304,18 @@ class _Version:
     checks: Counts
     keys: list[tuple[str, int]]
     unreadable: bool = False
+    oid: str = ""  # its blob id ("" for no file)
 
 
 _EMPTY_LINES = Lines.of("")
+
+
+def _blob_id(raw: bytes, like: str) -> str:
+    """The id git gives ``raw`` as a blob, in the hash of ``like`` (SHA-1, or SHA-256 repositories)."""
+    h = hashlib.sha256() if len(like) == 64 else hashlib.sha1()
+    h.update(b"blob %d\0" % len(raw))
+    h.update(raw)
+    return h.hexdigest()
 
 
 def _parse(raw: bytes | None, previous: _Version | None, settings: Settings) -> _Version:
@@ -410,13 +422,25 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
     previous: _Version | None = None  # the version the commit before left
     gone = _Version(b"", _EMPTY_LINES, parse_lines(_EMPTY_LINES, settings), Counts(), Counts(), [])
 
+    recent: deque[_Version] = deque()  # the last versions parsed keep their text, to parse the next from
+
     def version_of(name: str | None, near: _Version | None) -> _Version:
-        oid, raw = blobs.get(name, ("", None)) if name else ("", None)
+        if not name:
+            return gone
+        if name in seen:
+            return seen[name]
+        oid, raw = blobs.pop(name, ("", None))  # its bytes are not kept past its parse
+        if oid in seen:
+            return seen[oid]
         if raw is None:
             return gone
-        if oid not in seen:
-            seen[oid] = _parse(raw, near, settings)
-        return seen[oid]
+        seen[oid] = version = _parse(raw, near, settings)
+        version.oid = oid
+        recent.append(version)
+        if len(recent) > KEPT_TEXTS:  # an old version keeps its counts, items and keys, not its text
+            old = recent.popleft()
+            old.raw, old.lines = b"", _EMPTY_LINES
+        return version
 
     for n, e in enumerate(entries):
         # Its ticks are measured against its own parent's text (a branch's commit against the
@@ -438,7 +462,7 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
             raw = read_bytes(real)[0]
         except PlanError:
             raw = None  # gone, or not text: the history is still the history
-        if raw is not None and raw != previous.raw:
+        if raw is not None and _blob_id(raw, previous.oid) != previous.oid:
             now = _parse(raw, previous, settings)
             history.uncommitted = Uncommitted(now.tasks, now.checks, _changes(previous, now))
     return history

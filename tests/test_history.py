@@ -395,3 +395,21 @@ def test_no_path_means_the_one_plan_here(tmp_path):
     assert two.returncode == 2 and two.stderr == "plantui: 2 plans here (plan.md, TODO.md); name the one whose history to show\n"
     none = run("history", cwd=tmp_path)
     assert none.returncode == 2 and "no plan here" in none.stderr and none.stderr.count("\n") == 1
+
+
+def test_old_texts_are_let_go_and_a_revert_is_still_known(tmp_path, monkeypatch):
+    monkeypatch.setattr(hist, "KEPT_TEXTS", 1)  # every version but the last parsed forgets its text
+    folder = tmp_path / "r"
+    folder.mkdir()
+    plan = folder / "plan.md"
+    git(folder, "init", "-q")
+    texts = ["- [ ] 1 One\n- [ ] 2 Two\n", "- [x] 1 One\n- [ ] 2 Two\n", "- [x] 1 One\n- [x] 2 Two\n",
+             "- [ ] 1 One\n- [ ] 2 Two\n"]
+    for n, text in enumerate(texts):
+        plan.write_text(text, newline="")
+        git(folder, "add", "plan.md")
+        git(folder, "commit", "-qm", f"v{n}")
+    history = read_history(plan)
+    assert [c.tasks.done for c in history.commits] == [0, 1, 2, 0] and history.versions == 3
+    assert [(ch.item, ch.new) for ch in history.commits[-1].changes] == [("1", " "), ("2", " ")]
+    assert history.uncommitted is None  # the file is what the last commit left, whose text was let go
