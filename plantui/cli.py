@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PlanError  # not from storage: that imports the parser
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "mcp", "completion")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "history", "mcp", "completion")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -121,6 +121,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("completion", help="the shell completion script: plantui completion bash|zsh|fish")
     p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
+
+    p = sub.add_parser("history", help="the plan's story from git: counts and ticks at each commit")
+    p.add_argument("path", metavar="PATH", nargs="?", help="a plan file that git tracks (default: the one plan here)")
+    p.add_argument("--since", metavar="DATE", help="only commits from then on: 2025-03-01, 2025-03-01T14:00, 12h, 7d, 2w")
+    p.add_argument("--json", action="store_true", help="print JSON (schema 1, see docs/history.md) for scripts")
+    p.add_argument("--chart", action="store_true", help="print a burn-up chart: tasks done and in all over time")
     return top
 
 
@@ -205,6 +211,8 @@ def _run(args) -> int:
         return _mcp(args)
     if args.command == "completion":
         return _completion(args)
+    if args.command == "history":
+        return _history(args)
     _parser().print_help()
     return EXIT_OK
 
@@ -566,6 +574,66 @@ def _completion(args) -> int:
     from .completion import script
 
     sys.stdout.write(script(args.shell))
+    return EXIT_OK
+
+
+# --- history from git ---------------------------------------------------------
+
+
+def _history(args) -> int:
+    import shutil
+
+    from .history import history_json, history_text, parse_since, read_history
+    from .report import use_color
+    from .source import printable
+
+    if args.json and args.chart:
+        raise PlanError("history: choose --json or --chart, not both")
+    if args.chart:
+        from .history_chart import MISSING, available
+
+        if not available():
+            raise PlanError(MISSING)  # before git runs
+    since = parse_since(args.since) if args.since else None  # a bad date is said before git runs
+    if args.path is None:  # the one plan here, or say which to name
+        from .discover import plans_in
+
+        found = plans_in(Path("."))
+        if not found:
+            raise PlanError(f"no plan here ({LOOKED_FOR}); give a path")
+        if len(found) > 1:
+            names = ", ".join(str(p) for p in found[:3]) + (" …" if len(found) > 3 else "")
+            raise PlanError(f"{len(found)} plans here ({names}); name the one whose history to show")
+        args.path = str(found[0])
+    history = read_history(Path(args.path))
+    whole = len(history.commits)
+    shown = history.since(since) if since is not None else history
+    if args.json:
+        pretty = sys.stdout.isatty()
+        text = json.dumps(history_json(shown, whole), ensure_ascii=False, indent=2 if pretty else None,
+                          separators=None if pretty else (",", ":"))
+        sys.stdout.write(printable(text) + "\n")
+        return EXIT_OK
+    if args.chart:
+        from .history_chart import ChartMissing, burnup_text, key
+
+        if not shown.commits:  # nothing to draw: said as the text says it
+            sys.stdout.write(printable(history_text(shown, total=whole, name=args.path)) + "\n")
+            return EXIT_OK
+        size = shutil.get_terminal_size((80, 24))
+        last = shown.commits[-1]
+        color = use_color(sys.stdout)
+        title = (f"{args.path}: {last.tasks.done}/{last.tasks.countable} tasks done, {len(shown.commits)} commits"
+                 f"   {key(color)}")
+        try:
+            chart = burnup_text(shown.points(), size.columns, max(8, min(size.lines - 3, 24)),
+                                color=color)
+        except ChartMissing as exc:
+            raise PlanError(str(exc)) from None
+        sys.stdout.write(printable(title + "\n" + chart) + "\n")
+        return EXIT_OK
+    text = history_text(shown, history.settings, color=use_color(sys.stdout), total=whole, name=args.path)
+    sys.stdout.write(printable(text) + "\n")
     return EXIT_OK
 
 
