@@ -117,7 +117,17 @@ def default_path() -> Path:
 
 def plan_key(path: str | os.PathLike) -> str:
     """A plan's name in the log: its resolved path."""
-    return str(Path(path).resolve())
+    return _text(str(Path(path).resolve()))
+
+
+def _text(s: str) -> str:
+    """``s`` as SQLite can store it: bytes that were not UTF-8 (kept in the text as
+    surrogates) become U+FFFD."""
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return s
 
 
 def item_names(plan: Plan) -> list[str]:
@@ -126,7 +136,7 @@ def item_names(plan: Plan) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for it in plan.items:
-        name = " ".join(it.label.split())
+        name = _text(" ".join(it.label.split()))
         n = seen.get(name, 0) + 1
         seen[name] = n
         out.append(name if n == 1 else f"{name} #{n}")
@@ -135,7 +145,7 @@ def item_names(plan: Plan) -> list[str]:
 
 def markers_of(plan: Plan) -> dict[str, str]:
     """Item name → its marker."""
-    return dict(zip(item_names(plan), (it.marker for it in plan.items)))
+    return dict(zip(item_names(plan), (_text(it.marker) for it in plan.items)))
 
 
 def version_of(raw: bytes, mtime_ns: int) -> tuple[int, str]:
@@ -202,7 +212,7 @@ class EventLog:
             except BaseException:
                 db.close()
                 raise
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001
             self._broken = True
             self._fail(exc)
             return None
@@ -230,11 +240,12 @@ class EventLog:
                 try:
                     out = fn(db)
                 except BaseException:
-                    db.execute("ROLLBACK")
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
                     raise
                 db.execute("COMMIT")
                 return out
-            except (sqlite3.Error, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - never break the caller: not recorded, said once
                 self._cache.clear()  # what was cached may not have been written
                 self._fail(exc)
                 return None
@@ -246,7 +257,7 @@ class EventLog:
                 return default
             try:
                 return fn(db)
-            except (sqlite3.Error, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - never break the caller
                 self._fail(exc)
                 return default
 

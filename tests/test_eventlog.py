@@ -144,6 +144,17 @@ def test_same_text_items_have_their_own_names(tmp_path: Path):
     assert item_names(read(path).plan) == ["Write tests", "Write tests #2"]
 
 
+def test_items_in_bytes_that_are_not_utf8_are_recorded(tmp_path: Path):
+    path = tmp_path / "latin.md"
+    path.write_bytes(b"- [ ] 1.1 Caf\xe9\n- [ ] 1.2 Tea\n")
+    log = EventLog()
+    observe(log, path)
+    path.write_bytes(b"- [x] 1.1 Caf\xe9\n- [ ] 1.2 Tea\n")
+    assert [(t.item, t.new) for t in observe(log, path)] == [("1.1 Caf\ufffd", "x")]
+    assert log.warning is None
+    log.close()
+
+
 def test_record_and_read_since(small: Path):
     log = EventLog()
     t0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
