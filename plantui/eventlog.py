@@ -85,6 +85,7 @@ CREATE TABLE IF NOT EXISTS points (
 );
 CREATE INDEX IF NOT EXISTS points_by_plan ON points (plan, at);
 CREATE UNIQUE INDEX IF NOT EXISTS points_once ON points (plan, version) WHERE version IS NOT NULL;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value REAL);
 """
 
 _on = False  # recording is for the program (see switch); a test's app records nothing unless asked
@@ -217,7 +218,7 @@ class EventLog:
             self._fail(exc)
             return None
         self._db = db
-        self._thin_safely(db)
+        self._thin_safely(db, daily=True)
         return db
 
     def close(self) -> None:
@@ -294,14 +295,13 @@ class EventLog:
                 db.execute("UPDATE plans SET shown = max(coalesce(shown, 0), ?) WHERE id = ?", (at, pid))
             if ns is not None and (version[0] < ns or (version[0] == ns and version[1] == digest)):
                 if version == (ns, digest) and origin != "outside":  # we made it; another process was first
-                    names = [n for n in (mine_set or ())] if mine_set is not None else None
-                    if names is None:
+                    if mine_set is None:
                         db.execute("UPDATE ticks SET origin = ? WHERE plan = ? AND version = ? AND origin = 'outside'",
                                    (origin, pid, tag))
                     else:
                         db.executemany("UPDATE ticks SET origin = ? WHERE plan = ? AND version = ? AND item = ? "
-                                       "AND origin = 'outside'", [(origin, pid, tag, n) for n in names])
-                        db.execute("UPDATE points SET origin = ? WHERE plan = ? AND version = ?", (origin, pid, tag))
+                                       "AND origin = 'outside'", [(origin, pid, tag, n) for n in mine_set])
+                    db.execute("UPDATE points SET origin = ? WHERE plan = ? AND version = ?", (origin, pid, tag))
                 return []  # seen already, or older than what is stored
             cached = self._cache.get(key)
             if ns is None:
@@ -436,20 +436,27 @@ class EventLog:
             if db is not None:
                 self._thin_safely(db, now, keep_days)
 
-    def _thin_safely(self, db: sqlite3.Connection, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> None:
-        cutoff = (time.time() if now is None else _seconds(now)) - keep_days * 86400
+    def _thin_safely(self, db: sqlite3.Connection, now: datetime | None = None, keep_days: int = KEEP_DAYS,
+                     daily: bool = False) -> None:
+        """Thin (see :meth:`thin`); ``daily``: only when the last thinning is a day old or more
+        (every process opening the log asks; one a day does it)."""
+        clock = time.time() if now is None else _seconds(now)
+        cutoff = clock - keep_days * 86400
         try:
+            if daily:
+                row = db.execute("SELECT value FROM meta WHERE key = 'thinned'").fetchone()
+                if row is not None and clock - row[0] < 86400:
+                    return
             db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('thinned', ?)", (clock,))
             db.execute("DELETE FROM ticks WHERE at < ?1 AND id NOT IN (SELECT max(id) FROM ticks WHERE at < ?1 "
                        "GROUP BY plan, item, CAST(at / 86400 AS INTEGER))", (cutoff,))
             db.execute("DELETE FROM points WHERE at < ?1 AND id NOT IN (SELECT max(id) FROM points WHERE at < ?1 "
                        "GROUP BY plan, CAST(at / 86400 AS INTEGER))", (cutoff,))
             db.execute("COMMIT")
         except sqlite3.Error as exc:
-            try:
+            if db.in_transaction:
                 db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             self._fail(exc)
 
 

@@ -26,6 +26,7 @@ from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.compact import CompactPlan
 from plantui.ui.widgets.dashboard import PlanDashboard
 
+KEEP = eventlog.KEEP_DAYS
 SMALL = "# Plan\n\n- [ ] 1.1 First\n- [ ] 1.2 Second\n- [x] 1.3 Third\n"
 UTC = timezone.utc
 
@@ -190,6 +191,21 @@ def test_thinning_keeps_one_tick_per_item_per_day_and_the_last_state(small: Path
     assert kept == [("1.1 First", " ", "x"), ("1.2 Second", " ", "x"), ("1.3 Third", "x", " "), ("1.3 Third", " ", "x")]
     assert [(p.done, p.total) for p in log.points(small)] == [(4, 9)]
     log.close()
+
+
+def test_opening_the_log_thins_it_once_a_day(small: Path):
+    plan = str(small.resolve())
+    day = datetime.now(UTC) - timedelta(days=KEEP + 5)
+    a = EventLog()
+    a.record([Tick(day + timedelta(minutes=i), plan, "1.1 First", " ", "x", "cli") for i in range(3)])
+    a.close()
+    b = EventLog()
+    assert len(b.ticks(small)) == 3  # thinned less than a day ago (when a opened it)
+    b._db.execute("UPDATE meta SET value = 0 WHERE key = 'thinned'")
+    b.close()
+    c = EventLog()
+    assert [t.at for t in c.ticks(small)] == [day + timedelta(minutes=2)]
+    c.close()
 
 
 def test_an_unwritable_state_folder_is_one_warning_and_no_error(tmp_path: Path, small: Path, monkeypatch, capsys):
