@@ -284,7 +284,7 @@ class EventLog:
         key = plan_key(path)
         markers = markers_of(plan)
         mine_set = None if mine is None else set(mine)
-        at = version[0] / 1e9
+        at = _seconds(_when(version[0] / 1e9))  # to the microsecond, as read back: `since` compares alike
         tag = f"{version[0]}:{version[1]}"
 
         def run(db: sqlite3.Connection) -> list[Tick]:
@@ -481,7 +481,9 @@ def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None) -
     The hook for the dashboard's first activity lines: more sources (the plan's git
     history) join here."""
     log = shared() if log is None else log
-    seen = log.last_shown(plan_path)
+    key = plan_key(plan_path)
+    seen = log._read(lambda db: (db.execute("SELECT shown FROM plans WHERE path = ?", (key,)).fetchone() or (None,))[0],
+                     None)
     if seen is None:
         return []
-    return log.ticks(plan_path, since=seen)
+    return log._ticks_after(key, seen)

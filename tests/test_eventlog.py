@@ -139,6 +139,20 @@ def test_a_version_older_than_the_one_stored_is_not_compared(small: Path):
     late.close()
 
 
+def test_a_change_seen_while_shown_is_not_news_since_last_seen(small: Path):
+    log = EventLog()
+    observe(log, small)
+    log.mark_shown(small, datetime(2020, 1, 1, tzinfo=UTC))
+    second = (small.stat().st_mtime_ns // 10**9 + 5) * 10**9
+    write(small, SMALL.replace("[ ] 1.1", "[x] 1.1"), second + 123_456_400)  # not a whole microsecond
+    assert len(observe(log, small, origin="here", shown=True)) == 1
+    assert since_last_seen(small, log) == []
+    write(small, SMALL.replace("[ ] 1.2", "[x] 1.2"), second + 2 * 10**9)
+    assert len(observe(log, small)) == 2  # seen by another process while this plan was not shown
+    assert [t.item for t in since_last_seen(small, log)] == ["1.1 First", "1.2 Second"]
+    log.close()
+
+
 def test_same_text_items_have_their_own_names(tmp_path: Path):
     path = tmp_path / "dup.md"
     write(path, "- [ ] Write tests\n- [ ] Write tests\n")
@@ -342,8 +356,11 @@ async def test_a_dashboard_records_outside_ticks_once_and_its_own_as_here(plan: 
 
 async def test_a_reopened_dashboard_starts_with_what_happened_while_closed(plan: Path, state_home: Path):
     async with PlantuiApp([plan], live=True, clock=lambda: NOW).run_test(size=(120, 35)) as pilot:
-        await loaded(pilot)
+        dash = await loaded(pilot)
         await wait_for(pilot, lambda: EventLog().last_shown(plan) is not None, what="the plan shown")
+        await pilot.press("x")  # a tick seen while open is not news when it opens again
+        await wait_for(pilot, lambda: any(t.origin == "here" for t in EventLog().ticks(plan)), what="the tick here")
+        await wait_for(pilot, lambda: not dash.busy, what="quiet")
     assert run_cli("tick", str(plan), "2.3", env_home=state_home).returncode == 0
     later = plan.read_text().replace("- [ ] All unit tests passing", "- [x] All unit tests passing")
     plan.write_text(later, encoding="utf-8")  # an editor while plantui is closed
