@@ -124,6 +124,8 @@ def plan_key(path: str | os.PathLike) -> str:
 def _text(s: str) -> str:
     """``s`` as SQLite can store it: bytes that were not UTF-8 (kept in the text as
     surrogates) become U+FFFD."""
+    if s.isascii():
+        return s
     try:
         s.encode("utf-8")
     except UnicodeEncodeError:
@@ -137,10 +139,13 @@ def item_names(plan: Plan) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for it in plan.items:
-        name = _text(" ".join(it.label.split()))
-        n = seen.get(name, 0) + 1
-        seen[name] = n
-        out.append(name if n == 1 else f"{name} #{n}")
+        name = _text(" ".join((f"{it.id} {it.text}" if it.id else it.text).split()))
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} #{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
     return out
 
 
