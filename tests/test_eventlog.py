@@ -422,3 +422,31 @@ def test_no_history_is_accepted_by_every_command_that_records(monkeypatch):
                  ["sync", "p", "--no-history"], ["untick", "p", "1", "--no-history"]):
         assert cli._parser().parse_args(argv).no_history
     assert cli._dashboard_parser().parse_args(["p", "--no-history"]).no_history
+
+
+async def test_a_change_saved_in_the_editor_started_with_e_is_recorded_as_editor(plan: Path, monkeypatch):
+    from contextlib import contextmanager
+
+    import plantui.ui.widgets.dashboard as dashboard
+
+    def fake_editor(argv):
+        Path(argv[-1]).write_text(PLAN.replace("- [ ] **2.2.2**", "- [x] **2.2.2**"), encoding="utf-8")
+        return 0
+
+    monkeypatch.setenv("EDITOR", "vim")
+    monkeypatch.setattr(dashboard.subprocess, "call", fake_editor)
+    app = PlantuiApp([plan], live=False, clock=lambda: NOW)
+
+    @contextmanager
+    def no_suspend():
+        yield
+
+    monkeypatch.setattr(app, "suspend", no_suspend)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await loaded(pilot)
+        log = EventLog()
+        await wait_for(pilot, lambda: log.points(plan), what="the first version recorded")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: log.ticks(plan), what="the editor's change recorded")
+        assert [(t.item, t.new, t.origin) for t in log.ticks(plan)] == [("2.2.2 Reverse a transaction", "x", "editor")]
+        log.close()
