@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("refs", nargs="*", metavar="REF", help="task ids as written in the plan: 1.1, T012")
         p.add_argument("--line", type=int, action="append", default=[], metavar="N", help="the item on line N (1-based)")
         p.add_argument("--no-sync", action="store_true", help="leave Progress/Status/Last Updated fields as they are")
+        p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 
     p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (/ is in progress)")
     p.add_argument("path", metavar="PATH")
@@ -94,13 +95,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("refs", nargs="*", metavar="REF")
     p.add_argument("--line", type=int, action="append", default=[], metavar="N")
     p.add_argument("--no-sync", action="store_true")
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 
     p = sub.add_parser("sync", help="update the Progress / Total Tasks / Status / Last Updated fields")
     p.add_argument("path", metavar="PATH")
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 
     p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
     p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
     _notify_flags(p)
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 
     p = sub.add_parser("check", help="exit 0 when the plan (or a phase, checkpoint) is complete, 1 if not: a gate for hooks and CI")
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -135,6 +139,7 @@ def _dashboard_parser() -> argparse.ArgumentParser:
                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--demo", action="store_true", help="open the dashboard on a copy of an example plan")
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
     p.add_argument("--version", action="version", version=f"plantui {__version__}")
     _notify_flags(p)
     return p
@@ -269,7 +274,11 @@ def _mark(args) -> int:
     marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
     if marker is not None and not is_marker(marker):
         raise PlanError(f"marker {marker!r} must be one character, as in [x], [/] or [⚠️]")
-    result = mark(Path(args.path), _refs(args), marker, sync=not args.no_sync)
+    refs = _refs(args)
+    log = _history_log(args)
+    result = mark(Path(args.path), refs, marker, sync=not args.no_sync)
+    if log is not None:
+        _record_cli(log, Path(args.path), result, refs)
     if not result.written:
         print(f"{args.path}: already so; nothing written")
         return EXIT_OK
@@ -282,7 +291,10 @@ def _sync(args) -> int:
     from .actions import sync, sync_said
     from .source import printable
 
+    log = _history_log(args)
     result = sync(Path(args.path))
+    if log is not None:
+        _record_cli(log, Path(args.path), result, [])
     if not result.written:
         print(printable(sync_said(args.path, result)))
     for line in result.changed:
@@ -306,6 +318,7 @@ def _watch(args) -> int:
         raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
     _check_plans(paths[:1])
     _check_notify(paths[:1])
+    _switch_history(args)
     from .ui.app import run_watch
 
     return run_watch(paths[0], notify_cmd=args.notify_cmd, title=not args.no_title)
@@ -329,6 +342,7 @@ def _dashboard(args) -> int:
             raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
     _check_plans(paths)
     _check_notify(paths)
+    _switch_history(args)
     from .ui.app import run
 
     return run(paths, folders=folders, notify_cmd=args.notify_cmd, title=not args.no_title)
@@ -635,6 +649,70 @@ def _history(args) -> int:
     text = history_text(shown, history.settings, color=use_color(sys.stdout), total=whole, name=args.path)
     sys.stdout.write(printable(text) + "\n")
     return EXIT_OK
+
+
+# --- the event log -----------------------------------------------------------
+
+
+def _switch_history(args) -> None:
+    """The dashboard and watch record what they see unless ``--no-history`` (the demo never does)."""
+    from . import eventlog
+
+    eventlog.switch(not getattr(args, "no_history", False))
+
+
+def _history_log(args):
+    """The event log a change from the command line goes to, before the change: None with
+    ``--no-history`` or ``[history] record = false`` (a config that says neither true nor
+    false is bad input).  A plan the log has never seen is recorded as it is first, so the
+    change itself is a tick, not the starting point."""
+    if getattr(args, "no_history", False):
+        return None
+    from .config import ConfigError, history_enabled
+
+    path = Path(args.path)
+    try:
+        if not history_enabled(path):
+            return None
+    except ConfigError as exc:
+        raise PlanError(str(exc)) from None
+    from .eventlog import EventLog, version_of
+    from .progress import summarize
+    from .storage import read
+
+    log = EventLog()
+    if not log.knows(path):
+        snap = read(path)  # bad input says so here, before anything is written
+        tasks = summarize(snap.plan).tasks
+        log.observe(path, snap.plan, tasks.done, tasks.countable, origin="outside",
+                    version=version_of(snap.raw, snap.mtime_ns))
+    return log
+
+
+def _record_cli(log, path: Path, result, refs: list) -> None:
+    """Record a written change in the event log (origin "cli"; the items not named by
+    ``refs`` that changed since the last state recorded are "outside").  Never fails."""
+    if not result.written:
+        log.close()
+        return
+    from .actions import resolve
+    from .eventlog import item_names, version_of
+    from .progress import summarize
+
+    snap = result.snapshot
+    names = item_names(snap.plan)
+    mine = set()
+    for ref in refs:
+        try:
+            mine.add(names[resolve(snap.plan, ref).index])
+        except Exception:  # noqa: BLE001 - only the attribution is lost
+            pass
+    tasks = summarize(snap.plan).tasks
+    try:
+        log.observe(path, snap.plan, tasks.done, tasks.countable, origin="cli",
+                    version=version_of(snap.raw, snap.mtime_ns), mine=mine)
+    finally:
+        log.close()
 
 
 if __name__ == "__main__":  # pragma: no cover

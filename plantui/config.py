@@ -253,3 +253,34 @@ def load_notify(plan_path: Path) -> NotifySettings:
         if (candidate / ".git").exists():
             break
     return NotifySettings()
+
+
+# -- [history]: whether plantui records what it sees (plantui.eventlog) -------
+
+def history_enabled(plan_path: Path) -> bool:
+    """Whether the event log records this plan: ``[history] record = false`` in the
+    nearest ``.plantui.toml`` (``[tool.plantui.history]`` in a ``pyproject.toml``)
+    turns it off.  Raises :class:`ConfigError` when the value is not true or false."""
+    folder = Path(plan_path).resolve().parent
+    for candidate in (folder, *folder.parents):
+        dotfile = candidate / ".plantui.toml"
+        if dotfile.is_file():
+            return _history_from(_read_toml(dotfile), str(dotfile))
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read_toml(pyproject).get("tool", {}).get("plantui")
+            if table is not None:
+                return _history_from(table, str(pyproject))
+        if (candidate / ".git").exists():
+            break
+    return True
+
+
+def _history_from(table: object, source: str) -> bool:
+    history = table.get("history", {}) if isinstance(table, dict) else {}
+    if not isinstance(history, dict):
+        raise ConfigError(f"{source}: 'history' must be a table, e.g. [history] record = false")
+    record = history.get("record", True)
+    if not isinstance(record, bool):
+        raise ConfigError(f"{source}: [history] record must be true or false, not {record!r}")
+    return record

@@ -33,11 +33,13 @@ from pathlib import Path
 from typing import Callable
 
 from textual import work
+from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from .. import actions, release
+from .. import actions, eventlog, release
+from ..config import ConfigError, history_enabled
 from ..config import Settings
 from ..events import events
 from ..model import Item, Plan, State, same_structure
@@ -46,8 +48,10 @@ from ..storage import PlanError, Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
 from . import collector
 from .changes import Changes, compare
-from .layout import Key, item_index
+from .layout import GLYPH, Key, item_index, one_line
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
+
+SINCE_SHOWN = 50  # at most this many changes made while a plan was not shown open its activity log
 
 SETTLE_TRIES = 4
 LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
@@ -221,6 +225,8 @@ class LivePlan(Widget):
                     collector.hold(self, False)  # gone while it read: its hold goes too
             if not worker.is_cancelled:
                 self.post_message(message)
+        if isinstance(message, PlanLoaded):
+            self._record_seen(snap, summary, source)
 
     def _big(self) -> bool:
         """Whether the plan is big (see :mod:`plantui.ui.collector`): as last read, or by its file's size."""
@@ -473,6 +479,7 @@ class LivePlan(Widget):
 
     @work(thread=True, group="plantui-write", exit_on_error=False)
     def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
+        written = False
         with self._io_lock:
             try:
                 with collector.paused(self._big()):
@@ -495,6 +502,9 @@ class LivePlan(Widget):
                                                what, key, written=result.written))
             else:
                 self.post_message(WriteDone(result, summary, what, key, previous, prepared, changes, base))
+                written = result.written
+        if written:
+            self._record_seen(result.snapshot, summary, "here", key)
 
     def on_write_done(self, event: WriteDone) -> None:
         event.stop()
@@ -530,6 +540,88 @@ class LivePlan(Widget):
 
     def write_refused(self, event: WriteRefused) -> None:
         """The engine refused a write; the view reloads from disk."""
+
+    # -- the event log (plantui.eventlog) ---------------------------------------
+
+    class HistorySeen(Message, bubble=False):
+        """From the recording worker: the changes made while the plan was not shown
+        (on the first read), and the log's warning (once)."""
+
+        def __init__(self, ticks: list, warning: str | None) -> None:
+            super().__init__()
+            self.ticks = ticks
+            self.warning = warning
+
+    def _record_seen(self, snap: Snapshot, summary: Summary, source: str, key: Key | None = None) -> None:
+        """In a worker (never the UI thread): record the version ``snap`` in the event log —
+        what changed since the last state stored, and the counts.  ``source`` is who changed
+        it (the load's or write's source); ``key``: the item this view ticked.  On the
+        first read, post what happened while the plan was not shown."""
+        if not eventlog.recording() or self._unmounted:
+            return
+        log = eventlog.shared()
+        warning = None
+        try:
+            wanted = history_enabled(self.path)
+        except ConfigError as exc:
+            wanted, warning = False, f"history not recorded: {exc}"
+        if wanted:
+            mine: tuple[str, ...] | None = None
+            if source in ("here", "undo"):
+                origin = "here"
+                index = self._key_index.get(key) if key is not None else None
+                names = eventlog.item_names(snap.plan) if index is not None else []
+                mine = (names[index],) if index is not None and index < len(names) else ()
+            else:
+                origin = "editor" if source == "editor" else "outside"
+            first = source == "start"
+            try:
+                seen_before = log.last_shown(self.path) if first else None
+                log.observe(self.path, snap.plan, summary.tasks.done, summary.tasks.countable, origin=origin,
+                            version=eventlog.version_of(snap.raw, snap.mtime_ns), mine=mine, shown=not first)
+                ticks = []
+                if first:
+                    ticks = eventlog.since_last_seen(self.path, log) if seen_before is not None else []
+                    log.mark_shown(self.path)
+            except Exception as exc:  # never break the view for the log
+                ticks, warning = [], f"history not recorded: {exc}"
+            warning = log.take_warning() or warning
+        else:
+            ticks = []
+        if (ticks or warning) and not self._unmounted:
+            self.post_message(self.HistorySeen(ticks, warning))
+
+    def on_live_plan_history_seen(self, event: "LivePlan.HistorySeen") -> None:
+        event.stop()
+        if event.warning:
+            self.app.notify(event.warning, title="History", severity="warning", timeout=8)
+        if event.ticks:
+            self.history_seen(event.ticks)
+
+    def history_seen(self, ticks: list) -> None:
+        """Changes recorded while the plan was not shown (:class:`plantui.timeline.Tick`, oldest first)."""
+
+    def history_lines(self, ticks: list) -> list[tuple[str, str, str | None]]:
+        """(time, text, origin) for the activity log, for the last :data:`SINCE_SHOWN` of
+        ``ticks`` (an older one's time carries its day), after a line that says what they are."""
+        settings = self.snapshot.settings if self.snapshot is not None else None
+        today = self.now().date()
+        shown = ticks[-SINCE_SHOWN:]
+        n = len(ticks)
+        head = f"since last shown: {n} change{'s' if n != 1 else ''}" + (f", the last {len(shown)} below" if n > len(shown) else "")
+        out: list[tuple[str, str, str | None]] = [(self.stamp(), head, None)]
+        for t in shown:
+            local = t.at.astimezone()
+            when = local.strftime("%H:%M:%S") if local.date() == today else local.strftime("%b %d %H:%M")
+            if t.new is None:
+                text = f"− {t.item}"
+            elif t.old is None:
+                text = f"+ {t.item}"
+            else:
+                state = settings.state_of(t.new) if settings is not None else None
+                text = f"{GLYPH.get(state, '[' + t.new + ']')} {t.item}"
+            out.append((when, one_line(text), t.origin))
+        return out
 
     def writes_dropped(self, dropped: list[tuple[str, Key | None]]) -> None:
         """Writes queued behind a refused one were not made (their view was stale)."""

@@ -217,6 +217,12 @@ class CompactPlan(LivePlan):
         for line in changes.lines:
             log.add(Entry(self.stamp(), line, None))
 
+    def history_seen(self, ticks: list) -> None:
+        """The log starts with what happened while the plan was not shown (from the event log)."""
+        log = self.query_one(ActivityLog)
+        for when, text, origin in self.history_lines(ticks):
+            log.add(Entry(when, text, None, "" if origin else "dim"))
+
     def _show_task(self) -> None:
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:

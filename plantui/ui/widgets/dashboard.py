@@ -109,6 +109,11 @@ class PlanDashboard(LivePlan):
     def log_line(self, text: str, source: str | None = None, tone: str = "") -> None:
         self.activity.add(Entry(self.stamp(), text, source, tone))
 
+    def history_seen(self, ticks: list) -> None:
+        """The activity log starts with what happened while the plan was not shown (from the event log)."""
+        for when, text, origin in self.history_lines(ticks):
+            self.activity.add(Entry(when, text, origin, "" if origin else "dim"))
+
     # -- new states -----------------------------------------------------------
 
     def plan_changed(self, old: Snapshot | None, old_summary: Summary | None, changes: Changes,
