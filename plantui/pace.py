@@ -555,3 +555,10 @@ def burnup(plan: Plan, summary, seen: Observed, *, phase: int | None = None, now
     done_.append(done_now)
     return Series(title, tuple(at_), tuple(done_), tuple([total_now] * len(at_)))
 
+
+
+def short_text(o: Outlook, now: datetime | None = None) -> str:
+    """``pace 4/day · ETA Thu–Fri``: for the dashboard's header and watch; "" when nothing was seen done."""
+    if not o.pace.completed:
+        return ""
+    return f"{pace_text(o.pace)} · {eta_text(o.plan, now)}"
