@@ -313,3 +313,102 @@ def test_observed_reads_the_plans_stamps(tmp_path):
     seen = P.observed(path, parse(EXECPLAN))
     assert "plan" in seen.sources
     assert [t.item for t in seen.ticks if t.origin == "plan"] == ["Write the parser", "Write the model", "Tests"]
+
+
+# --- the dashboard, the burn-up screen, watch -------------------------------------
+
+from pilot import loaded, wait_for  # noqa: E402
+
+from plantui.ui.app import PlantuiApp  # noqa: E402
+from plantui.ui.widgets import burnup as burnup_widget  # noqa: E402
+
+
+def stamped_plan(tmp_path, per_phase: int = 4):
+    """Two phases; the first done with ExecPlan stamps over the last days, the second half done."""
+    now = datetime.now(timezone.utc)
+    rows = ["# Stamped", "", "## Phase 1: Base", ""]
+    for k in range(per_phase):
+        rows.append(f"- [x] ({now - timedelta(hours=20 * k + 2):%Y-%m-%d %H:%MZ}) Base step {k}")
+    rows += ["", "## Phase 2: Build", ""]
+    rows.append(f"- [x] ({now - timedelta(hours=1):%Y-%m-%d %H:%MZ}) Build step 0")
+    rows += [f"- [ ] Build step {k}" for k in range(1, 4)]
+    path = tmp_path / "plan.md"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+async def test_the_header_shows_pace_and_eta(tmp_path):
+    path = stamped_plan(tmp_path)
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        header = app.screen.query_one("#header")
+        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        counts = str(app.screen.query_one("#counts").render())
+        assert "pace " in counts and "/day · ETA " in counts
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(80, 24)) as pilot:  # narrow: the ETA alone, after the counts
+        await loaded(pilot)
+        header = app.screen.query_one("#header")
+        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        await pilot.pause()
+        counts = str(app.screen.query_one("#counts").render())
+        assert "5/8" in counts and "ETA " in counts and "pace" not in counts
+
+
+async def test_b_opens_the_burnup_and_arrows_choose_the_phase(tmp_path):
+    path = stamped_plan(tmp_path)
+    before = path.read_bytes()
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        screen = app.screen
+        assert type(screen).__name__ == "BurnupScreen"
+        chart = screen.query_one(burnup_widget.BurnupChart)
+        await wait_for(pilot, lambda: chart.series is not None, what="the chart")
+        assert chart.series.title == "Plan" and chart.series.done[-1] == 5 and chart.series.done[0] == 0
+        assert "whole plan" in str(screen.query_one("#burnup-title").render())
+        assert "5/8 done" in str(screen.query_one("#burnup-legend").render())
+        await pilot.press("right")
+        assert chart.series.title == "Phase 1: Base" and chart.series.done == (0, 1, 2, 3, 4, 4)
+        await pilot.press("right")
+        assert chart.series.title == "Phase 2: Build" and chart.series.total[-1] == 4
+        await pilot.press("right")
+        assert chart.series.title == "Plan"  # round again
+        await pilot.press("left")
+        assert chart.series.title == "Phase 2: Build"
+        await pilot.press("escape")
+        assert type(app.screen).__name__ == "DashboardScreen"
+    assert path.read_bytes() == before
+
+
+async def test_without_the_chart_extra_the_screen_says_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(burnup_widget, "PlotextPlot", None)
+    path = stamped_plan(tmp_path)
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        said = app.screen.query_one("#burnup-missing")
+        assert "install plantui[chart]" in str(said.render())
+        chart = app.screen.query_one(burnup_widget.BurnupChart)
+        await wait_for(pilot, lambda: chart.series is not None, what="the series")  # the legend still tells
+        assert "5/8 done" in str(app.screen.query_one("#burnup-legend").render())
+
+
+def test_story_tells_a_reset_a_growing_total_and_a_stall():
+    s = P.Series("Plan", (NOW - 5 * DAY, NOW - 4 * DAY, NOW - 3 * DAY, NOW), (1, 3, 2, 2), (5, 5, 8, 8))
+    said = burnup_widget.story(s, NOW)
+    assert said == ["1 reset (ticks undone)", "total grew 5→8", "stalled: nothing done for 4 days"]
+
+
+async def test_watch_shows_the_eta_when_there_is_room(tmp_path):
+    path = stamped_plan(tmp_path)
+    for size, shown in (((60, 20), True), ((24, 12), False)):
+        app = PlantuiApp([path], live=False, mode="watch")
+        async with app.run_test(size=size) as pilot:
+            line = app.screen.query_one("#c-overall")
+            await wait_for(pilot, lambda: line.eta, what="the ETA")
+            await pilot.pause()
+            assert ("ETA " in str(line.render())) is shown

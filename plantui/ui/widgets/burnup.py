@@ -84,7 +84,7 @@ class BurnupChart(Widget):
 
     def compose(self):
         if PlotextPlot is None:
-            yield Static(MISSING, id="burnup-missing")
+            yield Static(Content(MISSING), id="burnup-missing")
         else:
             yield PlotextPlot(id="burnup-plot")
 
