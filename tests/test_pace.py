@@ -400,7 +400,7 @@ async def test_without_the_chart_extra_the_screen_says_one_line(tmp_path, monkey
 def test_story_tells_a_reset_a_growing_total_and_a_stall():
     s = P.Series("Plan", (NOW - 5 * DAY, NOW - 4 * DAY, NOW - 3 * DAY, NOW), (1, 3, 2, 2), (5, 5, 8, 8))
     said = burnup_widget.story(s, NOW)
-    assert said == ["1 reset (ticks undone)", "total grew 5→8", "stalled: nothing done for 4 days"]
+    assert said == ["1 undone", "total 5→8", "stalled 4 days"]
 
 
 async def test_watch_shows_the_eta_when_there_is_room(tmp_path):

@@ -205,7 +205,7 @@ class BurnupScreen(Screen):
         Binding("right,l", "scope(1)", "Next phase", show=True, key_display="→"),
     ]
 
-    def __init__(self, path: Path, plan, summary, *, phase: int | None = None, now=None) -> None:
+    def __init__(self, path: Path, plan, summary, *, phase: int | None = None, now=None, seen=None) -> None:
         super().__init__()
         self.path = Path(path)
         self.plan = plan
@@ -214,7 +214,7 @@ class BurnupScreen(Screen):
         self.scopes: list[int | None] = [None, *(ph.index for ph, st in zip(plan.phases, summary.phases)
                                                 if st.counts.countable)]
         self.scope = self.scopes.index(phase) if phase in self.scopes else 0
-        self.seen = None
+        self.seen = seen  # given (screenshots, tests), or gathered when mounted
         self.outlook = None
 
     def compose(self) -> ComposeResult:
@@ -234,6 +234,11 @@ class BurnupScreen(Screen):
     def on_mount(self) -> None:
         from .widgets.burnup import outlook_later
 
+        if self.seen is not None:
+            from ..pace import outlook
+
+            self._seen(self.seen, outlook(self.plan, self.summary, self.seen, now=self._now()))
+            return
         self.query_one("#burnup-title", Label).update(Content.styled("Burn-up: reading the history…", "$text-muted"))
         outlook_later(self, self.path, self.plan, self.summary, self._now(), self._seen)
 

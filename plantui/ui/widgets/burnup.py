@@ -49,9 +49,9 @@ def story(series: P.Series, now: datetime) -> list[str]:
     out = []
     resets = sum(1 for a, b in zip(series.done, series.done[1:]) if b < a)
     if resets:
-        out.append(f"{resets} reset{'s' if resets != 1 else ''} (ticks undone)")
+        out.append(f"{resets} undone")
     if series.total and series.total[-1] > series.total[0]:
-        out.append(f"total grew {series.total[0]}→{series.total[-1]}")
+        out.append(f"total {series.total[0]}→{series.total[-1]}")
     last_rise = None
     for k in range(1, len(series.done)):
         if series.done[k] > series.done[k - 1]:
@@ -59,7 +59,7 @@ def story(series: P.Series, now: datetime) -> list[str]:
     if last_rise is not None and series.done[-1] < series.total[-1]:
         idle = now - last_rise
         if idle >= timedelta(days=1):
-            out.append(f"stalled: nothing done for {idle.days} day{'s' if idle.days != 1 else ''}")
+            out.append(f"stalled {idle.days} day{'s' if idle.days != 1 else ''}")
     return out
 
 
