@@ -63,11 +63,16 @@ def story(series: P.Series, now: datetime) -> list[str]:
     return out
 
 
-def _tick_label(at: datetime, now: datetime) -> str:
-    local = at.astimezone()
-    if local.date() == now.astimezone().date():
-        return local.strftime("%H:%M")
-    return f"{local.strftime('%a')} {local.day}"
+def tick_labels(marks: list[float], now: datetime) -> list[str]:
+    """Labels for the x marks (days before now): times over a short span, else days; each once."""
+    short = marks and -marks[0] <= 1.5
+    out, seen = [], set()
+    for m in marks[:-1]:
+        local = (now + timedelta(days=m)).astimezone()
+        label = local.strftime("%H:%M") if short else f"{local.strftime('%a')} {local.day}"
+        out.append("" if label in seen else label)
+        seen.add(label)
+    return [*out, "now"]
 
 
 class BurnupChart(Widget):
@@ -105,11 +110,11 @@ class BurnupChart(Widget):
         plt.plot(xs, done, color="green", label="done")
         plt.xlim(start, 0)
         top = max(max(total, default=1), max(done, default=1), 1)
-        plt.ylim(0, top + max(1, top // 10))
+        plt.ylim(0, top + max(2, top // 4))  # room for the legend above the total
         step = max(1, -(-top // 6))
         plt.yticks(list(range(0, top + 1, step)))
         marks = [start + (0 - start) * n / 4 for n in range(5)]
-        plt.xticks(marks, [_tick_label(now + timedelta(days=m), now) for m in marks[:-1]] + ["now"])
+        plt.xticks(marks, tick_labels(marks, now))
         plot.refresh()
 
 
@@ -133,4 +138,7 @@ def legend(series: P.Series, o: P.Outlook | None, now: datetime) -> Content:
         parts += ["  ", (f"{P.pace_text(o.pace)} · {P.eta_text(e, now)}", "$accent")]
     for said in story(series, now):
         parts += ["  ", (said, "$warning")]
+    if len(series.at) == 1:
+        parts += ["  ", ("no history yet: it grows as tasks are ticked",
+                         "$text-muted")]
     return Content.assemble(*parts)
