@@ -329,10 +329,12 @@ def estimates(plan: Plan, items: Iterable[int] | None = None) -> Estimates:
     """The estimated work left on the open tasks (of ``items``, indexes; all tasks by default).
     A task whose subtasks carry estimates counts through them, not twice."""
     chosen = [plan.items[k] for k in items] if items is not None else list(plan.tasks)
-    own = {it.index: item_estimate(it) for it in plan.items}
+    own = {it.index: h for it in plan.items if it.details and (h := item_estimate(it)) is not None}
+    if not own:
+        return Estimates(0.0, 0, sum(1 for it in chosen if not it.state.closed and it.kind.value == "task"))
 
     def below(it: Item) -> bool:
-        return any(own[k] is not None or below(plan.items[k]) for k in it.children)
+        return any(k in own or below(plan.items[k]) for k in it.children)
 
     hours, estimated, open_ = 0.0, 0, 0
     for it in chosen:
@@ -341,7 +343,7 @@ def estimates(plan: Plan, items: Iterable[int] | None = None) -> Estimates:
         if it.children and below(it):
             continue  # its subtasks are counted
         open_ += 1
-        if own[it.index] is not None:
+        if it.index in own:
             hours += own[it.index]
             estimated += 1
     return Estimates(hours, estimated, open_)

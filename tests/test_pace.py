@@ -412,3 +412,8 @@ async def test_watch_shows_the_eta_when_there_is_room(tmp_path):
             await wait_for(pilot, lambda: line.eta, what="the ETA")
             await pilot.pause()
             assert ("ETA " in str(line.render())) is shown
+
+
+def test_estimates_without_any_count_every_open_task():
+    w = P.estimates(parse("# P\n\n- [ ] a\n  - [ ] b\n- [x] c\n- [ ] d\n"))
+    assert (w.hours, w.estimated, w.open) == (0.0, 0, 3)
