@@ -417,3 +417,10 @@ async def test_watch_shows_the_eta_when_there_is_room(tmp_path):
 def test_estimates_without_any_count_every_open_task():
     w = P.estimates(parse("# P\n\n- [ ] a\n  - [ ] b\n- [x] c\n- [ ] d\n"))
     assert (w.hours, w.estimated, w.open) == (0.0, 0, 3)
+
+
+def test_plan_eta_text_for_the_status_line(tmp_path):
+    path = stamped_plan(tmp_path)
+    plan = parse(path.read_text(encoding="utf-8"))
+    assert P.plan_eta_text(path, plan, summarize(plan)).startswith("ETA ")
+    assert P.plan_eta_text(path, plan, summarize(plan), window=timedelta(hours=3)) == "no ETA (2/5 ticks)"
