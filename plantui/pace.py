@@ -458,7 +458,8 @@ def lines(o: Outlook, now: datetime | None = None) -> list[str]:
     if p.completed:
         undone = f", {p.undone} undone" if p.undone else ""
         measured = f"{p.days} day{'s' if p.days != 1 else ''}"
-        out.append(f"Pace: {_num(p.per_day)} tasks/day, {_num(p.per_active_hour)} per active hour "
+        rate = _num(p.per_day)
+        out.append(f"Pace: {rate} task{'' if rate == '1' else 's'}/day, {_num(p.per_active_hour)} per active hour "
                    f"({p.completed} done{undone} in {measured}, {p.active_hours} active hour"
                    f"{'s' if p.active_hours != 1 else ''}; window: {span})")
     else:

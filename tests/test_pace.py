@@ -228,7 +228,7 @@ def test_outlook_gives_the_plan_and_the_current_phase():
     assert doc["eta"]["plan"]["likely"] == (NOW + 4 * DAY).isoformat()
     assert doc["eta"]["phase"]["remaining"] == 2
     text = "\n".join(P.lines(o, NOW))
-    assert "Pace: 1 tasks/day, 1 per active hour (7 done in 7 days, 7 active hours" in text
+    assert "Pace: 1 task/day, 1 per active hour (7 done in 7 days, 7 active hours" in text
     assert "ETA (Phase 2: Build):" in text and "2 tasks left" in text
 
 
