@@ -424,3 +424,18 @@ def test_plan_eta_text_for_the_status_line(tmp_path):
     plan = parse(path.read_text(encoding="utf-8"))
     assert P.plan_eta_text(path, plan, summarize(plan)).startswith("ETA ")
     assert P.plan_eta_text(path, plan, summarize(plan), window=timedelta(hours=3)) == "no ETA (2/5 ticks)"
+
+
+async def test_the_header_works_the_eta_out_again_after_ticks(tmp_path):
+    path = stamped_plan(tmp_path)
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        dash = await loaded(pilot)
+        header = app.screen.query_one("#header")
+        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        assert "ETA " in header.pace_said[0]
+        for _ in range(3):
+            await pilot.press("n", "x")
+            await wait_for(pilot, lambda: not dash._writing, what="the tick")
+        await wait_for(pilot, lambda: dash.summary.tasks.complete, what="every task done")
+        await wait_for(pilot, lambda: header.pace_said[0].endswith("· done"), timeout=10, what="the new ETA")

@@ -24,6 +24,7 @@ try:
 except ImportError:  # the chart extra is not installed
     PlotextPlot = None
 
+QUIET = 1.0  # seconds without a change before the header's pace and ETA are worked out again
 MISSING = "The burn-up chart needs plotext: install plantui[chart] for it (pip install 'plantui[chart]')."
 
 
@@ -119,15 +120,25 @@ class BurnupChart(Widget):
 
 
 def outlook_later(widget: Widget, path: Path, plan: Plan, summary, now: datetime,
-                  then: Callable[[P.Observed, P.Outlook], None]) -> None:
-    """Gather what was seen of ``plan`` and its outlook in a thread; ``then(seen, outlook)`` on the UI thread."""
+                  then: Callable[[P.Observed, P.Outlook], None], *, quiet: float = 0.0) -> None:
+    """Gather what was seen of ``plan`` and its outlook in a thread; ``then(seen, outlook)`` on the UI thread.
+    ``quiet``: seconds without a newer call first (a burst of ticks is worked out once, after it)."""
 
     def work() -> None:
         seen = P.observed(path, plan)
         o = P.outlook(plan, summary, seen, now=now)
         widget.app.call_from_thread(then, seen, o)
 
-    widget.run_worker(work, thread=True, exclusive=True, group="pace", exit_on_error=False)
+    def start() -> None:
+        widget.run_worker(work, thread=True, exclusive=True, group="pace", exit_on_error=False)
+
+    timer = getattr(widget, "_plantui_pace_timer", None)
+    if timer is not None:
+        timer.stop()
+    if quiet <= 0:
+        start()
+    else:
+        widget._plantui_pace_timer = widget.set_timer(quiet, start)  # type: ignore[attr-defined]
 
 
 def legend(series: P.Series, o: P.Outlook | None, now: datetime) -> Content:

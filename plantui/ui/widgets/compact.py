@@ -223,7 +223,7 @@ class CompactPlan(LivePlan):
     def _ask_eta(self) -> None:
         """The ETA, worked out in a thread (it may read the event log and git)."""
         from ...pace import eta_text
-        from .burnup import outlook_later
+        from .burnup import QUIET, outlook_later
 
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:
@@ -237,7 +237,8 @@ class CompactPlan(LivePlan):
                 overall.eta = said
                 overall.refresh()
 
-        outlook_later(self, self.path, snap.plan, summary, now, show)
+        first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
+        outlook_later(self, self.path, snap.plan, summary, now, show, quiet=0.0 if first else QUIET)
 
     def _show_task(self) -> None:
         snap, summary = self.snapshot, self.summary

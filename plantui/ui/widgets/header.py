@@ -139,7 +139,7 @@ class PlanHeader(Vertical):
     def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
         """Work out the pace and ETA in a thread (it may read the event log and git)."""
         from ...pace import short_text
-        from .burnup import outlook_later
+        from .burnup import QUIET, outlook_later
 
         now = self.app.now().astimezone()
 
@@ -150,7 +150,8 @@ class PlanHeader(Vertical):
                 self.pace_said = said
                 self._show_counts()
 
-        outlook_later(self, path, plan, summary, now, show)
+        first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
+        outlook_later(self, path, plan, summary, now, show, quiet=0.0 if first else QUIET)
 
     def set_notice(self, text: str | None, severity: str = "warning") -> None:
         notice = self.query_one("#notice", Label)
