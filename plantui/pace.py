@@ -21,7 +21,7 @@ Decisions, in plain words:
   seed, so the same history always gives the same range), and the 10th and
   90th percentiles of the resampled daily rates give the late and the early
   end.  Even days give a narrow range; a day of bursts and a day of nothing
-  give a wide one, or no late end at all.
+  give a wide one, or no late end at all (as does a history of one day).
 - *Estimates* (``_Estimated: 2 hours_``, ``Estimate: 3h``, ``~2d`` detail
   bullets) are work hours: a day is 8 of them, a week 40.  The open tasks'
   estimates add up to the work left, a second ETA once the pace says how many
@@ -282,6 +282,8 @@ def eta(remaining: int, p: Pace, *, scope: str = "plan", min_ticks: int = MIN_TI
     late = p.now + DAY * (remaining / slow) if slow > 0 else None
     if early is None or early > likely:
         early = likely
+    if p.days < 2:  # one day says nothing of how the next ones go: no late end
+        late = None
     return Eta(scope, remaining, "estimated", p.completed, min_ticks, likely, early, late)
 
 

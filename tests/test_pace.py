@@ -439,3 +439,9 @@ async def test_the_header_works_the_eta_out_again_after_ticks(tmp_path):
             await wait_for(pilot, lambda: not dash._writing, what="the tick")
         await wait_for(pilot, lambda: dash.summary.tasks.complete, what="every task done")
         await wait_for(pilot, lambda: header.pace_said[0].endswith("· done"), timeout=10, what="the new ETA")
+
+
+def test_one_day_of_history_gives_no_late_end():
+    ticks = [done(NOW - timedelta(hours=1 + k), f"t{k}") for k in range(6)]
+    e = P.eta(6, P.pace(ticks, now=NOW))
+    assert e.likely == e.early == NOW + DAY and e.late is None
