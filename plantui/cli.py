@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="--line: every plan found, not only the most recently changed")
     p.add_argument("--stdin-json", action="store_true",
                    help="--line: read the folder from JSON on stdin (cwd or workspace.current_dir, as Claude Code sends)")
+    p.add_argument("--window", type=_days, default=7, metavar="DAYS", help="days of history the pace is measured over (default 7)")
 
     for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
         p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
@@ -241,19 +242,27 @@ def _status(args) -> int:
         paths = expand(args.paths)
     if not paths:
         raise PlanError(f"no plans found in {', '.join(args.paths)} (looked for {LOOKED_FOR})")
-    results = []
+    from datetime import timedelta
+
+    from .pace import observed, outlook
+    from .report import with_outlook
+
+    results, outlooks = [], []
     for path in paths:
         snap = read(path)
         results.append((str(path), snap.plan, summarize(snap.plan)))
+        outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan), settings=snap.settings,
+                                window=timedelta(days=args.window)))
     if args.json:
-        doc = document([plan_json(p, plan, s) for p, plan, s in results])
+        doc = document([with_outlook(plan_json(p, plan, s), o) for (p, plan, s), o in zip(results, outlooks)])
         # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
         pretty = sys.stdout.isatty()
         text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
         sys.stdout.write(printable(text) + "\n")
     else:
         color = use_color(sys.stdout)
-        sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color) for p, plan, s in results)) + "\n")
+        sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o)
+                                                 for (p, plan, s), o in zip(results, outlooks))) + "\n")
     if args.check and any(s.tasks.open for _, _, s in results):
         return EXIT_OPEN
     return EXIT_OK
@@ -717,3 +726,14 @@ def _record_cli(log, path: Path, result, refs: list) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _days(text: str) -> float:
+    """``--window``: a number of days (``7``, ``0.5``, ``14d``)."""
+    try:
+        days = float(text.removesuffix("d"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not 0 < days <= 3650:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of days above 0")
+    return days

@@ -100,6 +100,22 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
     }
 
 
+def with_outlook(doc: dict, outlook) -> dict:
+    """A plan's JSON with its ``"pace"`` and ``"eta"`` (a :class:`plantui.pace.Outlook`): new keys, schema 1."""
+    from .pace import to_json
+
+    return {**doc, **to_json(outlook)}
+
+
+def outlook_text(outlook, now=None) -> str:
+    """The pace and ETA lines under a plan's status text ("" when nothing was ever seen done nor estimated)."""
+    from .pace import lines
+
+    if not outlook.pace.completed and not outlook.work.estimated and outlook.plan.completed == 0:
+        return ""
+    return "\n".join("  " + line for line in lines(outlook, now))
+
+
 def document(plans: list[dict]) -> dict:
     return {"schema": SCHEMA, "plans": plans}
 
@@ -134,7 +150,8 @@ def use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> str:
+def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outlook=None) -> str:
+    """A plan's status for a person; ``outlook`` (:class:`plantui.pace.Outlook`) adds its pace and ETA."""
     s = _Style(color)
     p = printable
     t = summary.tasks
@@ -153,6 +170,8 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False) -> s
     if summary.next_task is not None:
         it = plan.items[summary.next_task]
         out.append(f"  Next: {p(it.label)} " + s(f"(line {it.line})", "2"))
+    if outlook is not None and (extra := outlook_text(outlook)):
+        out.append(extra)
     if plan.phases:
         out.append("")
         out.append(s("  Phases", "1"))

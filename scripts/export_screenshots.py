@@ -90,6 +90,43 @@ async def tick_then_outside_edit(pilot) -> None:
     app.clear_notifications()
 
 
+def synthetic_history(plan, summary):
+    """Ten days of a plan's story, made up: steady work, tasks added, a reset, a stall of two days."""
+    from plantui.pace import Observed
+    from plantui.timeline import Point, Tick
+
+    now = NOW.astimezone()
+    done_now, total_now = summary.tasks.done, summary.tasks.countable
+    # (days before now, done, total): steady work, the total grows twice, a tick undone on day 5,
+    # and nothing done in the last two days
+    story = []
+    for d in range(10, 1, -1):
+        done = round(done_now * (10 - d) / 8)
+        if d == 5:
+            done = story[-1][1] - 1
+        story.append((d, done, total_now - (4 if d > 7 else 2 if d > 4 else 0)))
+    points = tuple(Point(now - timedelta(days=d), done, total, "git") for d, done, total in story)
+    ticks, last = [], 0
+    for n, (d, done, _) in enumerate(story):
+        for k in range(abs(done - last)):
+            at = now - timedelta(days=d, hours=k)
+            ticks.append(Tick(at, "plan.md", f"step {n}.{k}", " " if done > last else "x",
+                              "x" if done > last else " ", "here"))
+        last = done
+    return Observed(tuple(sorted(ticks, key=lambda t: t.at)), points, ("events", "git"))
+
+
+async def burnup_screen(pilot) -> None:
+    """The burn-up chart of the plan on screen, over a made-up history."""
+    from plantui.ui.screens import BurnupScreen
+
+    dash = pilot.app.screen.query_one(LivePlan)
+    plan, summary = dash.snapshot.plan, dash.summary
+    pilot.app.push_screen(BurnupScreen(dash.path, plan, summary, now=NOW.astimezone(),
+                                       seen=synthetic_history(plan, summary)))
+    await pilot.pause(0.2)
+
+
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="plantui-shots-"))
@@ -126,6 +163,7 @@ async def main(out: Path) -> None:
             await pilot.press("question_mark")
 
         await shoot(out, "help", [first], (100, 32), before=help_screen)
+        await shoot(out, "burnup", [first], (100, 30), before=burnup_screen)
         for age, path in zip((5, 40, 180, 60 * 26, 60 * 24 * 3), copies):  # "last change" as a user would see it
             stamp = (NOW - timedelta(minutes=age)).timestamp()
             os.utime(path, (stamp, stamp))

@@ -34,6 +34,7 @@ DASHBOARD_KEYS: tuple[Key, ...] = (
     Key("p", "toggle_panel", "Panel", "Hide or show the side panel", "Hide or show the side panel", "p", footer=False),
     Key("a", "toggle_activity", "Log", "Hide or show the activity log", "Hide or show the activity log", "a", footer=False),
     Key("r", "reload", "Reload", "Reload plan", "Read the plan from disk again", "r", footer=False),
+    Key("b", "burnup", "Burn-up", "Burn-up chart", "Burn-up: done and total over time, for the plan or a phase", "b", footer=False),
     Key("w", "warnings", "Warnings", "Show warnings", "List the plan's warnings; enter goes to the line", "w", footer=False),
 )
 

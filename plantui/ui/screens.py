@@ -193,3 +193,83 @@ class WarningsScreen(ModalScreen[int | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class BurnupScreen(Screen):
+    """The burn-up chart of one plan: done against total over time, for the plan or one
+    phase (← → choose).  What was seen is read in a thread; escape, b or q close it."""
+
+    BINDINGS = [
+        Binding("escape,b,q", "close", "Close", show=True),
+        Binding("left,h", "scope(-1)", "Prev phase", show=True, key_display="←"),
+        Binding("right,l", "scope(1)", "Next phase", show=True, key_display="→"),
+    ]
+
+    def __init__(self, path: Path, plan, summary, *, phase: int | None = None, now=None, seen=None) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.plan = plan
+        self.summary = summary
+        self.now = now  # frozen in tests; else the time when drawn
+        self.scopes: list[int | None] = [None, *(ph.index for ph, st in zip(plan.phases, summary.phases)
+                                                if st.counts.countable)]
+        self.scope = self.scopes.index(phase) if phase in self.scopes else 0
+        self.seen = seen  # given (screenshots, tests), or gathered when mounted
+        self.outlook = None
+
+    def compose(self) -> ComposeResult:
+        from .widgets.burnup import BurnupChart
+
+        with Vertical(id="burnup"):
+            yield Label(id="burnup-title")
+            yield BurnupChart(id="burnup-chart")
+            yield Label(id="burnup-legend")
+        yield Footer()
+
+    def _now(self):
+        from datetime import datetime, timezone
+
+        return (self.now or datetime.now(timezone.utc)).astimezone()
+
+    def on_mount(self) -> None:
+        from .widgets.burnup import outlook_later
+
+        if self.seen is not None:
+            from ..pace import outlook
+
+            self._seen(self.seen, outlook(self.plan, self.summary, self.seen, now=self._now()))
+            return
+        self.query_one("#burnup-title", Label).update(Content.styled("Burn-up: reading the history…", "$text-muted"))
+        outlook_later(self, self.path, self.plan, self.summary, self._now(), self._seen)
+
+    def _seen(self, seen, outlook) -> None:
+        self.seen, self.outlook = seen, outlook
+        self.draw()
+
+    def draw(self) -> None:
+        from ..pace import burnup
+        from .widgets.burnup import BurnupChart, legend
+
+        if self.seen is None:
+            return
+        now = self._now()
+        phase = self.scopes[self.scope]
+        series = burnup(self.plan, self.summary, self.seen, phase=phase, now=now)
+        where = "whole plan" if phase is None else one_line(self.plan.phases[phase].title)
+        count = f"  {self.scope + 1}/{len(self.scopes)} · ← → phase" if len(self.scopes) > 1 else ""
+        sources = ", ".join(self.seen.sources) or "nothing seen yet"
+        self.query_one("#burnup-title", Label).update(Content.assemble(
+            ("Burn-up  ", "bold $accent"), (where, "bold"), (f"{count}  · seen in: {sources}", "$text-muted")))
+        self.query_one(BurnupChart).show(series, now)
+        self.query_one("#burnup-legend", Label).update(legend(series, self.outlook, now))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """← → only when the plan has phases to choose from."""
+        return len(self.scopes) > 1 if action == "scope" else True
+
+    def action_scope(self, by: int) -> None:
+        self.scope = (self.scope + by) % len(self.scopes)
+        self.draw()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

@@ -48,6 +48,7 @@ class OverallLine(Widget):
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.counts = None
+        self.eta = ""  # "ETA Thu–Fri": shown after the counts when the bar keeps 12 cells
 
     def render(self) -> Content:
         c = self.counts
@@ -56,9 +57,10 @@ class OverallLine(Widget):
         if not c.total:
             return Content.styled("no checkbox tasks", "$text-muted")
         tail = f" {c.done}/{c.countable} {c.percent:>3}%"
-        width = max(4, self.size.width - len(tail))
+        eta = f" · {self.eta}" if self.eta and self.size.width - len(tail) - cell_len(self.eta) - 3 >= 12 else ""
+        width = max(4, self.size.width - len(tail) - cell_len(eta))
         frac = c.done / c.countable if c.countable else 0.0
-        return Content.assemble(_bar(frac, width, c.complete), (tail, "bold"))
+        return Content.assemble(_bar(frac, width, c.complete), (tail, "bold"), (eta, "$accent"))
 
 
 class PhaseLines(Widget):
@@ -187,6 +189,7 @@ class CompactPlan(LivePlan):
         if overall.counts != summary.tasks:
             overall.counts = summary.tasks
             overall.refresh()
+        self._ask_eta()
 
         rows: list[tuple[str, str, int, int]] = []
         if plan.phases:
@@ -222,6 +225,26 @@ class CompactPlan(LivePlan):
         log = self.query_one(ActivityLog)
         for when, text, origin in self.history_lines(ticks):
             log.add(Entry(when, text, None, "" if origin else "dim"))
+
+    def _ask_eta(self) -> None:
+        """The ETA, worked out in a thread (it may read the event log and git)."""
+        from ...pace import eta_text
+        from .burnup import QUIET, outlook_later
+
+        snap, summary = self.snapshot, self.summary
+        if snap is None or summary is None:
+            return
+        now = self.app.now().astimezone()
+        overall = self.query_one(OverallLine)
+
+        def show(seen, outlook) -> None:
+            said = eta_text(outlook.plan, now) if outlook.pace.completed and outlook.plan.state != "done" else ""
+            if said != overall.eta:
+                overall.eta = said
+                overall.refresh()
+
+        first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
+        outlook_later(self, self.path, snap.plan, summary, now, show, quiet=0.0 if first else QUIET)
 
     def _show_task(self) -> None:
         snap, summary = self.snapshot, self.summary

@@ -477,6 +477,13 @@ class PlanDashboard(LivePlan):
             return
         self.app.push_screen(WarningsScreen(summary.warnings, self.name_shown), self._go_to_line)
 
+    def action_burnup(self) -> None:
+        from ..screens import BurnupScreen  # screens imports this module
+
+        if self.snapshot is not None and self.summary is not None:
+            now = self.app.now().astimezone() if getattr(self.app, "_clock", None) else None
+            self.app.push_screen(BurnupScreen(self.path, self.snapshot.plan, self.summary, now=now))
+
     def _go_to_line(self, line: int | None) -> None:
         """Put the tree's cursor on the node of ``line``, else the nearest one before it."""
         layout = self.plan_layout

@@ -46,6 +46,8 @@ class PlanHeader(Vertical):
         yield Label(id="notice")
 
     path_name = ""  # the plan's path as shown, before it is shortened to fit
+    pace_said: tuple[str, ...] = ()  # ("pace 4/day · ETA Thu–Fri", "ETA Thu–Fri"): long, short; worked out in a thread
+    _counts: tuple = ()
 
     def on_mount(self) -> None:
         self.query_one("#drift").display = False
@@ -63,6 +65,8 @@ class PlanHeader(Vertical):
     def on_resize(self) -> None:
         if self.path_name:
             self._show_file(self.path_name)
+        if self._counts:
+            self.call_after_refresh(self._show_counts)  # once the counts' label has its new width
 
     def update_plan(self, plan: Plan, summary: Summary, name: str, path: Path | None = None) -> None:
         t = summary.tasks
@@ -85,7 +89,10 @@ class PlanHeader(Vertical):
             parts += ["  ", (f"{summary.checks.done}/{summary.checks.total} checks", "$text-muted")]
         status_style = "$success bold" if summary.status == "Complete" else "$text-muted"
         parts += ["  ", (summary.status, status_style)]
-        _set(self.query_one("#counts", Label), Content.assemble(*parts))
+        self._counts = tuple(parts)
+        self._show_counts()
+        if path is not None:
+            self._ask_pace(plan, summary, path)
 
         if summary.next_task is not None:
             it = plan.items[summary.next_task]
@@ -116,6 +123,35 @@ class PlanHeader(Vertical):
             drift_label.display = True
         else:
             drift_label.display = False
+
+    def _show_counts(self) -> None:
+        label = self.query_one("#counts", Label)
+        counts = Content.assemble(*self._counts)
+        room = label.size.width - 1  # less its padding
+        shown = counts
+        for said in self.pace_said:  # the long form, else the short one, else none (the counts come first)
+            with_pace = Content.assemble(counts, "  ", (said, "$accent"))
+            if room <= 0 or with_pace.cell_length <= room:
+                shown = with_pace
+                break
+        _set(label, shown)
+
+    def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
+        """Work out the pace and ETA in a thread (it may read the event log and git)."""
+        from ...pace import short_text
+        from .burnup import QUIET, outlook_later
+
+        now = self.app.now().astimezone()
+
+        def show(seen, outlook) -> None:
+            said = short_text(outlook, now)
+            said = (said, said.split(" · ")[-1]) if said else ()
+            if said != self.pace_said:
+                self.pace_said = said
+                self._show_counts()
+
+        first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
+        outlook_later(self, path, plan, summary, now, show, quiet=0.0 if first else QUIET)
 
     def set_notice(self, text: str | None, severity: str = "warning") -> None:
         notice = self.query_one("#notice", Label)
