@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--stdin-json", action="store_true",
                    help="--line: read the folder from JSON on stdin (cwd or workspace.current_dir, as Claude Code sends)")
     p.add_argument("--window", type=_days, default=7, metavar="DAYS", help="days of history the pace is measured over (default 7)")
+    p.add_argument("--git", action="store_true", help="the pace from the plan's git history too (slower: reads every version)")
 
     for name, what in (("tick", "mark tasks done"), ("untick", "mark tasks open")):
         p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
@@ -123,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
                        "next_task, check, tick, untick and mark, for the plans under ROOT (see docs/mcp.md).")
     p.add_argument("root", metavar="ROOT", nargs="?", default=".", help="the folder whose plans it serves (default: here)")
     p.add_argument("--read-only", action="store_true", help="leave out the tools that write (tick, untick, mark)")
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 
     p = sub.add_parser("completion", help="the shell completion script: plantui completion bash|zsh|fish")
     p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
@@ -251,7 +253,7 @@ def _status(args) -> int:
     for path in paths:
         snap = read(path)
         results.append((str(path), snap.plan, summarize(snap.plan)))
-        outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan), settings=snap.settings,
+        outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan, git=args.git), settings=snap.settings,
                                 window=timedelta(days=args.window)))
     if args.json:
         doc = document([with_outlook(plan_json(p, plan, s), o) for (p, plan, s), o in zip(results, outlooks)])
@@ -465,6 +467,8 @@ def _status_line(args) -> int:
     lines, any_open = [], False
     for path in plans:
         values = _line_values(path)
+        if args.format is not None and "{eta}" in args.format:
+            values = {**values, "eta": _eta_of(path)}  # the clock and the event log: never from the cache
         any_open = any_open or values["open"] > 0
         try:
             lines.append(render(values, args.format, args.width, args.color, str(path) if several else ""))
@@ -474,6 +478,17 @@ def _status_line(args) -> int:
     if args.check and any_open:
         return EXIT_OPEN
     return EXIT_OK
+
+
+def _eta_of(path: Path) -> str:
+    """``{eta}`` of a status line: the plan's ETA from what was seen of it (asked for by name
+    in ``--format`` only, since it reads the plan and the event log, where the rest is cached)."""
+    from .pace import plan_eta_text
+    from .progress import summarize
+    from .storage import read
+
+    snap = read(path)
+    return plan_eta_text(path, snap.plan, summarize(snap.plan), settings=snap.settings)
 
 
 def _check(args) -> int:
@@ -589,7 +604,7 @@ def _mcp(args) -> int:
             raise
         raise PlanError("the MCP server needs the mcp package: install plantui[mcp] for this") from None
     gc.enable()  # a server runs for hours: the collector's passes belong to it
-    return serve(root, read_only=args.read_only)
+    return serve(root, read_only=args.read_only, record=not args.no_history)
 
 
 def _completion(args) -> int:
@@ -671,57 +686,22 @@ def _switch_history(args) -> None:
 
 
 def _history_log(args):
-    """The event log a change from the command line goes to, before the change: None with
-    ``--no-history`` or ``[history] record = false`` (a config that says neither true nor
-    false is bad input).  A plan the log has never seen is recorded as it is first, so the
-    change itself is a tick, not the starting point."""
+    """The event log a change from the command line goes to (None with ``--no-history``)."""
     if getattr(args, "no_history", False):
         return None
-    from .config import ConfigError, history_enabled
+    from .config import ConfigError
+    from .eventlog import log_for_change
 
-    path = Path(args.path)
     try:
-        if not history_enabled(path):
-            return None
+        return log_for_change(Path(args.path))
     except ConfigError as exc:
         raise PlanError(str(exc)) from None
-    from .eventlog import EventLog, version_of
-    from .progress import summarize
-    from .storage import read
-
-    log = EventLog()
-    if not log.knows(path):
-        snap = read(path)  # bad input says so here, before anything is written
-        tasks = summarize(snap.plan).tasks
-        log.observe(path, snap.plan, tasks.done, tasks.countable, origin="outside",
-                    version=version_of(snap.raw, snap.mtime_ns))
-    return log
 
 
 def _record_cli(log, path: Path, result, refs: list) -> None:
-    """Record a written change in the event log (origin "cli"; the items not named by
-    ``refs`` that changed since the last state recorded are "outside").  Never fails."""
-    if not result.written:
-        log.close()
-        return
-    from .actions import resolve
-    from .eventlog import item_names, version_of
-    from .progress import summarize
+    from .eventlog import record_change
 
-    snap = result.snapshot
-    names = item_names(snap.plan)
-    mine = set()
-    for ref in refs:
-        try:
-            mine.add(names[resolve(snap.plan, ref).index])
-        except Exception:  # noqa: BLE001 - only the attribution is lost
-            pass
-    tasks = summarize(snap.plan).tasks
-    try:
-        log.observe(path, snap.plan, tasks.done, tasks.countable, origin="cli",
-                    version=version_of(snap.raw, snap.mtime_ns), mine=mine)
-    finally:
-        log.close()
+    record_change(log, path, result, refs, origin="cli")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -492,3 +492,50 @@ def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None) -
     if seen is None:
         return []
     return log._ticks_after(key, seen)
+
+
+def log_for_change(path: Path) -> "EventLog | None":
+    """The event log a change to the plan at ``path`` goes to, opened before the change: None
+    when ``[history] record = false`` (a config that says neither true nor false raises
+    :class:`~plantui.config.ConfigError`).  A plan the log has never seen is recorded as it
+    is first, so the change itself is a tick, not the starting point.  The command line and
+    the MCP server both use it."""
+    from .config import history_enabled
+    from .progress import summarize
+    from .storage import read
+
+    if not history_enabled(path):
+        return None
+    log = EventLog()
+    if not log.knows(path):
+        snap = read(path)  # bad input says so here, before anything is written
+        tasks = summarize(snap.plan).tasks
+        log.observe(path, snap.plan, tasks.done, tasks.countable, origin="outside",
+                    version=version_of(snap.raw, snap.mtime_ns))
+    return log
+
+
+def record_change(log: "EventLog", path: Path, result, refs: list, origin: str) -> None:
+    """Record a written change (``result`` of :func:`plantui.actions.mark` or ``sync``): the
+    items named by ``refs`` under ``origin`` ("cli", "mcp"), any other item that changed since
+    the last state recorded as "outside".  Closes ``log``; never fails."""
+    if not result.written:
+        log.close()
+        return
+    from .actions import resolve
+    from .progress import summarize
+
+    snap = result.snapshot
+    names = item_names(snap.plan)
+    mine = set()
+    for ref in refs:
+        try:
+            mine.add(names[resolve(snap.plan, ref).index])
+        except Exception:  # noqa: BLE001 - only the attribution is lost
+            pass
+    tasks = summarize(snap.plan).tasks
+    try:
+        log.observe(path, snap.plan, tasks.done, tasks.countable, origin=origin,
+                    version=version_of(snap.raw, snap.mtime_ns), mine=mine)
+    finally:
+        log.close()

@@ -24,7 +24,8 @@ from mcp.types import Resource, ToolAnnotations
 
 from . import __version__
 from .actions import mark as mark_plan
-from .config import is_marker
+from .config import ConfigError, is_marker
+from .eventlog import log_for_change, record_change
 from .discover import plans_in
 from .gate import GateError
 from .gate import check as check_gate
@@ -205,8 +206,9 @@ class _Server(MCPServer):
                 for kind, what, mime in (("plan", "Markdown", "text/markdown"), ("status", "status JSON", "application/json"))]
 
 
-def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPServer:
-    """The server for the plans under ``root`` (not yet running); ``shown``: how to name the root."""
+def build(root: Path, read_only: bool = False, shown: str | None = None, record: bool = True) -> MCPServer:
+    """The server for the plans under ``root`` (not yet running); ``shown``: how to name the root;
+    ``record``: its ticks go to the event log (origin "mcp"), as the CLI's do."""
     plans = Plans(root, shown)
     server = _Server(name="plantui", title="plantui", version=__version__, instructions=INSTRUCTIONS,
                      log_level="WARNING")  # a refusal is the client's answer, not news for the log
@@ -279,9 +281,13 @@ def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPS
                 path = plans.path(plan)
                 if marker is not None and not is_marker(marker):
                     raise PlanError(f"marker {marker!r} must be one character, as in [x], [/] or [⚠️]")
-                result = mark_plan(path, refs_of(tasks, lines), marker, sync=sync)
-            except PlanError as exc:
+                log = log_for_change(path) if record else None
+                refs = refs_of(tasks, lines)
+                result = mark_plan(path, refs, marker, sync=sync)
+            except (PlanError, ConfigError) as exc:
                 raise _refused(exc) from None
+            if log is not None:
+                record_change(log, path, result, refs, origin="mcp")
             name = path.as_posix()
             summary = summarize(result.snapshot.plan)
             said = [printable(c) for c in result.changed] if result.written else [f"{name}: already so; nothing written"]
@@ -334,13 +340,13 @@ def build(root: Path, read_only: bool = False, shown: str | None = None) -> MCPS
     return server
 
 
-def serve(root: Path, read_only: bool = False) -> int:
+def serve(root: Path, read_only: bool = False, record: bool = True) -> int:
     """Run the server over stdio until the client closes it.  The process works from ``root``, so the
     plans' names in its answers and refusals read as the CLI's do there."""
     if not root.is_dir():
         raise PlanError(f"{root}: not a folder (plantui mcp ROOT serves the plans under the folder ROOT)")
     shown = str(root.resolve())
     os.chdir(root)
-    server = build(Path("."), read_only, shown)
+    server = build(Path("."), read_only, shown, record)
     server.run("stdio")
     return 0

@@ -109,40 +109,38 @@ def plan_ticks(plan: Plan, path: str = "") -> tuple[Tick, ...]:
     return tuple(out)
 
 
-def observed(path: str | Path, plan: Plan) -> Observed:
+def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     """What is known of ``plan``'s past (the plan at ``path``): its own time stamps, the
-    event log and the git history, each when it exists and can answer.
+    event log and, with ``git``, the plan's git history (one ``git log`` and a read of
+    every version: the burn-up chart and ``status --git`` ask for it; the header, watch
+    and a plain ``status`` do not, to stay quick).
 
-    A source that is not installed, or cannot answer (not a git repository, a
-    database that is locked), is left out: the pace is worked out from the others.
+    A source that cannot answer (not a git repository, a database that is locked) is
+    left out: the pace is worked out from the others.
     """
     where = str(Path(path).resolve())
     ticks = list(plan_ticks(plan, where))
     points: list[Point] = []
     sources = ["plan"] if ticks else []
+    from .eventlog import EventLog
+
     try:
-        from .eventlog import EventLog  # type: ignore[import-not-found]
-    except ImportError:
-        EventLog = None
-    if EventLog is not None:
+        log = EventLog()
+        ticks += log.ticks(where)
+        points += log.points(where)
+        sources.append("events")
+    except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
+        pass
+    if git:
+        from .errors import PlanError
+        from .history import read_history
+
         try:
-            log = EventLog()
-            ticks += log.ticks(where)
-            points += log.points(where)
-            sources.append("events")
-        except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
-            pass
-    try:
-        from . import history  # type: ignore[attr-defined]
-    except ImportError:
-        history = None
-    if history is not None:
-        try:
-            points += history.points(Path(where))
-            if hasattr(history, "ticks"):
-                ticks += history.ticks(Path(where))
+            story = read_history(Path(where))
+            points += story.points()
+            ticks += story.ticks()
             sources.append("git")
-        except Exception:  # noqa: BLE001 - not a repository, git missing, file not tracked
+        except (PlanError, OSError):  # not a repository, git missing, file not tracked
             pass
     ticks.sort(key=lambda t: t.at)
     points.sort(key=lambda p: p.at)

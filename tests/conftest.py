@@ -107,3 +107,12 @@ def report_figures(figures: dict, folder: Path | None, pytestconfig=None) -> Non
     Path(out).mkdir(parents=True, exist_ok=True)
     with open(Path(out) / "reliability.jsonl", "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _user_folders(tmp_path_factory, monkeypatch):
+    """Every test (and every process it starts) keeps plantui's settings, cache and event log
+    in folders of its own: the suite never reads or writes the real home's."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))

@@ -240,7 +240,7 @@ class BurnupScreen(Screen):
             self._seen(self.seen, outlook(self.plan, self.summary, self.seen, now=self._now()))
             return
         self.query_one("#burnup-title", Label).update(Content.styled("Burn-up: reading the history…", "$text-muted"))
-        outlook_later(self, self.path, self.plan, self.summary, self._now(), self._seen)
+        outlook_later(self, self.path, self.plan, self.summary, self._now(), self._seen, git=True)
 
     def _seen(self, seen, outlook) -> None:
         self.seen, self.outlook = seen, outlook

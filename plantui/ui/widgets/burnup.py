@@ -120,12 +120,13 @@ class BurnupChart(Widget):
 
 
 def outlook_later(widget: Widget, path: Path, plan: Plan, summary, now: datetime,
-                  then: Callable[[P.Observed, P.Outlook], None], *, quiet: float = 0.0) -> None:
+                  then: Callable[[P.Observed, P.Outlook], None], *, quiet: float = 0.0, git: bool = False) -> None:
     """Gather what was seen of ``plan`` and its outlook in a thread; ``then(seen, outlook)`` on the UI thread.
-    ``quiet``: seconds without a newer call first (a burst of ticks is worked out once, after it)."""
+    ``quiet``: seconds without a newer call first (a burst of ticks is worked out once, after it);
+    ``git``: read the plan's git history too (the chart does; the header and watch do not)."""
 
     def work() -> None:
-        seen = P.observed(path, plan)
+        seen = P.observed(path, plan, git=git)
         o = P.outlook(plan, summary, seen, now=now)
         widget.app.call_from_thread(then, seen, o)
 
