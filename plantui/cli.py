@@ -483,12 +483,13 @@ def _status_line(args) -> int:
 def _eta_of(path: Path) -> str:
     """``{eta}`` of a status line: the plan's ETA from what was seen of it (asked for by name
     in ``--format`` only, since it reads the plan and the event log, where the rest is cached)."""
-    from .pace import plan_eta_text
+    from .pace import eta_text, observed, outlook
     from .progress import summarize
     from .storage import read
 
     snap = read(path)
-    return plan_eta_text(path, snap.plan, summarize(snap.plan), settings=snap.settings)
+    eta = outlook(snap.plan, summarize(snap.plan), observed(path, snap.plan), settings=snap.settings).plan
+    return "" if eta.state == "not enough history" else eta_text(eta)  # a status bar stays short
 
 
 def _check(args) -> int:

@@ -506,7 +506,7 @@ def log_for_change(path: Path) -> "EventLog | None":
 
     if not history_enabled(path):
         return None
-    log = EventLog()
+    log = EventLog(quiet=True)  # a failure is said after the change is written (record_change), never before
     if not log.knows(path):
         snap = read(path)  # bad input says so here, before anything is written
         tasks = summarize(snap.plan).tasks
@@ -523,6 +523,7 @@ def record_change(log: "EventLog", path: Path, result, refs: list, origin: str) 
         log.close()
         return
     from .actions import resolve
+    from .source import printable
     from .progress import summarize
 
     snap = result.snapshot
@@ -539,3 +540,9 @@ def record_change(log: "EventLog", path: Path, result, refs: list, origin: str) 
                     version=version_of(snap.raw, snap.mtime_ns), mine=mine)
     finally:
         log.close()
+    said = log.take_warning()
+    if said:
+        try:
+            print(printable(f"plantui: {said}"), file=sys.stderr)
+        except (OSError, ValueError):
+            pass

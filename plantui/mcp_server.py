@@ -220,7 +220,11 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
             name, snap, summary = plans.read(plan)
         except PlanError as exc:
             raise _refused(exc) from None
-        return plan_json(name, snap.plan, summary)
+        from .pace import observed, outlook
+        from .report import with_outlook
+
+        return with_outlook(plan_json(name, snap.plan, summary),
+                            outlook(snap.plan, summary, observed(name, snap.plan), settings=snap.settings))
 
     @server.tool(annotations=reading)
     def list_plans() -> dict[str, Any]:

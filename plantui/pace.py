@@ -122,15 +122,18 @@ def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     ticks = list(plan_ticks(plan, where))
     points: list[Point] = []
     sources = ["plan"] if ticks else []
-    from .eventlog import EventLog
+    from .eventlog import EventLog, default_path
 
-    try:
-        log = EventLog()
-        ticks += log.ticks(where)
-        points += log.points(where)
-        sources.append("events")
-    except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
-        pass
+    if default_path().is_file():  # reading never creates the database
+        log = EventLog(quiet=True)
+        try:
+            ticks += log.ticks(where)
+            points += log.points(where)
+            sources.append("events")
+        except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
+            pass
+        finally:
+            log.close()
     if git:
         from .errors import PlanError
         from .history import read_history

@@ -80,7 +80,7 @@ def test_task_ids_come_from_the_plan_typed(here):
     assert complete("plantui tick plan.md 1", here) == ["1.2"]
     assert complete("plantui untick plan.md ", here)[-2:] == ["1.1", "1.3"]
     assert complete("plantui mark plan.md / 1", here) == ["1.1", "1.2", "1.3"]
-    assert complete("plantui tick nowhere.md ", here) == ["-h", "--help", "--line", "--no-sync"]
+    assert complete("plantui tick nowhere.md ", here) == ["-h", "--help", "--line", "--no-sync", "--no-history"]
 
 
 def test_zsh_and_fish_get_each_task_s_text(here):
@@ -106,7 +106,7 @@ def test_real_bash_completes_task_ids(here):
     env = {**os.environ, "PATH": f"{BIN}:{os.environ.get('PATH', '')}"}
     out = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], cwd=here, env=env, capture_output=True,
                          text=True)
-    assert out.stdout.split() == ["-h", "--help", "--line", "--no-sync", "1.2", "2.1", "2.2"], out.stderr
+    assert out.stdout.split() == ["-h", "--help", "--line", "--no-sync", "--no-history", "1.2", "2.1", "2.2"], out.stderr
 
 
 def test_bad_shell_one_line_exit_2(here):
