@@ -135,22 +135,29 @@ def _from_table(table: object, source: str) -> Settings:
     return Settings(MappingProxyType(markers), source)
 
 
-def load_settings(plan_path: Path) -> Settings:
-    """Settings for the plan at ``plan_path``: the nearest config file wins."""
-    folder = plan_path.resolve().parent
+def nearest_table(plan_path: Path) -> tuple[dict, str] | None:
+    """The plantui table that applies to the plan at ``plan_path``, and the file it is in:
+    the nearest ``.plantui.toml``, or ``[tool.plantui]`` of the nearest ``pyproject.toml``
+    that has one, looking up to the repository's root; None when there is none."""
+    folder = Path(plan_path).resolve().parent
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".plantui.toml"
         if dotfile.is_file():
-            return _from_table(_read_toml(dotfile), str(dotfile))
+            return _read_toml(dotfile), str(dotfile)
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file():
-            data = _read_toml(pyproject)
-            table = data.get("tool", {}).get("plantui")
+            table = _read_toml(pyproject).get("tool", {}).get("plantui")
             if table is not None:
-                return _from_table(table, str(pyproject))
+                return table, str(pyproject)
         if (candidate / ".git").exists():
             break
-    return DEFAULT
+    return None
+
+
+def load_settings(plan_path: Path) -> Settings:
+    """Settings for the plan at ``plan_path``: the nearest config file wins."""
+    found = nearest_table(plan_path)
+    return DEFAULT if found is None else _from_table(*found)
 
 
 _TOML: dict[Path, tuple[tuple, dict]] = {}  # path -> (its stat when read, its tables)
@@ -240,19 +247,8 @@ def _notify_from_table(table: object, source: str) -> NotifySettings:
 def load_notify(plan_path: Path) -> NotifySettings:
     """The [notify] settings for the plan at ``plan_path``: the nearest config file wins
     (the same file :func:`load_settings` takes the markers from)."""
-    folder = plan_path.resolve().parent
-    for candidate in (folder, *folder.parents):
-        dotfile = candidate / ".plantui.toml"
-        if dotfile.is_file():
-            return _notify_from_table(_read_toml(dotfile), str(dotfile))
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("plantui")
-            if table is not None:
-                return _notify_from_table(table, str(pyproject))
-        if (candidate / ".git").exists():
-            break
-    return NotifySettings()
+    found = nearest_table(plan_path)
+    return NotifySettings() if found is None else _notify_from_table(*found)
 
 
 # -- [history]: whether plantui records what it sees (plantui.eventlog) -------
@@ -261,19 +257,8 @@ def history_enabled(plan_path: Path) -> bool:
     """Whether the event log records this plan: ``[history] record = false`` in the
     nearest ``.plantui.toml`` (``[tool.plantui.history]`` in a ``pyproject.toml``)
     turns it off.  Raises :class:`ConfigError` when the value is not true or false."""
-    folder = Path(plan_path).resolve().parent
-    for candidate in (folder, *folder.parents):
-        dotfile = candidate / ".plantui.toml"
-        if dotfile.is_file():
-            return _history_from(_read_toml(dotfile), str(dotfile))
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            table = _read_toml(pyproject).get("tool", {}).get("plantui")
-            if table is not None:
-                return _history_from(table, str(pyproject))
-        if (candidate / ".git").exists():
-            break
-    return True
+    found = nearest_table(plan_path)
+    return True if found is None else _history_from(*found)
 
 
 def _history_from(table: object, source: str) -> bool:
