@@ -37,6 +37,7 @@ import sqlite3
 import sys
 import threading
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -479,19 +480,47 @@ def shared(*, quiet: bool = True) -> EventLog:
         return log
 
 
-def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None) -> list[Tick]:
-    """What happened to the plan since a dashboard last showed it, oldest first: the
-    ticks recorded after that moment (none when it was never shown).
-
-    The hook for the dashboard's first activity lines: more sources (the plan's git
-    history) join here."""
+def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None, *, git: bool = True) -> list[Tick]:
+    """What happened to the plan since a dashboard last showed it, oldest first (none when
+    it was never shown): the ticks recorded after that moment and, with ``git``, the
+    plan's commits since then.  A commit's tick stands in for the "outside" tick the log
+    recorded of the same change (it knows who made it, and when it was committed); a
+    commit the log never saw (undone again before plantui looked) is added."""
     log = shared() if log is None else log
     key = plan_key(plan_path)
     seen = log._read(lambda db: (db.execute("SELECT shown FROM plans WHERE path = ?", (key,)).fetchone() or (None,))[0],
                      None)
     if seen is None:
         return []
-    return log._ticks_after(key, seen)
+    ticks = log._ticks_after(key, seen)
+    if git:
+        ticks = _with_commits(Path(plan_path), ticks, datetime.fromtimestamp(seen, timezone.utc))
+    return ticks
+
+
+def _with_commits(path: Path, ticks: list[Tick], since: datetime) -> list[Tick]:
+    """``ticks`` with the plan's commits since ``since`` joined in (see :func:`since_last_seen`)."""
+    from .errors import PlanError
+    from .history import read_history
+
+    try:
+        commits = read_history(path).since(since).ticks()
+    except (PlanError, OSError):  # not a repository, git missing, the file not tracked
+        return ticks
+    if not commits:
+        return ticks
+
+    def same(logged: Tick, commit: Tick) -> bool:
+        return logged.new == commit.new and (logged.item == commit.item or logged.item.startswith(commit.item + " "))
+
+    out = list(ticks)
+    for commit in commits:
+        match = next((i for i, t in enumerate(out) if t.origin == "outside" and same(t, commit)), None)
+        if match is not None:
+            out[match] = replace(commit, item=out[match].item)  # the log's name for the item
+        elif not any(same(t, commit) for t in out):
+            out.append(commit)
+    return sorted(out, key=lambda t: t.at)
 
 
 def log_for_change(path: Path) -> "EventLog | None":

@@ -620,7 +620,11 @@ class LivePlan(Widget):
             else:
                 state = settings.state_of(t.new) if settings is not None else None
                 text = f"{GLYPH.get(state, '[' + t.new + ']')} {t.item}"
-            out.append((when, one_line(text), t.origin))
+            origin = t.origin
+            if origin == "git":  # a commit: who made it
+                who = t.author or "someone"
+                origin = f"commit by {who[6:]} (agent)" if who.startswith("agent:") else f"commit by {who}"
+            out.append((when, one_line(text), origin))
         return out
 
     def writes_dropped(self, dropped: list[tuple[str, Key | None]]) -> None:
