@@ -163,6 +163,21 @@ async def main(out: Path) -> None:
             await pilot.press("question_mark")
 
         await shoot(out, "help", [first], (100, 32), before=help_screen)
+
+        async def task_detail(pilot):
+            await pilot.press("d")
+
+        await shoot(out, "dashboard-detail", [first], (120, 35), before=task_detail)
+
+        async def warnings_list(pilot):
+            await pilot.press("w")
+
+        odd = work / "warnings-plan.md"  # a plan with markers plantui does not know, and a parent ticked early
+        odd.write_text("# Release checklist\n\n## Phase 1: Build\n\n- [x] 1.1 Tag the release\n"
+                       "  - [ ] 1.1.1 Update the changelog\n- [?] 1.2 Sign the artifacts\n"
+                       "- [✅] 1.3 Upload to the registry\n", encoding="utf-8")
+        await shoot(out, "dashboard-warnings", [Path(odd.name)], (100, 24), before=warnings_list)
+        await shoot(out, "dashboard-40x12", [first], (40, 12))
         await shoot(out, "burnup", [first], (100, 30), before=burnup_screen)
         for age, path in zip((5, 40, 180, 60 * 26, 60 * 24 * 3), copies):  # "last change" as a user would see it
             stamp = (NOW - timedelta(minutes=age)).timestamp()
