@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from operator import ge, methodcaller, sub
 
-from .config import Settings
-from .model import Warning
-from .names import clean_inline
+from ..config import Settings
+from ..model import Warning
+from ..names import clean_inline
 from .walk import Collected, RawHeading, RawItem, Walker, box, content_start
 
 __all__ = ["DECLINE", "Declined", "scan_chunk"]
@@ -123,7 +123,7 @@ def _declined(reason: str) -> Declined:
 
 
 def scan_chunk(text: str, settings: Settings, last: bool) -> "Collected | None | Declined":
-    """What :func:`plantui.chunks.parse_chunk` returns for these arguments, or
+    """What :func:`.chunks.parse_chunk` returns for these arguments, or
     :data:`DECLINE` when the text holds something this scanner does not model."""
     if "\r" in text or "\0" in text:  # markdown-it would normalize them
         return _declined("line break or NUL")
