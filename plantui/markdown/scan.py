@@ -126,35 +126,28 @@ def _ordered_end(s: str, p: int) -> int:
     return m.end() if m else 0
 
 
-def _content_start(s: str, after: int) -> int:
+def _item_start(s: str, after: int) -> "tuple[int, bool | None, int]":
     """Where a list item's content starts, its marker ending at ``after``
-    (``list_block``'s contentStart); an empty item, a tab there or an indented
-    code block in the item declines."""
+    (``list_block``'s contentStart), its task mark (checked; None when no task)
+    and where its text starts (the tasklists rule moves the line's begin mark
+    past the box).  An empty item, a tab after the marker, an indented code
+    block in the item and a task with nothing after its box decline."""
     n = len(s)
     if after + 1 < n and s[after] == " " and s[after + 1] != " " and s[after + 1] != "\t":
-        return after + 1  # one space after the marker, as most have
-    rest = s[after:].lstrip(" ")
-    pos = n - len(rest)
-    if not rest or rest[0] == "\t" or pos - after > 4:
-        raise _Decline("item")
-    return pos
-
-
-def _task_box(s: str, pos: int) -> "tuple[bool | None, int]":
-    """markdown-it's task mark of an item whose content starts at ``pos``
-    (checked, None when no task) and the column its text starts at (the
-    tasklists rule moves the line's begin mark past the box)."""
-    n = len(s)
+        pos = after + 1  # one space after the marker, as most have
+    else:
+        rest = s[after:].lstrip(" ")
+        pos = n - len(rest)
+        if not rest or rest[0] == "\t" or pos - after > 4:
+            raise _Decline("item")
     if pos + 4 <= n and s[pos] == "[" and s[pos + 2] == "]" and s[pos + 3] in _SPACES:
         inner = s[pos + 1]
         checked = False if inner == " " else True if inner == "x" or inner == "X" else None
         if checked is not None:
-            text_at = pos + 4
-            if text_at == n or (s[text_at] in _SPACES and not s[text_at:].strip(_SPACES)):
-                raise _Decline("item")  # a task with nothing after its box
-            return checked, text_at
-    return None, pos
-
+            if pos + 4 == n or (s[pos + 4] in _SPACES and not s[pos + 4 :].strip(_SPACES)):
+                raise _Decline("item")
+            return pos, checked, pos + 4
+    return pos, None, pos
 
 REASONS: "dict[str, int] | None" = None  # set to {} to count why chunks decline (measurements, tests)
 
@@ -192,6 +185,9 @@ class _Scan:
     ``S`` its indent in columns (``sCount``).  A list item moves them on its
     first line while it is read, as markdown-it does.
     """
+
+    __slots__ = ("lines", "settings", "n", "P", "S", "B", "tab", "heads", "empty", "blk", "list_indent", "depth",
+                 "out", "box_stack", "item_starts", "pending", "root_heading")
 
     def __init__(self, lines: list[str], settings: Settings, tabs: bool, heads: set[int]):
         self.lines = lines
@@ -696,9 +692,8 @@ class _Scan:
         the task box while its blocks are read, as markdown-it moves them; the
         line after the item."""
         s = self.lines[start]
-        pos = _content_start(s, after)
+        pos, checked, text_at = _item_start(s, after)
         offset = self.S[start] + pos - self.P[start]  # the item's blkIndent (markdown-it: sCount + marker + spaces)
-        checked, text_at = _task_box(s, pos)
         self.item_starts.append(start)
         boxes = len(self.box_stack)
         self.list_indent = outer
@@ -743,16 +738,16 @@ class _Scan:
         q = self.P[k]
         c = t[q]
         if sn < offset:
-            # The commonest of all: is the next line the list's next item?  Then
-            # it ends this one-line paragraph (markdown-it's list rule as its
-            # terminator: indented less than the item, so no setext underline,
-            # and not "first") and this item, and the list goes on with it.
+            # The commonest of all: is the next line the list's next item (or a
+            # rule made of its marker)?  Then it ends this one-line paragraph
+            # (markdown-it's list rule as its terminator: indented less than the
+            # item, so no setext underline, and not "first").
             if sn - outer >= 4:
                 return False
             if ordered:
                 m = _ORDERED.match(t, q)
                 return m is not None and t[m.end() - 1] == mark
-            return c == mark and (q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t") and not _HR.match(t, q)
+            return c == mark and (q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t")
         if c == "-" or c == "*" or c == "+":
             # a bullet inside the item: it ends the paragraph as markdown-it's
             # list rule does after a paragraph (with text after the marker)
@@ -836,9 +831,13 @@ class _Scan:
                     break
                 same_line += 1
             pos = content_start(line, same_line)
-        # else: the only item opening on this line, its marker first: Walker's
-        # content_start(line, 1) is where markdown-it found the content
-        found = box(line, pos) if pos is not None and line.startswith("[", pos) else None  # (box's first test)
+            found = box(line, pos) if pos is not None and line.startswith("[", pos) else None  # (box's first test)
+        elif checked is not None:
+            found = line[pos + 1], pos + 1, False  # the task box markdown-it found at pos, as box() reads it
+        else:
+            # the only item opening on this line, its marker first: Walker's
+            # content_start(line, 1) is where markdown-it found the content
+            found = box(line, pos) if line.startswith("[", pos) else None  # (box's first test)
         if found is None:
             if checked is not None:
                 out.warnings.append(Warning(start + 1, "a task box plantui could not place on its line; not counted"))
