@@ -601,25 +601,12 @@ class _Scan:
         shared = self.breaks_block(t, q, c, k)
         if shared is not None:
             return shared
-        # a list item: markdown-it's list rule, silent, after a paragraph
-        S = self.S
-        first = S[k] >= self.blk
-        if c == "*" or c == "-" or c == "+":
-            after = _bullet_end(t, q)
-            if not after:
-                return False
-        elif "0" <= c <= "9":
-            m = _ORDERED.match(t, q)
-            if not m:
-                return False
-            if first and int(t[q : m.end() - 1]) != 1:
-                return False
-            after = m.end()
-        else:
-            return False
-        if first and not t[after:].strip(_SPACES):
-            return False
-        return True
+        # a list item: markdown-it's list rule, silent, after a paragraph; at the
+        # paragraph's indent ("first") only one with text, an ordered one from 1
+        after = _bullet_end(t, q) or _ordered_end(t, q)
+        if not after or self.S[k] < self.blk:
+            return bool(after)
+        return (t[after - 1] not in ".)" or int(t[q : after - 1]) == 1) and bool(t[after:].strip(_SPACES))
 
     def content(self, a: int, b: int) -> str:
         """A paragraph's text as markdown-it gives it (StateBlock.getLines, trimmed)."""
@@ -673,13 +660,11 @@ class _Scan:
         outer = self.blk
         outer_list_indent = self.list_indent
         start = L
-        list_item = self.list_item
-        next_item = self.next_item
         while True:
-            nxt = list_item(start, after, end, outer, ordered, mark)
+            nxt = self.list_item(start, after, end, outer, ordered, mark)
             self.blk = outer
             self.list_indent = outer_list_indent
-            after = next_item(nxt, end, outer, ordered, mark)
+            after = self.next_item(nxt, end, outer, ordered, mark)
             if not after:
                 break
             start = nxt
@@ -774,8 +759,7 @@ class _Scan:
         self.item(start, checked, pos, nxt, content)
         if content.startswith("**"):
             self.label(start, nxt, content)
-        empty = self.empty
-        while nxt < end and empty[nxt]:
+        while nxt < end and self.empty[nxt]:
             nxt += 1
         if nxt < end and self.S[nxt] >= self.blk:
             nxt = self.tokenize(nxt, end)
