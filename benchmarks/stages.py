@@ -48,7 +48,8 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     import os
     import tempfile
 
-    from plantui import actions, chunks, parser
+    from plantui import actions, parser
+    from plantui.markdown import chunks
     from plantui.progress import summarize, summarize_all
     from plantui.source import Lines, decode
     from plantui.storage import read, read_bytes

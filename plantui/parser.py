@@ -20,8 +20,8 @@ from itertools import accumulate, chain
 from operator import le
 
 from . import fields as fieldlib
-from .chunks import read_chunks
 from .config import DEFAULT, Settings
+from .markdown import Collected, RawHeading, RawItem, Walker, markdown, read_chunks
 from .model import (
     Checkpoint,
     Edge,
@@ -48,7 +48,6 @@ from .names import (
 )
 from .recent import Recent
 from .source import Lines
-from .walk import Collected, RawHeading, RawItem, Walker, markdown
 
 def _front_matter_end(lines: Lines) -> int | None:
     """Index of the line closing YAML front matter, when the file opens with it."""

@@ -374,7 +374,8 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     reference counting alone, from a cold parse to a tick written (a big plan holds
     off the full passes that would find cycles: one holding the plan would keep all
     of it).  Layout.build once did, with closures that called each other."""
-    from plantui import actions, chunks, parser
+    from plantui import actions, parser
+    from plantui.markdown import chunks
     from benchmarks.generate import generate
     from plantui.progress import summarize, summarize_all
     from plantui.storage import read

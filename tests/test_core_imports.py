@@ -34,6 +34,6 @@ def test_status_and_tick_commands_do_not_import_textual(tmp_path):
 def test_the_nesting_limit_is_markdown_its():
     from markdown_it import MarkdownIt
 
-    from plantui.walk import MAX_NESTING
+    from plantui.markdown.walk import MAX_NESTING
 
     assert MarkdownIt("commonmark").options["maxNesting"] == MAX_NESTING

@@ -373,8 +373,8 @@ def test_the_stated_status_follows_an_edit_of_the_status_field(tmp_path):
 # --- 6: a marker that is one character of several code points ------------------
 
 from plantui.config import ConfigError, grapheme_end, is_marker, load_settings  # noqa: E402
-from plantui.chunks import parse_chunk  # noqa: E402
-from plantui.scan import DECLINE, scan_chunk  # noqa: E402
+from plantui.markdown.chunks import parse_chunk  # noqa: E402
+from plantui.markdown.scan import DECLINE, scan_chunk  # noqa: E402
 
 WARN = "\u26a0\ufe0f"  # ⚠️
 EMOJI_PLAN = f"# P\n\n- [ ] 1.1 first\n- [{WARN}] 1.2 risky\n- [👍🏽] 1.3 liked\n- [👩‍💻] 1.4 coding\n- [x] 1.5 done\n"

@@ -1,4 +1,4 @@
-"""The fast scanner (plantui.scan) must equal markdown-it + Walker wherever it answers.
+"""The fast scanner (plantui.markdown.scan) must equal markdown-it + Walker wherever it answers.
 
 ``scan_chunk`` either declines (``DECLINE``) or returns exactly what
 ``chunks.parse_chunk`` returns for the same chunk: on every chunk of the corpus,
@@ -18,12 +18,13 @@ from conftest import SEEDS, corpus_files
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plantui import chunks, parser, scan
+from plantui import parser
 from benchmarks.generate import generate
-from plantui.chunks import parse_chunk, read_chunk
+from plantui.markdown import chunks, scan
+from plantui.markdown.chunks import parse_chunk, read_chunk
 from plantui.config import DEFAULT, DEFAULT_MARKERS, Settings
 from plantui.model import State
-from plantui.scan import DECLINE, scan_chunk
+from plantui.markdown.scan import DECLINE, scan_chunk
 from plantui.source import Lines, decode
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "plantui" / "examples").glob("*.md"))

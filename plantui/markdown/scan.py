@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from operator import ge, methodcaller, sub
 
-from .config import Settings
-from .model import Warning
-from .names import clean_inline
+from ..config import Settings
+from ..model import Warning
+from ..names import clean_inline
 from .walk import Collected, RawHeading, RawItem, Walker, box, content_start
 
 __all__ = ["DECLINE", "Declined", "scan_chunk"]
@@ -113,6 +113,42 @@ def _split_row(text: str) -> list[str]:
     return cells
 
 
+def _bullet_end(s: str, p: int) -> int:
+    """markdown-it's skipBulletListMarker: the column after the bullet at ``p``, or 0."""
+    if s[p] in "*-+" and (p + 1 == len(s) or s[p + 1] == " " or s[p + 1] == "\t"):
+        return p + 1
+    return 0
+
+
+def _ordered_end(s: str, p: int) -> int:
+    """markdown-it's skipOrderedListMarker: the column after the ordered marker at ``p``, or 0."""
+    m = _ORDERED.match(s, p)
+    return m.end() if m else 0
+
+
+def _item_start(s: str, after: int) -> "tuple[int, bool | None, int]":
+    """Where a list item's content starts, its marker ending at ``after``
+    (``list_block``'s contentStart), its task mark (checked; None when no task)
+    and where its text starts (the tasklists rule moves the line's begin mark
+    past the box).  An empty item, a tab after the marker, an indented code
+    block in the item and a task with nothing after its box decline."""
+    n = len(s)
+    if after + 1 < n and s[after] == " " and s[after + 1] != " " and s[after + 1] != "\t":
+        pos = after + 1  # one space after the marker, as most have
+    else:
+        rest = s[after:].lstrip(" ")
+        pos = n - len(rest)
+        if not rest or rest[0] == "\t" or pos - after > 4:
+            raise _Decline("item")
+    if pos + 4 <= n and s[pos] == "[" and s[pos + 2] == "]" and s[pos + 3] in _SPACES:
+        inner = s[pos + 1]
+        checked = False if inner == " " else True if inner == "x" or inner == "X" else None
+        if checked is not None:
+            if pos + 4 == n or (s[pos + 4] in _SPACES and not s[pos + 4 :].strip(_SPACES)):
+                raise _Decline("item")
+            return pos, checked, pos + 4
+    return pos, None, pos
+
 REASONS: "dict[str, int] | None" = None  # set to {} to count why chunks decline (measurements, tests)
 
 
@@ -123,7 +159,7 @@ def _declined(reason: str) -> Declined:
 
 
 def scan_chunk(text: str, settings: Settings, last: bool) -> "Collected | None | Declined":
-    """What :func:`plantui.chunks.parse_chunk` returns for these arguments, or
+    """What :func:`.chunks.parse_chunk` returns for these arguments, or
     :data:`DECLINE` when the text holds something this scanner does not model."""
     if "\r" in text or "\0" in text:  # markdown-it would normalize them
         return _declined("line break or NUL")
@@ -149,6 +185,9 @@ class _Scan:
     ``S`` its indent in columns (``sCount``).  A list item moves them on its
     first line while it is read, as markdown-it does.
     """
+
+    __slots__ = ("lines", "settings", "n", "P", "S", "B", "tab", "heads", "empty", "blk", "list_indent", "depth",
+                 "out", "box_stack", "item_starts", "pending", "root_heading")
 
     def __init__(self, lines: list[str], settings: Settings, tabs: bool, heads: set[int]):
         self.lines = lines
@@ -486,9 +525,7 @@ class _Scan:
         if shared is not None:
             return shared
         # the list rule, silent, not after a paragraph: any list marker
-        if c == "*" or c == "-" or c == "+":
-            return q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t"
-        return "0" <= c <= "9" and _ORDERED.match(t, q) is not None
+        return bool(_bullet_end(t, q) or _ordered_end(t, q))
 
     def walk_table(self, rows: "list[tuple[int, list[str]]]") -> None:
         """Walker._table, given the tokens markdown-it gives for these rows."""
@@ -564,25 +601,12 @@ class _Scan:
         shared = self.breaks_block(t, q, c, k)
         if shared is not None:
             return shared
-        # a list item: markdown-it's list rule, silent, after a paragraph
-        S = self.S
-        first = S[k] >= self.blk
-        if c == "*" or c == "-" or c == "+":
-            after = q + 1
-            if after < len(t) and t[after] != " " and t[after] != "\t":
-                return False
-        elif "0" <= c <= "9":
-            m = _ORDERED.match(t, q)
-            if not m:
-                return False
-            if first and int(t[q : m.end() - 1]) != 1:
-                return False
-            after = m.end()
-        else:
-            return False
-        if first and not t[after:].strip(_SPACES):
-            return False
-        return True
+        # a list item: markdown-it's list rule, silent, after a paragraph; at the
+        # paragraph's indent ("first") only one with text, an ordered one from 1
+        after = _bullet_end(t, q) or _ordered_end(t, q)
+        if not after or self.S[k] < self.blk:
+            return bool(after)
+        return (t[after - 1] not in ".)" or int(t[q : after - 1]) == 1) and bool(t[after:].strip(_SPACES))
 
     def content(self, a: int, b: int) -> str:
         """A paragraph's text as markdown-it gives it (StateBlock.getLines, trimmed)."""
@@ -617,184 +641,152 @@ class _Scan:
     # lists --------------------------------------------------------------------
 
     def list(self, L: int, end: int) -> int:
-        """markdown-it's list rule; each item is read as Walker reads it."""
-        lines = self.lines
-        P = self.P
-        S = self.S
-        B = self.B
-        empty = self.empty
-        s = lines[L]
-        p = P[L]
-        m = _ORDERED.match(s, p)
-        if m:
-            ordered = True
-            after = m.end()
-        else:
-            if s[p] not in "*-+":
+        """markdown-it's list rule (``list_block``): the list that opens at line
+        ``L``, item by item (:meth:`list_item`) while :meth:`next_item` finds
+        one; the line after it, or 0 when no list opens there."""
+        s = self.lines[L]
+        after = _ordered_end(s, self.P[L])
+        ordered = after > 0
+        if not ordered:
+            after = _bullet_end(s, self.P[L])
+            if not after:
                 return 0
-            after = p + 1
-            if after < len(s) and s[after] != " " and s[after] != "\t":
-                return 0
-            ordered = False
         mark = s[after - 1]
         if self.pending is not None:
             self.resolve()  # a list that opens an item's first line
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise _Decline("depth")
-        n_lines = self.n
-        tab = self.tab
-        start = L
-        box_stack = self.box_stack
-        item_starts = self.item_starts
-        field_lines = self.out.field_lines
         outer = self.blk
         outer_list_indent = self.list_indent
+        start = L
         while True:
-            s = lines[start]
-            n = len(s)
-            if after + 1 < n and s[after] == " " and s[after + 1] != " " and s[after + 1] != "\t":
-                pos = after + 1  # one space after the marker, as most have
-            else:
-                rest = s[after:].lstrip(" ")
-                pos = n - len(rest)
-                if not rest or rest[0] == "\t" or pos - after > 4:
-                    raise _Decline("item")  # an empty item; a tab; an indented code block in the item
-            offset = S[start] + pos - P[start]  # the item's blkIndent (markdown-it: sCount + marker + spaces)
-            checked = None
-            text_at = pos
-            if pos + 4 <= n and s[pos] == "[" and s[pos + 2] == "]" and s[pos + 3] in _SPACES:
-                inner = s[pos + 1]
-                if inner == " ":
-                    checked = False
-                elif inner == "x" or inner == "X":
-                    checked = True
-                if checked is not None:
-                    text_at = pos + 4  # markdown-it moves the line's begin mark past the box
-                    if text_at == n or (s[text_at] in _SPACES and not s[text_at:].strip(_SPACES)):
-                        raise _Decline("item")  # a task with nothing after its box
-            item_starts.append(start)
-            boxes = len(box_stack)
-            if s[text_at] not in _NOT_PLAIN and start not in self.heads:
-                # The item opens with a paragraph: read here, without the round
-                # through tokenize and block (the common case).
-                nxt = start + 1
-                one_line = True
-                if nxt < n_lines and not empty[nxt]:
-                    one_line = False
-                    sn = S[nxt]
-                    if outer <= sn and sn - offset < 4 and not tab[nxt]:
-                        t = lines[nxt]
-                        q = P[nxt]
-                        c = t[q]
-                        if sn < offset:
-                            if sn - outer < 4:
-                                # The commonest of all: is the next line the list's next
-                                # item?  Then it ends this one-line paragraph (markdown-it's
-                                # list rule as its terminator: indented less than the item,
-                                # so no setext underline, and not "first") and this item,
-                                # and the list goes on with it.
-                                if ordered:
-                                    m = _ORDERED.match(t, q)
-                                    sibling = m is not None and t[m.end() - 1] == mark
-                                else:
-                                    sibling = c == mark and (q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t") \
-                                        and not _HR.match(t, q)
-                                if sibling:
-                                    content = s[text_at:].strip(MD_TRIM)
-                                    self.item(start, checked, pos, nxt, content)
-                                    field_lines.append(start)
-                                    if content.startswith("**"):
-                                        self.label(start, nxt, content)
-                                    item_starts.pop()
-                                    if len(box_stack) > boxes:
-                                        box_stack.pop()
-                                    after = m.end() if ordered else q + 1
-                                    start = nxt
-                                    continue
-                        elif c == "-" or c == "*" or c == "+":
-                            # a bullet inside the item: it ends the paragraph as markdown-it's
-                            # list rule does after a paragraph (with text after the marker)
-                            if c == "-" and _SETEXT.match(t, q):
-                                raise _Decline("setext")
-                            r = q + 1
-                            one_line = bool(_HR.match(t, q)) or (
-                                r < len(t) and (t[r] == " " or t[r] == "\t") and bool(t[r:].strip(_SPACES)))
-                self.list_indent = outer
-                self.blk = offset
-                if not one_line:
-                    nxt = self.paragraph_end(start)
-                    one_line = nxt == start + 1
-                if one_line:
-                    content = s[text_at:].strip(MD_TRIM)
-                    self.item(start, checked, pos, nxt, content)
-                    field_lines.append(start)
-                else:
-                    old_p, old_s, old_b = P[start], S[start], B[start]
-                    P[start] = text_at
-                    S[start] = offset
-                    if checked is not None:
-                        B[start] = text_at
-                    content = self.content(start, nxt)
-                    P[start], S[start], B[start] = old_p, old_s, old_b
-                    self.item(start, checked, pos, nxt, content)
-                    field_lines.extend(range(start, nxt))
-                if content.startswith("**"):
-                    self.label(start, nxt, content)
-                while nxt < end and empty[nxt]:
-                    nxt += 1
-                if nxt < end and S[nxt] >= offset:
-                    nxt = self.tokenize(nxt, end)
-            else:
-                self.list_indent = outer
-                self.blk = offset
-                old_p, old_s, old_b = P[start], S[start], B[start]
-                P[start] = text_at
-                S[start] = offset
-                if checked is not None:
-                    B[start] = text_at
-                self.pending = (start, checked, pos)
-                nxt = self.tokenize(start, end)
-                if self.pending is not None:
-                    raise _Decline("item")  # (cannot be: the item's first line holds a block)
-                P[start], S[start], B[start] = old_p, old_s, old_b
-            item_starts.pop()
-            if len(box_stack) > boxes:
-                box_stack.pop()
+            nxt = self.list_item(start, after, end, outer, ordered, mark)
             self.blk = outer
             self.list_indent = outer_list_indent
-            # does the list go on?
-            if nxt >= end or S[nxt] < outer:
-                break
-            if self.tab[nxt]:
-                raise _Decline("tab")
-            if S[nxt] - outer >= 4:
-                break
-            t = lines[nxt]
-            q = P[nxt]
-            c = t[q]
-            if c == ">":
-                raise _Decline("quote")
-            if (c == "`" or c == "~") and self.fence_start(t, q):
-                break
-            if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
-                break
-            if ordered:
-                m = _ORDERED.match(t, q)
-                if not m:
-                    break
-                after = m.end()
-            else:
-                if c != "*" and c != "-" and c != "+":
-                    break
-                after = q + 1
-                if after < len(t) and t[after] != " " and t[after] != "\t":
-                    break
-            if t[after - 1] != mark:
+            after = self.next_item(nxt, end, outer, ordered, mark)
+            if not after:
                 break
             start = nxt
         self.depth -= 1
         return nxt
+
+    def list_item(self, start: int, after: int, end: int, outer: int, ordered: bool, mark: str) -> int:
+        """One item of a list, its marker ending at column ``after`` (the body of
+        ``list_block``'s loop): its first line's marks moved past the marker and
+        the task box while its blocks are read, as markdown-it moves them; the
+        line after the item."""
+        s = self.lines[start]
+        pos, checked, text_at = _item_start(s, after)
+        offset = self.S[start] + pos - self.P[start]  # the item's blkIndent (markdown-it: sCount + marker + spaces)
+        self.item_starts.append(start)
+        boxes = len(self.box_stack)
+        self.list_indent = outer
+        self.blk = offset
+        if s[text_at] not in _NOT_PLAIN and start not in self.heads:
+            # The item opens with a paragraph: read here, without the round
+            # through tokenize and block (the common case).
+            one_line = self.ends_first_line(start + 1, offset, outer, ordered, mark)
+            nxt = self.item_paragraph(start, checked, pos, text_at, end, one_line)
+        else:
+            old = self.move_marks(start, text_at, offset, checked)
+            self.pending = (start, checked, pos)
+            nxt = self.tokenize(start, end)
+            if self.pending is not None:
+                raise _Decline("item")  # (cannot be: the item's first line holds a block)
+            self.P[start], self.S[start], self.B[start] = old
+        self.item_starts.pop()
+        if len(self.box_stack) > boxes:
+            self.box_stack.pop()
+        return nxt
+
+    def move_marks(self, start: int, text_at: int, offset: int, checked: bool | None) -> "tuple[int, int, int]":
+        """Move the marks of an item's first line past its marker (and task box),
+        as markdown-it moves them while it reads the item; the old marks."""
+        old = self.P[start], self.S[start], self.B[start]
+        self.P[start] = text_at
+        self.S[start] = offset
+        if checked is not None:
+            self.B[start] = text_at
+        return old
+
+    def ends_first_line(self, k: int, offset: int, outer: int, ordered: bool, mark: str) -> bool:
+        """Whether line ``k`` surely ends the paragraph an item opens on the line
+        before it, so that :meth:`paragraph_end` need not be asked: the end, a
+        blank line, the list's next item, a bullet inside the item."""
+        if k >= self.n or self.empty[k]:
+            return True
+        sn = self.S[k]
+        if sn < outer or sn - offset >= 4 or self.tab[k]:
+            return False
+        t = self.lines[k]
+        q = self.P[k]
+        c = t[q]
+        if sn < offset:
+            # The commonest of all: is the next line the list's next item (or a
+            # rule made of its marker)?  Then it ends this one-line paragraph
+            # (markdown-it's list rule as its terminator: indented less than the
+            # item, so no setext underline, and not "first").
+            if sn - outer >= 4:
+                return False
+            if ordered:
+                m = _ORDERED.match(t, q)
+                return m is not None and t[m.end() - 1] == mark
+            return c == mark and (q + 1 == len(t) or t[q + 1] == " " or t[q + 1] == "\t")
+        if c == "-" or c == "*" or c == "+":
+            # a bullet inside the item: it ends the paragraph as markdown-it's
+            # list rule does after a paragraph (with text after the marker)
+            if c == "-" and _SETEXT.match(t, q):
+                raise _Decline("setext")
+            r = q + 1
+            return bool(_HR.match(t, q)) or (r < len(t) and (t[r] == " " or t[r] == "\t") and bool(t[r:].strip(_SPACES)))
+        return False
+
+    def item_paragraph(self, start: int, checked: bool | None, pos: int, text_at: int, end: int,
+                       one_line: bool) -> int:
+        """An item that opens with a paragraph (markdown-it's paragraph rule, then
+        the item's other blocks through :meth:`tokenize`); the line after it."""
+        nxt = start + 1 if one_line else self.paragraph_end(start)
+        field_lines = self.out.field_lines
+        if nxt == start + 1:
+            content = self.lines[start][text_at:].strip(MD_TRIM)
+            field_lines.append(start)
+        else:
+            old = self.move_marks(start, text_at, self.blk, checked)
+            content = self.content(start, nxt)
+            self.P[start], self.S[start], self.B[start] = old
+            field_lines.extend(range(start, nxt))
+        self.item(start, checked, pos, nxt, content)
+        if content.startswith("**"):
+            self.label(start, nxt, content)
+        while nxt < end and self.empty[nxt]:
+            nxt += 1
+        if nxt < end and self.S[nxt] >= self.blk:
+            nxt = self.tokenize(nxt, end)
+        return nxt
+
+    def next_item(self, k: int, end: int, outer: int, ordered: bool, mark: str) -> int:
+        """Whether the list goes on at line ``k`` (the end of ``list_block``'s loop:
+        indented enough, no terminator, a marker of the list's kind): the column
+        after its marker, or 0."""
+        if k >= end or self.S[k] < outer:
+            return 0
+        if self.tab[k]:
+            raise _Decline("tab")
+        if self.S[k] - outer >= 4:
+            return 0
+        t = self.lines[k]
+        q = self.P[k]
+        c = t[q]
+        # (a fence, a rule or a quote ends the list; only a rule can start with the list's own marker)
+        if ordered and "0" <= c <= "9":
+            m = _ORDERED.match(t, q)
+            return m.end() if m and t[m.end() - 1] == mark else 0
+        if c == mark and not ordered:
+            return 0 if _HR.match(t, q) else _bullet_end(t, q)
+        if c == ">":
+            raise _Decline("quote")
+        return 0
 
     def resolve(self, end: int | None = None, content: str = "") -> None:
         """Read the open item, now that its first block is known (a paragraph
@@ -823,9 +815,13 @@ class _Scan:
                     break
                 same_line += 1
             pos = content_start(line, same_line)
-        # else: the only item opening on this line, its marker first: Walker's
-        # content_start(line, 1) is where markdown-it found the content
-        found = box(line, pos) if pos is not None and line.startswith("[", pos) else None  # (box's first test)
+            found = box(line, pos) if pos is not None and line.startswith("[", pos) else None  # (box's first test)
+        elif checked is not None:
+            found = line[pos + 1], pos + 1, False  # the task box markdown-it found at pos, as box() reads it
+        else:
+            # the only item opening on this line, its marker first: Walker's
+            # content_start(line, 1) is where markdown-it found the content
+            found = box(line, pos) if line.startswith("[", pos) else None  # (box's first test)
         if found is None:
             if checked is not None:
                 out.warnings.append(Warning(start + 1, "a task box plantui could not place on its line; not counted"))

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .config import Settings, grapheme_end
-from .model import State, StatusRow, Warning
-from .names import BULLET_RE, TAG_LINE, clean_inline, is_checkpoint_name, status_of_cell
-from .source import Lines
+from ..config import Settings, grapheme_end
+from ..model import State, StatusRow, Warning
+from ..names import BULLET_RE, TAG_LINE, clean_inline, is_checkpoint_name, status_of_cell
+from ..source import Lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

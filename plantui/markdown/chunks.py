@@ -16,9 +16,9 @@ import re
 from collections import OrderedDict
 from dataclasses import replace
 
-from .config import Settings
+from ..config import Settings
+from ..source import Lines
 from .scan import DECLINE, scan_chunk
-from .source import Lines
 from .walk import TOO_DEEP, BoldLabel, Collected, RawHeading, Walker, markdown
 
 CHUNK_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
