@@ -1,22 +1,16 @@
-"""The widget that owns a plan: its watcher, its reads and (if allowed) its writes.
+"""The widget that owns a plan: worker and message glue around a :class:`~plantui.follower.Follower`.
 
 :class:`LivePlan` is the one place where the engine meets Textual:
 
-- ``on_mount`` starts a :class:`~plantui.watcher.PlanWatcher` whose callback
-  only posts :class:`~plantui.ui.messages.FileChanged` to this widget
+- ``on_mount`` starts the plan's :class:`~plantui.follower.Follower`, whose
+  callback only posts :class:`~plantui.ui.messages.FileChanged` to this widget
   (``post_message`` is thread-safe and never blocks); ``on_unmount`` stops it.
   Queued events about the same file replace each other (``can_replace``).
 - Reading and parsing run in a thread worker (exclusive: a newer read makes an
   older one drop its result), so the UI never waits for a big plan to parse.
-  A read is repeated while the file is still changing under it, so a
-  half-written file is not taken as the truth.
 - Writes go through :mod:`plantui.actions` in a thread worker, one at a time,
-  each computed from the latest view.  Reads and writes share one lock, so a
-  reload never overtakes the write that caused it.  When one is refused, the
-  ones queued behind it are dropped (their view is stale) and each is named.
-- A plan that goes away is called deleted only if it is still gone a moment
-  later (vim saves by renaming the plan aside); while it is gone it is looked
-  for now and then, with a new watcher if its folder was made again.
+  from the follower's queue.  When one is refused, the ones queued behind it
+  are dropped (their view is stale) and each is named.
 
 Subclasses draw: :meth:`plan_changed` gets the old and new state and the
 :class:`~plantui.ui.changes.Changes` between them.
@@ -25,12 +19,8 @@ Subclasses draw: :meth:`plan_changed` gets the old and new state and the
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import deque
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from textual import work
 from textual.message import Message
@@ -38,45 +28,19 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import get_current_worker
 
-from .. import actions, eventlog, release
+from .. import actions, eventlog
 from ..config import ConfigError, history_enabled
-from ..config import Settings
 from ..events import events
-from ..model import Item, Plan, State, same_structure
+from ..follower import Follower, Write, folders_of, read_settled  # noqa: F401 - folders_of: importable here too
+from ..model import Item
 from ..progress import Summary, summarize
-from ..storage import PlanError, Snapshot, WriteResult, read
-from ..watcher import PlanWatcher
-from . import collector
+from ..storage import PlanError, Snapshot
+from ..watcher import PlanWatcher  # noqa: F401 - importable here (tests count the watchers started)
 from .changes import Changes, compare
 from .layout import GLYPH, Key, item_index, one_line
-from .messages import FileChanged, PlanLoaded, PlanUnreadable, WriteDone, WriteRefused
+from .messages import FileChanged, PlanLoaded, PlanUnreadable, Prepared, WriteDone, WriteRefused
 
 SINCE_SHOWN = 50  # at most this many changes made while a plan was not shown open its activity log
-
-SETTLE_TRIES = 4
-LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
-BIG_PLAN = 2000  # items: from here on the collector runs young passes only (see collector)
-BIG_FILE = 200_000  # bytes: a plan file this big is taken for a big plan before it is first read
-QUIET = 2.0  # seconds without a new state before the collector's full pass (big plans; see collector)
-GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before the UI says it was deleted
-
-
-def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
-    """Read the plan; read again while it changes between the read and a second look.
-
-    ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
-    """
-    snap = read(path, previous=previous)
-    for _ in range(SETTLE_TRIES):
-        try:
-            st = os.stat(path)
-        except OSError:
-            return snap
-        if (st.st_ino, st.st_size, st.st_mtime_ns) == (snap.inode, len(snap.raw), snap.mtime_ns):
-            return snap
-        time.sleep(0.02)  # someone is still writing: let them finish
-        snap = read(path, previous=previous)
-    return snap
 
 
 def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summary: Summary) -> Changes | None:
@@ -88,41 +52,6 @@ def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summ
     changes = compare(base.plan, snap.plan)
     changes.events = events(base.plan, base_summary, snap.plan, summary, str(snap.path))
     return changes
-
-
-def _is_big(snap: Snapshot) -> bool:
-    return len(snap.plan.items) >= BIG_PLAN
-
-
-def let_go_later(old: Plan, new: Plan, *made_of_old: object) -> None:
-    """The UI lets go of ``made_of_old`` (a snapshot, a summary, a layout of ``old``)
-    now that ``new`` is shown: when ``old`` is big and ``new`` is not a tick of it
-    (which shares them), through :func:`plantui.release.later`, so that they are
-    not freed all at once on the UI thread."""
-    if len(old.items) >= BIG_PLAN and not same_structure(old, new):
-        release.later(*made_of_old)
-
-
-def folders_of(path: Path) -> tuple:
-    """The identity of the folders a plan's watcher watches: a folder removed and made
-    again is another one, and the watch on the old one went with it."""
-    out = []
-    for folder in (path.parent, Path(os.path.realpath(path)).parent):
-        try:
-            st = os.stat(folder)
-        except OSError:
-            out.append(None)
-        else:
-            out.append((st.st_dev, st.st_ino))
-    return tuple(out)
-
-
-MARK_STATES = {"progress": State.IN_PROGRESS, "skip": State.SKIPPED}  # requests that set a marker
-
-
-def marker_for(settings: Settings, state: State) -> str | None:
-    """The marker the file's settings write for ``state`` (the first one that means it)."""
-    return next((m for m, st in settings.markers.items() if st is state), None)
 
 
 class LivePlan(Widget):
@@ -139,23 +68,30 @@ class LivePlan(Widget):
         self._shown: tuple[Snapshot | None, Summary | None] = (None, None)  # the two, set at once (workers read it)
         self.missing = False
         self.error: str | None = None
-        self._watcher: PlanWatcher | None = None
-        self._watched: tuple = ()  # the folders the watcher watches (see folders_of)
-        self._looking: Timer | None = None  # while the plan is gone: look for it now and then
-        self._confirming: Timer | None = None  # it just went: is it still gone a moment later?
-        self._quiet: Timer | None = None  # a big plan changed: the collector's full pass once all is quiet
+        path = self.path
+        self.follower = Follower(path, lambda kind: self.post_message(FileChanged(path, kind)), live=live)
         self._stall_timer: Timer | None = None  # the notifier says "stalled" when it fires (see ui.notifier)
-        self._io_lock = threading.Lock()
-        self._seq = 0
-        self._applied = 0
         self._key_index: dict[Key, int] = {}
-        self._writes: deque[tuple[str, Key | None]] = deque()
-        self._writing = False
-        self.undo_stack: list[tuple[Key, tuple]] = []  # (the item ticked, the lines the tick changed: actions.Ticked.undo)
-        self.prepared: object = None  # from the worker, for the state being applied
+        self.prepared: Prepared | None = None  # from the worker, for the state being applied
         self.expect_source: str | None = None  # who changes the file next ("editor" while one runs)
         self.loads = 0  # completed reads (tests wait on it)
         self._unmounted = False
+
+    @property
+    def undo_stack(self) -> list[tuple[Key, tuple]]:
+        return self.follower.undo
+
+    @property
+    def _writes(self):
+        return self.follower.writes
+
+    @property
+    def _writing(self) -> bool:
+        return self.follower.writing
+
+    @property
+    def _watcher(self) -> PlanWatcher | None:
+        return self.follower.watcher
 
     # -- time and names -------------------------------------------------------
 
@@ -175,18 +111,12 @@ class LivePlan(Widget):
     def on_mount(self) -> None:
         # Textual calls every on_mount along the class hierarchy (subclass first),
         # so subclasses set themselves up in their own on_mount without super().
-        if self.live:
-            self._start_watcher()
+        self.follower.start()
         self.load("start")
 
     def on_unmount(self) -> None:
-        self._stop_looking()
         self._unmounted = True
-        collector.hold(self, False)
-        collector.unsettle(self)
-        if self._watcher is not None:
-            self._watcher.stop()
-            self._watcher = None
+        self.follower.stop()
 
     # -- reading --------------------------------------------------------------
 
@@ -194,117 +124,52 @@ class LivePlan(Widget):
         """Read the plan again, off the UI thread."""
         if source == "outside" and self.expect_source is not None:
             source = self.expect_source  # e.g. the editor we started is what changed it
-        self._seq += 1
-        self._load(self._seq, source)
+        self._load(self.follower.next_read(), source)
 
     @work(thread=True, exclusive=True, group="plantui-load", exit_on_error=False)
     def _load(self, seq: int, source: str) -> None:
         worker = get_current_worker()
-        with self._io_lock:
+        with self.follower.lock:
             if worker.is_cancelled:
                 return
             try:
                 shown = self._shown
-                base = shown[0]
-                if self._big() and not self._unmounted:
-                    collector.hold(self, True)  # from now on: this parse is where it matters
-                snap = read_settled(self.path, base)
+                snap = read_settled(self.path, shown[0])
                 if not self.read_only:
                     actions.ready(snap)
                 summary = summarize(snap.plan, self.now())
                 changes = _changes(shown, snap, summary)
-                prepared = self.prepare(snap, summary)
+                message = PlanLoaded(self.path, seq, snap, summary, source, self.prepare(snap, summary),
+                                     changes, shown[0])
             except PlanError as exc:
                 message = PlanUnreadable(self.path, seq, str(exc), not self.path.exists())
             except Exception as exc:  # never crash on a read: say why
                 message = PlanUnreadable(self.path, seq, f"{self.path.name}: cannot read it ({exc})", False)
-            else:
-                message = PlanLoaded(self.path, seq, snap, summary, source, prepared, changes, base)
-            finally:
-                if self._unmounted:
-                    collector.hold(self, False)  # gone while it read: its hold goes too
             if not worker.is_cancelled:
                 self.post_message(message)
         if isinstance(message, PlanLoaded):
             self._record_seen(snap, summary, source)
 
-    def _big(self) -> bool:
-        """Whether the plan is big (see :mod:`plantui.ui.collector`): as last read, or by its file's size."""
-        if self.snapshot is not None:
-            return _is_big(self.snapshot)
-        try:
-            return os.path.getsize(self.path) >= BIG_FILE
-        except OSError:
-            return False
-
     def on_file_changed(self, event: FileChanged) -> None:
         event.stop()
-        if event.kind == "deleted":
-            self._gone()
-            return
-        self.load("outside")
-
-    def _gone(self) -> None:
-        """The plan is not there.  Editors saving by rename (vim) leave the name empty for a
-        moment: say it is deleted only when it is still gone after ``GONE_GRACE``."""
-        if self.missing:
-            return
-        if self._confirming is None:
-            self._confirming = self.set_timer(GONE_GRACE, self._confirm_gone)
-
-    def _confirm_gone(self) -> None:
-        self._confirming = None
-        if self.missing:
-            return
-        if os.path.exists(self.path):
-            self.load("outside")  # back already: whatever it is now, the read says
-            return
-        self.missing = True
-        if os.path.isdir(self.path.parent):
-            said = f"{self.name_shown} was deleted; showing the last view until it comes back"
-        else:
-            said = f"{self.name_shown} was deleted with its folder {self.path.parent}; showing the last view until it comes back"
-        self.plan_unavailable(said, missing=True)
-        if self.live and self._looking is None:
-            # The watcher sees the plan come back in its folder; not when the folder itself was
-            # removed and made again (its watch went with it).  Look now and then while it is gone.
-            self._looking = self.set_interval(LOOK_EVERY, self._look_for_plan)
-
-    def _look_for_plan(self) -> None:
-        if not self.missing:
-            self._stop_looking()
-            return
-        if not os.path.exists(self.path):
-            return
-        if self._watcher is not None and folders_of(self.path) != self._watched:
-            # the folder is a new one: watch it
-            old, self._watcher = self._watcher, None
-            threading.Thread(target=old.stop, daemon=True).start()  # joining its thread is not the UI's job
-            self._start_watcher()
-        self.load("outside")
-
-    def _stop_looking(self) -> None:
-        if self._confirming is not None:
-            self._confirming.stop()
-            self._confirming = None
-        if self._looking is not None:
-            self._looking.stop()
-            self._looking = None
-
-    def _start_watcher(self) -> None:
-        path = self.path
-        self._watched = folders_of(self.path)
-        self._watcher = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
+        if event.kind != "deleted" or os.path.exists(self.path):
+            self.load("outside")  # (back already: whatever it is now, the read says)
+        elif not self.missing:
+            self.missing = True
+            if os.path.isdir(self.path.parent):
+                said = f"{self.name_shown} was deleted; showing the last view until it comes back"
+            else:
+                said = f"{self.name_shown} was deleted with its folder {self.path.parent}; showing the last view until it comes back"
+            self.plan_unavailable(said, missing=True)
 
     def on_plan_loaded(self, event: PlanLoaded) -> None:
         event.stop()
-        if event.seq < self._applied:
+        if not self.follower.newest(event.seq):
             return  # an older read finishing late
-        self._applied = event.seq
         self.loads += 1
         was_missing, had_error = self.missing, self.error
         self.missing = False
-        self._stop_looking()
+        self.follower.back()
         self.error = None
         if was_missing or had_error:
             self.plan_available(was_missing)
@@ -315,17 +180,14 @@ class LivePlan(Widget):
 
     def on_plan_unreadable(self, event: PlanUnreadable) -> None:
         event.stop()
-        if event.seq < self._applied:
+        if not self.follower.newest(event.seq):
             return
-        self._applied = event.seq
         self.loads += 1
-        # the read took the plan for a big one by its size: it is what was shown last
-        collector.hold(self, self.snapshot is not None and _is_big(self.snapshot))
         if event.missing:
-            self._gone()
+            self.follower.gone()
             return
         self.missing = False  # there is something at its path again, only not a plan plantui can read
-        self._stop_looking()
+        self.follower.back()
         if event.error != self.error:
             self.error = event.error
             self.plan_unavailable(event.error, missing=False)
@@ -335,21 +197,14 @@ class LivePlan(Widget):
         """Show ``snap``.  ``worked_out``: the changes from a state to this one, found
         in the worker; used when that state is the one shown now."""
         old_snap, old_summary = self.snapshot, self.summary
-        if old_snap is not None:
-            let_go_later(old_snap.plan, snap.plan, old_snap, old_snap.plan, old_snap.lines, old_summary)
         self.snapshot, self.summary = snap, summary
         self._shown = (snap, summary)
         notifier = getattr(self.app, "notifier", None)
         if notifier is not None:  # the terminal title, the stall timer
             notifier.plan_shown(self, changed=old_snap is None or old_snap.raw != snap.raw)
         self._key_index = item_index(snap.plan)
-        big = _is_big(snap)
-        collector.hold(self, big)
-        if big:
-            self._later_full_pass()
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
-            self.call_after_refresh(self._settle)  # once the first frame is out
             self._next_write()  # a key pressed before the first read
             return
         if old_snap.raw == snap.raw:
@@ -372,38 +227,15 @@ class LivePlan(Widget):
             for e in found:
                 self.app.notify(e.title, title=self.name_shown, severity=e.severity, timeout=6)
 
-    def _settle(self) -> None:
-        if not self._unmounted:  # gone before its first frame: nobody would unsettle after it
-            collector.settle(self)
-
     @property
     def busy(self) -> bool:
         """Whether a read or a write is under way (this plan's or another's: they share the workers)."""
         return self._writing or any(w.group in ("plantui-load", "plantui-write") and not w.is_finished
                                     for w in self.workers)
 
-    def _later_full_pass(self) -> None:
-        if self._quiet is not None:
-            self._quiet.stop()
-        self._quiet = self.set_timer(QUIET, self._full_pass_if_quiet)
-
-    def _full_pass_if_quiet(self) -> None:
-        """The collector's full pass (see :mod:`plantui.ui.collector`), once no read or
-        write has been under way for ``QUIET`` seconds, and not sooner than
-        ``collector.SPACING`` after the last one."""
-        self._quiet = None
-        if self.busy:
-            self._later_full_pass()
-        elif collector.worth_a_full_pass():
-            wait = collector.full_pass_wait()
-            if wait > 0:
-                self._quiet = self.set_timer(wait, self._full_pass_if_quiet)
-            else:
-                collector.full_pass()
-
     # -- what subclasses draw -------------------------------------------------
 
-    def prepare(self, snap: Snapshot, summary: Summary) -> object:
+    def prepare(self, snap: Snapshot, summary: Summary) -> Prepared | None:
         """Work for a new state done in the worker thread (off the UI thread)."""
         return None
 
@@ -428,91 +260,50 @@ class LivePlan(Widget):
             return None
 
     def request(self, what: str, key: Key | None = None) -> None:
-        """Queue a write: "tick" (toggle ``key``), "progress" or "skip" (set ``key`` in progress
-        or skipped, or back to open when it is so already), "undo" or "sync"."""
+        """Queue a write (see :meth:`plantui.follower.Follower.request`)."""
         if self.read_only:
             return
-        self._writes.append((what, key))
+        self.follower.request(what, key)
         self._next_write()
 
     def _next_write(self) -> None:
-        while self._writes and not self._writing and self.snapshot is not None:
-            what, key = self._writes.popleft()
-            now = self.now()
-            path = self.path
-            seen = self.snapshot  # the view the write is asked from: unchanged bytes need no parse
-            previous = None
-            fn: Callable[[], WriteResult]
-            if what == "tick":
-                item = self.item_by_key(key)
-                if item is None:
-                    self.app.notify("That task is no longer in the plan.", severity="warning")
-                    continue
-                marker = " " if item.state is State.DONE else None
-                previous = item.marker
-                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
-            elif what in MARK_STATES:
-                item = self.item_by_key(key)
-                if item is None:
-                    self.app.notify("That task is no longer in the plan.", severity="warning")
-                    continue
-                want = MARK_STATES[what]
-                marker = " " if item.state is want else marker_for(self.snapshot.settings, want)
-                if marker is None:
-                    self.app.notify(f"This plan's markers have none for {want.value.replace('_', ' ')}.",
-                                    severity="warning")
-                    continue
-                previous = item.marker
-                fn = lambda item=item, marker=marker: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731
-            elif what == "undo":
-                if not self.undo_stack:
-                    self.app.notify("Nothing to undo: no tick made here yet.", severity="information")
-                    continue
-                key, record = self.undo_stack.pop()
-                fn = lambda record=record: actions.undo(path, record, previous=seen)  # noqa: E731
-            elif what == "sync":
-                fn = lambda: actions.sync(path, now=now)  # noqa: E731
-            else:  # pragma: no cover - programming error
-                raise ValueError(what)
-            self._writing = True
-            self._write(what, fn, key, previous)
+        while (job := self.follower.take_write(self.snapshot, self.item_by_key, self.now())) is not None:
+            if isinstance(job, Write):
+                self._write(job)
+            else:
+                self.app.notify(job[0], severity=job[1])
 
     @work(thread=True, group="plantui-write", exit_on_error=False)
-    def _write(self, what: str, fn: Callable[[], WriteResult], key: Key | None, previous: str | None) -> None:
+    def _write(self, job: Write) -> None:
         written = False
-        with self._io_lock:
+        with self.follower.lock:
             try:
-                with collector.paused(self._big()):
-                    result = fn()
+                result = job.run()
             except PlanError as exc:
-                self.post_message(WriteRefused(str(exc), what, key))
+                self.post_message(WriteRefused(str(exc), job.what, job.key))
                 return
             except Exception as exc:  # never a crash: say it and reload (the reload shows what the file holds)
-                self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); reloading", what, key))
+                self.post_message(WriteRefused(f"{self.name_shown}: the write failed ({exc}); reloading", job.what, job.key))
                 return
             try:
                 shown = self._shown
-                base = shown[0]
                 actions.ready(result.snapshot)  # carried over from the read in the common case: then free
                 summary = summarize(result.snapshot.plan, self.now())
                 changes = _changes(shown, result.snapshot, summary)
                 prepared = self.prepare(result.snapshot, summary)
             except Exception as exc:  # the write is done: never say "nothing written" about it
                 self.post_message(WriteRefused(f"{self.name_shown}: written, but the new state cannot be shown ({exc})",
-                                               what, key, written=result.written))
+                                               job.what, job.key, written=result.written))
             else:
-                self.post_message(WriteDone(result, summary, what, key, previous, prepared, changes, base))
+                self.post_message(WriteDone(result, summary, job.what, job.key, job.previous, prepared, changes, shown[0]))
                 written = result.written
         if written:
-            self._record_seen(result.snapshot, summary, "here", key)
+            self._record_seen(result.snapshot, summary, "here", job.key)
 
     def on_write_done(self, event: WriteDone) -> None:
         event.stop()
-        self._writing = False
         result = event.result
-        if (event.what == "tick" or event.what in MARK_STATES) and result.written and event.key is not None \
-                and event.previous is not None:
-            self.undo_stack.append((event.key, getattr(result, "undo", ())))
+        self.follower.written(event.what, event.key, event.previous, result)
         if event.what == "undo" and getattr(result, "said", ""):
             self.app.notify(result.said, title="Undo", severity="warning", timeout=8)
         self.write_finished(event)
@@ -524,10 +315,8 @@ class LivePlan(Widget):
 
     def on_write_refused(self, event: WriteRefused) -> None:
         event.stop()
-        self._writing = False
         # The rest was asked for from a view that is now stale: drop it, and say so.
-        dropped = list(self._writes)
-        self._writes.clear()
+        dropped = self.follower.refused()
         self.app.notify(event.error, title="Written" if event.written else "Nothing written",
                         severity="warning" if event.written else "error", timeout=8)
         self.write_refused(event)

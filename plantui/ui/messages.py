@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from textual.message import Message
 
 from ..progress import Summary
 from ..storage import Snapshot, WriteResult
 from .changes import Changes
+from .layout import Layout
+from .panel import PanelLook
+
+
+class Prepared(NamedTuple):
+    """What the worker works out for a new state besides reading it (off the UI thread)."""
+
+    layout: Layout  # the tree
+    panel: PanelLook  # the side panel
 
 
 @dataclass
@@ -38,7 +48,7 @@ class PlanLoaded(Message, bubble=False):
     snapshot: Snapshot
     summary: Summary
     source: str  # "start", "outside", "reload", "editor"
-    prepared: object = None  # what the owner prepared off the UI thread (the tree layout)
+    prepared: Prepared | None = None  # what the owner prepared off the UI thread
     changes: Changes | None = None  # from ``base`` (the state shown when the read began) to this one
     base: Snapshot | None = None
 
@@ -62,7 +72,7 @@ class WriteDone(Message, bubble=False):
     what: str  # "tick", "undo", "sync"
     key: tuple | None = None  # the item ticked
     previous: str | None = None  # its marker before
-    prepared: object = None
+    prepared: Prepared | None = None
     changes: Changes | None = None  # as in PlanLoaded
     base: Snapshot | None = None
 

@@ -11,7 +11,6 @@ import shlex
 import shutil
 import subprocess
 from pathlib import Path
-from typing import NamedTuple
 
 from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
@@ -25,9 +24,9 @@ from ..changes import Changes
 from ..detail import Detail, task_detail
 from ..keys import bindings
 from ..layout import FILTERS, Key, Layout, build, item_label, update
-from ..live import LivePlan, let_go_later
-from ..messages import TickRequested, WriteDone, WriteRefused
-from ..panel import PanelLook, panel_look
+from ..live import LivePlan
+from ..messages import Prepared, TickRequested, WriteDone, WriteRefused
+from ..panel import panel_look
 from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
@@ -51,13 +50,6 @@ def editor_command(editor: str, path: Path, line: int) -> list[str]:
     if name in GOTO_COLON:
         return [*argv, f"{path}:{line}"]
     return [*argv, f"+{line}", str(path)]
-
-
-class Prepared(NamedTuple):
-    """What the worker works out for a new state, besides reading it."""
-
-    layout: Layout
-    panel: PanelLook
 
 
 class PlanDashboard(LivePlan):
@@ -122,7 +114,7 @@ class PlanDashboard(LivePlan):
         assert snap is not None and summary is not None
         ready = self.prepared
         self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown, self.path)
-        panel = ready.panel if isinstance(ready, Prepared) else None
+        panel = ready.panel if ready is not None else None
         if panel is None or panel.plan is not snap.plan or panel.summary is not summary:
             panel = panel_look(snap.plan, summary)
         self.query_one(SidePanel).update_plan(panel)
@@ -159,11 +151,9 @@ class PlanDashboard(LivePlan):
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:
             return
-        ready = self.prepared.layout if isinstance(self.prepared, Prepared) else None
+        ready = self.prepared.layout if self.prepared is not None else None
         self.prepared = None
-        if self.plan_layout is not None:  # the tree lets go of it too, below
-            let_go_later(self.plan_layout.plan, snap.plan, self.plan_layout)
-        if (isinstance(ready, Layout) and ready.plan is snap.plan and ready.summary is summary
+        if (ready is not None and ready.plan is snap.plan and ready.summary is summary
                 and ready.show == self.show and ready.query == self.query_text.strip().lower()):
             self.plan_layout = ready
         else:

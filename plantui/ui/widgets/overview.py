@@ -1,10 +1,9 @@
 """The overview of several plans: one row each, kept live.
 
-The table owns one watcher per plan (started on mount, stopped on unmount);
-each posts :class:`~plantui.ui.messages.FileChanged` to the table, and the
-plan is read again in a thread worker of its own.  A row says why a plan
-cannot be shown; while a plan is gone the table looks for it now and then
-(its folder may come back as a new folder, which its watcher cannot see).
+The table owns one :class:`~plantui.follower.Follower` per plan (started on
+mount, stopped on unmount); each posts :class:`~plantui.ui.messages.FileChanged`
+to the table, and the plan is read again in a thread worker of its own.  A row
+says why a plan cannot be shown (the follower looks for a plan that is gone).
 The folders the overview was opened on are watched too: a plan made in one
 of them gets its row.
 
@@ -24,17 +23,16 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ... import discover
+from ...follower import Follower, read_settled
 from ...progress import summarize
 from ...report import bar
 from ...storage import PlanError
-from ...watcher import FolderWatcher, PlanWatcher
+from ...watcher import FolderWatcher
 from ..layout import one_line
-from ..live import LOOK_EVERY, folders_of, read_settled
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
 
 TITLE_WIDTH = 40  # the widest the title column gets
@@ -125,15 +123,10 @@ class PlanTable(DataTable):
         self.folders = [Path(f) for f in folders or ()]
         self.live = live
         self.order = ORDERS[0]
-        self._watchers: dict[Path, PlanWatcher] = {}
-        self._watched: dict[Path, tuple] = {}  # the folders each watcher watches (see live.folders_of)
+        self._followers: dict[Path, Follower] = {}
         self._folder_watchers: list[FolderWatcher] = []
         self._known = {self._identity(p) for p in self.paths}  # read by the folder watchers' threads
-        self._missing: set[Path] = set()
-        self._looking: Timer | None = None  # while a plan is gone: look for it now and then
         self._changed: dict[Path, datetime] = {}
-        self._seq: dict[Path, int] = {}
-        self._locks = {p: threading.Lock() for p in self.paths}
         self._state: dict[Path, tuple] = {}
         self._problem: dict[Path, str] = {}  # "deleted", "unreadable: …"
         self._shown_paths = {p: shown_path(p) for p in self.paths}
@@ -152,9 +145,7 @@ class PlanTable(DataTable):
         self.paths = self._sorted(self.paths)
         self._rebuild()
         for p in self.paths:
-            if self.live:
-                self._watch(p)
-            self._load(p)
+            self._follow(p)
         if self.live:
             for folder in self.folders:
                 watcher = FolderWatcher(folder, lambda kind: self.post_message(FoldersChanged()),
@@ -165,9 +156,9 @@ class PlanTable(DataTable):
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def on_unmount(self) -> None:
-        for w in (*self._watchers.values(), *self._folder_watchers):
+        for w in (*self._followers.values(), *self._folder_watchers):
             w.stop()
-        self._watchers.clear()
+        self._followers.clear()
         self._folder_watchers.clear()
 
     # new plans in the folders ---------------------------------------------------
@@ -197,7 +188,6 @@ class PlanTable(DataTable):
             if self._identity(p) in self._known:
                 continue
             self._known.add(self._identity(p))
-            self._locks[p] = threading.Lock()
             self._shown_paths[p] = shown_path(p)
             self.paths.append(p)
             added.append(p)
@@ -205,9 +195,7 @@ class PlanTable(DataTable):
             return
         self._reorder(force=True)
         for p in added:
-            if self.live:
-                self._watch(p)
-            self._load(p)
+            self._follow(p)
 
     # rows ---------------------------------------------------------------------
 
@@ -338,31 +326,19 @@ class PlanTable(DataTable):
         if self._layout is not None and self._fit() != self._layout:
             self._rebuild()
 
-    def _watch(self, path: Path) -> None:
-        self._watched[path] = folders_of(path)
-        self._watchers[path] = PlanWatcher(path, lambda kind: self.post_message(FileChanged(path, kind))).start()
-
-    def _look_for_plans(self) -> None:
-        """A plan whose folder was removed and made again is not seen by its watcher: look."""
-        for path in list(self._missing):
-            if not os.path.exists(path):
-                continue
-            if path in self._watchers and folders_of(path) != self._watched.get(path):
-                threading.Thread(target=self._watchers.pop(path).stop, daemon=True).start()
-                self._watch(path)
-            self._load(path)
-        if not self._missing and self._looking is not None:
-            self._looking.stop()
-            self._looking = None
+    def _follow(self, path: Path) -> None:
+        """Follow ``path`` (a row is gone at once: no grace) and read it."""
+        callback = lambda kind: self.post_message(FileChanged(path, kind))  # noqa: E731
+        self._followers[path] = Follower(path, callback, live=self.live, grace=0).start()
+        self._load(path)
 
     def _load(self, path: Path) -> None:
-        seq = self._seq.get(path, 0) + 1
-        self._seq[path] = seq
+        seq = self._followers[path].next_read()
         self.run_worker(lambda: self._read(path, seq), thread=True, group=f"row:{path}", exclusive=True, exit_on_error=False)
 
     def _read(self, path: Path, seq: int) -> None:
         worker = get_current_worker()
-        with self._locks[path]:
+        with self._followers[path].lock:
             try:
                 snap = read_settled(path)
                 message = PlanLoaded(path, seq, snap, summarize(snap.plan, self.now()), "outside")
@@ -376,14 +352,19 @@ class PlanTable(DataTable):
     def on_file_changed(self, event: FileChanged) -> None:
         event.stop()
         self._changed[event.path] = self.now()
-        self._load(event.path)
+        if event.kind == "deleted" and not os.path.exists(event.path):
+            self._problem[event.path] = "deleted"
+            self._show_row(event.path)
+        elif event.path in self._followers:
+            self._load(event.path)
 
     def on_plan_loaded(self, event: PlanLoaded) -> None:
         event.stop()
-        if event.seq < self._seq.get(event.path, 0):
+        follower = self._followers.get(event.path)
+        if follower is None or not follower.newest(event.seq):
             return
         self.loads += 1
-        self._missing.discard(event.path)
+        follower.back()
         self._problem.pop(event.path, None)
         self._state[event.path] = (event.snapshot, event.summary)
         if event.path not in self._changed and event.snapshot.mtime_ns is not None:
@@ -398,16 +379,15 @@ class PlanTable(DataTable):
 
     def on_plan_unreadable(self, event: PlanUnreadable) -> None:
         event.stop()
-        if event.seq < self._seq.get(event.path, 0):
+        follower = self._followers.get(event.path)
+        if follower is None or not follower.newest(event.seq):
             return
         self.loads += 1
         if event.missing:
-            self._missing.add(event.path)
-            if self.live and self._looking is None:
-                self._looking = self.set_interval(LOOK_EVERY, self._look_for_plans)
+            follower.gone()  # (looked for: a row is deleted at once)
             what = "deleted"
         else:  # why, in short: "is a binary file, not a Markdown plan", "cannot read it (Permission denied)"
-            self._missing.discard(event.path)
+            follower.back()
             why = event.error.replace(str(event.path), "", 1).lstrip(": ").strip()
             what = f"unreadable: {why}" if why else "unreadable"
         self._problem[event.path] = what
