@@ -11,7 +11,7 @@ code runs it:
 - a first read: a cold parse (the chunk cache empty), and the plain approach
   (``build_plan(chunked=False)``: markdown-it over the whole text);
 - worker thread after a tick (``LivePlan._load``): read the file, decode and
-  split lines, ``storage.read(previous=…)`` (``incremental.reparse``: no
+  split lines, ``snapshot.read(previous=…)`` (``incremental.reparse``: no
   parse), ``summarize`` (from the last summary), ``changes.compare``,
   ``layout.update`` (from the layout on screen);
 - the same after an edit: a chunked re-parse (one chunk read again), a full
@@ -51,7 +51,8 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     from plantui import actions, chunks, parser
     from plantui.progress import summarize, summarize_all
     from plantui.source import Lines, decode
-    from plantui.storage import read, read_bytes
+    from plantui.disk import read_bytes
+    from plantui.snapshot import read
     from plantui.ui.changes import compare
     from plantui.ui.layout import build, update
     from .app import PlanText
@@ -82,7 +83,7 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
         parser.PLANS.clear()  # no memo: the reader has not seen this text
         return read(path, previous=base)
 
-    out["tick: storage.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)
+    out["tick: snapshot.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)
     ticked = tick_read()
     assert ticked.plan == parser.build_plan(ticked.lines, chunked=False)
     out["tick: summarize (from the last summary)"] = _time(lambda: summarize(ticked.plan), r)

@@ -1,6 +1,6 @@
 """What the command line and the dashboard do to a plan file.
 
-Each action is one locked read-modify-write cycle of :func:`storage.modify`:
+Each action is one locked read-modify-write cycle of :func:`snapshot.modify`:
 references are resolved, and items checked, against the file as it is at
 that moment, never against an older view.
 """
@@ -15,7 +15,8 @@ from .edits import Edit, EditError, set_markers, sync_fields, warm
 from .fields import DERIVED
 from .model import Item, Plan
 from .source import Lines, splice
-from .storage import PlanError, Snapshot, WriteResult, modify
+from .errors import PlanError
+from .snapshot import Snapshot, WriteResult, modify
 
 __all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "has_derived_fields",
            "undo", "Ticked", "Undone", "LineSwap"]

@@ -32,7 +32,8 @@ from .model import Kind, Plan
 from .parser import parse_lines
 from .progress import Counts, count, marker_changes
 from .source import Lines, decode_lines, looks_binary, printable, relined
-from .storage import PlanError, read_bytes
+from .disk import read_bytes
+from .errors import PlanError
 from .timeline import Point, Tick
 
 # A name and address belong to an agent when "name <address>" (lower case) holds one of the

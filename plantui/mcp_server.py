@@ -33,7 +33,8 @@ from .model import Kind, Plan
 from .progress import BLOCKED, Summary, summarize
 from .report import document, plan_json
 from .source import printable
-from .storage import PlanError, read
+from .errors import PlanError
+from .snapshot import read
 
 WRITE_TOOLS = ("tick", "untick", "mark")
 INSTRUCTIONS = """\

@@ -377,7 +377,7 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     from plantui import actions, chunks, parser
     from benchmarks.generate import generate
     from plantui.progress import summarize, summarize_all
-    from plantui.storage import read
+    from plantui.snapshot import read
     from plantui.ui.changes import compare, milestones
     from plantui.ui.layout import build, update
     from plantui.ui.panel import panel_look

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import weakref
 
-from plantui import parser, progress, release, storage
+from plantui import parser, progress, release, snapshot
 from benchmarks.generate import generate
 from plantui.ui import layout
 
@@ -30,7 +30,7 @@ def test_a_plan_handed_over_goes_at_once_and_its_items_a_few_at_a_time(tmp_path,
     path = tmp_path / "tasks.md"
     path.write_text(generate(release.BIG * 2).text, encoding="utf-8")
     _forget_caches()
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     _forget_caches()
     plan = snap.plan
     assert len(plan.items) >= release.BIG
@@ -45,7 +45,7 @@ def test_a_plan_handed_over_goes_at_once_and_its_items_a_few_at_a_time(tmp_path,
     time.sleep(0.1)
     assert taken_apart() and item() is not None  # still held here: nothing let go of
     assert plan.items[-1] is item()  # and nothing taken from it:
-    assert snap.lines.parts == storage.read(path).lines.parts and len(plan.items) == len(plan._by_line)
+    assert snap.lines.parts == snapshot.read(path).lines.parts and len(plan.items) == len(plan._by_line)
     del snap, plan
     assert gone() is None  # the plan went at once, cheaply: its items are held apart…
     assert item() is not None

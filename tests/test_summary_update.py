@@ -12,7 +12,7 @@ from conftest import SEEDS, corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantui import storage
+from plantui import snapshot
 from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.incremental import reparse
@@ -71,7 +71,7 @@ def _walk(text: str, rng: random.Random, steps: int) -> int:
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:12] for p in FILES])
 def test_ticks_update_the_summary_as_a_fresh_summary_says(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     fast = _walk(snap.text, random.Random(path.name), 12)
     if snap.plan.items:
         assert fast > 0, "ticks take the fast path"

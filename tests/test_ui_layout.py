@@ -194,13 +194,13 @@ def _plans():
 
     from conftest import corpus_files
 
-    from plantui import storage
+    from plantui import snapshot
     from benchmarks.generate import generate
 
     yield "ui", PLAN, _random.Random(1)
     yield "bench", generate(300).text, _random.Random(2)
     for path in corpus_files()[::3]:
-        yield path.name, storage.read(path).text, _random.Random(path.name)
+        yield path.name, snapshot.read(path).text, _random.Random(path.name)
 
 
 @pytest.mark.needs_shared  # most of its fast updates are on corpus plans

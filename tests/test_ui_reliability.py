@@ -27,7 +27,7 @@ not called refused, a slow rename-save is not a deletion, watch mode and the
 overview follow and say what happened.
 
 Other programs do not take plantui's lock, so between plantui's last check and
-its write there are a few system calls (``storage._critical``) in which a
+its write there are a few system calls (``disk._critical``) in which a
 foreign write could still slip in.  The writer is the simulated editor of
 ``writers.py`` (as in ``test_concurrency.py``): it respects those windows (and
 only those) through a test-only lock, and guards its own read-to-write window
@@ -57,7 +57,8 @@ from conftest import report_figures
 from pilot import loaded, wait_for
 from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
-import plantui.storage as storage
+import plantui.disk as disk
+import plantui.snapshot as snapshot
 from plantui.parser import build_plan
 from plantui.progress import summarize
 from plantui.source import Lines, decode
@@ -290,7 +291,7 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
     env, lock = plantui_env(tmp_path)
     versions = tmp_path / "versions.jsonl"
     versions.write_text(json.dumps(normalize(start)) + "\n")
-    monkeypatch.setattr(storage, "_critical", locked_critical(lock))  # the app's own critical windows too
+    monkeypatch.setattr(disk, "_critical", locked_critical(lock))  # the app's own critical windows too
 
     def on_disk() -> dict[str, str]:
         with flocked(lock):  # nobody is half-way through a write while we hold it
@@ -430,7 +431,7 @@ async def test_watch_mode_follows_a_writer_and_never_writes(tmp_path, monkeypatc
         raise AssertionError("watch mode tried to write")
 
     monkeypatch.setattr(actions, "mark_items", refuse)
-    monkeypatch.setattr(storage, "modify", refuse)
+    monkeypatch.setattr(snapshot, "modify", refuse)
     plan = tmp_path / "plan.md"
     start = start_plan()
     plan.write_text(start, encoding="utf-8")
@@ -476,7 +477,7 @@ async def test_a_tick_an_editor_keeps_is_not_called_refused(tmp_path, monkeypatc
     above hits at random, made to happen every time)."""
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(3), encoding="utf-8")
-    real_still_there = storage._still_there
+    real_still_there = disk._still_there
     saves = []
 
     def editor_saves_right_after(real, inode):
@@ -488,7 +489,7 @@ async def test_a_tick_an_editor_keeps_is_not_called_refused(tmp_path, monkeypatc
             saves.append(data)
         return real_still_there(real, inode)
 
-    monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
+    monkeypatch.setattr(disk, "_still_there", editor_saves_right_after)
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await tick(pilot, dash, ledger, "T004")
         assert saves, "the simulated editor never ran"
@@ -749,9 +750,9 @@ async def test_permissions_removed_while_open(tmp_path, monkeypatch):
         if os.geteuid() == 0:
             # root: make the read fail as it would for anyone else
             def denied(path):
-                raise storage.PlanError(f"{path}: cannot read it (Permission denied)")
+                raise snapshot.PlanError(f"{path}: cannot read it (Permission denied)")
 
-            monkeypatch.setattr(storage, "read_bytes", denied)
+            monkeypatch.setattr(disk, "read_bytes", denied)
             await pilot.press("r")
             await wait_for(pilot, lambda: dash.error is not None, what="the error")
             FAULTS["permissions removed (read)"] = error_said(ledger, "Permission denied")

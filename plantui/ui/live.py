@@ -44,7 +44,8 @@ from ..config import Settings
 from ..events import events
 from ..model import Item, Plan, State, same_structure
 from ..progress import Summary, summarize
-from ..storage import PlanError, Snapshot, WriteResult, read
+from ..errors import PlanError
+from ..snapshot import Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
 from . import collector
 from .changes import Changes, compare

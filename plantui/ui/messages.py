@@ -13,7 +13,7 @@ from pathlib import Path
 from textual.message import Message
 
 from ..progress import Summary
-from ..storage import Snapshot, WriteResult
+from ..snapshot import Snapshot, WriteResult
 from .changes import Changes
 
 

@@ -31,7 +31,7 @@ from textual.worker import get_current_worker
 from ... import discover
 from ...progress import summarize
 from ...report import bar
-from ...storage import PlanError
+from ...errors import PlanError
 from ...watcher import FolderWatcher, PlanWatcher
 from ..layout import one_line
 from ..live import LOOK_EVERY, folders_of, read_settled
