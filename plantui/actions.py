@@ -55,8 +55,8 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         items = [resolve(snap.plan, r) for r in refs]
-        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
-                             settings=snap.settings, now=now, sync=sync)
+        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
+                             now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
         return result.edits, result.changed
 
     return _guarded(path, change)
@@ -144,7 +144,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
-                             settings=snap.settings, now=now)
+                             settings=snap.settings, now=now, summary=snap.summary(now))
         if result.edits:
             made.append((snap.lines, result.edits))  # the last of them is the one written
         return result.edits, result.changed
@@ -193,7 +193,7 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
     """Bring the derived fields already in the file up to date."""
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
-        result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan)
+        result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan, summary=snap.summary(now))
         return result.edits, result.changed
 
     return _guarded(path, change)

@@ -30,7 +30,8 @@ from .config import DEFAULT, ConfigError, Settings, load_settings
 from .incremental import reparse
 from .model import Kind, Plan
 from .parser import parse_lines
-from .progress import Counts, count, marker_changes
+from .after_tick import marker_changes
+from .progress import Counts, count
 from .source import Lines, decode_lines, looks_binary, printable, relined
 from .disk import read_bytes
 from .errors import PlanError

@@ -16,18 +16,21 @@ from __future__ import annotations
 import os
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Sequence, Union
 
 from . import disk
+from .after_tick import update
 from .config import ConfigError, Settings, load_settings
 from .disk import ByteEdit
 from .errors import PlanError
 from .incremental import reparse
-from .model import Plan
+from .model import Plan, same_structure
 from .parser import parse_lines
+from .progress import Summary, summarize
 from .source import BOM, Lines, common_prefix, decode_lines, encode, relined
 
 Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
@@ -45,11 +48,49 @@ class Snapshot:
     settings: Settings
     inode: int
     mtime_ns: int
+    known: _Summary = field(default_factory=lambda: _Summary(), compare=False, repr=False)
 
     @property
     def text(self) -> str:
         """The decoded text (BOM aside): made when first asked for, see :class:`Lines`."""
         return self.lines.text
+
+    def summary(self, now: datetime | None = None) -> Summary:
+        """How far along the plan is (:func:`plantui.progress.summarize`).
+
+        The summary stays with the snapshot: asked for again, or of a snapshot
+        read after a tick of this one, it is worked out from the one made before
+        at the cost of what changed (:func:`plantui.after_tick.update`).
+        """
+        known = self.known
+        made, since = known.made, known.since
+        if made is not None:
+            summary = update(self.plan, made, self.plan, now, [])
+        elif since is not None:
+            summary = update(since[0], since[1], self.plan, now)
+        else:
+            summary = summarize(self.plan, now)
+        known.made, known.since = summary, None
+        return summary
+
+
+class _Summary:
+    """A snapshot's summary once made; until then, the plan and summary of an
+    earlier read whose plan this one's is a tick of (to work it out from)."""
+
+    __slots__ = ("made", "since")
+
+    def __init__(self, since: tuple[Plan, Summary] | None = None) -> None:
+        self.made: Summary | None = None
+        self.since = since
+
+
+def _after(previous: Snapshot, plan: Plan) -> _Summary:
+    """The summary of ``plan``, read after ``previous``: to be made from ``previous``'s
+    when ``plan`` is a tick of its plan (one step back at most: no chain of old plans)."""
+    made, since = previous.known.made, previous.known.since
+    base = (previous.plan, made) if made is not None else since
+    return _Summary(base if base is not None and same_structure(base[0], plan) else None)
 
 
 @dataclass(frozen=True)
@@ -78,7 +119,7 @@ def from_bytes(path: Path, raw: bytes, st: os.stat_result, settings: Settings | 
     if lines is None:
         lines, bom = decode_lines(raw)
     plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick (or a value) needs no parse
-    return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
+    return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns, _after(previous, plan))
 
 
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
@@ -201,7 +242,7 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
     plan = reparse(snap.plan, snap.lines, lines, snap.settings)
-    return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns)
+    return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns, _after(snap, plan))
 
 
 def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import weakref
 
-from plantui import parser, progress, release, snapshot
+from plantui import parser, release, snapshot
 from benchmarks.generate import generate
 from plantui.ui import layout
 
@@ -19,7 +19,6 @@ def _wait(condition, what: str, timeout: float = 10.0) -> None:
 
 def _forget_caches() -> None:
     parser.PLANS.clear()
-    progress._RECENT.clear()
     layout._KEYS.clear()
 
 

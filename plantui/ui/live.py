@@ -43,7 +43,7 @@ from ..config import ConfigError, history_enabled
 from ..config import Settings
 from ..events import events
 from ..model import Item, Plan, State, same_structure
-from ..progress import Summary, summarize
+from ..progress import Summary
 from ..errors import PlanError
 from ..snapshot import Snapshot, WriteResult, read
 from ..watcher import PlanWatcher
@@ -212,7 +212,7 @@ class LivePlan(Widget):
                 snap = read_settled(self.path, base)
                 if not self.read_only:
                     actions.ready(snap)
-                summary = summarize(snap.plan, self.now())
+                summary = snap.summary(self.now())
                 changes = _changes(shown, snap, summary)
                 prepared = self.prepare(snap, summary)
             except PlanError as exc:
@@ -495,7 +495,7 @@ class LivePlan(Widget):
                 shown = self._shown
                 base = shown[0]
                 actions.ready(result.snapshot)  # carried over from the read in the common case: then free
-                summary = summarize(result.snapshot.plan, self.now())
+                summary = result.snapshot.summary(self.now())
                 changes = _changes(shown, result.snapshot, summary)
                 prepared = self.prepare(result.snapshot, summary)
             except Exception as exc:  # the write is done: never say "nothing written" about it

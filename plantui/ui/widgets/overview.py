@@ -29,7 +29,6 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ... import discover
-from ...progress import summarize
 from ...report import bar
 from ...errors import PlanError
 from ...watcher import FolderWatcher, PlanWatcher
@@ -365,7 +364,7 @@ class PlanTable(DataTable):
         with self._locks[path]:
             try:
                 snap = read_settled(path)
-                message = PlanLoaded(path, seq, snap, summarize(snap.plan, self.now()), "outside")
+                message = PlanLoaded(path, seq, snap, snap.summary(self.now()), "outside")
             except PlanError as exc:
                 message = PlanUnreadable(path, seq, str(exc), not path.exists())
             except Exception as exc:  # say why, never crash
