@@ -107,10 +107,6 @@ class Read(Protocol):
     inode: int
 
 
-def _quote(path: Path) -> str:
-    return str(path)
-
-
 def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
@@ -119,37 +115,37 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise PlanError(f"{_quote(path)}: no such file") from None
+        raise PlanError(f"{path}: no such file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise PlanError(f"{_quote(path)} is a folder, not a plan file")
+        raise PlanError(f"{path} is a folder, not a plan file")
     if not stat.S_ISREG(st.st_mode):
-        raise PlanError(f"{_quote(path)} is not a regular file")
+        raise PlanError(f"{path} is not a regular file")
     if st.st_size > MAX_BYTES:
-        raise PlanError(f"{_quote(path)} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
+        raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang us
     except FileNotFoundError:
-        raise PlanError(f"{_quote(path)}: no such file") from None
+        raise PlanError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise PlanError(f"{_quote(path)} is a folder, not a plan file") from None
+        raise PlanError(f"{path} is a folder, not a plan file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise PlanError(f"{_quote(path)} is not a regular file")
+            raise PlanError(f"{path} is not a regular file")
         raw = _read_from(fd, 0, MAX_BYTES + 1)
         st = os.fstat(fd)
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     finally:
         os.close(fd)
     if len(raw) > MAX_BYTES:
-        raise PlanError(f"{_quote(path)} is over {MAX_BYTES // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
+        raise PlanError(f"{path} is over {MAX_BYTES // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     if looks_binary(raw):
-        raise PlanError(f"{_quote(path)} is a binary file, not a Markdown plan")
+        raise PlanError(f"{path} is a binary file, not a Markdown plan")
     return raw, st
 
 
@@ -209,11 +205,11 @@ def check_writable(path: Path, real: Path) -> None:
         return  # gone: the write finds out and reads again
     if not st.st_mode & 0o222:
         # read-only by its mode: refused even for root, as editors do
-        raise PlanError(f"{_quote(path)} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
+        raise PlanError(f"{path} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
     if not os.access(real, os.W_OK):
         if not os.path.exists(real):
             return  # gone between the two looks (an editor saving): the write finds out and reads again
-        raise PlanError(f"{_quote(path)} is not writable; nothing written")
+        raise PlanError(f"{path} is not writable; nothing written")
 
 
 
@@ -378,7 +374,7 @@ def _open(real: Path, flags: int, snap: Read) -> int:
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         raise Moved from None  # gone or replaced: reading again says what it is now
     except OSError as exc:
-        raise PlanError(f"{_quote(snap.path)}: cannot write it ({_why(exc)}); nothing written") from None
+        raise PlanError(f"{snap.path}: cannot write it ({_why(exc)}); nothing written") from None
 
 
 def _still_there(real: Path, inode: int) -> None:
@@ -396,9 +392,9 @@ def _failed(snap: Read, exc: OSError, undo: Callable[[], None]) -> PlanError:
     try:
         undo()
     except OSError as again:
-        return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}), and putting the old bytes back failed too "
+        return PlanError(f"{snap.path}: writing failed ({_why(exc)}), and putting the old bytes back failed too "
                          f"({_why(again)}); check the file")
-    return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was")
+    return PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was")
 
 
 # --- the three ways to write -----------------------------------------------------
@@ -487,7 +483,7 @@ def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, append
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise _NoRoom from None
-        raise PlanError(f"{_quote(snap.path)}: cannot write beside it ({_why(exc)}); nothing written") from None
+        raise PlanError(f"{snap.path}: cannot write beside it ({_why(exc)}); nothing written") from None
     out = -1
     copied = len(snap.raw)  # bytes of the old file that the new one holds
     try:
@@ -498,7 +494,7 @@ def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, append
             with contextlib.suppress(OSError):
                 os.fchown(fd, st.st_uid, st.st_gid)
         except OSError as exc:
-            raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+            raise PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was") from None
         k = common_prefix(snap.raw, 0, new_raw, 0)
         with _critical(real):
             try:
@@ -516,7 +512,7 @@ def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, append
                 os.fsync(fd)
                 os.replace(tmp_name, real)
             except OSError as exc:
-                raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+                raise PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was") from None
         tmp_name = None
         _fsync_dir(real.parent)
         _carry_over(old_fd, out, copied)

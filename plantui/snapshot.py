@@ -48,7 +48,7 @@ class Snapshot:
     settings: Settings
     inode: int
     mtime_ns: int
-    known: _Summary = field(default_factory=lambda: _Summary(), compare=False, repr=False)
+    known: _Known = field(default_factory=lambda: _Known(), compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -74,7 +74,7 @@ class Snapshot:
         return summary
 
 
-class _Summary:
+class _Known:
     """A snapshot's summary once made; until then, the plan and summary of an
     earlier read whose plan this one's is a tick of (to work it out from)."""
 
@@ -85,12 +85,12 @@ class _Summary:
         self.since = since
 
 
-def _after(previous: Snapshot, plan: Plan) -> _Summary:
+def _after(previous: Snapshot, plan: Plan) -> _Known:
     """The summary of ``plan``, read after ``previous``: to be made from ``previous``'s
     when ``plan`` is a tick of its plan (one step back at most: no chain of old plans)."""
     made, since = previous.known.made, previous.known.since
     base = (previous.plan, made) if made is not None else since
-    return _Summary(base if base is not None and same_structure(base[0], plan) else None)
+    return _Known(base if base is not None and same_structure(base[0], plan) else None)
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ class WriteResult:
     changed: tuple[str, ...]
     written: bool
     method: str | None = None  # "in-place" or "rename"
+
 
 def from_bytes(path: Path, raw: bytes, st: os.stat_result, settings: Settings | None = None,
                previous: Snapshot | None = None) -> Snapshot:
