@@ -11,8 +11,8 @@ code runs it:
 - a first read: a cold parse (the chunk cache empty), and the plain approach
   (``build_plan(chunked=False)``: markdown-it over the whole text);
 - worker thread after a tick (``LivePlan._load``): read the file, decode and
-  split lines, ``storage.read(previous=…)`` (``incremental.reparse``: no
-  parse), ``summarize`` (from the last summary), ``changes.compare``,
+  split lines, ``snapshot.read(previous=…)`` (``incremental.reparse``: no
+  parse), ``after_tick.update`` (from the last summary), ``changes.compare``,
   ``layout.update`` (from the layout on screen);
 - the same after an edit: a chunked re-parse (one chunk read again), a full
   summary, ``compare``, ``layout.build``;
@@ -49,10 +49,12 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     import tempfile
 
     from plantui import actions, parser
+    from plantui.after_tick import update as update_summary
     from plantui.markdown import chunks
-    from plantui.progress import summarize, summarize_all
+    from plantui.progress import summarize
     from plantui.source import Lines, decode
-    from plantui.storage import read, read_bytes
+    from plantui.disk import read_bytes
+    from plantui.snapshot import read
     from plantui.ui.changes import compare
     from plantui.ui.layout import build, update
     from .app import PlanText
@@ -69,7 +71,7 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     out["first read: cold parse (chunked, scanner)"] = _time(lambda: (chunks.CACHE.clear(), parser.build_plan(lines)), r)
     out["first read: plain parse (markdown-it, whole text)"] = _time(lambda: parser.build_plan(lines, chunked=False), r)
     base = read(path)
-    base_summary = summarize(base.plan)
+    base_summary = base.summary()
     base_layout = build(base.plan, base_summary)
 
     text = PlanText(path, g.meta())
@@ -83,11 +85,11 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
         parser.PLANS.clear()  # no memo: the reader has not seen this text
         return read(path, previous=base)
 
-    out["tick: storage.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)
+    out["tick: snapshot.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)
     ticked = tick_read()
     assert ticked.plan == parser.build_plan(ticked.lines, chunked=False)
-    out["tick: summarize (from the last summary)"] = _time(lambda: summarize(ticked.plan), r)
-    summary = summarize(ticked.plan)
+    out["tick: summarize (from the last summary)"] = _time(lambda: update_summary(base.plan, base_summary, ticked.plan), r)
+    summary = update_summary(base.plan, base_summary, ticked.plan)
     out["tick: changes.compare"] = _time(lambda: compare(base.plan, ticked.plan), r)
     out["tick: layout.update (from the layout on screen)"] = _time(lambda: update(base_layout, ticked.plan, summary), r)
 
@@ -98,14 +100,15 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     parser.build_plan(lines)  # the chunks of the old text are cached, as in the running app
     out["edit: chunked re-parse (one chunk read again)"] = _time(lambda: parser.build_plan(edit_lines), r)
     edited = parser.build_plan(edit_lines)
-    out["edit: summarize (afresh)"] = _time(lambda: summarize_all(edited), r)
-    edited_summary = summarize_all(edited)
+    out["edit: summarize (afresh)"] = _time(lambda: summarize(edited), r)
+    edited_summary = summarize(edited)
     out["edit: changes.compare"] = _time(lambda: compare(base.plan, edited), r)
     out["edit: layout.build"] = _time(lambda: build(edited, edited_summary), r)
 
     # the tick a key press writes: one locked read-modify-write cycle (fsync included)
     path.write_text(g.text, encoding="utf-8")
     snap = read(path)
+    snap.summary()  # as the dashboard has it
     item = snap.plan.item_at_line(g.focus_line + 1)
 
     def press() -> None:

@@ -1,6 +1,6 @@
 """What the command line and the dashboard do to a plan file.
 
-Each action is one locked read-modify-write cycle of :func:`storage.modify`:
+Each action is one locked read-modify-write cycle of :func:`snapshot.modify`:
 references are resolved, and items checked, against the file as it is at
 that moment, never against an older view.
 """
@@ -15,7 +15,8 @@ from .edits import Edit, EditError, set_markers, sync_fields, warm
 from .fields import DERIVED
 from .model import Item, Plan
 from .source import Lines, splice
-from .storage import PlanError, Snapshot, WriteResult, modify
+from .errors import PlanError
+from .snapshot import Snapshot, WriteResult, modify
 
 __all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "has_derived_fields",
            "undo", "Ticked", "Undone", "LineSwap"]
@@ -54,8 +55,8 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         items = [resolve(snap.plan, r) for r in refs]
-        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
-                             settings=snap.settings, now=now, sync=sync)
+        result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
+                             now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
         return result.edits, result.changed
 
     return _guarded(path, change)
@@ -143,7 +144,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
-                             settings=snap.settings, now=now)
+                             settings=snap.settings, now=now, summary=snap.summary(now))
         if result.edits:
             made.append((snap.lines, result.edits))  # the last of them is the one written
         return result.edits, result.changed
@@ -192,7 +193,7 @@ def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult
     """Bring the derived fields already in the file up to date."""
 
     def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
-        result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan)
+        result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan, summary=snap.summary(now))
         return result.edits, result.changed
 
     return _guarded(path, change)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import PlanError  # not from storage: that imports the parser
+from .errors import PlanError  # not from snapshot: that imports the parser
 
 COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "history", "mcp", "completion")
 
@@ -234,7 +234,7 @@ def _status(args) -> int:
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
     from .source import printable
-    from .storage import read
+    from .snapshot import read
 
     if not args.paths:
         paths = plans_in(Path("."))  # shown as they are found: specs/001-x/tasks.md
@@ -314,7 +314,7 @@ def _sync(args) -> int:
 
 
 def _check_plans(paths: list[Path]) -> None:
-    from .storage import read
+    from .snapshot import read
 
     for p in paths:
         read(p)  # raises PlanError with a clear sentence before Textual starts
@@ -436,7 +436,7 @@ def _line_values(path: Path) -> dict:
         if usable(values):
             return values
     from .progress import summarize
-    from .storage import read
+    from .snapshot import read
 
     snap = read(path)
     values = fields_of(snap.plan, summarize(snap.plan))
@@ -485,7 +485,7 @@ def _eta_of(path: Path) -> str:
     in ``--format`` only, since it reads the plan and the event log, where the rest is cached)."""
     from .pace import eta_text, observed, outlook
     from .progress import summarize
-    from .storage import read
+    from .snapshot import read
 
     snap = read(path)
     eta = outlook(snap.plan, summarize(snap.plan), observed(path, snap.plan), settings=snap.settings).plan
@@ -496,7 +496,7 @@ def _check(args) -> int:
     from .gate import GateError, check
     from .progress import summarize
     from .source import printable
-    from .storage import read
+    from .snapshot import read
 
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None
     results = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from .storage import PlanError
+from .errors import PlanError
 
 SHELLS = ("bash", "zsh", "fish")
 MISSING = "shell completion needs the argcomplete package: install plantui[completion] for this"
@@ -34,7 +34,7 @@ def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     show it): open ones for tick, done ones for untick, all for mark; none when the plan cannot be read
     (completion never complains)."""
     from .model import Kind
-    from .storage import read
+    from .snapshot import read
 
     from .source import printable
 

@@ -17,7 +17,8 @@ from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan, State
 from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
-from .progress import FieldState, Summary, describe, fields_after, remembered, summarize
+from .after_tick import fields_after, update
+from .progress import FieldState, Summary, describe, summarize, x_marks
 from .source import Lines, splice
 
 Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
@@ -46,15 +47,15 @@ class Change:
         return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan, settings: Settings = DEFAULT) -> str:
+def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | None = None) -> str:
     """The done marker the file already uses: the spelling most of its done boxes have.
 
     With the default markers that is ``X`` where most done boxes say ``[X]``,
-    else ``x`` (counted in the plan's summary, which the edit needs anyway).
+    else ``x`` (counted in the plan's ``summary`` when given: the edit needs it anyway).
     Where settings make another marker mean done (``"✅" = "done"``), the done
     boxes are counted; ``x`` wins a tie, and a file with no done box gets ``x``.
     """
-    lower, upper = remembered(plan).parts.x_marks
+    lower, upper = summary.parts.x_marks if summary is not None else x_marks(plan.items)
     usual = "X" if upper > lower else "x"
     others = [m for m, state in settings.markers.items() if state is State.DONE and m not in "xX"]
     if not others:
@@ -132,13 +133,16 @@ def warm(plan: Plan, lines: Lines) -> None:
 
 
 def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,
-                settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True) -> Change:
+                settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True,
+                summary: Summary | None = None) -> Change:
     """Set the markers of ``wanted`` items (from any earlier read; each located
-    in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields."""
+    in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields.
+    ``summary``: the summary of ``plan`` when the caller has one (a snapshot's): the
+    fields after a tick are then worked out from it, at the cost of what the tick touches."""
     edits = []
     changed = []
     flips: dict[int, str] = {}
-    done = done_marker(plan, settings) if any(marker is None for _, marker in wanted) else None
+    done = done_marker(plan, settings, summary) if any(marker is None for _, marker in wanted) else None
     for item, marker in wanted:
         try:
             fresh = locate(plan, lines, item)
@@ -165,12 +169,13 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
     if states is not None:
         # Only markers changed: the fields follow from the summary before, updated
         # by these items, and stand where they stood (on lines of their own).
-        fields = fields_after(plan, remembered(plan, now), states, now)
+        fields = fields_after(plan, summary or summarize(plan, now), states, now)
         more, said = _field_edits(plan.fields, fields, lines, touched=True)
         return Change(lines, tuple(sorted([*edits, *more])), tuple(changed) + said)
     new_lines = lines.spliced(edits)
     new_plan = reparse(plan, lines, new_lines, settings)
-    synced = sync_fields(new_lines, settings=settings, now=now, touched=True, plan=new_plan)
+    new_summary = update(plan, summary, new_plan, now) if summary is not None else None
+    synced = sync_fields(new_lines, settings=settings, now=now, touched=True, plan=new_plan, summary=new_summary)
     both = _after(tuple(edits), synced.edits) or ((0, lines.chars, synced.text),)
     return Change(lines, both, tuple(changed) + synced.changed)
 

@@ -531,7 +531,7 @@ def log_for_change(path: Path) -> "EventLog | None":
     the MCP server both use it."""
     from .config import history_enabled
     from .progress import summarize
-    from .storage import read
+    from .snapshot import read
 
     if not history_enabled(path):
         return None

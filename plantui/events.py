@@ -110,7 +110,7 @@ def events(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary, plan: str
 
 def _unticked(old_plan: Plan, new_plan: Plan, plan: str) -> list[Event]:
     """Tasks done in ``old_plan`` and not done (nor skipped) in ``new_plan``."""
-    from .progress import marker_changes
+    from .after_tick import marker_changes
 
     changed = marker_changes(old_plan, new_plan)
     if changed is not None:  # only boxes changed: the items line up

@@ -28,7 +28,7 @@ from typing import Callable, NamedTuple
 
 from . import actions
 from .model import Item, State
-from .storage import Snapshot, WriteResult, read
+from .snapshot import Snapshot, WriteResult, read
 from .watcher import PlanWatcher
 
 SETTLE_TRIES = 4

@@ -30,9 +30,11 @@ from .config import DEFAULT, ConfigError, Settings, load_settings
 from .incremental import reparse
 from .model import Kind, Plan
 from .parser import parse_lines
-from .progress import Counts, count, marker_changes
+from .after_tick import marker_changes
+from .progress import Counts, count
 from .source import Lines, decode_lines, looks_binary, printable, relined
-from .storage import PlanError, read_bytes
+from .disk import read_bytes
+from .errors import PlanError
 from .timeline import Point, Tick
 
 # A name and address belong to an agent when "name <address>" (lower case) holds one of the

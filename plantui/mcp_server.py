@@ -33,7 +33,8 @@ from .model import Kind, Plan
 from .progress import BLOCKED, Summary, summarize
 from .report import document, plan_json
 from .source import printable
-from .storage import PlanError, read
+from .errors import PlanError
+from .snapshot import read
 
 WRITE_TOOLS = ("tick", "untick", "mark")
 INSTRUCTIONS = """\
@@ -293,7 +294,7 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
             if log is not None:
                 record_change(log, path, result, refs, origin="mcp")
             name = path.as_posix()
-            summary = summarize(result.snapshot.plan)
+            summary = result.snapshot.summary()
             said = [printable(c) for c in result.changed] if result.written else [f"{name}: already so; nothing written"]
             return {"plan": name, "written": result.written, "changed": said,
                     "tasks": {"done": summary.tasks.done, "total": summary.tasks.countable},

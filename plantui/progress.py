@@ -13,15 +13,12 @@ Counting rules (also in the README):
 
 from __future__ import annotations
 
-from itertools import compress
-from operator import is_not
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from . import fields as fieldlib
-from .model import Item, Kind, Plan, State, Warning, same_structure
+from .model import Item, Kind, Plan, State, Warning
 from .names import title_says_done, value_says_done
-from .recent import Recent
 
 
 @dataclass(frozen=True)
@@ -107,9 +104,9 @@ class FieldState:
 
 
 @dataclass(frozen=True)
-class _Parts:
+class Parts:
     """What a summary is made of, kept so that the summary after a tick can be
-    worked out from it (:func:`update`) instead of from every item again."""
+    worked out from it (:func:`plantui.after_tick.update`) instead of from every item again."""
 
     phase_counts: tuple[Counts, ...]
     checkpoint_counts: tuple[Counts, ...]
@@ -133,37 +130,17 @@ class Summary:
     next_task: int | None
     status: str
     warnings: tuple[Warning, ...]
-    parts: _Parts = field(compare=False, repr=False)
+    parts: Parts = field(compare=False, repr=False)
 
     @property
     def drift(self) -> tuple[FieldState, ...]:
         return tuple(f for f in self.fields if f.drift)
 
 
-_RECENT: Recent[Summary] = Recent(kept=4, items=200_000, least=2)  # the last plans summarized: the one shown, the next
-
 
 def summarize(plan: Plan, now: datetime | None = None) -> Summary:
-    """How far along ``plan`` is.
-
-    The last few summaries are remembered: a plan that is one of them, or one
-    of them with only markers and field values changed (a tick), is summarized
-    from it at the cost of what changed (:func:`update`).
-    """
-    for old_plan, old in reversed(_RECENT.entries()):
-        changed = marker_changes(old_plan, plan)
-        if changed is not None:
-            return _update(old_plan, old, plan, changed, now)
-    return _remember(plan, summarize_all(plan, now))
-
-
-def _remember(plan: Plan, summary: Summary) -> Summary:
-    _RECENT.add(plan, summary)
-    return summary
-
-
-def summarize_all(plan: Plan, now: datetime | None = None) -> Summary:
-    """A summary of every item, from scratch (what :func:`summarize` always equals)."""
+    """How far along ``plan`` is, from every item (a pure function: after a tick,
+    :func:`plantui.after_tick.update` works the same summary out at the cost of what changed)."""
     items = plan.items
     family = {}
     for it in items:
@@ -171,20 +148,20 @@ def summarize_all(plan: Plan, now: datetime | None = None) -> Summary:
             w = _family_warning(plan, it)
             if w is not None:
                 family[it.index] = w
-    parts = _Parts(
+    parts = Parts(
         phase_counts=tuple(count(items[k] for k in ph.items) for ph in plan.phases),
         checkpoint_counts=tuple(count(items[k] for k in cp.items) for cp in plan.checkpoints),
         odd=_odd_markers(plan),
         family=family,
-        x_marks=_x_marks(items),
+        x_marks=x_marks(items),
         derived=_derived(plan),
     )
     phases = _phase_states(plan, parts.phase_counts)
-    return _assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
+    return assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
 
 
 def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
-    """See ``_Parts.derived``."""
+    """See ``Parts.derived``."""
     always: list[int] = []
     by_phase: dict[int, list[int]] = {}
     for n, f in enumerate(plan.fields):
@@ -196,7 +173,7 @@ def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
     return tuple(always), {p: tuple(ns) for p, ns in by_phase.items()}
 
 
-def _x_marks(items) -> tuple[int, int]:
+def x_marks(items) -> tuple[int, int]:
     lower = upper = 0
     for it in items:
         m = it.marker
@@ -206,104 +183,6 @@ def _x_marks(items) -> tuple[int, int]:
             upper += 1
     return lower, upper
 
-
-def remembered(plan: Plan, now: datetime | None = None) -> Summary:
-    """The summary of ``plan`` (the very object) made a moment ago, else a new one."""
-    found = _RECENT.find(lambda old_plan, _: old_plan is plan)
-    return found[1] if found is not None else summarize(plan, now)
-
-
-def update(old_plan: Plan, old: Summary, plan: Plan, now: datetime | None = None,
-           changed: list[int] | None = None) -> Summary:
-    """``summarize(plan, now)``, worked out from the summary of ``old_plan`` when
-    ``plan`` is ``old_plan`` with only markers and field values changed (a tick):
-    the cost is that of the items that changed, not of the plan.  ``changed``:
-    the items whose markers changed, when the caller knows (else compared)."""
-    if changed is None or not same_structure(old_plan, plan):
-        changed = marker_changes(old_plan, plan)
-    if changed is None:
-        return _remember(plan, summarize_all(plan, now))
-    return _update(old_plan, old, plan, changed, now)
-
-
-def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: datetime | None) -> Summary:
-    assert old.parts is not None
-    items, before = plan.items, old_plan.items
-    tasks, checks = old.tasks, old.checks
-    phase_counts = list(old.parts.phase_counts)
-    cp_counts = list(old.parts.checkpoint_counts)
-    family = dict(old.parts.family)
-    odd_moved = False
-    lower, upper = old.parts.x_marks
-    touched_phases: set[int] = set()
-    touched_cps: set[int] = set()
-    for k in changed:
-        a, b = before[k].marker, items[k].marker
-        lower += (b == "x") - (a == "x")
-        upper += (b == "X") - (a == "X")
-        was, it = before[k].state, items[k].state
-        odd_moved = odd_moved or State.OTHER in (was, it)
-        if was is it:
-            continue
-        if items[k].kind is Kind.TASK:
-            tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched_phases)
-        else:
-            checks = checks.moved(was, it)
-        cp = items[k].checkpoint
-        if cp is not None:
-            cp_counts[cp] = cp_counts[cp].moved(was, it)
-            touched_cps.add(cp)
-    affected = set(changed)
-    affected.update(items[k].parent for k in changed if items[k].parent is not None)
-    for k in affected:
-        if items[k].children:
-            w = _family_warning(plan, items[k])
-            if w is None:
-                family.pop(k, None)
-            else:
-                family[k] = w
-    parts = _Parts(
-        phase_counts=tuple(phase_counts),
-        checkpoint_counts=tuple(cp_counts),
-        odd=_odd_markers(plan) if odd_moved else old.parts.odd,
-        family=dict(sorted(family.items())),
-        x_marks=(lower, upper),
-        derived=old.parts.derived,  # the fields' names and phases stay
-        drifting=old.parts.drifting,
-        stale=old.parts.stale,
-    )
-    phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
-    fields = plan.fields
-    if phases is not None and any(fields[n].name == "status" and fields[n].phase is not None
-                                  and parts.phase_counts[fields[n].phase].total == 0
-                                  for n in compress(range(len(fields)), map(is_not, old_plan.fields, fields))):
-        phases = None  # a phase's Status field changed: what phases say of themselves may have
-    same_done = phases is not None  # no phase became done or undone
-    if phases is None:
-        phases = _phase_states(plan, parts.phase_counts)
-    if not same_done and any((a.status == BLOCKED) != (b.status == BLOCKED) for a, b in zip(old.phases, phases)):
-        nxt = next_task(plan, phases)
-    else:
-        # Nothing before the first changed item (or the old next task) can have
-        # become a next task: look from there on.
-        first = old.next_task if old.next_task is not None and not items[old.next_task].optional else len(items)
-        nxt = next_task(plan, phases, start=min(min(affected, default=first), first))
-    since = None
-    if same_done:
-        touched_fields = set(compress(range(len(plan.fields)), map(is_not, old_plan.fields, plan.fields)))
-        since = (old, touched_cps, touched_phases, touched_fields)
-    summary = _assemble(plan, now, tasks, checks, phases, parts, nxt, since)
-    return summary if plan is old_plan else _remember(plan, summary)
-
-
-def marker_changes(old: Plan, new: Plan) -> list[int] | None:
-    """The items whose marker changed, when ``new`` is ``old`` with only markers
-    and field values changed (as :mod:`plantui.incremental` makes it); else None."""
-    if new is old:
-        return []
-    if not same_structure(old, new):
-        return None
-    return list(compress(range(len(new.items)), map(is_not, old.items, new.items)))
 
 
 def stated_done(plan: Plan, only: int | None = None) -> set[int]:
@@ -352,20 +231,6 @@ def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
             for ph, c, (done, started) in zip(plan.phases, counts, raw)]
 
 
-def _phase_states_after(plan: Plan, old: tuple[PhaseState, ...], counts: tuple[Counts, ...], touched: set[int],
-                        changed: set[int]) -> list[PhaseState] | None:
-    """The phase states after a tick, when no phase became done or undone
-    (then only the phases whose counts changed have new states); else None."""
-    touched = touched | {ph.index for ph in plan.phases if ph.item_backed in changed}
-    states = list(old)
-    for p in touched:
-        ph = plan.phases[p]
-        done, started = _phase_flags(plan, ph, counts[p])
-        if done != (old[p].status == DONE):
-            return None  # its dependants' statuses may change too
-        states[p] = _phase_state(ph, counts[p], done, started, lambda d: old[d].status == DONE)
-    return states
-
 
 def _odd_markers(plan: Plan) -> tuple[Warning, ...]:
     """One warning per marker that has no meaning."""
@@ -409,50 +274,13 @@ def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
     return CheckpointState(cp.index, c, status)
 
 
-def fields_after(plan: Plan, old: Summary, states: dict[int, State],
-                 now: datetime | None = None) -> tuple[FieldState, ...]:
-    """The fields a tick could make plantui write, each in the state :func:`update`
-    would give it: ``plan`` (summarized as ``old``) with the items at the keys of
-    ``states`` in the states given, nothing else changed.
 
-    Those are the fields worked out again (see :func:`_redone`) and those already
-    out of date (``_Parts.stale``), in file order.  All a tick needs before it
-    writes, at the cost of what it touches: no new plan, no walk of every field
-    (the summary follows after the write).
-    """
-    assert old.parts is not None
-    items = plan.items
-    tasks = old.tasks
-    phase_counts = list(old.parts.phase_counts)
-    touched: set[int] = set()
-    for k, state in states.items():
-        item = items[k]
-        if item.state is not state and item.kind is Kind.TASK:
-            tasks = _task_moved(plan, item, item.state, state, tasks, phase_counts, touched)
-    now = now or datetime.now()
-    redone = _redone(old.parts, touched)
-    return tuple(_field_state(n, plan.fields[n], phase_counts, tasks, now) if n in redone else old.fields[n]
-                 for n in sorted(redone.union(old.parts.stale)))
-
-
-def _redone(parts: _Parts, touched_phases: set[int]) -> set[int]:
+def _redone(parts: Parts, touched_phases: set[int]) -> set[int]:
     """The derived fields a tick in ``touched_phases`` makes worth working out again:
     the plan's own, every Last Updated, and those of the phases it touched."""
     always, by_phase = parts.derived
     return set(always).union(*(by_phase.get(p, ()) for p in touched_phases))
 
-
-def _task_moved(plan: Plan, item: Item, was: State, now: State, tasks: Counts,
-                phase_counts: list[Counts], touched: set[int]) -> Counts:
-    """A task's box went from ``was`` to ``now``: the plan's task counts after it.
-    It counts in its phase and in every phase around it: their ``phase_counts``
-    are moved, and they are added to ``touched``."""
-    p = item.phase
-    while p is not None:
-        phase_counts[p] = phase_counts[p].moved(was, now)
-        touched.add(p)
-        p = plan.phases[p].parent
-    return tasks.moved(was, now)
 
 
 def _is_stale(f, fs: FieldState) -> bool:
@@ -473,8 +301,8 @@ def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> Field
     return FieldState(n, computed, drift)
 
 
-def _assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, phases: list[PhaseState],
-              parts: _Parts, next_index: int | None,
+def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, phases: list[PhaseState],
+              parts: Parts, next_index: int | None,
               since: tuple[Summary, set[int], set[int], set[int]] | None = None) -> Summary:
     """The summary from its parts.  ``since``: after a tick that left every phase
     as done as it was, the summary before it and what the tick touched: the

@@ -1,12 +1,12 @@
 """The last few plans and what was worked out from each, fewer of big ones.
 
-Three caches keep what a plan read a moment ago needs again: its parse (by
-its text, :mod:`plantui.parser`), its summary (:mod:`plantui.progress`) and
-its items' keys (:mod:`plantui.ui.layout`).  A few entries each, as long as
+Two caches keep what a plan read a moment ago needs again: its parse (by
+its text, :mod:`plantui.parser`) and its items' keys (:mod:`plantui.ui.layout`);
+its summary travels with its snapshot instead (:meth:`plantui.snapshot.Snapshot.summary`).  A few entries each, as long as
 the plans are small; a plan of 100,000 tasks is some 50 MB of objects, so of
 big plans only the newest are kept (six of them held ~250 MB, and every one
 made each full pass of the garbage collector longer).  Pure; thread-safe
-(plans are read, summarized and keyed in worker threads).
+(plans are read and keyed in worker threads).
 """
 
 from __future__ import annotations

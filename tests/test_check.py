@@ -14,7 +14,7 @@ import pytest
 from plantui.cli import main
 from plantui.gate import GateError, check
 from plantui.progress import summarize
-from plantui.storage import read
+from plantui.snapshot import read
 
 PLAN = """\
 # Plan: Webhooks

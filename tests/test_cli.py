@@ -115,21 +115,21 @@ def test_a_tick_an_editor_kept_is_reported_as_made(tmp_path, monkeypatch):
     the tick is in the file, so it must not be reported as refused."""
     import os
 
-    from plantui import actions, storage
+    from plantui import actions, disk, snapshot
 
     path = tmp_path / "plan.md"
     path.write_text("# P\n\n- [ ] T001 one\n- [ ] T002 two\n")
-    item = storage.read(path).plan.items[0]  # the dashboard's view of T001
-    real = storage._still_there
+    item = snapshot.read(path).plan.items[0]  # the dashboard's view of T001
+    real = disk._still_there
 
     def editor_saves_right_after(*args):
         data = path.read_bytes()
         (tmp_path / "x.tmp").write_bytes(data + b"- [ ] T003 added by the editor\n")
         os.replace(tmp_path / "x.tmp", path)
-        monkeypatch.setattr(storage, "_still_there", real)
+        monkeypatch.setattr(disk, "_still_there", real)
         return real(*args)
 
-    monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
+    monkeypatch.setattr(disk, "_still_there", editor_saves_right_after)
     assert actions.mark_items(path, [item], None).written
     assert path.read_text().splitlines()[2:] == ["- [x] T001 one", "- [ ] T002 two", "- [ ] T003 added by the editor"]
 

@@ -10,7 +10,7 @@ exactly once, and no other byte changed.
 
 Other programs do not take plantui's lock, so between plantui's last check
 and its write there are a few system calls in which a foreign write could
-still slip (``storage._critical`` marks them).  The simulated editor (the
+still slip (``disk._critical`` marks them).  The simulated editor (the
 editor, reader and appender live in ``writers.py``) respects those windows,
 and only those, through a test-only lock installed into the plantui processes
 by a ``sitecustomize`` hook; its own read-modify-write window (its last read to
@@ -299,7 +299,7 @@ def test_the_hook_reaches_plantui(tmp_path):
         deadline = time.monotonic() + 60
         while not trace.exists() and p.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert trace.exists(), "the tick never reached storage._critical"
+        assert trace.exists(), "the tick never reached disk._critical"
         time.sleep(0.2)
         assert p.poll() is None  # held at our lock, right before its write
         assert "[ ] T001" in plan.read_text()

@@ -11,7 +11,7 @@ import pytest
 from conftest import CORPUS, HAVE_SHARED, INDEX, corpus_files
 from markdown_it import MarkdownIt
 
-from plantui import actions, storage
+from plantui import actions, snapshot
 from plantui.edits import set_markers
 from plantui.progress import summarize
 from plantui.source import Lines, encode, splice
@@ -51,7 +51,7 @@ def reference(lines: Lines):
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_items_match_markdown_it_plus_extra_markers(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     boxes, blocked, html = reference(snap.lines)
     items = {it.line: it for it in snap.plan.items}
     assert len(items) == len(snap.plan.items), "one item per line"
@@ -70,7 +70,7 @@ def test_items_match_markdown_it_plus_extra_markers(path):
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_counts_agree_with_the_index(path):
     row = ROWS[path.name]
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     expected = {m: int(n) for m, n in re.findall(r"\[(.)\]x(\d+)", row["markers"]) if m != "P"}
     found: dict[str, int] = {}
     for it in snap.plan.items:
@@ -86,7 +86,7 @@ def test_counts_agree_with_the_index(path):
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_every_item_round_trips_and_changes_only_its_marker(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     text, lines, plan = snap.text, snap.lines, snap.plan
     for it in plan.items:
         target = " " if it.done else "x"
@@ -111,15 +111,15 @@ def _derived_spans(lines: Lines, plan):
 def test_a_synced_tick_touches_only_the_marker_and_existing_field_values(path, copy_to):
     """Through the disk: a tick with field sync, then the reverse, on a sample of items."""
     work = copy_to(path, "plan.md")
-    snap = storage.read(work)
+    snap = snapshot.read(work)
     items = snap.plan.items
     sample = list(items[:2]) + list(items[len(items) // 2 : len(items) // 2 + 1]) + list(items[-1:])
     for it in dict.fromkeys(sample):
-        before = storage.read(work)
+        before = snapshot.read(work)
         marker = " " if it.done else None
         result = actions.mark(work, [it.line], marker, now=NOW)
         assert result.written
-        after = storage.read(work)
+        after = snapshot.read(work)
         assert len(after.lines) == len(before.lines), "no line added or removed"
         fields = {f.line: f for f in before.plan.fields}
         for k in range(len(before.lines)):
@@ -141,7 +141,7 @@ def test_a_synced_tick_touches_only_the_marker_and_existing_field_values(path, c
         actions.mark(work, [it.line], it.marker, now=NOW)
     # every byte is back but the derived field values ("COMPLETED" may come back as
     # "COMPLETE": a word the file no longer holds cannot be remembered)
-    assert masked(storage.read(work)) == masked(snap)
+    assert masked(snapshot.read(work)) == masked(snap)
 
 
 def masked(snap) -> str:
@@ -152,7 +152,7 @@ def masked(snap) -> str:
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_summary_never_fails(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     s = summarize(snap.plan, NOW)
     assert s.tasks.total + s.checks.total == len(snap.plan.items)
     assert 0 <= s.tasks.percent <= 100
@@ -167,7 +167,7 @@ def test_summary_never_fails(path):
 
 def plan_of(prefix):
     path = next(CORPUS.glob(f"{prefix}_*.md"))
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     return snap, summarize(snap.plan, NOW)
 
 
@@ -229,7 +229,7 @@ def test_uppercase_done_marker_is_kept_when_ticking(copy_to):
     work = copy_to(snap.path)
     open_item = next(it for it in snap.plan.items if not it.done)
     actions.mark(work, [open_item.line], None, now=NOW)
-    assert storage.read(work).plan.item_at_line(open_item.line).marker == "X"
+    assert snapshot.read(work).plan.item_at_line(open_item.line).marker == "X"
 
 
 def test_kiro_optional_star_and_dash_markers():

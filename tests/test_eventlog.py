@@ -20,7 +20,7 @@ from ui_plan import PLAN
 from plantui import cli, eventlog
 from plantui.eventlog import EventLog, item_names, since_last_seen, version_of
 from plantui.progress import summarize
-from plantui.storage import read
+from plantui.snapshot import read
 from plantui.timeline import Point, Tick
 from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.compact import CompactPlan

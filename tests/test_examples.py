@@ -13,7 +13,7 @@ import pytest
 
 from conftest import SEED_000_STEPS
 
-from plantui import storage
+from plantui import snapshot
 from plantui.discover import EXAMPLES, example
 from plantui.progress import summarize
 
@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 21, 14, 2)
 
 
 def load(name):
-    snap = storage.read(example(name))
+    snap = snapshot.read(example(name))
     return snap.plan, summarize(snap.plan, NOW)
 
 

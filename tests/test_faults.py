@@ -28,8 +28,8 @@ import pytest
 
 from conftest import report_figures
 
-from plantui import actions, storage
-from plantui.storage import PlanError
+from plantui import actions, disk, snapshot
+from plantui.errors import PlanError
 
 NOW = datetime(2026, 11, 21, 9, 30)
 FIGURES = {"faults": 0, "refused_old_bytes_kept": 0, "recovered_written_right": 0, "cases": 0, "messages": set()}
@@ -157,7 +157,7 @@ def test_plan_deleted_between_read_and_write(tmp_path, kind):
         return snap.text.replace("[ ] " + kind["ref"], "[x] " + kind["ref"]), ("tick",)
 
     with pytest.raises(PlanError, match="no such file"):
-        storage.modify(path, change)
+        snapshot.modify(path, change)
     assert not path.exists()  # not brought back to life
     assert leftovers(tmp_path) == []
     FIGURES["faults"] += 1
@@ -175,7 +175,7 @@ def test_plan_replaced_by_a_folder(tmp_path, kind):
         return snap.text.replace("[ ] " + kind["ref"], "[x] " + kind["ref"]), ("tick",)
 
     with pytest.raises(PlanError, match="is a folder"):
-        storage.modify(path, change)
+        snapshot.modify(path, change)
     assert path.is_dir() and [p.name for p in path.iterdir()] == ["inside.txt"]
     assert (path / "inside.txt").read_text() == "keep me"
     assert leftovers(tmp_path) == []
@@ -193,8 +193,8 @@ def test_plan_that_never_stops_changing_is_refused(tmp_path):
         return snap.text.replace("[ ] T004", "[x] T004"), ("tick",)
 
     with pytest.raises(PlanError, match="kept changing"):
-        storage.modify(path, change)
-    assert storage.ATTEMPTS < n[0] <= storage.MAX_ATTEMPTS + 1
+        snapshot.modify(path, change)
+    assert disk.ATTEMPTS < n[0] <= disk.MAX_ATTEMPTS + 1
     assert b"[ ] T004" in path.read_bytes()
     assert leftovers(tmp_path) == []
     FIGURES["faults"] += 1

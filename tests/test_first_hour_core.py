@@ -432,7 +432,7 @@ def test_status_and_mark_with_an_emoji_marker_keep_every_other_byte(tmp_path, ca
 
 # --- 12: undo takes back every byte the tick changed ---------------------------
 
-from plantui.storage import read  # noqa: E402
+from plantui.snapshot import read  # noqa: E402
 
 FIELDED = """\
 # Plan

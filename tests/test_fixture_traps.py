@@ -23,7 +23,7 @@ import pytest
 from conftest import INDEX, SEEDS
 from test_corpus import masked, reference
 
-from plantui import actions, storage
+from plantui import actions, snapshot
 from plantui.config import DEFAULT_MARKERS, Settings
 from plantui.edits import set_markers
 from plantui.model import Kind, State
@@ -190,7 +190,7 @@ SEED_SHAPES = {  # seed number: the fixture with its shape
 
 
 def load(name, settings=None):
-    snap = storage.read(FIXTURES / name, settings)
+    snap = snapshot.read(FIXTURES / name, settings)
     return snap, summarize(snap.plan, NOW)
 
 
@@ -224,7 +224,7 @@ def test_counts_phases_and_checkpoints(path):
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_items_match_markdown_it_plus_extra_markers(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     boxes, blocked, html = reference(snap.lines)
     items = {it.line: it for it in snap.plan.items}
     assert len(items) == len(snap.plan.items), "one item per line"
@@ -252,7 +252,7 @@ def changed_span(a: bytes, b: bytes) -> tuple[bytes, bytes]:
 def test_a_tick_changes_exactly_the_marker_bytes_and_untick_restores_every_byte(path, copy_to):
     work = copy_to(path, "plan.md")
     original = work.read_bytes()
-    snap = storage.read(work)
+    snap = snapshot.read(work)
     for it in snap.plan.items:
         target = " " if it.done else "x"
         actions.mark(work, [it.line], target, now=NOW, sync=False)
@@ -268,7 +268,7 @@ def test_a_tick_changes_exactly_the_marker_bytes_and_untick_restores_every_byte(
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_every_item_round_trips_in_memory(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     text, lines, plan = snap.text, snap.lines, snap.plan
     for it in plan.items:
         target = " " if it.done else "x"
@@ -285,11 +285,11 @@ def test_every_item_round_trips_in_memory(path):
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
 def test_a_synced_tick_and_its_reverse_touch_only_markers_and_field_values(path, copy_to):
     work = copy_to(path, "plan.md")
-    snap = storage.read(work)
+    snap = snapshot.read(work)
     for it in snap.plan.items:
-        before = storage.read(work)
+        before = snapshot.read(work)
         assert actions.mark(work, [it.line], " " if it.done else None, now=NOW).written
-        after = storage.read(work)
+        after = snapshot.read(work)
         assert len(after.lines) == len(before.lines) and after.bom == before.bom
         seps = [before.text[e:s] for s, e in zip(before.lines.starts[1:], before.lines.ends)]
         assert seps == [after.text[e:s] for s, e in zip(after.lines.starts[1:], after.lines.ends)]
@@ -300,7 +300,7 @@ def test_a_synced_tick_and_its_reverse_touch_only_markers_and_field_values(path,
                 f = fields.get(k + 1)
                 assert f is not None and old[: f.start] == new[: f.start], f"line {k + 1} changed"
         actions.mark(work, [it.line], it.marker, now=NOW)
-    assert masked(storage.read(work)) == masked(snap)
+    assert masked(snapshot.read(work)) == masked(snap)
 
 
 @pytest.mark.parametrize("path", FILES, ids=ids(FILES))
@@ -424,7 +424,7 @@ def test_dash_is_in_progress_by_default_and_skipped_when_configured():
 def test_uppercase_done_marker_is_kept_when_ticking(copy_to):
     work = copy_to(FIXTURES / "emoji-status-table.md")
     actions.mark(work, ["T002"], None, now=NOW)
-    assert storage.read(work).plan.item_at_line(6).marker == "X"
+    assert snapshot.read(work).plan.item_at_line(6).marker == "X"
 
 
 def test_bom_does_not_hide_the_first_heading_and_survives_a_tick(copy_to):
@@ -546,7 +546,7 @@ def test_a_file_name_with_spaces_through_the_command_line(tmp_path, copy_to):
     assert out.returncode == 0 and "1/2 tasks" in out.stdout
     out = subprocess.run([*run, "tick", str(work), "--line", "7"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert storage.read(work).plan.items[0].done
+    assert snapshot.read(work).plan.items[0].done
 
 
 # --- the seeds' shapes ----------------------------------------------------------------
@@ -580,10 +580,10 @@ def test_checkpoints_after_phases_fields_and_a_graph(copy_to):
     assert {(e.before, e.after) for e in snap.plan.graph} == {("1.1", "1.2"), ("1.2", "2.1")}
     work = copy_to(snap.path)
     actions.mark(work, ["1.1", "1.2"], None, now=NOW)
-    s = summarize(storage.read(work).plan, NOW)
+    s = summarize(snapshot.read(work).plan, NOW)
     assert [c.status for c in s.checkpoints] == ["ready", "pending"]
     actions.mark(work, [24, 25], None, now=NOW)
-    assert summarize(storage.read(work).plan, NOW).checkpoints[0].status == "passed"
+    assert summarize(snapshot.read(work).plan, NOW).checkpoints[0].status == "passed"
     text = work.read_bytes().decode()
     assert "**Progress:** 2/4 tasks complete\n**Status:** In Progress\n**Last Updated:** 2026-11-21  \n" in text
 
@@ -611,7 +611,7 @@ def test_a_large_plan_with_long_lines_and_status_words_in_headings(tmp_path):
         parts.append("\n")
     path = tmp_path / "TODO.md"
     path.write_bytes("".join(parts).encode())
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     s = summarize(snap.plan, NOW)
     assert s.tasks.total == 1500 and s.checks.total == 12 and s.checks.done == 6
     assert s.tasks.done == sum((g + t) % 3 == 0 for g in range(60) for t in range(25))

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from plantui.follower import Follower, Write
-from plantui.storage import PlanError, read
+from plantui.errors import PlanError
+from plantui.snapshot import read
 
 PLAN = "# Plan\n\n## Phase 1\n\n- [ ] T001 Write the parser\n- [ ] T002 Test it\n"
 

@@ -15,7 +15,7 @@ from plantui import history as hist
 from plantui.cli import main
 from plantui.history import agent_of, parse_since, read_history
 from plantui.history_chart import ChartMissing, burnup_text
-from plantui.storage import PlanError
+from plantui.errors import PlanError
 from plantui.timeline import Point
 
 COMMITS, TASKS = 40, 30

@@ -10,7 +10,7 @@ from conftest import corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantui import storage
+from plantui import snapshot
 from plantui.config import DEFAULT
 from plantui.edits import set_markers, sync_fields
 from plantui.incremental import changed_lines, fast_update, reparse
@@ -23,7 +23,7 @@ FILES = corpus_files()
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:2] for p in FILES])
 def test_marker_flips_and_field_updates_equal_a_full_parse(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     rng = random.Random(path.name)
     items = list(snap.plan.items)
     rng.shuffle(items)
@@ -111,7 +111,7 @@ def test_random_plans_and_random_ticks_equal_a_full_parse(pieces, rnd, eol):
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:2] for p in FILES])
 def test_parsing_in_chunks_equals_one_parse(path):
-    lines = storage.read(path).lines
+    lines = snapshot.read(path).lines
     assert build_plan(lines) == build_plan(lines, chunked=False)
 
 

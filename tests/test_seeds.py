@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from conftest import SEED_000_STEPS, seed
 
-from plantui import actions, storage
+from plantui import actions, snapshot
 from plantui.model import Kind
 from plantui.progress import summarize
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.needs_shared
 
 
 def load(n):
-    snap = storage.read(seed(n))
+    snap = snapshot.read(seed(n))
     return snap.plan, summarize(snap.plan, NOW)
 
 
@@ -70,13 +70,13 @@ def test_seed_003_fields_and_graph():
 def test_seed_003_checkpoint_becomes_ready_then_passed(copy_to):
     path = copy_to(seed(3))
     actions.mark(path, ["1.1", "1.2", "2.1", "2.2", "2.3"], None, now=NOW)
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     s = summarize(snap.plan, NOW)
     assert [c.status for c in s.checkpoints] == ["ready", "pending", "pending"]
     assert [p.status for p in s.phases][:3] == ["done", "done", "not started"]
     checks = [it.line for it in snap.plan.items if it.checkpoint == 0]
     actions.mark(path, [*checks], None, now=NOW)
-    s = summarize(storage.read(path).plan, NOW)
+    s = summarize(snapshot.read(path).plan, NOW)
     assert s.checkpoints[0].status == "passed"
     text = path.read_bytes().decode()
     assert "**Progress:** 5/12 tasks complete" in text
@@ -146,7 +146,7 @@ def test_every_seed_round_trips_every_item(copy_to):
     for n in range(5):
         path = copy_to(seed(n))
         original = path.read_bytes()
-        for item in storage.read(path).plan.items:
+        for item in snapshot.read(path).plan.items:
             actions.mark(path, [item.line], None, now=NOW, sync=False)
             assert path.read_bytes() != original
             actions.mark(path, [item.line], " ", now=NOW, sync=False)

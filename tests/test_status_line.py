@@ -99,7 +99,7 @@ def test_format_fields(tmp_path, capsys):
 
 def test_eta_is_one_field_of_the_one_function(tmp_path):
     from plantui.progress import summarize
-    from plantui.storage import read
+    from plantui.snapshot import read
 
     snap = read(write(tmp_path / "plan.md", PLAN))
     values = fields_of(snap.plan, summarize(snap.plan))
@@ -247,7 +247,7 @@ def test_the_warm_path_never_imports_the_parser(tmp_path):
     plan = write(tmp_path / "plan.md", PLAN)
     probe = ("import sys, time; from plantui import statcache; statcache.now = lambda: time.time_ns() + 10**10; "
              "from plantui.cli import main; code = main(['status', '--line', sys.argv[1]]); "
-             "print(sorted(m for m in sys.modules if m in ('plantui.parser', 'plantui.storage', 'markdown_it', "
+             "print(sorted(m for m in sys.modules if m in ('plantui.parser', 'plantui.snapshot', 'markdown_it', "
              "'plantui.progress', 'plantui.discover')))")
     runs = [subprocess.run([sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, env=os.environ)
             for _ in range(2)]
@@ -299,7 +299,7 @@ def test_the_benchmark_figure_runs(tmp_path):
 
 def test_a_terminal_title_from_the_same_values(tmp_path):
     from plantui.progress import summarize
-    from plantui.storage import read
+    from plantui.snapshot import read
 
     snap = read(write(tmp_path / "plan.md", PLAN))
     assert title_line(fields_of(snap.plan, summarize(snap.plan)), "plan.md") == "58% · Phase 3 · plan.md"

@@ -1,4 +1,4 @@
-"""The summary after a tick, worked out from the one before (progress.update),
+"""The summary after a tick, worked out from the one before (after_tick.update),
 equals a fresh summary of the new plan, always."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from conftest import SEEDS, corpus_files
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantui import storage
+from plantui import snapshot
 from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.incremental import reparse
 from plantui.parser import build_plan
-from plantui.progress import marker_changes, summarize, summarize_all, update
+from plantui.after_tick import marker_changes, update
+from plantui.progress import summarize
 from plantui.source import Lines, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
@@ -52,7 +53,7 @@ def _walk(text: str, rng: random.Random, steps: int) -> int:
     Returns how many steps took the fast path (no parse, an updated summary)."""
     lines = Lines.of(text)
     plan = build_plan(lines)
-    summary = summarize_all(plan, NOW)
+    summary = summarize(plan, NOW)
     fast = 0
     for _ in range(steps):
         if not plan.items:
@@ -63,15 +64,14 @@ def _walk(text: str, rng: random.Random, steps: int) -> int:
         assert new_plan == build_plan(new_lines)
         fast += marker_changes(plan, new_plan) is not None
         got = update(plan, summary, new_plan, NOW)
-        _same(got, summarize_all(new_plan, NOW))
-        _same(summarize(new_plan, NOW), got)  # summarize finds a recent summary to start from
+        _same(got, summarize(new_plan, NOW))
         plan, lines, summary = new_plan, new_lines, got
     return fast
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:12] for p in FILES])
 def test_ticks_update_the_summary_as_a_fresh_summary_says(path):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     fast = _walk(snap.text, random.Random(path.name), 12)
     if snap.plan.items:
         assert fast > 0, "ticks take the fast path"
@@ -90,7 +90,7 @@ def test_the_next_task_moves_on_and_a_phase_unblocks():
     )
     lines = Lines.of(text)
     plan = build_plan(lines)
-    summary = summarize_all(plan, NOW)
+    summary = summarize(plan, NOW)
     assert summary.phases[1].status == "blocked" and plan.items[summary.next_task].id == "1.1"
     for ident in ("1.1", "1.2.1", "1.2", "2.1", "2.2"):
         if ident == "2.2":
@@ -101,7 +101,7 @@ def test_the_next_task_moves_on_and_a_phase_unblocks():
         new_plan = reparse(plan, lines, new_lines, DEFAULT)
         assert marker_changes(plan, new_plan) == [it.index]
         got = update(plan, summary, new_plan, NOW)
-        _same(got, summarize_all(new_plan, NOW))
+        _same(got, summarize(new_plan, NOW))
         text, lines, plan, summary = new_text, new_lines, new_plan, got
     assert summary.next_task is None and summary.checkpoints[0].status == "ready"
 
@@ -110,7 +110,7 @@ def test_a_new_structure_is_summarized_afresh():
     a = build_plan(Lines.of("# P\n\n- [ ] one\n"))
     b = build_plan(Lines.of("# P\n\n- [ ] one\n- [ ] two\n"))
     assert marker_changes(a, b) is None
-    _same(update(a, summarize_all(a, NOW), b, NOW), summarize_all(b, NOW))
+    _same(update(a, summarize(a, NOW), b, NOW), summarize(b, NOW))
 
 
 PIECES = [
@@ -151,12 +151,12 @@ def test_a_tick_on_another_day_moves_every_last_updated_field():
             "## Phase 2: Two\n\n**Last Updated:** 2026-11-01\n**Progress:** 0/2\n\n- [ ] b\n- [ ] c\n")
     lines = Lines.of(text)
     plan = build_plan(lines)
-    before = summarize_all(plan, NOW)
+    before = summarize(plan, NOW)
     later = NOW.replace(day=22)
     new_text, new_lines = _flip(text, lines, plan, [(plan.items[1], "x")])
     new_plan = reparse(plan, lines, new_lines, DEFAULT)
     got = update(plan, before, new_plan, later)
-    _same(got, summarize_all(new_plan, later))
+    _same(got, summarize(new_plan, later))
     assert [fs.computed for fs in got.fields if fs.computed and fs.computed.startswith("2026")] == ["2026-11-22"] * 3
     assert [fs.computed for fs in got.fields if fs.computed and "/" in fs.computed] == ["1/3 tasks complete", "0/1", "1/2"]
 
@@ -167,4 +167,30 @@ def test_two_plans_without_headings_are_not_one_structure():
     b = build_plan(Lines.of("- [x] one\n- [ ] two\n\n**Progress:** 1/2\n"))
     assert a.sections is b.sections and len(a.items) == len(b.items)
     assert marker_changes(a, b) is None
-    _same(update(a, summarize_all(a, NOW), b, NOW), summarize_all(b, NOW))
+    _same(update(a, summarize(a, NOW), b, NOW), summarize(b, NOW))
+
+
+def test_a_snapshot_after_a_tick_works_its_summary_out_from_the_one_before(tmp_path):
+    """snapshot.read(previous=) after an outside tick, and the snapshot a write returns,
+    carry the summary before (no hidden cache): theirs equals a fresh summary."""
+    from plantui import actions
+
+    path = tmp_path / "tasks.md"
+    path.write_text(generate(300).text, encoding="utf-8")
+    before = snapshot.read(path)
+    before.summary(NOW)
+    it = next(i for i in before.plan.items if not i.state.closed)
+    at = before.lines.offset(it.line - 1, it.col)
+    path.write_text(before.text[:at] + "x" + before.text[at + 1:], encoding="utf-8")
+    after = snapshot.read(path, previous=before)
+    assert after.known.since is not None and after.known.since[0] is before.plan  # the fast path
+    _same(after.summary(NOW), summarize(after.plan, NOW))
+    assert after.known.since is None and after.known.made is not None
+    _same(after.summary(NOW), summarize(after.plan, NOW))  # asked again
+    result = actions.mark_items(path, [after.plan.items[it.index]], " ", previous=after)
+    assert result.written and result.snapshot.known.since is not None
+    _same(result.snapshot.summary(NOW), summarize(result.snapshot.plan, NOW))
+    path.write_text(path.read_text(encoding="utf-8") + "\n- [ ] one more\n", encoding="utf-8")
+    edited = snapshot.read(path, previous=result.snapshot)
+    assert edited.known.since is None  # a new structure: summarized afresh
+    _same(edited.summary(NOW), summarize(edited.plan, NOW))

@@ -433,14 +433,14 @@ async def test_the_editor_opens_at_the_line_and_the_plan_reloads(plan: Path, mon
 
 async def test_watch_mode_never_writes(plan: Path, monkeypatch):
     import plantui.actions as actions
-    import plantui.storage as storage
+    import plantui.snapshot as snapshot
 
     def refuse(*args, **kwargs):
         raise AssertionError("watch mode tried to write")
 
     monkeypatch.setattr(actions, "mark_items", refuse)
     monkeypatch.setattr(actions, "sync", refuse)
-    monkeypatch.setattr(storage, "modify", refuse)
+    monkeypatch.setattr(snapshot, "modify", refuse)
     before = plan.read_bytes()
     mtime = plan.stat().st_mtime_ns
     app = app_for(plan, live=True, mode="watch")

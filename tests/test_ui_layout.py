@@ -194,29 +194,28 @@ def _plans():
 
     from conftest import corpus_files
 
-    from plantui import storage
+    from plantui import snapshot
     from benchmarks.generate import generate
 
     yield "ui", PLAN, _random.Random(1)
     yield "bench", generate(300).text, _random.Random(2)
     for path in corpus_files()[::3]:
-        yield path.name, storage.read(path).text, _random.Random(path.name)
+        yield path.name, snapshot.read(path).text, _random.Random(path.name)
 
 
 @pytest.mark.needs_shared  # most of its fast updates are on corpus plans
 def test_a_layout_after_ticks_is_the_layout_built_afresh():
-    from plantui.progress import summarize_all
     from plantui.ui.layout import update
 
     fast = 0
     for name, text, rng in _plans():
         plan0 = parse_lines(Lines.of(text))
         for query in ("", "e"):
-            layout = build(plan0, summarize_all(plan0), query=query)
+            layout = build(plan0, summarize(plan0), query=query)
             for old, new in _ticks(text, rng, 8):
                 if old is not layout.plan:
-                    layout = build(old, summarize_all(old), query=query)
-                summary = summarize_all(new)
+                    layout = build(old, summarize(old), query=query)
+                summary = summarize(new)
                 got = update(layout, new, summary)
                 want = build(new, summary, query=query)
                 _same_layout(got, want)

@@ -27,7 +27,7 @@ not called refused, a slow rename-save is not a deletion, watch mode and the
 overview follow and say what happened.
 
 Other programs do not take plantui's lock, so between plantui's last check and
-its write there are a few system calls (``storage._critical``) in which a
+its write there are a few system calls (``disk._critical``) in which a
 foreign write could still slip in.  The writer is the simulated editor of
 ``writers.py`` (as in ``test_concurrency.py``): it respects those windows (and
 only those) through a test-only lock, and guards its own read-to-write window
@@ -57,7 +57,8 @@ from conftest import report_figures
 from pilot import loaded, wait_for
 from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
-import plantui.storage as storage
+import plantui.disk as disk_layer
+import plantui.snapshot as snapshot
 from plantui.parser import build_plan
 from plantui.progress import summarize
 from plantui.source import Lines, decode
@@ -290,7 +291,7 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
     env, lock = plantui_env(tmp_path)
     versions = tmp_path / "versions.jsonl"
     versions.write_text(json.dumps(normalize(start)) + "\n")
-    monkeypatch.setattr(storage, "_critical", locked_critical(lock))  # the app's own critical windows too
+    monkeypatch.setattr(disk_layer, "_critical", locked_critical(lock))  # the app's own critical windows too
 
     def on_disk() -> dict[str, str]:
         with flocked(lock):  # nobody is half-way through a write while we hold it
@@ -430,7 +431,7 @@ async def test_watch_mode_follows_a_writer_and_never_writes(tmp_path, monkeypatc
         raise AssertionError("watch mode tried to write")
 
     monkeypatch.setattr(actions, "mark_items", refuse)
-    monkeypatch.setattr(storage, "modify", refuse)
+    monkeypatch.setattr(snapshot, "modify", refuse)
     plan = tmp_path / "plan.md"
     start = start_plan()
     plan.write_text(start, encoding="utf-8")
@@ -476,7 +477,7 @@ async def test_a_tick_an_editor_keeps_is_not_called_refused(tmp_path, monkeypatc
     above hits at random, made to happen every time)."""
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(3), encoding="utf-8")
-    real_still_there = storage._still_there
+    real_still_there = disk_layer._still_there
     saves = []
 
     def editor_saves_right_after(real, inode):
@@ -488,7 +489,7 @@ async def test_a_tick_an_editor_keeps_is_not_called_refused(tmp_path, monkeypatc
             saves.append(data)
         return real_still_there(real, inode)
 
-    monkeypatch.setattr(storage, "_still_there", editor_saves_right_after)
+    monkeypatch.setattr(disk_layer, "_still_there", editor_saves_right_after)
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await tick(pilot, dash, ledger, "T004")
         assert saves, "the simulated editor never ran"
@@ -538,21 +539,19 @@ async def test_queued_ticks_behind_a_refused_one_are_reported(tmp_path, monkeypa
 async def test_a_written_tick_that_cannot_be_shown_is_not_called_unwritten(tmp_path, monkeypatch):
     """The write went through but working out the new view failed (a bug, memory): the app must
     not say "nothing written"; it says the change was written and reloads."""
-    import plantui.ui.live as live
-
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
-    real_summarize = live.summarize
+    real_summary = snapshot.Snapshot.summary
     failures = []
 
-    def summarize_fails_once(*args, **kwargs):
-        if not failures:
+    def summary_fails_once(snap, *args, **kwargs):
+        if not failures and b"- [x] T004" in snap.raw:  # the summary of the plan as written
             failures.append(1)
             raise MemoryError("simulated")
-        return real_summarize(*args, **kwargs)
+        return real_summary(snap, *args, **kwargs)
 
     async with open_dashboard(plan, monkeypatch, live=False) as (pilot, dash, ledger):
-        monkeypatch.setattr(live, "summarize", summarize_fails_once)
+        monkeypatch.setattr(snapshot.Snapshot, "summary", summary_fails_once)
         kind, _, message = await tick(pilot, dash, ledger, "T004")
         assert failures and "- [x] T004" in plan.read_text()
         assert kind == "written" and "nothing written" not in message and "written" in message, message
@@ -749,9 +748,9 @@ async def test_permissions_removed_while_open(tmp_path, monkeypatch):
         if os.geteuid() == 0:
             # root: make the read fail as it would for anyone else
             def denied(path):
-                raise storage.PlanError(f"{path}: cannot read it (Permission denied)")
+                raise snapshot.PlanError(f"{path}: cannot read it (Permission denied)")
 
-            monkeypatch.setattr(storage, "read_bytes", denied)
+            monkeypatch.setattr(disk_layer, "read_bytes", denied)
             await pilot.press("r")
             await wait_for(pilot, lambda: dash.error is not None, what="the error")
             FAULTS["permissions removed (read)"] = error_said(ledger, "Permission denied")

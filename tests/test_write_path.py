@@ -1,7 +1,7 @@
 """The write path of a tick: edits, not texts, down to the bytes.
 
 ``set_markers`` works out the fields after a tick from the summary before it
-(no new text, no parse); ``storage`` turns the edits into byte edits of the
+(no new text, no parse); ``snapshot`` turns the edits into byte edits of the
 file and writes only those.  Each step must equal the plain way: splice the
 text, parse it, sync the fields on it, encode it all.
 """
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from test_incremental import PIECES
 
 from plantui import edits as editlib
-from plantui import source, storage
+from plantui import disk, snapshot, source
 from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.edits import set_markers, sync_fields
@@ -71,7 +71,7 @@ def spy(monkeypatch):
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name[:12] for p in FILES])
 def test_a_synced_tick_equals_the_plain_way(path, spy):
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     rng = random.Random(path.name)
     text, plan = snap.text, snap.plan
     if not plan.items:
@@ -153,25 +153,25 @@ def test_byte_offsets_are_those_of_the_encoding(text, block, data):
 @given(TEXT, st.booleans(), st.data())
 def test_byte_edits_write_what_the_text_edits_say(text, bom, data):
     raw = encode(text, bom)
-    snap = storage.snapshot(storage.Path("plan.md"), raw, storage.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
+    snap = snapshot.from_bytes(snapshot.Path("plan.md"), raw, snapshot.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
     cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
     edits = []
     for a, b in zip(cuts[0::2], cuts[1::2]):
         edits.append((a, b, data.draw(st.sampled_from(["", "x", " ", "é", "✅", "\udc80", text[a:b]]))))
     want = encode(splice(text, edits), bom)
-    got = storage._byte_edits(snap, edits)
-    assert storage._applied(raw, got) == want
+    got = snapshot._byte_edits(snap, edits)
+    assert disk.applied(raw, got) == want
     assert all(raw[s:e] != new for s, e, new in got)  # nothing rewritten that stays the same
-    assert storage._applied(raw, storage._byte_edits(snap, splice(text, edits))) == want  # a text does too
+    assert disk.applied(raw, snapshot._byte_edits(snap, splice(text, edits))) == want  # a text does too
 
 
 @pytest.mark.parametrize("text, edit", [("a  b", (1, 3, " ")), ("a b", (1, 2, "  ")), ("xx", (0, 2, "x")),
                                         ("é✅é", (1, 2, "")), ("aba", (0, 3, "a"))])
 def test_byte_edits_that_shrink_or_grow_inside_repeats(text, edit):
-    snap = storage.snapshot(storage.Path("plan.md"), encode(text, False),
-                            storage.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
-    got = storage._byte_edits(snap, [edit])
-    assert storage._applied(snap.raw, got) == encode(splice(text, [edit]), False)
+    snap = snapshot.from_bytes(snapshot.Path("plan.md"), encode(text, False),
+                            snapshot.SimpleNamespace(st_ino=1, st_mtime_ns=0), DEFAULT)
+    got = snapshot._byte_edits(snap, [edit])
+    assert disk.applied(snap.raw, got) == encode(splice(text, [edit]), False)
     assert all(s <= e for s, e, _ in got)
 
 
@@ -180,13 +180,13 @@ def test_a_tick_writes_the_bytes_of_the_box_and_of_the_values_only(tmp_path):
     raw = ("\ufeff# Plan ✅\r\n\r\n**Progress:** 0/2 tasks complete\r\n**Last Updated:** 2026-11-20\r\n\r\n"
            "## Phase 1: Setup\r\n\r\n- [ ] T001 naïve café\r\n- [ ] T002 ✅ two\r\n").encode()
     path.write_bytes(raw)
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     result = editlib.set_markers(snap.lines, snap.plan, [(snap.plan.items[1], None)], now=NOW)
-    got = storage._byte_edits(snap, result.edits)
+    got = snapshot._byte_edits(snap, result.edits)
     assert [new for _, _, new in got] == [b"1", b"1", b"x"]  # Progress 0 → 1, 20 → 21, the box
     at = raw.index("- [ ] T002".encode()) + 3
     assert got[-1][:2] == (at, at + 1)
-    written = storage.modify(path, lambda s: (result.edits, result.changed))
+    written = snapshot.modify(path, lambda s: (result.edits, result.changed))
     assert written.method == "in-place"
     assert path.read_bytes() == raw.replace(b"0/2", b"1/2").replace(b"11-20", b"11-21").replace(
         "- [ ] T002".encode(), "- [x] T002".encode())
@@ -208,14 +208,14 @@ def test_a_view_whose_file_changed_unseen_by_stat_is_refused_not_written(tmp_pat
     path = tmp_path / "tasks.md"
     raw = b"# Plan\n\n**Progress:** 0/2\n\n- [ ] T001 one\n- [ ] T002 two\n"
     path.write_bytes(raw)
-    view = storage.read(path)
+    view = snapshot.read(path)
     theirs = raw.replace(b"T002 two", b"T002 owt")  # the item's line changed meanwhile
     _rewrite_keeping_stat(path, raw, theirs)
-    with pytest.raises(storage.PlanError, match="changed in the file since it was read; nothing written"):
+    with pytest.raises(snapshot.PlanError, match="changed in the file since it was read; nothing written"):
         mark_items(path, [view.plan.items[1]], None, previous=view)
     assert path.read_bytes() == theirs
     # elsewhere in the file: the tick is made on their bytes, theirs kept
-    view = storage.read(path)
+    view = snapshot.read(path)
     again = theirs.replace(b"T001 one", b"T001 eno")
     _rewrite_keeping_stat(path, theirs, again)
     result = mark_items(path, [view.plan.items[1]], None, previous=view, now=NOW)
@@ -228,9 +228,9 @@ def test_nothing_to_do_is_only_said_after_a_real_read(tmp_path):
     path = tmp_path / "tasks.md"
     raw = b"# Plan\n\n- [x] T001 one\n"
     path.write_bytes(raw)
-    view = storage.read(path)  # says: done
+    view = snapshot.read(path)  # says: done
     _rewrite_keeping_stat(path, raw, raw.replace(b"[x]", b"[ ]"))
-    with pytest.raises(storage.PlanError, match="nothing written"):
+    with pytest.raises(snapshot.PlanError, match="nothing written"):
         mark_items(path, [view.plan.items[0]], "x", previous=view)  # "already so" in the view, not in the file
     assert path.read_bytes() == raw.replace(b"[x]", b"[ ]")
 
@@ -248,7 +248,7 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
     text = re.sub(r"\*\*Progress:\*\* [^\n]*", "**Progress:** 0/1 tasks complete", text, count=1)
     path = tmp_path / "plan.md"
     path.write_bytes(encode(text, False))
-    snap = storage.read(path)
+    snap = snapshot.read(path)
     actions.ready(snap)
     assert snap.lines._marks is not None and "_by_line" in snap.plan.__dict__
     rnd = random.Random(7)
@@ -266,7 +266,7 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
 def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, monkeypatch, size):
     """Compared a block at a time (1 KB here): a difference anywhere, the first or
     last byte of a block included, and a file too short, are seen."""
-    monkeypatch.setattr(storage, "COMPARE_BLOCK", 1024)
+    monkeypatch.setattr(disk, "COMPARE_BLOCK", 1024)
     rnd = random.Random(size)
     raw = bytes(rnd.randrange(256) for _ in range(size))
     path = tmp_path / "plan.md"
@@ -281,9 +281,9 @@ def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, monkeypatch
         path.write_bytes(content)
         fd = os.open(path, os.O_RDONLY)
         try:
-            assert storage._holds(fd, raw) is want
-            assert storage._holds(fd, content) is True
-            assert storage._holds(fd, content[: max(0, size - 3000)]) is True  # a shorter expectation
+            assert disk._holds(fd, raw) is want
+            assert disk._holds(fd, content) is True
+            assert disk._holds(fd, content[: max(0, size - 3000)]) is True  # a shorter expectation
         finally:
             os.close(fd)
 
@@ -291,7 +291,7 @@ def test_holds_says_whether_the_file_starts_with_the_bytes(tmp_path, monkeypatch
 def test_holds_reads_on_when_a_read_gives_fewer_bytes_than_asked(tmp_path, monkeypatch):
     """A read may return less than asked (a pipe, a network file system): the compare
     goes on from where it stopped, and compares only what was read."""
-    monkeypatch.setattr(storage, "COMPARE_BLOCK", 1024)
+    monkeypatch.setattr(disk, "COMPARE_BLOCK", 1024)
     real = os.preadv
     monkeypatch.setattr(os, "preadv", lambda fd, buffers, pos: real(fd, [memoryview(buffers[0])[:100]], pos))
     raw = bytes(random.Random(1).randrange(256) for _ in range(5000))
@@ -300,7 +300,7 @@ def test_holds_reads_on_when_a_read_gives_fewer_bytes_than_asked(tmp_path, monke
         path.write_bytes(content)
         fd = os.open(path, os.O_RDONLY)
         try:
-            assert storage._holds(fd, raw) is want
+            assert disk._holds(fd, raw) is want
         finally:
             os.close(fd)
 

@@ -14,7 +14,7 @@ plantui's share blanked (``normalize``), so that the reader can tell a complete
 version from a torn one.  Each writes its figures to OUT as JSON.
 
 Other programs do not take plantui's lock, so between plantui's last check and
-its write there are a few system calls (``storage._critical``) in which a
+its write there are a few system calls (``disk._critical``) in which a
 foreign write could still slip in.  The editor respects those windows, and only
 those, through a test-only lock (``flocked``) that ``plantui_env`` installs into
 plantui processes; it guards its own read-to-write window with the same lock,
@@ -57,13 +57,13 @@ def flocked(path: str):
 
 
 def locked_critical(lock: str, trace: str | None = None):
-    """A stand-in for ``plantui.storage._critical`` that holds the test lock, and notes in ``trace``
+    """A stand-in for ``plantui.disk._critical`` that holds the test lock, and notes in ``trace``
     (if given) which write path reached its critical section."""
 
     @contextlib.contextmanager
     def _critical(path):
         if trace:
-            with open(trace, "a") as fh:  # frame 2: the storage function that entered ``with _critical(...)``
+            with open(trace, "a") as fh:  # frame 2: the disk function that entered ``with _critical(...)``
                 fh.write(f"{os.getpid()} {sys._getframe(2).f_code.co_name}\n")
         with flocked(lock):
             yield
@@ -74,9 +74,9 @@ def locked_critical(lock: str, trace: str | None = None):
 HOOK = """\
 import os
 if os.environ.get("PLANTUI_TEST_LOCK"):
-    import plantui.storage, writers
-    if hasattr(plantui.storage, "_critical"):  # test_the_hook_reaches_plantui fails without it
-        plantui.storage._critical = writers.locked_critical(os.environ["PLANTUI_TEST_LOCK"],
+    import plantui.disk, writers
+    if hasattr(plantui.disk, "_critical"):  # test_the_hook_reaches_plantui fails without it
+        plantui.disk._critical = writers.locked_critical(os.environ["PLANTUI_TEST_LOCK"],
                                                             os.environ.get("PLANTUI_TEST_TRACE"))
 """
 

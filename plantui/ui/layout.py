@@ -22,7 +22,8 @@ from typing import NamedTuple
 from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
-from ..progress import Summary, marker_changes
+from ..after_tick import marker_changes
+from ..progress import Summary
 from ..recent import Recent
 from ..source import printable
 

@@ -31,10 +31,11 @@ from textual.worker import get_current_worker
 from .. import actions, eventlog
 from ..config import ConfigError, history_enabled
 from ..events import events
+from ..errors import PlanError
 from ..follower import Follower, Write, folders_of, read_settled  # noqa: F401 - folders_of: importable here too
 from ..model import Item
-from ..progress import Summary, summarize
-from ..storage import PlanError, Snapshot
+from ..progress import Summary
+from ..snapshot import Snapshot
 from ..watcher import PlanWatcher  # noqa: F401 - importable here (tests count the watchers started)
 from .changes import Changes, compare
 from .layout import GLYPH, Key, item_index, one_line
@@ -137,7 +138,7 @@ class LivePlan(Widget):
                 snap = read_settled(self.path, shown[0])
                 if not self.read_only:
                     actions.ready(snap)
-                summary = summarize(snap.plan, self.now())
+                summary = snap.summary(self.now())
                 changes = _changes(shown, snap, summary)
                 message = PlanLoaded(self.path, seq, snap, summary, source, self.prepare(snap, summary),
                                      changes, shown[0])
@@ -288,7 +289,7 @@ class LivePlan(Widget):
             try:
                 shown = self._shown
                 actions.ready(result.snapshot)  # carried over from the read in the common case: then free
-                summary = summarize(result.snapshot.plan, self.now())
+                summary = result.snapshot.summary(self.now())
                 changes = _changes(shown, result.snapshot, summary)
                 prepared = self.prepare(result.snapshot, summary)
             except Exception as exc:  # the write is done: never say "nothing written" about it

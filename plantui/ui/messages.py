@@ -14,7 +14,7 @@ from typing import NamedTuple
 from textual.message import Message
 
 from ..progress import Summary
-from ..storage import Snapshot, WriteResult
+from ..snapshot import Snapshot, WriteResult
 from .changes import Changes
 from .layout import Layout
 from .panel import PanelLook

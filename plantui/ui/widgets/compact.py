@@ -17,7 +17,7 @@ from textual.widgets import Label
 from ...model import State
 from ...progress import Summary
 from ...report import bar
-from ...storage import Snapshot
+from ...snapshot import Snapshot
 from ..changes import Changes
 from ..layout import GLYPH, PHASE_GLYPH, Key, build, item_label, one_line
 from ..live import LivePlan

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from ...progress import Summary
-from ...storage import Snapshot
+from ...snapshot import Snapshot
 from ..changes import Changes
 from ..detail import Detail, task_detail
 from ..keys import bindings

@@ -27,10 +27,9 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ... import discover
+from ...errors import PlanError
 from ...follower import Follower, read_settled
-from ...progress import summarize
 from ...report import bar
-from ...storage import PlanError
 from ...watcher import FolderWatcher
 from ..layout import one_line
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
@@ -341,7 +340,7 @@ class PlanTable(DataTable):
         with self._followers[path].lock:
             try:
                 snap = read_settled(path)
-                message = PlanLoaded(path, seq, snap, summarize(snap.plan, self.now()), "outside")
+                message = PlanLoaded(path, seq, snap, snap.summary(self.now()), "outside")
             except PlanError as exc:
                 message = PlanUnreadable(path, seq, str(exc), not path.exists())
             except Exception as exc:  # say why, never crash

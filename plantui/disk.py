@@ -1,4 +1,10 @@
-"""Reading a plan from disk and writing a change back, safely.
+"""The plan's bytes on disk: reading them, and writing byte edits back safely.
+
+This layer knows bytes, not plans (it imports no parser, model, config or
+progress; an import-linter contract keeps it so): :mod:`plantui.snapshot`
+turns the bytes into a plan and a change back into byte edits.
+
+Reading a plan from disk and writing a change back, safely.
 
 Every write is a read-modify-write cycle on the file as it is *now*:
 
@@ -66,21 +72,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import random
 import signal
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, replace
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Callable, Iterator, Sequence, Union
+from typing import Callable, Iterator, Protocol
 
-from .config import ConfigError, Settings, load_settings
-from .model import Plan
-from .incremental import reparse
-from .parser import parse_lines
-from .source import BOM, Lines, common_prefix, decode_lines, encode, looks_binary, relined
+from .errors import PlanError
+from .source import common_prefix, looks_binary
 
 try:
     import fcntl
@@ -96,43 +96,15 @@ VANISH_WAIT = 0.5  # seconds to wait for a plan an editor is saving (renamed asi
 LINGER = 1.0  # seconds to keep carrying appends over from a renamed-away file
 CHECK_ALL = 256 * 1024  # files up to this size are compared whole right before writing
 
-
-Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
 ByteEdit = tuple[int, int, bytes]
 
 
-from .errors import PlanError  # noqa: E402,F401  (kept here: PlanError is imported from storage)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A plan as read at one moment."""
+class Read(Protocol):
+    """What a write needs of the read it replaces: the path, the bytes, the inode."""
 
     path: Path
     raw: bytes
-    bom: bool
-    lines: Lines
-    plan: Plan
-    settings: Settings
     inode: int
-    mtime_ns: int
-
-    @property
-    def text(self) -> str:
-        """The decoded text (BOM aside): made when first asked for, see :class:`Lines`."""
-        return self.lines.text
-
-
-@dataclass(frozen=True)
-class WriteResult:
-    snapshot: Snapshot  # the plan as it is on disk after the write
-    changed: tuple[str, ...]
-    written: bool
-    method: str | None = None  # "in-place" or "rename"
-
-
-def _quote(path: Path) -> str:
-    return str(path)
 
 
 def _why(exc: OSError) -> str:
@@ -143,72 +115,43 @@ def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise PlanError(f"{_quote(path)}: no such file") from None
+        raise PlanError(f"{path}: no such file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     if stat.S_ISDIR(st.st_mode):
-        raise PlanError(f"{_quote(path)} is a folder, not a plan file")
+        raise PlanError(f"{path} is a folder, not a plan file")
     if not stat.S_ISREG(st.st_mode):
-        raise PlanError(f"{_quote(path)} is not a regular file")
+        raise PlanError(f"{path} is not a regular file")
     if st.st_size > MAX_BYTES:
-        raise PlanError(f"{_quote(path)} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
+        raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang us
     except FileNotFoundError:
-        raise PlanError(f"{_quote(path)}: no such file") from None
+        raise PlanError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise PlanError(f"{_quote(path)} is a folder, not a plan file") from None
+        raise PlanError(f"{path} is a folder, not a plan file") from None
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise PlanError(f"{_quote(path)} is not a regular file")
+            raise PlanError(f"{path} is not a regular file")
         raw = _read_from(fd, 0, MAX_BYTES + 1)
         st = os.fstat(fd)
     except OSError as exc:
-        raise PlanError(f"{_quote(path)}: cannot read it ({_why(exc)})") from None
+        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
     finally:
         os.close(fd)
     if len(raw) > MAX_BYTES:
-        raise PlanError(f"{_quote(path)} is over {MAX_BYTES // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
+        raise PlanError(f"{path} is over {MAX_BYTES // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
     if looks_binary(raw):
-        raise PlanError(f"{_quote(path)} is a binary file, not a Markdown plan")
+        raise PlanError(f"{path} is a binary file, not a Markdown plan")
     return raw, st
 
 
-def snapshot(path: Path, raw: bytes, st: os.stat_result, settings: Settings | None = None,
-             previous: Snapshot | None = None) -> Snapshot:
-    if settings is None:
-        try:
-            settings = load_settings(path)
-        except ConfigError as exc:
-            raise PlanError(str(exc)) from None
-    if previous is not None and previous.settings == settings and previous.raw == raw:
-        # the same bytes: the same plan
-        return replace(previous, path=path, inode=st.st_ino, mtime_ns=st.st_mtime_ns)
-    if previous is not None and previous.settings == settings:
-        lines = relined(previous.raw, previous.lines, raw)  # a few lines changed: only those decoded
-        if lines is not None:
-            bom = previous.bom
-        else:
-            lines, bom = decode_lines(raw)
-        plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick needs no parse
-    else:
-        lines, bom = decode_lines(raw)
-        plan = parse_lines(lines, settings)
-    return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns)
-
-
-def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
-    """The plan at ``path`` now; ``previous`` (an earlier read) lets a small change skip the parse."""
-    path = Path(path)
-    raw, st = read_bytes(path)
-    return snapshot(path, raw, st, settings, previous)
-
 
 @contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
+def locked(folder: Path) -> Iterator[None]:
     if fcntl is None:
         yield
         return
@@ -238,181 +181,39 @@ def _critical(path: Path) -> Iterator[None]:
     yield
 
 
-class _Moved(Exception):
+class Moved(Exception):
     """The file changed between our read and our write: read again."""
 
 
-class _Replaced(_Moved):
+class Replaced(Moved):
     """Replaced (or deleted) right after we wrote to it: our bytes may or may not be in it, read again."""
 
 
-def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tuple[str, ...]]],
-           settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
-    """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
-    ``change`` gets a fresh :class:`Snapshot` and returns the new text (or
-    the edits that make it, which spares copying a big file's text) and a
-    description of what changed; it raises to refuse.  Nothing is written
-    when the text comes back the same.  ``previous`` (the caller's last read)
-    saves parsing the file again when its bytes are still the same.
-    """
-    path = Path(path)
-    real = Path(os.path.realpath(path))
-    with _locked(real.parent):
-        wrote: tuple[tuple[str, ...], str] | None = None  # a write of ours the file was replaced right after
-        start = time.monotonic()
-        attempt = 0
-        unsettled = 0  # refusals seen after the file moved under us
-        # The caller's read, while the file's stat says it is the same file: every
-        # write compares the whole file with it before writing anything, and a
-        # refusal or a "nothing to do" is only said after a real read.
-        trusted = _unmoved(path, previous, settings)
-        while True:
-            snap = trusted or _read_fresh(path, settings, previous)
-            try:
-                patch, changed = change(snap)
-            except Exception:
-                if trusted:
-                    trusted = None
-                    continue
-                # On the first look a refusal is final.  After the file moved under
-                # us it may be half rewritten (vim writes its new file in place of
-                # the one it renamed aside): look again for a moment before refusing.
-                if attempt == 0 or unsettled >= UNSETTLED_LOOKS:
-                    raise
-                unsettled += 1
-                time.sleep(0.01)
-                continue
-            edits = _byte_edits(snap, patch)
-            if not edits and trusted:
-                trusted = None
-                continue
-            trusted = None
-            if not edits:
-                if wrote is not None:  # whoever replaced the file kept our change
-                    return WriteResult(snap, wrote[0], True, wrote[1])
-                return WriteResult(snap, tuple(changed), False)
-            if _given_up(attempt, start):
-                break  # that last look was only to see whether our change made it
-            _check_writable(path, real)
-            try:
-                method = _write(real, snap, edits, appended_ok=attempt >= STRICT_ATTEMPTS)
-            except _Moved as moved:
-                if isinstance(moved, _Replaced):
-                    wrote = (tuple(changed), "in-place")
-                attempt += 1
-                time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))
-                continue
-            return WriteResult(_read_after(path, snap, edits, patch), tuple(changed), True, method)
-    raise PlanError(f"{_quote(path)} kept changing while plantui wrote to it; nothing written")
-
-
-UNSETTLED_LOOKS = 20  # × 10 ms
-
-
-def _given_up(attempt: int, start: float) -> bool:
+def given_up(attempt: int, start: float) -> bool:
     """At least ATTEMPTS cycles, and more while within PATIENCE seconds."""
     if attempt < ATTEMPTS:
         return False
     return attempt >= MAX_ATTEMPTS or time.monotonic() - start > PATIENCE
 
 
-def _unmoved(path: Path, previous: Snapshot | None, settings: Settings | None) -> Snapshot | None:
-    """``previous``, if the file at ``path`` has its inode, size and time (not proof:
-    the bytes are compared before any write), and its settings are the same."""
-    if previous is None or settings is not None and settings != previous.settings:
-        return None
-    try:
-        st = os.stat(path)
-        if (st.st_ino, st.st_size, st.st_mtime_ns) != (previous.inode, len(previous.raw), previous.mtime_ns):
-            return None
-        if settings is None and load_settings(path) != previous.settings:
-            return None
-    except (OSError, ConfigError):
-        return None
-    return replace(previous, path=path) if previous.path != path else previous
 
-
-def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None = None) -> Snapshot:
-    """Read the plan; if it is not there, wait a moment for it to come back.
-
-    An editor saving by rename leaves the name empty for a moment.  A plan
-    that really is not there costs ``VANISH_WAIT`` before the error.
-    """
-    deadline = time.monotonic() + VANISH_WAIT
-    while True:
-        try:
-            return read(path, settings, previous)
-        except PlanError:
-            if os.path.exists(path) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
-
-
-def _check_writable(path: Path, real: Path) -> None:
+def check_writable(path: Path, real: Path) -> None:
     try:
         st = os.stat(real)
     except OSError:
         return  # gone: the write finds out and reads again
     if not st.st_mode & 0o222:
         # read-only by its mode: refused even for root, as editors do
-        raise PlanError(f"{_quote(path)} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
+        raise PlanError(f"{path} is read-only (mode {stat.S_IMODE(st.st_mode):o}); nothing written")
     if not os.access(real, os.W_OK):
         if not os.path.exists(real):
             return  # gone between the two looks (an editor saving): the write finds out and reads again
-        raise PlanError(f"{_quote(path)} is not writable; nothing written")
+        raise PlanError(f"{path} is not writable; nothing written")
 
 
-def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch) -> Snapshot:
-    """The plan after our write; what we wrote if it cannot be read back.
 
-    When the file holds just what we wrote, its text and lines are ours (the
-    lines we did not touch shared with ``snap``'s), so a tick costs no parse,
-    nor a decode or split of the whole text.
-    """
-    ours = _applied(snap.raw, edits)
-    try:
-        raw, st = read_bytes(path)
-    except PlanError:
-        return snapshot(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
-    if raw != ours or isinstance(patch, str):
-        return snapshot(path, raw, st, snap.settings, previous=snap)
-    lines = snap.lines.spliced(list(patch))
-    plan = reparse(snap.plan, snap.lines, lines, snap.settings)
-    return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns)
-
-
-def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
-    """``patch`` as edits of the bytes read, each trimmed to the bytes it changes."""
-    raw = snap.raw
-    if isinstance(patch, str):
-        if patch == snap.text:
-            return []
-        new_raw = encode(patch, snap.bom)
-        if len(new_raw) == len(raw):
-            return [(s, e, new_raw[s:e]) for s, e in _spans(raw, new_raw)]
-        k = common_prefix(raw, 0, new_raw, 0)
-        tail = common_prefix(raw[k:][::-1], 0, new_raw[k:][::-1], 0)
-        return [(k, len(raw) - tail, new_raw[k : len(new_raw) - tail])]
-    bom = len(BOM) if snap.bom else 0
-    out = []
-    for start, end, new in sorted(patch):
-        a, b = bom + snap.lines.byte_offset(start), bom + snap.lines.byte_offset(end)
-        old, nb = raw[a:b], new.encode("utf-8", "surrogateescape")
-        n = min(len(old), len(nb))
-        p = 0
-        while p < n and old[p] == nb[p]:
-            p += 1
-        q = 0
-        while q < n - p and old[-1 - q] == nb[-1 - q]:
-            q += 1
-        if p == len(old) == len(nb):
-            continue  # the same bytes
-        out.append((a + p, b - q, nb[p : len(nb) - q]))
-    return out
-
-
-def _applied(raw: bytes, edits: list[ByteEdit]) -> bytes:
+def applied(raw: bytes, edits: list[ByteEdit]) -> bytes:
     out = []
     pos = 0
     for s, e, new in edits:
@@ -466,7 +267,7 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
+def differing_spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
     """Byte ranges where two equal-length buffers differ."""
     spans = []
     n = len(old)
@@ -497,7 +298,7 @@ def _spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
     return spans
 
 
-def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
+def _unchanged(fd: int, snap: Read, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
                full: bool = True) -> int:
     """Check the open file still holds the bytes we read; return its size.
 
@@ -508,15 +309,15 @@ def _unchanged(fd: int, snap: Snapshot, appended_ok: bool, spans: list[tuple[int
     st = os.fstat(fd)
     n = len(snap.raw)
     if st.st_ino != snap.inode or st.st_size < n or (st.st_size != n and not appended_ok):
-        raise _Moved
+        raise Moved
     if full or n <= CHECK_ALL or spans is None:
         if not _holds(fd, snap.raw):
-            raise _Moved
+            raise Moved
     else:
         for s, e in spans:
             a, b = max(0, s - 4096), min(n, e + 4096)
             if _read_from(fd, a, b - a) != snap.raw[a:b]:
-                raise _Moved
+                raise Moved
     return st.st_size
 
 
@@ -567,13 +368,13 @@ def _writers(fd: int) -> bool | None:
     return False
 
 
-def _open(real: Path, flags: int, snap: Snapshot) -> int:
+def _open(real: Path, flags: int, snap: Read) -> int:
     try:
         return os.open(real, flags)
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        raise _Moved from None  # gone or replaced: reading again says what it is now
+        raise Moved from None  # gone or replaced: reading again says what it is now
     except OSError as exc:
-        raise PlanError(f"{_quote(snap.path)}: cannot write it ({_why(exc)}); nothing written") from None
+        raise PlanError(f"{snap.path}: cannot write it ({_why(exc)}); nothing written") from None
 
 
 def _still_there(real: Path, inode: int) -> None:
@@ -581,32 +382,35 @@ def _still_there(real: Path, inode: int) -> None:
     try:
         now = os.stat(real)
     except OSError:
-        raise _Replaced from None
+        raise Replaced from None
     if now.st_ino != inode:
-        raise _Replaced  # replaced while we wrote: what is there now may hold our change, or not
+        raise Replaced  # replaced while we wrote: what is there now may hold our change, or not
 
 
-def _failed(snap: Snapshot, exc: OSError, undo: Callable[[], None]) -> PlanError:
+def _failed(snap: Read, exc: OSError, undo: Callable[[], None]) -> PlanError:
     """Put the old bytes back after a failed write, and say how that went."""
     try:
         undo()
     except OSError as again:
-        return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}), and putting the old bytes back failed too "
+        return PlanError(f"{snap.path}: writing failed ({_why(exc)}), and putting the old bytes back failed too "
                          f"({_why(again)}); check the file")
-    return PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was")
+    return PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was")
 
 
 # --- the three ways to write -----------------------------------------------------
 
 
-def _write(real: Path, snap: Snapshot, edits: list[ByteEdit], appended_ok: bool = False) -> str:
+def write(real: Path, snap: Read, edits: list[ByteEdit], appended_ok: bool = False) -> str:
+    """Write ``edits`` (byte edits of ``snap.raw``) to the file ``real`` if it still holds
+    ``snap``'s bytes (the compare-and-swap); raises :class:`Moved` when it does not.
+    Returns how: "in-place" or "rename".  Call it under :func:`locked`."""
     if all(len(new) == e - s for s, e, new in edits):
         _write_in_place(real, snap, edits, appended_ok)
         return "in-place"
-    return _write_resized(real, snap, _applied(snap.raw, edits), appended_ok)
+    return _write_resized(real, snap, applied(snap.raw, edits), appended_ok)
 
 
-def _write_in_place(real: Path, snap: Snapshot, edits: list[ByteEdit], appended_ok: bool) -> None:
+def _write_in_place(real: Path, snap: Read, edits: list[ByteEdit], appended_ok: bool) -> None:
     fd = _open(real, os.O_RDWR, snap)
     try:
         spans = [(s, e) for s, e, _ in edits]
@@ -635,12 +439,12 @@ def _write_in_place(real: Path, snap: Snapshot, edits: list[ByteEdit], appended_
         os.close(fd)
 
 
-def _write_resized(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> str:
+def _write_resized(real: Path, snap: Read, new_raw: bytes, appended_ok: bool) -> str:
     old_fd = _open(real, os.O_RDONLY, snap)
     try:
         st = os.fstat(old_fd)
         if st.st_ino != snap.inode:
-            raise _Moved
+            raise Moved
         if _rename_is_safe(st, old_fd):
             try:
                 _write_by_rename(real, snap, new_raw, old_fd, appended_ok)
@@ -671,7 +475,7 @@ class _NoRoom(Exception):
     """No temporary file can be made beside the plan."""
 
 
-def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, appended_ok: bool) -> None:
+def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, appended_ok: bool) -> None:
     _unchanged(old_fd, snap, appended_ok)
     st = os.fstat(old_fd)
     try:
@@ -679,7 +483,7 @@ def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, ap
     except OSError as exc:
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise _NoRoom from None
-        raise PlanError(f"{_quote(snap.path)}: cannot write beside it ({_why(exc)}); nothing written") from None
+        raise PlanError(f"{snap.path}: cannot write beside it ({_why(exc)}); nothing written") from None
     out = -1
     copied = len(snap.raw)  # bytes of the old file that the new one holds
     try:
@@ -690,15 +494,15 @@ def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, ap
             with contextlib.suppress(OSError):
                 os.fchown(fd, st.st_uid, st.st_gid)
         except OSError as exc:
-            raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+            raise PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was") from None
         k = common_prefix(snap.raw, 0, new_raw, 0)
         with _critical(real):
             try:
                 now = os.stat(real)
             except OSError:
-                raise _Moved from None
+                raise Moved from None
             if now.st_ino != snap.inode:
-                raise _Moved
+                raise Moved
             size = _unchanged(old_fd, snap, appended_ok, [(k, len(snap.raw))], full=False)
             try:
                 if size > copied:  # appended since our read: the new file gets them too
@@ -708,7 +512,7 @@ def _write_by_rename(real: Path, snap: Snapshot, new_raw: bytes, old_fd: int, ap
                 os.fsync(fd)
                 os.replace(tmp_name, real)
             except OSError as exc:
-                raise PlanError(f"{_quote(snap.path)}: writing failed ({_why(exc)}); the file was left as it was") from None
+                raise PlanError(f"{snap.path}: writing failed ({_why(exc)}); the file was left as it was") from None
         tmp_name = None
         _fsync_dir(real.parent)
         _carry_over(old_fd, out, copied)
@@ -746,7 +550,7 @@ def _carry_over(old_fd: int, out: int, copied: int) -> None:
         time.sleep(0.002)
 
 
-def _write_moving(real: Path, snap: Snapshot, new_raw: bytes, appended_ok: bool) -> None:
+def _write_moving(real: Path, snap: Read, new_raw: bytes, appended_ok: bool) -> None:
     """A length-changing write in place, safe for processes appending meanwhile."""
     fd = _open(real, os.O_RDWR, snap)
     try:
