@@ -691,7 +691,11 @@ def _history_log(args):
     if getattr(args, "no_history", False):
         return None
     from .config import ConfigError
-    from .eventlog import log_for_change
+
+    try:
+        from .eventlog import log_for_change
+    except ImportError:  # a Python built without sqlite3: nothing is recorded
+        return None
 
     try:
         return log_for_change(Path(args.path))

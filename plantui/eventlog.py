@@ -170,6 +170,24 @@ def _seconds(at: datetime) -> float:
     return at.timestamp()
 
 
+def _set_up(db: sqlite3.Connection) -> None:
+    """WAL and the tables.  Switching a new database to WAL takes a lock that SQLite's busy
+    handler does not wait for, so processes that open a new log at the same moment (an agent's
+    ticks, a dashboard) can be told "database is locked": they try again, for a few seconds."""
+    deadline = time.monotonic() + BUSY_MS / 1000
+    while True:
+        try:
+            if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class EventLog:
     """The event database (see the module's text).  ``path``: the database file
     (default :func:`default_path`); ``quiet``: keep the warning for :meth:`take_warning`
@@ -213,9 +231,7 @@ class EventLog:
             db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None, check_same_thread=False)
             try:
                 db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = NORMAL")
-                db.executescript(_SCHEMA)
+                _set_up(db)
             except BaseException:
                 db.close()
                 raise
