@@ -142,17 +142,15 @@ class Warning:
     message: str
 
 
+@dataclass(slots=True, eq=False)
 class Lineage:
     """What a plan shares with the plans :meth:`Plan.with_values` makes from it:
     a token (its identity) and where things stand, worked out on first use
     (those plans have the same lines)."""
 
-    __slots__ = ("by_line", "field_lines", "text_lines")
-
-    def __init__(self) -> None:
-        self.by_line: dict[int, int] | None = None
-        self.field_lines: dict[int, list[int]] | None = None
-        self.text_lines: frozenset[int] | None = None
+    by_line: dict[int, int] | None = None  # line -> index of the item on it
+    field_lines: dict[int, list[int]] | None = None
+    text_lines: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)

@@ -74,6 +74,16 @@ def test_subtasks_hang_under_their_task_and_sections_count_their_boxes():
     assert phase3.look[4] == "blocked" and phase3.look[5] == ("Phase 2: Core",)
 
 
+def test_looks_name_what_they_hold():
+    layout = build(*plan_of(PLAN))
+    phase3 = layout.nodes[layout.roots[2]].look
+    assert (phase3.title, phase3.phase, phase3.blockers) == ("Phase 3: API", "blocked", ("Phase 2: Core",))
+    parent = layout.nodes[keyed(layout, "2.2")]
+    look = parent.look
+    assert (look.id, look.state, look.done, look.count) == ("2.2", State.IN_PROGRESS, 1, 2)
+    assert look == tuple(look)  # a tuple still: looks compare and unpack as before
+
+
 def shape(layout) -> tuple:
     """Which nodes there are and where."""
     return layout.roots, tuple((k, n.children) for k, n in layout.nodes.items())
