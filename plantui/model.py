@@ -1,4 +1,4 @@
-"""The plan as plantui understands it: immutable values, no I/O.
+"""The plan as plantui understands it: immutable values (slotted dataclasses), no I/O.
 
 Line numbers are 1-based, as editors and the JSON output show them.  Columns
 are 0-based offsets in the decoded line (see :mod:`plantui.source`).
@@ -8,8 +8,7 @@ compares equal to another parse of the same text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -31,7 +30,12 @@ class Kind(str, Enum):
     CHECK = "check"  # a box under a checkpoint, gate or definition of done
 
 
-@dataclass(frozen=True)
+# Item alone is not frozen: a frozen dataclass's __init__ sets each field through
+# object.__setattr__, which made building a big plan's items take twice as long.
+# Nothing changes an item once made (dataclasses.replace makes another); it hashes
+# as a frozen one would.
+# (weakref_slot: plantui.release follows plans and items by weak references.)
+@dataclass(slots=True, unsafe_hash=True, weakref_slot=True)
 class Item:
     """One checkbox list item."""
 
@@ -65,7 +69,7 @@ class Item:
         return f"{self.id} {self.text}" if self.id else self.text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     """A heading (ATX or setext), or a bold label that opens a checkpoint."""
 
@@ -79,7 +83,7 @@ class Section:
     checkpoint: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phase:
     index: int
     line: int
@@ -91,7 +95,7 @@ class Phase:
     item_backed: int | None = None  # the item that is the phase (Kiro parents)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     index: int
     line: int
@@ -100,7 +104,7 @@ class Checkpoint:
     after: tuple[int, ...]  # phase indexes that must be done first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """A ``**Key:** value`` style field; ``start``/``end`` bound the value."""
 
@@ -113,7 +117,7 @@ class Field:
     phase: int | None = None  # the phase whose section holds it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusRow:
     """A table row whose status cell says how a thing stands."""
 
@@ -123,7 +127,7 @@ class StatusRow:
     state: State
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edge:
     """``a → b`` in a task graph: ``b`` waits for ``a``."""
 
@@ -132,13 +136,24 @@ class Edge:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Warning:
     line: int | None
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
+class Lineage:
+    """What a plan shares with the plans :meth:`Plan.with_values` makes from it:
+    a token (its identity) and where things stand, worked out on first use
+    (those plans have the same lines)."""
+
+    by_line: dict[int, int] | None = None  # line -> index of the item on it
+    field_lines: dict[int, list[int]] | None = None
+    text_lines: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Plan:
     title: str
     items: tuple[Item, ...]
@@ -149,6 +164,9 @@ class Plan:
     status_rows: tuple[StatusRow, ...] = ()
     graph: tuple[Edge, ...] = ()
     warnings: tuple[Warning, ...] = ()
+    # Shared with the plans made from this one by with_values (and by
+    # dataclasses.replace, which keeps it: replace values, never lines).
+    lineage: Lineage = field(default_factory=Lineage, compare=False, repr=False)
 
     @property
     def tasks(self) -> tuple[Item, ...]:
@@ -158,44 +176,36 @@ class Plan:
     def checks(self) -> tuple[Item, ...]:
         return tuple(i for i in self.items if i.kind is Kind.CHECK)
 
-    @cached_property
-    def _by_line(self) -> dict[int, int]:
-        """Line -> index of the item on it: the same for plans made by :meth:`with_values`."""
-        return {item.line: k for k, item in enumerate(self.items)}
-
     def item_at_line(self, line: int) -> Item | None:
-        k = self._by_line.get(line)
+        known = self.lineage
+        if known.by_line is None:
+            known.by_line = {item.line: k for k, item in enumerate(self.items)}
+        k = known.by_line.get(line)
         return None if k is None else self.items[k]
 
     def with_values(self, items: tuple[Item, ...], fields: tuple[Field, ...]) -> "Plan":
         """This plan with some items (their markers) and field values replaced,
-        its structure untouched (see :func:`same_structure`).  What is worked
-        out from the structure alone is carried over, not worked out again."""
-        new = replace(self, items=items, fields=fields)
-        known = self.__dict__
-        new.__dict__["lineage"] = self.lineage
-        for same in ("text_lines", "field_lines", "_by_line"):  # lines do not move
-            if same in known:
-                new.__dict__[same] = known[same]
-        return new
+        its structure untouched (see :func:`same_structure`): its lineage too."""
+        return replace(self, items=items, fields=fields)
 
-    @cached_property
-    def lineage(self) -> object:
-        """A token this plan shares with the plans made from it by :meth:`with_values`."""
-        return object()
-
-    @cached_property
+    @property
     def field_lines(self) -> dict[int, list[int]]:
         """The lines that hold fields, each with the indexes of its fields."""
-        lines: dict[int, list[int]] = {}
-        for n, f in enumerate(self.fields):
-            lines.setdefault(f.line, []).append(n)
-        return lines
+        known = self.lineage
+        if known.field_lines is None:
+            lines: dict[int, list[int]] = {}
+            for n, f in enumerate(self.fields):
+                lines.setdefault(f.line, []).append(n)
+            known.field_lines = lines
+        return known.field_lines
 
-    @cached_property
+    @property
     def text_lines(self) -> frozenset[int]:
         """Lines that continue an item's text (its wrapped paragraph)."""
-        return frozenset(k for it in self.items for k in range(it.line + 1, it.line + it.text_lines))
+        known = self.lineage
+        if known.text_lines is None:
+            known.text_lines = frozenset(k for it in self.items for k in range(it.line + 1, it.line + it.text_lines))
+        return known.text_lines
 
 
 def same_structure(a: Plan, b: Plan) -> bool:

@@ -343,22 +343,13 @@ def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
 
 def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_of) -> tuple[Item, ...]:
     """The plan's items, from the raw ones and what was worked out for each."""
-    new = object.__new__
     out = []
     for k, (it, kind, sec, phase, checkpoint) in enumerate(zip(raw_items, kinds, item_section, phase_of_item, checkpoint_of)):
         ident, tags, title = split_id(it.text)
         kids = children.get(k)
-        # Item(index=k, ...) without Item.__init__, which sets each field of the frozen
-        # dataclass through object.__setattr__ (a third of this loop): the same fields
-        # in the same order make the same object (tests/test_parser.py holds the two equal).
-        item = new(Item)
-        item.__dict__.update(
-            index=k, line=it.line + 1, col=it.col, marker=it.marker, state=it.state, kind=kind, id=ident, text=title,
-            source=it.source, depth=it.depth, parent=it.parent, children=tuple(kids) if kids else (), tags=tags,
-            optional=it.optional, details=tuple(filter(None, it.details)) if it.details else (),
-            text_lines=it.text_lines, section=sec, phase=phase, checkpoint=checkpoint,
-        )
-        out.append(item)
+        out.append(Item(k, it.line + 1, it.col, it.marker, it.state, kind, ident, title, it.source, it.depth, it.parent,
+                        tuple(kids) if kids else (), tags, it.optional,
+                        tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint))
     return tuple(out)
 
 

@@ -74,6 +74,16 @@ def test_subtasks_hang_under_their_task_and_sections_count_their_boxes():
     assert phase3.look[4] == "blocked" and phase3.look[5] == ("Phase 2: Core",)
 
 
+def test_looks_name_what_they_hold():
+    layout = build(*plan_of(PLAN))
+    phase3 = layout.nodes[layout.roots[2]].look
+    assert (phase3.title, phase3.phase, phase3.blockers) == ("Phase 3: API", "blocked", ("Phase 2: Core",))
+    parent = layout.nodes[keyed(layout, "2.2")]
+    look = parent.look
+    assert (look.id, look.state, look.done, look.count) == ("2.2", State.IN_PROGRESS, 1, 2)
+    assert look == tuple(look)  # a tuple still: looks compare and unpack as before
+
+
 def shape(layout) -> tuple:
     """Which nodes there are and where."""
     return layout.roots, tuple((k, n.children) for k, n in layout.nodes.items())
@@ -230,12 +240,16 @@ def test_a_layout_after_ticks_is_the_layout_built_afresh():
 def test_changes_after_ticks_are_what_a_full_comparison_finds():
     from dataclasses import replace
 
+    from plantui.model import Lineage
+
     fast = 0
     for name, text, rng in _plans():
         for old, new in _ticks(text, rng, 6):
             got = compare(old, new)
             # the same plans, not sharing their structure: the full comparison
-            want = compare(replace(old, sections=tuple(list(old.sections))), replace(new, sections=tuple(list(new.sections))))
+            # (a fresh lineage each: dataclasses.replace keeps it, and () is the one empty tuple)
+            want = compare(replace(old, sections=tuple(list(old.sections)), lineage=Lineage()),
+                           replace(new, sections=tuple(list(new.sections)), lineage=Lineage()))
             assert (got.lines, got.keys, got.flash, got.fields, got.structure) == \
                 (want.lines, want.keys, want.flash, want.fields, want.structure), name
             fast += new.sections is old.sections

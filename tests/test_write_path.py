@@ -250,7 +250,7 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
     path.write_bytes(encode(text, False))
     snap = snapshot.read(path)
     actions.ready(snap)
-    assert snap.lines._marks is not None and "_by_line" in snap.plan.__dict__
+    assert snap.lines._marks is not None and snap.plan.lineage.by_line is not None
     rnd = random.Random(7)
     for _ in range(12):
         item = rnd.choice([it for it in snap.plan.items if it.kind.name == "TASK"])

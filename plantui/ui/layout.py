@@ -94,13 +94,40 @@ def section_keys(plan: Plan) -> list[Key]:
     return keys
 
 
+class ItemLook(NamedTuple):
+    """What an item's label is drawn from."""
+
+    marker: str
+    state: State
+    kind: Kind
+    id: str | None
+    text: str  # on one line
+    tags: tuple[str, ...]
+    optional: bool
+    done: int  # subtasks done…
+    count: int  # …of those that count (skipped ones do not)
+    is_next: bool  # the next task
+
+
+class SectionLook(NamedTuple):
+    """What a section's label is drawn from."""
+
+    title: str  # on one line
+    done: int  # boxes done under it…
+    countable: int  # …of those that count (skipped ones do not)
+    what: str  # "tasks" or "checks": what it counts
+    phase: str | None  # the status of the phase it opens
+    blockers: tuple[str, ...]  # with phase "blocked": the titles of the phases it waits for
+    checkpoint: str | None  # the status of the checkpoint it opens
+
+
 class Node(NamedTuple):  # a tuple: thousands are made per layout, and cheaply
     key: Key
     kind: str  # "section" or "item"
     index: int  # into plan.sections or plan.items
     parent: Key | None
     children: tuple[Key, ...]
-    look: tuple  # what the label is drawn from
+    look: ItemLook | SectionLook  # what the label is drawn from
     pad: bool = False  # a leaf among expandable siblings: indent to line up
 
 
@@ -137,7 +164,7 @@ class Layout:
         """The largest box count a section shows (the width of the counts column).
         Worked out with the layout, off the UI thread (see PlanDashboard.prepare)."""
         nodes = self.nodes
-        return max((nodes[k].look[2] for k in self.section_key if k in nodes), default=0)
+        return max((nodes[k].look.countable for k in self.section_key if k in nodes), default=0)
 
     def item(self, key: Key) -> Item | None:
         k = self.key_item.get(key)
@@ -196,16 +223,17 @@ def _tally(t: Tally, state: State, step: int) -> Tally:
     return (t[0] + step, t[1] + step * (state is State.DONE), t[2] + step * (state is State.SKIPPED))
 
 
-def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> tuple:
+def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> ItemLook:
     kdone = kcount = 0
     for k in it.children:
         state = plan.items[k].state
         kdone += state is State.DONE
         kcount += state is not State.SKIPPED
-    return (it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount, key == next_key)
+    return ItemLook(it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount,
+                    key == next_key)
 
 
-def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Tally]) -> tuple:
+def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Tally]) -> SectionLook:
     sec = plan.sections[s]
     tasks, checks = tallies
     c, what = (tasks, "tasks") if tasks[0] else (checks, "checks")
@@ -214,7 +242,7 @@ def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Ta
     blocked_by = phases[sec.phase].blocked_by if phase == "blocked" else ()
     blockers = tuple(one_line(plan.phases[b].title) for b in blocked_by)
     cp = cps[sec.checkpoint].status if sec.checkpoint is not None and sec.checkpoint < len(cps) else None
-    return (one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
+    return SectionLook(one_line(sec.title), c[1], c[0] - c[2], what, phase, blockers, cp)
 
 
 class _Grow:

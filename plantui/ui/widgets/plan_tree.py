@@ -24,7 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from ...model import State
 from ...report import bar
-from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, Key, Layout, differences
+from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, ItemLook, Key, Layout, SectionLook, differences
 from ..messages import TickRequested
 
 TOGGLE = Style.from_meta({"toggle": True})
@@ -453,8 +453,8 @@ class PlanTree(Tree[Key]):
         text.stylize(style, start)
         return text
 
-    def _item_label(self, text: Text, right: Text, look: tuple, st: dict[str, Style]) -> None:
-        marker, state, kind, ident, body, tags, optional, kdone, kcount, is_next = look
+    def _item_label(self, text: Text, right: Text, look: ItemLook, st: dict[str, Style]) -> None:
+        state, optional, ident, body = look.state, look.optional, look.id, look.text
         state_style = {
             State.OPEN: st["open"],
             State.DONE: st["done"],
@@ -462,7 +462,7 @@ class PlanTree(Tree[Key]):
             State.SKIPPED: st["skipped"],
             State.OTHER: st["other"],
         }[state]
-        glyph = GLYPH[state] if state is not State.OTHER else marker
+        glyph = GLYPH[state] if state is not State.OTHER else look.marker
         text.append(glyph, (st["tick"] if state is State.DONE else state_style) + TICK)
         if optional:  # Kiro's "- [ ]* 3.3": a star after the glyph, the text dim and italic
             text.append("*", st["dim"] + TICK)
@@ -476,13 +476,13 @@ class PlanTree(Tree[Key]):
         query = self.plan_layout.query if self.plan_layout is not None else ""
         if query:
             self._highlight(text, start, body, query, st["match"])
-        for tag in tags:
+        for tag in look.tags:
             text.append(f" [{tag}]", st["dim"])
         if optional:
             text.append(" (optional)", st["dim"])
-        if kcount:
-            right.append(f" {kdone}/{kcount}", st["count"])
-        if is_next:
+        if look.count:
+            right.append(f" {look.done}/{look.count}", st["count"])
+        if look.is_next:
             right.append("  ← next", st["next"])
 
     @staticmethod
@@ -496,8 +496,8 @@ class PlanTree(Tree[Key]):
             text.stylize(style, start + at, start + at + len(query))
             at = low.find(query, at + len(query))
 
-    def _section_label(self, text: Text, right: Text, look: tuple, st: dict[str, Style]) -> None:
-        title, done, countable, what, phase, blockers, checkpoint = look
+    def _section_label(self, text: Text, right: Text, look: SectionLook, st: dict[str, Style]) -> None:
+        done, countable, phase, checkpoint = look.done, look.countable, look.phase, look.checkpoint
         complete = countable > 0 and done >= countable
         if phase is not None:
             glyph = PHASE_GLYPH[phase]
@@ -505,9 +505,9 @@ class PlanTree(Tree[Key]):
         elif checkpoint is not None:
             glyph = CHECKPOINT_GLYPH[checkpoint]
             text.append(glyph + " ", st["ready"] if checkpoint == "ready" else (st["bar-done"] if checkpoint == "passed" else st["count"]))
-        text.append(title, st["section-done"] if complete else st["section"])
+        text.append(look.title, st["section-done"] if complete else st["section"])
         if phase == "blocked":
-            right.append("  blocked" + (f" by {', '.join(b.split(':')[0] for b in blockers)}" if blockers else ""), st["blocked"])
+            right.append("  blocked" + (f" by {', '.join(b.split(':')[0] for b in look.blockers)}" if look.blockers else ""), st["blocked"])
         elif checkpoint is not None and checkpoint != "passed" and countable:
             right.append(f"  {checkpoint}", st["ready"] if checkpoint == "ready" else st["dim"])
         if countable:
