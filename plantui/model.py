@@ -34,8 +34,7 @@ class Kind(str, Enum):
 # object.__setattr__, which made building a big plan's items take twice as long.
 # Nothing changes an item once made (dataclasses.replace makes another); it hashes
 # as a frozen one would.
-# (weakref_slot: plantui.release follows plans and items by weak references.)
-@dataclass(slots=True, unsafe_hash=True, weakref_slot=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Item:
     """One checkbox list item."""
 
@@ -153,7 +152,7 @@ class Lineage:
     text_lines: frozenset[int] | None = None
 
 
-@dataclass(frozen=True, slots=True, weakref_slot=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     title: str
     items: tuple[Item, ...]
