@@ -10,7 +10,6 @@ parametrized over ``corpus_files()`` gets an empty list and is skipped too.
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import shutil
@@ -59,14 +58,6 @@ def pytest_terminal_summary(terminalreporter):
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if NO_SHARED in str(r.longrepr)]
     if skipped:
         terminalreporter.write_line(f"{len(skipped)} tests skipped: {NO_SHARED}")
-
-
-@pytest.fixture(autouse=True)
-def _unfrozen():
-    """An app freezes what lives after its first frame (plantui.ui.collector.settle): right
-    for a process that runs one app, but a test's app must be collectable once it is done."""
-    yield
-    gc.unfreeze()
 
 
 @pytest.fixture

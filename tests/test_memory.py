@@ -9,7 +9,7 @@ import pytest
 
 @pytest.mark.needs_shared
 async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path):
-    """Their widget trees hold reference cycles: frozen, they would outlive the screen."""
+    """Their widget trees hold reference cycles, which the collector must still free."""
     import asyncio
     import weakref
 
@@ -22,7 +22,6 @@ async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path
     for n, seed in enumerate(sorted(SEEDS.glob("*.md"))[:2]):
         paths.append(tmp_path / f"plan{n}.md")
         paths[-1].write_bytes(seed.read_bytes())
-    gc.unfreeze()
     app = PlantuiApp(paths, live=False)
     refs = []
     async with app.run_test(size=(120, 40)) as pilot:
@@ -41,7 +40,7 @@ async def test_dashboards_opened_from_the_overview_and_closed_are_freed(tmp_path
             app.pop_screen()
             await pilot.pause(0.2)
         # Textual may hold on to a screen or two a moment longer (a finished worker of
-        # theirs, a context variable); frozen with their cycles, all six would stay
+        # theirs, a context variable); kept with their cycles, all six would stay
         for _ in range(20):
             await asyncio.sleep(0.05)
             gc.collect()
