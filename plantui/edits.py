@@ -77,9 +77,11 @@ def locate(plan: Plan, lines: Lines, item: Item) -> Item:
     n = item.line - 1
     if 0 <= n < len(lines) and lines.line(n) == item.source:
         found = plan.item_at_line(item.line)
-        if found is not None:
+        if found is not None and _same(found, item):
             return found
     same = [k for k in range(len(lines)) if lines.line(k) == item.source]
+    if item.spelling is not None:  # a value's line ("status: pending") may repeat: the task's name tells
+        same = [k for k in same if (f := plan.item_at_line(k + 1)) is not None and _same(f, item)]
     if len(same) == 1:
         found = plan.item_at_line(same[0] + 1)
         if found is not None:
@@ -87,6 +89,27 @@ def locate(plan: Plan, lines: Lines, item: Item) -> Item:
     if len(same) > 1:
         raise EditError(f"{describe(item)} moved and {len(same)} lines now read like it; nothing written")
     raise EditError(f"{describe(item)} changed in the file since it was read; nothing written")
+
+
+def _same(found: Item, item: Item) -> bool:
+    """Whether ``found`` names the task ``item`` did.  A box's line holds its name;
+    the line of a task read from elsewhere may not (``status: pending``)."""
+    return item.spelling is None or found.label == item.label
+
+
+def _spelled(item: Item, marker: str | None, settings: Settings) -> str:
+    """The text that gives ``item`` (a task that is not a box) the state ``marker``
+    names (None: done), in the item's own spelling; refused where it has none."""
+    spelling = item.spelling
+    assert spelling is not None
+    if spelling.read_only:
+        raise EditError(f"{describe(item)} is {spelling.read_only}; plantui does not write it; nothing written")
+    state = State.DONE if marker is None else settings.state_of(marker)
+    text = None if state is None else spelling.of(state)
+    if text is None:
+        said = f"[{marker}]" if state is None else state.value.replace("_", " ")
+        raise EditError(f"{describe(item)} cannot be marked {said}: its {spelling.name} has no word for it; nothing written")
+    return text
 
 
 def _already_so(plan: Plan, lines: Lines, item: Item, marker: str | None, settings: Settings) -> bool:
@@ -108,6 +131,8 @@ def _already_so(plan: Plan, lines: Lines, item: Item, marker: str | None, settin
     now = plan.item_at_line(k + 1)
     if now is None or now.col != item.col:
         return False
+    if item.spelling is not None:
+        return _same(now, item) and now.state is (State.DONE if marker is None else settings.state_of(marker))
     return now.marker == marker or (marker is None and settings.state_of(now.marker) is State.DONE)
 
 
@@ -150,20 +175,25 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
             if _already_so(plan, lines, item, marker, settings):
                 continue  # the line reads as the item with the marker asked for: nothing to do
             raise
-        new = done if marker is None else marker
-        if not is_marker(new):
-            raise EditError(f"{new!r} is not a marker: give one character")
+        if fresh.spelling is not None:
+            new = _spelled(fresh, marker, settings)
+            state = State.DONE if marker is None else settings.state_of(marker)
+        else:
+            new = done if marker is None else marker
+            if not is_marker(new):
+                raise EditError(f"{new!r} is not a marker: give one character")
+            state = settings.state_of(new)
         if fresh.marker == new or (marker is None and fresh.state is State.DONE):
             continue
         start = lines.offset(fresh.line - 1, fresh.col)
         edits.append((start, start + len(fresh.marker), new))
         flips[fresh.index] = new
-        state = settings.state_of(new)
         glyph = {State.DONE: "✓", State.OPEN: "○"}.get(state, f"[{new}]")
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
         return Change(lines, (), ())
-    if not sync:
+    if not sync or plan.source != "markdown":
+        # Only a Markdown plan has derived fields to follow (a YAML or JSON store has none).
         return Change(lines, tuple(edits), tuple(changed))
     states = _flips(plan, flips, settings)
     if states is not None:
@@ -190,7 +220,7 @@ def _flips(plan: Plan, flips: dict[int, str], settings: Settings) -> dict[int, S
     for k, marker in flips.items():
         item = items[k]
         state = settings.state_of(marker)
-        if (state is None or item.line in seen or item.line in field_lines
+        if (state is None or item.spelling is not None or item.line in seen or item.line in field_lines
                 or (marker in GFM_MARKERS) != (item.marker in GFM_MARKERS)):
             return None  # a tag now, or a change markdown-it may read otherwise: a parse decides
         seen.add(item.line)

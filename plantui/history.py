@@ -30,6 +30,7 @@ from .config import DEFAULT, ConfigError, Settings, load_settings
 from .incremental import reparse
 from .model import Kind, Plan
 from .parser import parse_lines
+from .readers import read_plan, reader_for
 from .after_tick import marker_changes
 from .progress import Counts, count
 from .source import Lines, decode_lines, looks_binary, printable, relined
@@ -320,18 +321,19 @@ def _blob_id(raw: bytes, like: str) -> str:
     return h.hexdigest()
 
 
-def _parse(raw: bytes | None, previous: _Version | None, settings: Settings) -> _Version:
+def _parse(raw: bytes | None, previous: _Version | None, settings: Settings, path: Path) -> _Version:
     """One version of the plan, from the version before it when only a few values changed."""
     unreadable = raw is not None and looks_binary(raw)
     if raw is None or unreadable:
         raw, lines = b"", _EMPTY_LINES
         plan = parse_lines(lines, settings)
-    elif previous is not None and previous.raw:
+    elif previous is not None and previous.raw and reader_for(path, previous.lines) is None:
         lines = relined(previous.raw, previous.lines, raw) or decode_lines(raw)[0]
-        plan = reparse(previous.plan, previous.lines, lines, settings)
+        plan = reparse(previous.plan, previous.lines, lines, settings) if reader_for(path, lines) is None \
+            else read_plan(path, lines, settings)
     else:
         lines = decode_lines(raw)[0]
-        plan = parse_lines(lines, settings)
+        plan = read_plan(path, lines, settings)
     ticked = None if previous is None else marker_changes(previous.plan, plan)
     if ticked is None:
         return _Version(raw, lines, plan, count(plan.tasks), count(plan.checks), _keys(plan), unreadable)
@@ -436,7 +438,7 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
             return seen[oid]
         if raw is None:
             return gone
-        seen[oid] = version = _parse(raw, near, settings)
+        seen[oid] = version = _parse(raw, near, settings, real)
         version.oid = oid
         recent.append(version)
         if len(recent) > KEPT_TEXTS:  # an old version keeps its counts, items and keys, not its text
@@ -465,7 +467,7 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
         except PlanError:
             raw = None  # gone, or not text: the history is still the history
         if raw is not None and _blob_id(raw, previous.oid) != previous.oid:
-            now = _parse(raw, previous, settings)
+            now = _parse(raw, previous, settings, real)
             history.uncommitted = Uncommitted(now.tasks, now.checks, _changes(previous, now))
     return history
 

@@ -99,6 +99,8 @@ def _structural(fields: list[Field], before: str, after: str) -> bool:
 
 
 def _marker_only(item: Item, before: str, after: str, settings: Settings) -> Item | None:
+    if item.spelling is not None:
+        return None  # a task that is not a box: its reader decides
     col = item.col
     old_len = len(item.marker)
     if before[:col] != after[:col]:

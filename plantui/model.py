@@ -30,13 +30,36 @@ class Kind(str, Enum):
     CHECK = "check"  # a box under a checkpoint, gate or definition of done
 
 
+@dataclass(frozen=True, slots=True)
+class Spelling:
+    """How a task that is not a Markdown box writes its state (``✅`` in a heading,
+    ``done`` in a status line or a YAML/JSON value): the text for each state, put
+    in place of the item's ``marker`` (its text at ``line``/``col``).  One object
+    is shared by every item of a kind.  ``read_only``: why plantui never writes it
+    (an agent's own store), said when asked to."""
+
+    name: str  # what the item is, in ``status --json``'s "source": "heading", "yaml", ...
+    states: tuple[tuple[State, str], ...]
+    read_only: str | None = None
+
+    def of(self, state: State) -> str | None:
+        """The text that says ``state``, or None where this kind has no word for it."""
+        return next((text for s, text in self.states if s is state), None)
+
+
 # Item alone is not frozen: a frozen dataclass's __init__ sets each field through
 # object.__setattr__, which made building a big plan's items take twice as long.
 # Nothing changes an item once made (dataclasses.replace makes another); it hashes
 # as a frozen one would.
 @dataclass(slots=True, unsafe_hash=True)
 class Item:
-    """One checkbox list item."""
+    """One task or check: a checkbox list item, or (with a ``spelling``) a task
+    read from elsewhere: a heading, a status line, a table row, a YAML or JSON value.
+
+    ``line``/``col``/``marker`` locate the text that says its state, and ``source``
+    is that whole line as read: an edit replaces ``marker`` there, and only if the
+    line still reads so.
+    """
 
     index: int
     line: int
@@ -57,6 +80,7 @@ class Item:
     section: int | None = None
     phase: int | None = None
     checkpoint: int | None = None
+    spelling: Spelling | None = None  # None: a box, whose markers the settings name
 
     @property
     def done(self) -> bool:
@@ -163,6 +187,7 @@ class Plan:
     status_rows: tuple[StatusRow, ...] = ()
     graph: tuple[Edge, ...] = ()
     warnings: tuple[Warning, ...] = ()
+    source: str = "markdown"  # the reader that made it: "markdown", "cursor", "taskmaster", ...
     # Shared with the plans made from this one by with_values (and by
     # dataclasses.replace, which keeps it: replace values, never lines).
     lineage: Lineage = field(default_factory=Lineage, compare=False, repr=False)

@@ -31,6 +31,7 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
     return {
         "path": path,
+        "source": plan.source,
         "title": p(plan.title),
         "status": summary.status,
         "tasks": _counts(summary.tasks),
@@ -82,6 +83,7 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
                 "state": it.state.value,
                 "done": it.done,
                 "kind": it.kind.value,
+                "source": "box" if it.spelling is None else it.spelling.name,
                 "id": it.id,
                 "text": p(it.text),
                 "depth": it.depth,

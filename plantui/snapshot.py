@@ -29,7 +29,7 @@ from .disk import ByteEdit
 from .errors import PlanError
 from .incremental import reparse
 from .model import Plan, same_structure
-from .parser import parse_lines
+from .readers import read_plan, reader_for
 from .progress import Summary, summarize
 from .source import BOM, Lines, common_prefix, decode_lines, encode, relined
 
@@ -112,13 +112,16 @@ def from_bytes(path: Path, raw: bytes, st: os.stat_result, settings: Settings | 
             raise PlanError(str(exc)) from None
     if previous is None or previous.settings != settings:
         lines, bom = decode_lines(raw)
-        return Snapshot(path, raw, bom, lines, parse_lines(lines, settings), settings, st.st_ino, st.st_mtime_ns)
+        return Snapshot(path, raw, bom, lines, read_plan(path, lines, settings), settings, st.st_ino, st.st_mtime_ns)
     if previous.raw == raw:  # the same bytes: the same plan
         return replace(previous, path=path, inode=st.st_ino, mtime_ns=st.st_mtime_ns)
     lines = relined(previous.raw, previous.lines, raw)  # a few lines changed: only those decoded
     bom = previous.bom
     if lines is None:
         lines, bom = decode_lines(raw)
+    reader = reader_for(path, lines)
+    if reader is not None:  # not Markdown: read whole
+        return Snapshot(path, raw, bom, lines, reader.read(path, lines, settings), settings, st.st_ino, st.st_mtime_ns)
     plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick (or a value) needs no parse
     return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns, _after(previous, plan))
 

@@ -212,9 +212,9 @@ def test_unchanged_texts_are_parsed_once(repo, monkeypatch):
     parsed = []
     real = hist._parse
 
-    def counting(raw, previous, settings):
+    def counting(raw, previous, settings, path):
         parsed.append(raw)
-        return real(raw, previous, settings)
+        return real(raw, previous, settings, path)
 
     monkeypatch.setattr(hist, "_parse", counting)
     history = read_history(repo.plan)
