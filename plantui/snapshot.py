@@ -119,11 +119,17 @@ def from_bytes(path: Path, raw: bytes, st: os.stat_result, settings: Settings | 
     bom = previous.bom
     if lines is None:
         lines, bom = decode_lines(raw)
-    reader = reader_for(path, lines)
-    if reader is not None:  # not Markdown: read whole
-        return Snapshot(path, raw, bom, lines, reader.read(path, lines, settings), settings, st.st_ino, st.st_mtime_ns)
-    plan = reparse(previous.plan, previous.lines, lines, settings)  # a tick (or a value) needs no parse
+    plan = _plan_after(previous, path, lines, settings)
     return Snapshot(path, raw, bom, lines, plan, settings, st.st_ino, st.st_mtime_ns, _after(previous, plan))
+
+
+def _plan_after(previous: Snapshot, path: Path, lines: Lines, settings: Settings) -> Plan:
+    """The plan of ``lines``, read after ``previous``: a Markdown tick (or a value) needs
+    no parse; a plan of another reader is read whole."""
+    reader = reader_for(path, lines)
+    if reader is not None:
+        return reader.read(path, lines, settings)
+    return reparse(previous.plan, previous.lines, lines, settings)
 
 
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
@@ -245,7 +251,7 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
     if raw != ours or isinstance(patch, str):
         return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
-    plan = reparse(snap.plan, snap.lines, lines, snap.settings)
+    plan = _plan_after(snap, path, lines, snap.settings)
     return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns, _after(snap, plan))
 
 

@@ -101,3 +101,13 @@ def test_a_store_is_read_whole_after_a_change(words, tmp_path: Path):
     path.write_text("one: done\n")
     again = read(path, previous=first)
     assert again.plan.source == "words" and again.plan.items[0].state is State.DONE
+
+
+def test_the_snapshot_after_a_write_is_the_readers(words, tmp_path: Path):
+    """What a tick returns (the plan read back after the write) comes from the store's reader."""
+    path = tmp_path / "a.words"
+    path.write_text("one: todo\ntwo: todo\n")
+    result = actions.mark(path, [2], None)
+    plan = result.snapshot.plan
+    assert plan.source == "words"
+    assert [(i.text, i.state) for i in plan.items] == [("one", State.OPEN), ("two", State.DONE)]
