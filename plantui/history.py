@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .config import DEFAULT, ConfigError, Settings, load_settings
 from .incremental import reparse
-from .model import Kind, Plan
+from .model import Kind, Plan, one_line
 from .parser import parse_lines
 from .readers import read_plan, reader_for
 from .after_tick import marker_changes
@@ -336,7 +336,7 @@ def _parse(raw: bytes | None, previous: _Version | None, settings: Settings, pat
         plan = read_plan(path, lines, settings)
     ticked = None if previous is None else marker_changes(previous.plan, plan)
     if ticked is None:
-        return _Version(raw, lines, plan, count(plan.tasks), count(plan.checks), _keys(plan), unreadable)
+        return _Version(raw, lines, plan, count(plan.tasks), count(plan.checks), plan.item_keys, unreadable)
     tasks, checks = previous.tasks, previous.checks  # a few boxes changed: move those in the counts
     for k in ticked:
         was, now = previous.plan.items[k], plan.items[k]
@@ -347,23 +347,8 @@ def _parse(raw: bytes | None, previous: _Version | None, settings: Settings, pat
     return _Version(raw, lines, plan, tasks, checks, previous.keys, unreadable)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(printable(text).split())
-
-
-def _keys(plan: Plan) -> list[tuple[str, int]]:
-    """Each item's key: its id (any case) or its text, with the count of those before it."""
-    seen: dict[str, int] = {}
-    keys = []
-    for it in plan.items:
-        base = "#" + it.id.lower() if it.id else _one_line(it.text)
-        n = seen[base] = seen.get(base, 0) + 1
-        keys.append((base, n))
-    return keys
-
-
 def _change(it, old: str | None, new: str | None, line: int | None) -> Change:
-    text = _one_line(it.text)
+    text = one_line(it.text)
     label = f"{it.id} {text}" if it.id else text
     return Change(it.id or text, label, old, new, new is not None and it.done, line)
 

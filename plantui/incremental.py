@@ -15,9 +15,6 @@ boundary, so the new plan is the old one with a few values replaced:
 Anything else is a full parse.  :func:`reparse` always returns what
 :func:`plantui.parser.parse_lines` would (the tests hold it to that, on the
 whole corpus and on random edits).
-
-The result is remembered (see :func:`plantui.parser.remember`), so reading
-back a file plantui itself just wrote costs no parse either.
 """
 
 from __future__ import annotations
@@ -30,21 +27,15 @@ from operator import ne
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from . import fields as fieldlib
-from .parser import has_arrow, parse_lines, remember, remembered
+from .parser import has_arrow, parse_lines
 from .source import Lines
 
 GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")
 def reparse(old: Plan, old_lines: Lines, new_lines: Lines, settings: Settings = DEFAULT) -> Plan:
     """The plan of ``new_lines``, from ``old`` (the plan of ``old_lines``) when safe."""
-    hit = remembered(new_lines, settings)
-    if hit is not None:
-        return hit
     plan = fast_update(old, old_lines, new_lines, settings)
-    if plan is None:
-        return parse_lines(new_lines, settings)
-    remember(new_lines, settings, plan)
-    return plan
+    return parse_lines(new_lines, settings) if plan is None else plan
 
 
 def changed_lines(old: Lines, new: Lines) -> list[int] | None:

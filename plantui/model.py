@@ -172,6 +172,8 @@ class Lineage:
     (those plans have the same lines)."""
 
     by_line: dict[int, int] | None = None  # line -> index of the item on it
+    keys: list[tuple[str, int]] | None = None  # each item's key (see Plan.item_keys)
+    key_index: dict[tuple[str, int], int] | None = None
     field_lines: dict[int, list[int]] | None = None
     text_lines: frozenset[int] | None = None
 
@@ -207,6 +209,30 @@ class Plan:
         k = known.by_line.get(line)
         return None if k is None else self.items[k]
 
+    @property
+    def item_keys(self) -> list[tuple[str, int]]:
+        """Each item's key, the same in every version of the plan where the item is:
+        its id (any case, ``#2.1``) or its text on one line, with the count of items
+        of that name up to it.  A tick keeps every key."""
+        known = self.lineage
+        if known.keys is None:
+            seen: dict[str, int] = {}
+            keys = []
+            for it in self.items:
+                base = "#" + it.id.lower() if it.id else one_line(it.text)
+                n = seen[base] = seen.get(base, 0) + 1
+                keys.append((base, n))
+            known.keys = keys
+        return known.keys
+
+    @property
+    def key_index(self) -> dict[tuple[str, int], int]:
+        """Item key (see :attr:`item_keys`) -> the item's index."""
+        known = self.lineage
+        if known.key_index is None:
+            known.key_index = {key: k for k, key in enumerate(self.item_keys)}
+        return known.key_index
+
     def with_values(self, items: tuple[Item, ...], fields: tuple[Field, ...]) -> "Plan":
         """This plan with some items (their markers) and field values replaced,
         its structure untouched (see :func:`same_structure`): its lineage too."""
@@ -230,6 +256,11 @@ class Plan:
         if known.text_lines is None:
             known.text_lines = frozenset(k for it in self.items for k in range(it.line + 1, it.line + it.text_lines))
         return known.text_lines
+
+
+def one_line(text: str) -> str:
+    """Text on one line, printable (item texts can span lines; bytes that did not decode show as U+FFFD)."""
+    return " ".join(text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").split())
 
 
 def same_structure(a: Plan, b: Plan) -> bool:

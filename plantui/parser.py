@@ -46,7 +46,6 @@ from .names import (
     split_id,
     starts_list,
 )
-from .recent import Recent
 from .source import Lines
 
 def _front_matter_end(lines: Lines) -> int | None:
@@ -65,27 +64,10 @@ def parse(text: str, settings: Settings = DEFAULT) -> Plan:
     return parse_lines(lines, settings)
 
 
-PLANS: Recent[tuple[frozenset, Lines]] = Recent(kept=6, items=100_000)  # each plan with its settings and lines
-
-
-def remember(lines: Lines, settings: Settings, plan: Plan) -> None:
-    """Keep ``plan`` as the parse of ``lines`` (see :mod:`plantui.recent`)."""
-    PLANS.add(plan, (settings.key, lines))
-
-
-def remembered(lines: Lines, settings: Settings) -> Plan | None:
-    """The plan of a text parsed a moment ago, found by its text (see :meth:`Lines.same_text`)."""
-    found = PLANS.find(lambda plan, known: known[0] == settings.key and known[1].same_text(lines))
-    return None if found is None else found[0]
-
-
 def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
-    """The plan of ``lines``; reading a text parsed a moment ago costs nothing."""
-    plan = remembered(lines, settings)
-    if plan is None:
-        plan = build_plan(lines, settings)
-        remember(lines, settings, plan)
-    return plan
+    """The plan of ``lines``: a full parse (the chunks of a text read a moment ago are
+    remembered, see :mod:`plantui.markdown.chunks`)."""
+    return build_plan(lines, settings)
 
 
 def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = True) -> Plan:

@@ -260,16 +260,6 @@ class Lines:
                 out._marks = (chars, extras)
         return out
 
-    def same_text(self, other: "Lines") -> bool:
-        """Whether ``other`` holds the same text, whatever its blocks: compared a
-        block at a time, neither text joined."""
-        if self.chars != other.chars or len(self.parts) != len(other.parts):
-            return False
-        if self._block_starts == other._block_starts:  # cut alike (a tick keeps the cuts): block by block
-            return self.blocks == other.blocks
-        step = 1 << 20
-        return all(self.slice(a, a + step) == other.slice(a, a + step) for a in range(0, self.chars, step))
-
     def _line_start(self, k: int, offset: int) -> int:
         """Where line ``k``, which holds ``offset``, starts."""
         if self._starts is not None:

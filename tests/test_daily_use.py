@@ -67,7 +67,7 @@ def app_for(*paths: Path, **kw) -> PlantuiApp:
 
 
 def key_of(dash, ident: str):
-    return next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident)
+    return next(k for k in dash.plan_layout.key_item if k[0] == "#" + ident)
 
 
 def line_of(path: Path, ident: str) -> str:

@@ -76,7 +76,6 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
             gc.enable()
 
     def cold_read():
-        parser.PLANS.clear()
         chunks.CACHE.clear()
         return read(path)
 

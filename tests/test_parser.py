@@ -332,19 +332,3 @@ def test_a_text_in_blocks_parses_as_it_does_whole(block):
     assert build_plan(lines).graph == build_plan(Lines.of(graph)).graph != ()
 
 
-def test_the_parse_remembered_is_the_one_of_the_same_text_however_it_is_cut():
-    from plantui import parser
-    from plantui.parser import build_plan, parse_lines
-    from plantui.source import Lines
-
-    head = "# Plan\n\n## Phase 1: A\n\n- [ ] 1.1 a\n"
-    a = (head + "\n## Phase 2: B\n\n- [ ] 2.1 b\n").encode()
-    b = (head + "\n## Phase 2: B\n\n- [x] 2.1 b\n- [ ] 2.2 c\n").encode()
-    parser.PLANS.clear()
-    la, lb = _in_blocks(a, 8), _in_blocks(b, 8)
-    assert la.blocks[0] == lb.blocks[0] and len(la.blocks) > 2
-    plan_a = parse_lines(la)
-    plan_b = parse_lines(lb)  # the same first block, another text: its own parse
-    assert plan_b == build_plan(Lines.of(b.decode())) and len(plan_b.items) == 3
-    assert parse_lines(Lines.of(a.decode())) is plan_a  # the same text in one block: remembered
-    assert parse_lines(_in_blocks(a, 20)) is plan_a  # cut elsewhere: remembered too

@@ -123,16 +123,6 @@ def test_a_marker_flip_shares_the_offsets():
     assert new.starts is lines.starts and new.line(3) == "- [x] two"
 
 
-@settings(max_examples=300, deadline=None)
-@given(TEXTS, TEXTS, st.data())
-def test_same_text_whatever_the_blocks(a, b, data):
-    assert _blocky(a, data).same_text(_blocky(a, data))
-    assert _blocky(a, data).same_text(_blocky(b, data)) is (a == b)
-    if a:
-        flipped = a[:-1] + ("x" if a[-1] != "x" else "y")  # the last character differs: the last block
-        assert not _blocky(a, data).same_text(_blocky(flipped, data))
-
-
 def test_a_flip_in_a_later_block_splices_only_that_block():
     text = "".join(f"- [ ] task {k} é\n" for k in range(40))
     lines = decode_lines(text.encode(), block=64)[0]

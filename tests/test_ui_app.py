@@ -46,7 +46,7 @@ def atomic_save(path: Path, text: str) -> None:
 
 
 def key_of(dash: PlanDashboard, ident: str):
-    return next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident)
+    return next(k for k in dash.plan_layout.key_item if k[0] == "#" + ident)
 
 
 def state_shown(dash: PlanDashboard, ident: str) -> State:
@@ -188,7 +188,7 @@ async def test_a_reload_keeps_the_cursor_the_open_nodes_and_the_nodes(plan: Path
         phase2 = tree.node_for(key_of(dash, "2.3")).parent
         atomic_save(plan, PLAN.replace("- [ ] **2.3**", "- [x] **2.3**").replace(
             "- [~] **2.4**", "- [ ] **2.5** Write the migration\n- [~] **2.4**"))
-        await wait_for(pilot, lambda: any(k[1] == "#2.5" for k in dash.plan_layout.key_item), what="the new task")
+        await wait_for(pilot, lambda: any(k[0] == "#2.5" for k in dash.plan_layout.key_item), what="the new task")
         await pilot.pause()
         assert tree.rebuilds == rebuilds
         assert tree.node_for(key_of(dash, "2.5")).parent is phase2

@@ -54,7 +54,7 @@ def plan_of(text: str):
 
 
 def keyed(layout, ident: str):
-    return next(k for k in layout.nodes if k[0] == "i" and k[1] == "#" + ident)
+    return next(k for k in layout.nodes if k[0] == "#" + ident)
 
 
 def test_title_heading_is_flattened_and_empty_sections_hidden():

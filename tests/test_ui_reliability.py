@@ -93,7 +93,7 @@ def settled(dash: PlanDashboard) -> bool:
 
 
 def key_of(dash: PlanDashboard, ident: str):
-    return next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident.lower())
+    return next(k for k in dash.plan_layout.key_item if k[0] == "#" + ident.lower())
 
 
 def shown(dash: PlanDashboard, ident: str):
@@ -272,7 +272,7 @@ def cli_ticks(env: dict, plan: Path, stop: threading.Event, results: list) -> No
 
 
 def ident(key) -> str:
-    return key[1][1:].upper()
+    return key[0][1:].upper()
 
 
 ENOUGH = 12  # app ticks tried, at the least, while the writer writes

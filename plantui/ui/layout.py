@@ -24,7 +24,6 @@ from functools import cached_property, lru_cache
 from ..model import Item, Kind, Plan, State, same_structure
 from ..after_tick import marker_changes
 from ..progress import Summary
-from ..recent import Recent
 from ..source import printable
 
 Key = tuple
@@ -54,34 +53,18 @@ def item_label(item: Item) -> str:
     return f"{item.id} {text}" if item.id else text
 
 
-_KEYS: Recent[tuple[list[Key], dict[Key, int]]] = Recent(kept=4, items=200_000, least=2)
 _SERIALS = count(1)
 
 
 def item_keys(plan: Plan) -> list[Key]:
-    """The key of every item.  Keys come from ids and texts, which a tick does not
-    change: a plan one tick away from a recent one has the same keys."""
-    return _keyed(plan)[0]
+    """The key of every item (see :attr:`Plan.item_keys`): ``(name, n)``, where a
+    section's is ``("s", level, title, n)``."""
+    return plan.item_keys
 
 
 def item_index(plan: Plan) -> dict[Key, int]:
     """Key -> index of the item (see :func:`item_keys`)."""
-    return _keyed(plan)[1]
-
-
-def _keyed(plan: Plan) -> tuple[list[Key], dict[Key, int]]:
-    found = _KEYS.find(lambda other, _: same_structure(other, plan))
-    if found is not None:
-        return found[1]
-    seen: dict[Key, int] = {}
-    keys = []
-    for it in plan.items:
-        base = ("i", "#" + it.id.lower()) if it.id else ("i", one_line(it.text))
-        n = seen[base] = seen.get(base, 0) + 1
-        keys.append((*base, n))
-    index = {key: k for k, key in enumerate(keys)}  # keys are unique: each counts its occurrence
-    _KEYS.add(plan, (keys, index))
-    return keys, index
+    return plan.key_index
 
 
 def section_keys(plan: Plan) -> list[Key]:
@@ -284,7 +267,7 @@ class _Grow:
         return key
 
     def entry(self, key: Key, parent: Key | None) -> Key:
-        if key[0] == "s":
+        if key in self.sidx:
             return self.section(self.sidx[key], parent)
         return self.item(self.plan.items[self.item_at[key]], parent)
 
@@ -340,13 +323,13 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
                              for _, kind, key in sec_entries.get(s, ()))
 
     next_key = ikeys[summary.next_task] if summary.next_task is not None else None
-    item_at = {k: n for n, k in enumerate(ikeys)}
+    item_at = plan.key_index
     grow = _Grow(plan, summary, visible, ikeys, skeys, sidx, item_at, sec_entries, has_content, tallies, next_key)
     nodes = grow.nodes
 
     top = grow.entries(None)
     # One level-1 heading around everything is the plan's title: show what is in it.
-    top_sections = [k for k in top if k[0] == "s"]
+    top_sections = [k for k in top if k in sidx]
     if len(top_sections) == 1 and len(top) == 1 and sections[sidx[top[0]]].level == 1:
         top = grow.entries(sidx[top[0]])
     roots = tuple(grow.entry(k, None) for k in top)
