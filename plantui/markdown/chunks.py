@@ -13,6 +13,7 @@ whole text (tested on the corpus and on random texts).
 from __future__ import annotations
 
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import replace
 
@@ -22,24 +23,54 @@ from .scan import DECLINE, scan_chunk
 from .walk import TOO_DEEP, BoldLabel, Collected, RawHeading, Walker, markdown
 
 CHUNK_HEADING = re.compile(r"#{1,6}(?:[ \t]|$)")
-CACHE: "OrderedDict[tuple[str, frozenset, bool], Collected | None]" = OrderedDict()
-CACHE_SIZE = 20000
+class ChunkMemo:
+    """What chunks held, by their text (and the settings, and whether each was the
+    last), the least recently read forgotten past ``size``.  One lock around each
+    look and each store: overview rows read plans in parallel threads."""
+
+    def __init__(self, size: int = 20000) -> None:
+        self.size = size
+        self._held: OrderedDict[tuple[str, frozenset, bool], Collected | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, frozenset, bool]) -> "Collected | None | object":
+        with self._lock:
+            found = self._held.get(key, _MISSING)
+            if found is not _MISSING:
+                self._held.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, frozenset, bool], value: "Collected | None") -> None:
+        with self._lock:
+            self._held[key] = value
+            if len(self._held) > self.size:
+                self._held.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._held.clear()
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+_MISSING = object()
+MEMO = ChunkMemo()  # the one memo of chunk readings, shared by every parse in the process
 
 
 def read_chunk(text: str, settings: Settings, last: bool) -> "Collected | None":
     """What a chunk holds, its lines counted from 0; None when the heading line
     that follows it (the last line of ``text`` unless ``last``) is swallowed.
-    The fast scanner (:mod:`.scan`) reads it when it can, markdown-it when not."""
+    The fast scanner (:mod:`.scan`) reads it when it can, markdown-it when not;
+    a chunk read before comes from :data:`MEMO`."""
     key = (text, settings.key, last)
-    if key in CACHE:
-        CACHE.move_to_end(key)
-        return CACHE[key]
+    found = MEMO.get(key)
+    if found is not _MISSING:
+        return found  # type: ignore[return-value]
     result = scan_chunk(text, settings, last)
     if result is DECLINE:
         result = parse_chunk(text, settings, last)
-    CACHE[key] = result
-    if len(CACHE) > CACHE_SIZE:
-        CACHE.popitem(last=False)
+    MEMO.put(key, result)
     return result
 
 
