@@ -147,14 +147,13 @@ def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings 
 def warm(plan: Plan, lines: Lines) -> None:
     """Work out now what a tick of ``plan`` (the plan of ``lines``) needs: its items
     by line, the lines of its fields and of its items' texts, where its lines start
-    in characters and in bytes.  Called after a read, off the UI thread, so that the
-    first key press after a reload does not pay for it (~30 ms at 100,000 tasks);
-    the plans and lines a tick makes carry all of it over."""
+    in characters.  Called after a read, off the UI thread, so that the first key
+    press after a reload does not pay for it; the plans and lines a tick makes
+    carry all of it over."""
     plan.item_at_line(1)
     plan.field_lines  # noqa: B018 - cached on the plan
     plan.text_lines  # noqa: B018
-    lines.offset(len(lines) - 1, 0)
-    lines.byte_offset(lines.chars)
+    lines.starts  # noqa: B018
 
 
 def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]], *,

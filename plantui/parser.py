@@ -518,7 +518,7 @@ def has_arrow(text: str) -> bool:
 
 
 def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[Edge, ...]:
-    if not any(map(has_arrow, lines.blocks)):
+    if not has_arrow(lines.text):
         return ()  # no graph: most plans, told without visiting their lines
     edges: list[Edge] = []
     seen = set()

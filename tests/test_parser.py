@@ -303,32 +303,3 @@ def test_items_are_the_items_their_constructor_makes():
         assert made == it and hash(made) == hash(it) and repr(made) == repr(it)
 
 
-# --- a big file's text in blocks ------------------------------------------------
-
-
-def _in_blocks(raw: bytes, block: int):
-    from plantui.source import decode_lines
-
-    return decode_lines(raw, block=block)[0]
-
-
-@pytest.mark.parametrize("block", [64, 1000])
-def test_a_text_in_blocks_parses_as_it_does_whole(block):
-    """A big file's text stays in its blocks (source.decode_lines): what the parse looks
-    for in the text (a graph's arrows, fields) is found in every block, not the first."""
-    from conftest import SEEDS, corpus_files
-
-    from plantui.parser import build_plan
-    from plantui.source import Lines, decode
-
-    for path in corpus_files() + sorted(SEEDS.glob("*.md")):
-        raw = path.read_bytes()
-        lines = _in_blocks(raw, block)
-        assert build_plan(lines) == build_plan(Lines.of(decode(raw)[0])), path.name
-    graph = "# Plan\n\n## Phase 1: A\n\n- [ ] 1.1 a\n" + "\n".join(f"- [ ] 1.{k} b" for k in range(2, 40)) + \
-        "\n\n```\n1.1 → 1.2\n```\n"
-    lines = _in_blocks(graph.encode(), 64)
-    assert len(lines.blocks) > 3 and "→" not in lines.blocks[0]
-    assert build_plan(lines).graph == build_plan(Lines.of(graph)).graph != ()
-
-

@@ -23,15 +23,11 @@ def _by_regex(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 
 def _same(got: Lines, text: str) -> None:
-    """``got`` holds the lines of ``text``.  What can be worked out from its blocks
-    (see Lines.blocks) is checked before its text is joined, or its line starts made."""
+    """``got`` holds the lines of ``text``."""
     starts, ends = _by_regex(text)
     assert got.chars == len(text)
     for offset in range(len(text) + 1):
         assert got.line_of(offset) == max(k for k, s in enumerate(starts) if s <= offset)
-    for a in range(0, len(text) + 1, 3):
-        for b in (a, a + 1, a + 7, len(text)):
-            assert got.slice(a, b) == text[a:b]
     for c in range(len(text) + 1):
         assert got.byte_offset(c) == len(text[:c].encode("utf-8", "surrogateescape"))
     assert [got.offset(n, 0) for n in range(len(starts))] == list(starts)
@@ -40,27 +36,16 @@ def _same(got: Lines, text: str) -> None:
     assert got.text == text
 
 
-def _blocky(text: str, data) -> Lines:
-    """The lines of ``text``: in one block (Lines.of), or in several, as decode_lines
-    makes them of a big file."""
-    block = data.draw(st.sampled_from([0, 1, 2, 5]))
-    if not block:
-        return Lines.of(text)
-    return decode_lines(text.encode("utf-8", "surrogateescape"), block=block)[0]
-
-
 @settings(max_examples=400, deadline=None)
 @given(TEXTS)
 def test_lines_break_where_commonmark_does(text):
     _same(Lines.of(text), text)
-    fresh = Lines.of(text)  # line_of before the offsets are worked out counts line feeds
-    assert [fresh.line_of(o) for o in range(len(text) + 1)] == [Lines.of(text).line_of(o) for o in range(len(text) + 1)]
 
 
 @settings(max_examples=400, deadline=None)
 @given(TEXTS, st.data())
 def test_spliced_lines_equal_the_lines_of_the_spliced_text(text, data):
-    lines = _blocky(text, data)
+    lines = Lines.of(text)
     edits = []
     pos = 0
     for _ in range(data.draw(st.integers(0, 3))):
@@ -76,36 +61,29 @@ def test_spliced_lines_equal_the_lines_of_the_spliced_text(text, data):
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(["a", "b", " ", "é", "✅", "x", "\n", "\r\n", "\udc80"]), max_size=60).map("".join),
-       st.integers(1, 4), st.data())
-def test_spliced_lines_carry_where_lines_start_in_characters_and_bytes(text, mark, data):
-    """The table offsets come from (source._table) follows the lines through changes within
-    lines, and gives what a fresh count gives: line starts, and byte offsets."""
-    import plantui.source as source
-
-    old = source.MARK
-    source.MARK = mark
-    try:
-        lines = _blocky(text, data)
-        lines.byte_offset(0), lines.offset(0, 0)  # the table, worked out before the changes
-        for _ in range(data.draw(st.integers(1, 3))):
-            k = data.draw(st.integers(0, len(lines) - 1))
-            start = lines.offset(k, 0)
-            length = len(lines.line(k))
-            a = data.draw(st.integers(0, length))
-            b = data.draw(st.integers(a, length))
-            new = data.draw(st.sampled_from(["", "x", "éé", "✅", "\udcff", "yy"]))
-            if not new and a == 0 and b == length and "\r" in text:
-                continue  # (an emptied line between CR and LF joins two breaks: counted again, tested above)
-            lines = lines.spliced([(start + a, start + b, new)])
-            text = splice(text, [(start + a, start + b, new)])
-            fresh = Lines.of(text)
-            for n in range(len(fresh)):
-                assert lines.offset(n, 0) == fresh.starts[n]
-            for c in range(len(text) + 1):
-                assert lines.byte_offset(c) == len(text[:c].encode("utf-8", "surrogateescape"))
-            assert lines.text == text
-    finally:
-        source.MARK = old
+       st.data())
+def test_spliced_lines_carry_where_lines_start_in_characters_and_bytes(text, data):
+    """Line starts carried through changes within lines, and byte offsets after
+    them, are what a fresh count gives."""
+    lines = Lines.of(text)
+    lines.offset(0, 0)  # the starts, worked out before the changes
+    for _ in range(data.draw(st.integers(1, 3))):
+        k = data.draw(st.integers(0, len(lines) - 1))
+        start = lines.offset(k, 0)
+        length = len(lines.line(k))
+        a = data.draw(st.integers(0, length))
+        b = data.draw(st.integers(a, length))
+        new = data.draw(st.sampled_from(["", "x", "éé", "✅", "\udcff", "yy"]))
+        if not new and a == 0 and b == length and "\r" in text:
+            continue  # (an emptied line between CR and LF joins two breaks: counted again, tested above)
+        lines = lines.spliced([(start + a, start + b, new)])
+        text = splice(text, [(start + a, start + b, new)])
+        fresh = Lines.of(text)
+        for n in range(len(fresh)):
+            assert lines.offset(n, 0) == fresh.starts[n]
+        for c in range(len(text) + 1):
+            assert lines.byte_offset(c) == len(text[:c].encode("utf-8", "surrogateescape"))
+        assert lines.text == text
 
 
 def test_an_emptied_line_between_cr_and_lf_joins_two_breaks():
@@ -121,19 +99,6 @@ def test_a_marker_flip_shares_the_offsets():
     new = lines.spliced([(at, at + 1, "x")])
     assert new.text == text[:at] + "x" + text[at + 1 :]
     assert new.starts is lines.starts and new.line(3) == "- [x] two"
-
-
-def test_a_flip_in_a_later_block_splices_only_that_block():
-    text = "".join(f"- [ ] task {k} é\n" for k in range(40))
-    lines = decode_lines(text.encode(), block=64)[0]
-    assert len(lines.blocks) > 3 and lines._text is None
-    at = text.index("[ ] task 30") + 1
-    new = lines.spliced([(at, at + 1, "x")])
-    assert new._text is None  # not joined
-    touched = [k for k, (a, b) in enumerate(zip(lines.blocks, new.blocks)) if a is not b]
-    assert len(touched) == 1 and new.blocks[touched[0]].count("[x]") == 1
-    assert new.parts[0] is lines.parts[0] and new.line(30) == "- [x] task 30 é"  # the fast way, lines shared
-    assert new.text == text[:at] + "x" + text[at + 1 :]
 
 
 # --- relined: the lines of new bytes from the old ones ------------------------------
@@ -179,10 +144,10 @@ def test_relined_takes_a_tick_and_declines_what_moves_a_line():
 
 
 @settings(max_examples=400, deadline=None)
-@given(BYTES, st.booleans(), st.integers(1, 12))
-def test_lines_decoded_block_by_block_are_the_lines_of_the_whole(body, bom, block):
+@given(BYTES, st.booleans())
+def test_decoded_lines_are_the_lines_of_the_text(body, bom):
     raw = (BOM if bom else b"") + body
-    lines, got_bom = decode_lines(raw, block=block)
+    lines, got_bom = decode_lines(raw)
     text, want_bom = decode(raw)
     want = Lines.of(text)
     assert got_bom == want_bom

@@ -135,18 +135,13 @@ TEXT = st.lists(st.sampled_from(["a", " ", "\n", "\r\n", "\r", "é", "✅", "�
 
 
 @settings(max_examples=300, deadline=None)
-@given(TEXT, st.integers(1, 9), st.data())
-def test_byte_offsets_are_those_of_the_encoding(text, block, data):
+@given(TEXT)
+def test_byte_offsets_are_those_of_the_encoding(text):
     lines = Lines.of(text)
-    old = source.MARK
-    source.MARK = block  # a table entry every few lines: many boundaries to get right
-    try:
-        for c in range(len(text) + 1):
-            assert lines.byte_offset(c) == len(encode(text[:c], False)), c
-        for n in range(len(lines)):
-            assert lines.offset(n, 0) == Lines.of(text).starts[n]
-    finally:
-        source.MARK = old
+    for c in range(len(text) + 1):
+        assert lines.byte_offset(c) == len(encode(text[:c], False)), c
+    for n in range(len(lines)):
+        assert lines.offset(n, 0) == Lines.of(text).starts[n]
 
 
 @settings(max_examples=300, deadline=None)
@@ -236,21 +231,20 @@ def test_nothing_to_do_is_only_said_after_a_real_read(tmp_path):
 
 
 def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_path, monkeypatch):
-    """What actions.ready works out ahead (the line-start table, items by line), carried
+    """What actions.ready works out ahead (the line starts, items by line), carried
     from tick to tick through the reads after each write: the bytes are the plain way's."""
     from plantui import actions
 
-    monkeypatch.setattr(source, "MARK", 7)  # many entries in the table, carried through every tick
     text = generate(300).text.replace("Add", "Ajouté ✅", 40)  # non-ASCII: byte offsets differ from offsets
     # A Progress value the first tick rewrites longer: every later line moves, and the
-    # carried table must follow (tests/test_source.py moves bytes as well as characters).
+    # carried starts must follow (tests/test_source.py moves bytes as well as characters).
     assert "**Progress:** " in text
     text = re.sub(r"\*\*Progress:\*\* [^\n]*", "**Progress:** 0/1 tasks complete", text, count=1)
     path = tmp_path / "plan.md"
     path.write_bytes(encode(text, False))
     snap = snapshot.read(path)
     actions.ready(snap)
-    assert snap.lines._marks is not None and snap.plan.lineage.by_line is not None
+    assert snap.lines._starts is not None and snap.plan.lineage.by_line is not None
     rnd = random.Random(7)
     for _ in range(12):
         item = rnd.choice([it for it in snap.plan.items if it.kind.name == "TASK"])
@@ -259,7 +253,6 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
         result = actions.mark_items(path, [item], marker, now=NOW, previous=snap)
         assert path.read_bytes() == encode(want, False)
         snap = result.snapshot
-        assert snap.lines._marks is not None  # carried, not worked out again
 
 
 @pytest.mark.parametrize("size", [0, 100, 1024, 5000])
