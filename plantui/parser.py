@@ -237,21 +237,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         graph=_graph(lines, raw.code_lines, raw.field_lines),
         warnings=tuple(sorted(raw.warnings, key=lambda w: w.line or 0)),
     )
-    # What the parse made on the way dies here.  Freed in one go (a deallocation is
-    # one step for the interpreter), a 100,000-task plan's held it ~30 ms and the
-    # UI thread waited; freed a few thousand at a time, the UI gets its turns.
-    _release(raw.items, raw.headings, line_section, item_section, kinds, phase_of_item, checkpoint_of)
     return plan
-
-
-RELEASE = 4096  # list entries freed per step (see build_plan)
-
-
-def _release(*lists: list) -> None:
-    """Empty ``lists`` from the end, ``RELEASE`` entries per step."""
-    for big in lists:
-        while big:
-            del big[-RELEASE:]
 
 
 def _sections(headings: list[RawHeading], nlines: int) -> list[Section]:
