@@ -19,7 +19,7 @@ from plantui.parser import parse_lines
 from plantui.progress import summarize
 from plantui.source import Lines
 from plantui.ui.app import PlantuiApp
-from plantui.ui.notifier import POP_TITLE, PUSH_TITLE, desktop_sequence, run_command, title_sequence
+from plantui.notify import POP_TITLE, PUSH_TITLE, desktop_sequence, run_command, title_sequence
 from plantui.ui.widgets.compact import CompactPlan
 from plantui.ui.widgets.dashboard import PlanDashboard
 
