@@ -245,6 +245,10 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
     if raw != ours or isinstance(patch, str):
         return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
+    reader = reader_for(path, lines)
+    if reader is not None:  # not Markdown: read whole, as from_bytes does
+        return Snapshot(path, raw, snap.bom, lines, reader.read(path, lines, snap.settings), snap.settings,
+                        st.st_ino, st.st_mtime_ns)
     plan = reparse(snap.plan, snap.lines, lines, snap.settings)
     return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns, _after(snap, plan))
 
