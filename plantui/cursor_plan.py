@@ -25,8 +25,8 @@ Each todo is a task of the plan (``status``: ``pending``, ``in_progress``,
 a tick rewrites in place and nothing else (:data:`YAML`).  A todo whose
 ``dependencies`` are not all closed waits: it carries the tag ``blocked`` (the
 next task passes over it) and the plan's task graph says what it waits for.
-The body is read as Markdown: its headings are the plan's sections, and its
-boxes count beside the todos (a box and a todo of the same text that disagree
+The body is read as Markdown: its headings are the plan's sections (phases
+only where the body has boxes of its own), and its boxes count beside the todos (a box and a todo of the same text that disagree
 make a warning).  The title is ``name``; ``overview`` is a field.  Front matter
 that is not valid YAML leaves the Markdown reading and one warning.
 """
@@ -177,6 +177,8 @@ def _plan(body: Plan, lines: Lines, todos, root, where) -> Plan:
             item = replace(item, tags=(BLOCKED,))
         items.append(item)
     warnings.extend(_disagreements(items, body))
+    if not body.items:
+        body = _context(body)
     shift = len(items)
     items.extend(_shifted(it, shift) for it in body.items)
     title = _scalar(root, "name")
@@ -194,6 +196,15 @@ def _plan(body: Plan, lines: Lines, todos, root, where) -> Plan:
         warnings=tuple(sorted(warnings, key=lambda w: w.line or 0)),
         source="cursor",
     )
+
+
+def _context(body: Plan) -> Plan:
+    """A body without boxes, as context: its headings are sections, none a phase
+    or a checkpoint ("## Phase 1: Setup" in a Cursor plan's prose holds no task:
+    the todos are the tasks, and "0/0 not started" would say what is not so)."""
+    return replace(body, phases=(), checkpoints=(),
+                   sections=tuple(replace(s, phase=None, checkpoint=None) for s in body.sections),
+                   fields=tuple(replace(f, phase=None) for f in body.fields))
 
 
 def _apart(made: list[tuple[Item, tuple[str, ...]]]) -> list[Item]:

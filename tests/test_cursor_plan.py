@@ -295,3 +295,28 @@ def test_cli_status_json_and_tick_by_id(cache: Path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no task with id 'nope'" in err
     assert cache.read_bytes() == before
+
+
+def test_a_body_without_boxes_is_context_not_phases(tmp_path: Path):
+    path = _plan_file(tmp_path, """---
+todos:
+  - id: t
+    content: A todo
+    status: pending
+---
+
+# Plan
+
+## Phase 1: Setup
+
+Prose about the setup.
+
+## Checkpoint
+
+More prose.
+""")
+    plan = read(path).plan
+    assert plan.phases == () and plan.checkpoints == ()
+    assert [s.title for s in plan.sections] == ["Plan", "Phase 1: Setup", "Checkpoint"]
+    assert all(s.phase is None and s.checkpoint is None for s in plan.sections)
+    assert summarize(plan).phases == ()
