@@ -233,8 +233,8 @@ def _disagreements(todos: list[Item], body: Plan) -> list[Warning]:
         for box in boxes.get(todo.text.lower(), ()):
             if box.state.closed != todo.state.closed:
                 name = todo.id or todo.text
-                out.append(Warning(box.line, f"the box on line {box.line} is {_word(box.state)} but todo {name!r} "
-                                             f"is {todo.marker or 'without a status'}"))
+                out.append(Warning(box.line, f"todo {name!r} is {todo.marker or 'without a status'} but the box "
+                                             f"of the same text is {_word(box.state)}"))
     return out
 
 

@@ -215,7 +215,8 @@ todos:
 """)
     plan = read(path).plan
     assert [w.message for w in summarize(plan).warnings] == [
-        "the box on line 8 is open but todo 't' is completed"]
+        "todo 't' is completed but the box of the same text is open"]
+    assert summarize(plan).warnings[0].line == 8
 
 
 def test_body_items_keep_their_structure_after_the_todos(tmp_path: Path):
