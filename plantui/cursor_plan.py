@@ -58,16 +58,35 @@ def claims(path: Path | None, lines: Lines) -> bool:
     """Whether the file opens with front matter that has a ``todos:`` key (a cheap look, no YAML parse)."""
     if len(lines) < 3 or lines.line(0).rstrip() != "---":
         return False
-    end = _front_matter_end(lines)
+    end = _end(lines)
     return end is not None and any(_TODOS.match(lines.line(k)) for k in range(1, end))
+
+
+LONGEST = 20_000  # lines of front matter looked through: a plan of a few thousand todos
+
+
+def _end(lines: Lines) -> int | None:
+    """Index of the line closing the front matter (the parser's, or further down
+    for a long list of todos: the parser looks 400 lines down)."""
+    end = _front_matter_end(lines)
+    if end is None and len(lines) > 1 and lines.line(0).rstrip() == "---":
+        end = next((k for k in range(1, min(len(lines), LONGEST)) if lines.line(k).rstrip() in ("---", "...")), None)
+    return end
+
+
+def _body(lines: Lines, end: int, settings: Settings) -> Plan:
+    """The Markdown plan of the body (the front matter read as blank lines)."""
+    if _front_matter_end(lines) == end:
+        return parse_lines(lines, settings)  # the parser blanks it itself
+    return parse_lines(Lines.of("\n".join([""] * (end + 1) + lines.parts[end + 1:])), settings)
 
 
 def read(path: Path | None, lines: Lines, settings: Settings) -> Plan:
     """The plan of a Cursor plan file: its todos, then its body's Markdown."""
-    body = parse_lines(lines, settings)
-    end = _front_matter_end(lines)
+    end = _end(lines)
     if end is None:
-        return body
+        return parse_lines(lines, settings)
+    body = _body(lines, end, settings)
     text = "\n".join(lines.line(k) for k in range(1, end))
     starts = [0]
     for k in range(1, end - 1):
@@ -87,6 +106,8 @@ def read(path: Path | None, lines: Lines, settings: Settings) -> Plan:
         return _fallback(body, Warning(line, f"the front matter is not valid YAML ({problem}, line {line}); "
                                              "its todos are not read"))
     todos = _value(root, "todos")
+    if isinstance(todos, yaml.ScalarNode) and todos.tag.endswith(":null"):
+        todos = yaml.SequenceNode("tag:yaml.org,2002:seq", [])  # "todos:" with none yet
     if not isinstance(todos, yaml.SequenceNode):
         return _fallback(body, Warning(2, "the front matter's todos: is not a list; its todos are not read"))
     return _plan(body, lines, todos, root, where)
@@ -249,7 +270,8 @@ def _fields(found: tuple[Field, ...], root, lines: Lines, where) -> tuple[Field,
     if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
         return found
     line, col = where(node.start_mark.index)
-    if where(node.end_mark.index)[0] == line and node.style not in ("|", ">"):
+    if (where(node.end_mark.index)[0] == line and node.style not in ("|", ">")
+            and any(f.name == "overview" and f.line == line for f in found)):
         return found  # on one line, as the parser read it
     kept = tuple(f for f in found if not (f.name == "overview" and f.line == line))
     whole = Field("overview", "overview", line, col, len(lines.line(line - 1)), _one_line(node.value))

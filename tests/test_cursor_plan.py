@@ -321,3 +321,19 @@ More prose.
     assert [s.title for s in plan.sections] == ["Plan", "Phase 1: Setup", "Checkpoint"]
     assert all(s.phase is None and s.checkpoint is None for s in plan.sections)
     assert summarize(plan).phases == ()
+
+
+def test_a_long_list_of_todos_and_an_empty_one(tmp_path: Path):
+    todos = "".join(f"  - id: t{n}\n    content: Task {n}\n    status: {'completed' if n < 50 else 'pending'}\n"
+                    for n in range(150))  # 450 lines of front matter: more than the parser looks through
+    path = _plan_file(tmp_path, f"---\nname: Long\noverview: Many todos.\ntodos:\n{todos}isProject: false\n---\n\n"
+                                "# Body\n\n- [ ] A box of the body\n")
+    plan = read(path).plan
+    assert plan.source == "cursor" and plan.title == "Long" and len(plan.items) == 151
+    assert summarize(plan).tasks.done == 50 and plan.items[-1].text == "A box of the body"
+    assert [f.value for f in plan.fields if f.name == "overview"] == ["Many todos."]
+    actions.mark(path, ["t149"], None)
+    assert read(path).plan.items[149].state is State.DONE
+    empty = _plan_file(tmp_path, "---\nname: New\ntodos:\n---\n\nNothing yet.\n", name="new.plan.md")
+    plan = read(empty).plan
+    assert plan.source == "cursor" and plan.items == () and plan.warnings == ()
