@@ -160,7 +160,9 @@ def _plan(body: Plan, lines: Lines, todos, root, where) -> Plan:
             line, col = where(status.start_mark.index)
             if status.style in ("'", '"'):
                 col += 1  # inside the quotes, which stay
-            if status.style not in (None, "'", '"') or lines.line(line - 1)[col:col + len(word)] != word:
+            inside = node.start_mark.index <= status.start_mark.index <= node.end_mark.index  # not an alias's anchor
+            if (not inside or status.style not in (None, "'", '"')
+                    or lines.line(line - 1)[col:col + len(word)] != word):
                 spelling = WRITTEN_OTHERWISE
         else:
             (line, col), word, spelling = at, "", NO_STATUS

@@ -139,6 +139,8 @@ def test_a_state_cursor_has_no_word_for_is_refused(cache: Path):
 
 def test_a_status_plantui_cannot_rewrite_is_read_only(tmp_path: Path):
     path = _plan_file(tmp_path, """---
+words:
+  - &word pending
 todos:
   - id: folded
     content: A status as a block scalar
@@ -147,15 +149,24 @@ todos:
   - id: none
     content: No status at all
   - [not, a, todo]
+  - id: tagged
+    content: A tagged status
+    status: !!str pending
+  - id: anchored
+    content: Its status names another's
+    status: *word
 ---
 """)
     before = path.read_bytes()
     plan = read(path).plan
-    assert _todos(plan) == [("folded", State.OPEN, ()), ("none", State.OPEN, ())]
+    assert _todos(plan) == [("folded", State.OPEN, ()), ("none", State.OPEN, ()), ("tagged", State.OPEN, ()),
+                            ("anchored", State.OPEN, ())]
     assert [w.message for w in plan.warnings] == [
         "todo 'none' has no status, which Cursor does not use (pending, in_progress, completed, cancelled); counted as open",
         "todo 3 of the front matter has no content; it is not read"]
-    for ref, why in (("folded", "written in a form plantui does not rewrite"), ("none", "without a status value")):
+    for ref, why in (("folded", "written in a form plantui does not rewrite"), ("none", "without a status value"),
+                     ("tagged", "written in a form plantui does not rewrite"),
+                     ("anchored", "written in a form plantui does not rewrite")):
         with pytest.raises(PlanError, match=f"{ref} is a todo .*{why}; plantui does not write it; nothing written"):
             actions.mark(path, [ref], None)
     assert path.read_bytes() == before
