@@ -42,6 +42,7 @@ import yaml
 
 from .config import Settings
 from .model import Edge, Field, Item, Kind, Lineage, Plan, Spelling, State, Warning
+from .names import clean_inline
 from .parser import _front_matter_end, parse_lines
 from .progress import BLOCKED_TAG
 from .source import Lines
@@ -250,10 +251,10 @@ def _disagreements(todos: list[Item], body: Plan) -> list[Warning]:
     """A body box and a todo of the same text that do not say the same."""
     boxes: dict[str, list[Item]] = {}
     for it in body.items:
-        boxes.setdefault(_one_line(it.text).lower(), []).append(it)
+        boxes.setdefault(clean_inline(it.text).lower(), []).append(it)
     out = []
     for todo in todos:
-        for box in boxes.get(todo.text.lower(), ()):
+        for box in boxes.get(clean_inline(todo.text).lower(), ()):
             if box.state.closed != todo.state.closed:
                 name = todo.id or todo.text
                 out.append(Warning(box.line, f"todo {name!r} is {todo.marker or 'without a status'} but the box "

@@ -219,15 +219,20 @@ todos:
   - id: t
     content: Write the tests
     status: completed
+  - id: u
+    content: Keep **both** in step
+    status: pending
 ---
 
 - [ ] Write the tests
 - [ ] Something else
+- [x] Keep both in step
 """)
     plan = read(path).plan
     assert [w.message for w in summarize(plan).warnings] == [
-        "todo 't' is completed but the box of the same text is open"]
-    assert summarize(plan).warnings[0].line == 8
+        "todo 't' is completed but the box of the same text is open",
+        "todo 'u' is pending but the box of the same text is ticked"]
+    assert [w.line for w in summarize(plan).warnings] == [11, 13]
 
 
 def test_body_items_keep_their_structure_after_the_todos(tmp_path: Path):
