@@ -38,8 +38,6 @@ from bisect import bisect_right
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
-
 from .config import Settings
 from .model import Edge, Field, Item, Kind, Lineage, Plan, Spelling, State, Warning
 from .names import clean_inline
@@ -84,6 +82,7 @@ def _body(lines: Lines, end: int, settings: Settings) -> Plan:
 
 def read(path: Path | None, lines: Lines, settings: Settings) -> Plan:
     """The plan of a Cursor plan file: its todos, then its body's Markdown."""
+    import yaml  # here, not at the top: reading a Markdown plan never loads it
     end = _end(lines)
     if end is None:
         return parse_lines(lines, settings)
@@ -121,12 +120,14 @@ def _fallback(body: Plan, warning: Warning) -> Plan:
 
 def _value(node, key: str):
     """The value node of ``key`` in a mapping node (None when it is not one, or has no such key)."""
+    import yaml
     if not isinstance(node, yaml.MappingNode):
         return None
     return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
 
 
 def _scalar(node, key: str) -> str | None:
+    import yaml
     v = _value(node, key)
     return v.value if isinstance(v, yaml.ScalarNode) else None
 
@@ -145,6 +146,7 @@ SHARED_LINE = _read_only("one of several todos whose status stands on one line")
 
 
 def _plan(body: Plan, lines: Lines, todos, root, where) -> Plan:
+    import yaml
     warnings = list(body.warnings)
     made: list[tuple[Item, tuple[str, ...]]] = []  # each todo with its dependencies
     for n, node in enumerate(todos.value):
@@ -269,6 +271,7 @@ def _word(state: State) -> str:
 def _fields(found: tuple[Field, ...], root, lines: Lines, where) -> tuple[Field, ...]:
     """The body's fields and the front matter's (read line by line by the parser),
     with ``overview`` whole when it runs over several lines (``overview: >``)."""
+    import yaml
     node = _value(root, "overview")
     if not isinstance(node, yaml.ScalarNode) or not node.value.strip():
         return found
