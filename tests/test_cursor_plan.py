@@ -353,3 +353,14 @@ def test_a_long_list_of_todos_and_an_empty_one(tmp_path: Path):
     empty = _plan_file(tmp_path, "---\nname: New\ntodos:\n---\n\nNothing yet.\n", name="new.plan.md")
     plan = read(empty).plan
     assert plan.source == "cursor" and plan.items == () and plan.warnings == ()
+
+
+def test_a_tick_of_a_todo_is_undone_like_a_box(cache: Path):
+    before = cache.read_bytes()
+    snap = read(cache)
+    ticked = actions.mark_items(cache, [snap.plan.items[2]], None, previous=snap)  # invalidate
+    assert ticked.written and [(sw.before, sw.after) for sw in ticked.undo] == [
+        ("    status: 'pending'", "    status: 'completed'")]
+    undone = actions.undo(cache, ticked.undo, previous=ticked.snapshot)
+    assert undone.written and cache.read_bytes() == before
+    assert undone.snapshot.plan.source == "cursor" and undone.snapshot.plan.items[2].tags == ("blocked",)
