@@ -103,7 +103,7 @@ def read(path: Path | None, lines: Lines, settings: Settings) -> Plan:
         mark = getattr(exc, "problem_mark", None)
         line = where(mark.index)[0] if mark is not None and mark.index <= len(text) else 1
         problem = getattr(exc, "problem", None) or "not readable"
-        return _fallback(body, Warning(line, f"the front matter is not valid YAML ({problem}, line {line}); "
+        return _fallback(body, Warning(line, f"the front matter is not valid YAML ({problem}); "
                                              "its todos are not read"))
     todos = _value(root, "todos")
     if isinstance(todos, yaml.ScalarNode) and todos.tag.endswith(":null"):
