@@ -364,3 +364,29 @@ def test_a_tick_of_a_todo_is_undone_like_a_box(cache: Path):
     undone = actions.undo(cache, ticked.undo, previous=ticked.snapshot)
     assert undone.written and cache.read_bytes() == before
     assert undone.snapshot.plan.source == "cursor" and undone.snapshot.plan.items[2].tags == ("blocked",)
+
+
+async def test_the_dashboard_ticks_a_todo_and_follows_the_agent(cache: Path):
+    """Space ticks the todo under the cursor (the next task), and the agent's own
+    rewrite of the file (a rename over it) shows up, dependencies and all."""
+    from pilot import loaded, wait_for
+
+    from plantui.ui.app import PlantuiApp
+
+    def shown(dash, ident):
+        key = next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident)
+        return dash.plan_layout.item(key)
+
+    app = PlantuiApp([cache], live=True, mode="dashboard")
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        assert shown(dash, "invalidate").tags == ("blocked",)
+        await pilot.press("space")  # the cursor starts on the next task: reads
+        await wait_for(pilot, lambda: b"status: completed # the agent" in cache.read_bytes(), what="the tick on disk")
+        await wait_for(pilot, lambda: shown(dash, "reads").state is State.DONE and not shown(dash, "invalidate").tags,
+                       what="the view after the tick")
+        text = cache.read_text().replace("status: 'pending'", "status: 'in_progress'")
+        tmp = cache.with_name(".agent.tmp")
+        tmp.write_text(text)
+        tmp.replace(cache)
+        await wait_for(pilot, lambda: shown(dash, "invalidate").state is State.IN_PROGRESS, what="the outside save")
