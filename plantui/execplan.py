@@ -31,7 +31,7 @@ from .source import Lines
 PARTLY = re.compile(r"\(\s*completed\s*:[^)]*;\s*remaining\s*:[^)]*\)", re.IGNORECASE)
 PART_HEADING = re.compile(r"^(EP-\d{8}[\w.-]*)")
 MENTION = "ExecPlan"
-LOOKED = 30  # lines at the top where a plan that says it is an ExecPlan says so
+LOOKED = 60  # lines at the top (front matter and title included) where an ExecPlan says it is one
 
 
 def claims(path: Path | None, lines: Lines) -> bool:
