@@ -191,7 +191,7 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
         return Change(lines, (), ())
-    if not sync or plan.source != "markdown":
+    if not sync or plan.source not in ("markdown", "execplan"):
         # Only a Markdown plan has derived fields to follow (a YAML or JSON store has none).
         return Change(lines, tuple(edits), tuple(changed))
     states = _flips(plan, flips, settings)

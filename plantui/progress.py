@@ -79,6 +79,7 @@ def count(items) -> Counts:
 
 NOT_STARTED, IN_PROGRESS, DONE, BLOCKED = "not started", "in progress", "done", "blocked"
 PENDING, READY, PASSED = "pending", "ready", "passed"
+BLOCKED_TAG = "blocked"  # the tag a reader gives a task that waits for open ones (a Cursor todo's dependencies)
 
 
 @dataclass(frozen=True)
@@ -361,7 +362,8 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
 
 
 def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], start: int = 0) -> int | None:
-    """The first open task, deepest first, whose phase is not blocked.
+    """The first open task, deepest first, whose phase is not blocked, nor
+    itself (a reader's task tagged ``blocked``: see :data:`BLOCKED_TAG`).
 
     Optional tasks (Kiro's ``- [ ]*``) come only when nothing else is open.
     ``start``: no item before it can be the answer unless it is optional (the
@@ -376,6 +378,8 @@ def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], sta
         if any(not items[c].state.closed and items[c].kind is Kind.TASK for c in it.children):
             continue
         if it.phase is not None and phases[it.phase].status == BLOCKED:
+            continue
+        if it.spelling is not None and BLOCKED_TAG in it.tags:  # a reader's task that waits for open ones
             continue
         if it.optional:
             optional = it.index if optional is None else optional

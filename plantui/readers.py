@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from . import cursor_plan, execplan
 from .config import DEFAULT, Settings
 from .model import Plan
 from .parser import parse_lines
@@ -25,7 +26,10 @@ class Reader(NamedTuple):
     read: Callable[[Path | None, Lines, Settings], Plan]
 
 
-READERS: tuple[Reader, ...] = ()
+READERS: tuple[Reader, ...] = (
+    Reader("cursor", cursor_plan.claims, cursor_plan.read),  # front matter with todos: (.cursor/plans/*.plan.md)
+    Reader("execplan", execplan.claims, execplan.read),  # Codex ExecPlans: Markdown with partly done steps
+)
 
 
 def reader_for(path: Path | None, lines: Lines) -> Reader | None:

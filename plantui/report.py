@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .execplan import parts
 from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
@@ -99,7 +100,18 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
         ],
         "task_graph": [{"before": e.before, "after": e.after, "line": e.line} for e in plan.graph],
         "warnings": [{"line": w.line, "message": p(w.message)} for w in summary.warnings],
+        "parts": _parts(path, plan, summary),
     }
+
+
+def _parts(path: str, plan: Plan, summary: Summary) -> list[dict]:
+    """The plans one file keeps under ``# EP-…`` headings (:func:`plantui.execplan.parts`), each named ``path#EP-…``."""
+    return [{"name": printable(pt.name), "title": printable(pt.title), "line": pt.line, "end_line": pt.end_line,
+             "status": pt.status, "tasks": _counts(pt.tasks),
+             "next_task": None if pt.next_task is None else {"line": plan.items[pt.next_task].line,
+                                                             "id": plan.items[pt.next_task].id,
+                                                             "text": printable(plan.items[pt.next_task].text)}}
+            for pt in parts(path, plan, summary)]
 
 
 def with_outlook(doc: dict, outlook) -> dict:

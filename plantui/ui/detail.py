@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Plan, State
+from ..pace import stamp_of
 from ..progress import Summary
 from .layout import GLYPH, item_label, one_line
 
@@ -51,6 +52,16 @@ class Detail:
     parent: str | None
     subtasks: tuple[str, ...]  # "✓ 2.2.1 Post a transaction"
     checkpoint: str | None
+    stamp: str | None = None  # an ExecPlan step's time stamp: when it was done ("2025-10-01 13:00 UTC")
+
+
+def _stamp(text: str) -> str | None:
+    """The time stamp an ExecPlan step starts with, as the detail shows it."""
+    at = stamp_of(text)
+    if at is None:
+        return None
+    zone = "UTC" if at.utcoffset() is not None and not at.utcoffset() else at.strftime("%z")
+    return f"{at:%Y-%m-%d %H:%M} {zone}"
 
 
 def _section_path(plan: Plan, index: int | None) -> str | None:
@@ -109,6 +120,7 @@ def task_detail(plan: Plan, summary: Summary | None, index: int) -> Detail:
         subtasks=tuple(f"{GLYPH[plan.items[c].state] if plan.items[c].state is not State.OTHER else plan.items[c].marker} "
                        f"{one_line(item_label(plan.items[c]))}" for c in it.children),
         checkpoint=one_line(plan.checkpoints[it.checkpoint].title) if it.checkpoint is not None else None,
+        stamp=_stamp(it.text),
     )
 
 
@@ -126,6 +138,8 @@ def detail_lines(d: Detail) -> list[tuple[str, str]]:
     if d.id:
         rows.append(("Id", d.id))
     rows.append(("Line", str(d.line)))
+    if d.stamp:
+        rows.append(("Done at" if d.state == STATE_WORDS[State.DONE] else "Stamped", d.stamp))
     if d.tags:
         rows.append(("Tags", " ".join(f"[{t}]" for t in d.tags)))
     if d.phase:
