@@ -374,7 +374,7 @@ async def test_the_dashboard_ticks_a_todo_and_follows_the_agent(cache: Path):
     from plantui.ui.app import PlantuiApp
 
     def shown(dash, ident):
-        key = next(k for k in dash.plan_layout.key_item if k[1] == "#" + ident)
+        key = next(k for k in dash.plan_layout.key_item if k[0] == "#" + ident)
         return dash.plan_layout.item(key)
 
     app = PlantuiApp([cache], live=True, mode="dashboard")
