@@ -29,7 +29,7 @@ from .disk import ByteEdit
 from .errors import PlanError
 from .incremental import reparse
 from .model import Plan, same_structure
-from .readers import read_plan, reader_for
+from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
 from .source import BOM, Lines, common_prefix, decode_lines, encode, relined
 
@@ -129,7 +129,8 @@ def from_bytes(path: Path, raw: bytes, st: os.stat_result, settings: Settings | 
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
     """The plan at ``path`` now; ``previous`` (an earlier read) lets a small change skip the parse."""
     path = Path(path)
-    raw, st = disk.read_bytes(path)
+    folder = folder_bytes(path) if path.is_dir() else None  # a folder a reader reads as one plan
+    raw, st = folder if folder is not None else disk.read_bytes(path)
     return from_bytes(path, raw, st, settings, previous)
 
 
