@@ -43,6 +43,8 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
     """
     snap = read(path, previous=previous)
+    if os.path.isdir(path):
+        return snap  # a folder read as one plan: its files are replaced whole (renamed in), never half written
     for _ in range(SETTLE_TRIES):
         try:
             st = os.stat(path)

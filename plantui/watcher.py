@@ -33,6 +33,7 @@ class PlanWatcher(FileSystemEventHandler):
         super().__init__()
         self.path = Path(path).absolute()
         self._targets = {str(self.path), os.path.realpath(self.path)}
+        self._folder = os.path.isdir(self.path)  # a folder read as one plan: the files in it are the plan
         self.callback = callback
         self.quiet = quiet
         self.longest = longest
@@ -48,7 +49,8 @@ class PlanWatcher(FileSystemEventHandler):
     # lifecycle ---------------------------------------------------------------
 
     def start(self) -> "PlanWatcher":
-        folders = {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))}
+        folders = ({str(self.path), os.path.realpath(self.path)} if self._folder else
+                   {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))})
         for attempt in (self._polling, True):
             observer = PollingObserver(timeout=0.25) if attempt else Observer()
             try:
@@ -82,10 +84,19 @@ class PlanWatcher(FileSystemEventHandler):
         p = os.fsdecode(p)
         return p in self._targets or os.path.abspath(p) in self._targets
 
+    def _inside(self, p: bytes | str | None) -> bool:
+        """Whether ``p`` is a file in the folder that is the plan."""
+        return bool(p) and os.path.dirname(os.path.abspath(os.fsdecode(p))) in self._targets
+
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.is_directory or event.event_type == "opened":
             return
         kind = None
+        if self._folder:  # a file of the plan written, renamed in or out, removed: read it again
+            paths = (event.src_path, getattr(event, "dest_path", None))
+            if event.event_type != "closed_no_write" and any(self._inside(p) for p in paths):
+                self._schedule(CHANGED)
+            return
         if self._mine(getattr(event, "dest_path", None)):
             kind = CHANGED  # something renamed onto the plan: an atomic save
         elif self._mine(event.src_path):
