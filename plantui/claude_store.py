@@ -68,7 +68,7 @@ def is_task_list(folder: Path) -> bool:
 
 def folder_bytes(folder: Path) -> tuple[bytes, SimpleNamespace] | None:
     """The bytes of the task list ``folder`` (None: it is not one): :data:`HEAD`, then each
-    task's file after a ``//! <name>`` line, and a stat-like value (the folder's inode, the
+    task's file after a ``//! <name>`` line (and a line end after it), and a stat-like value (the folder's inode, the
     newest time of the folder and its files) for change detection."""
     if not is_task_list(folder):
         return None
@@ -87,7 +87,7 @@ def folder_bytes(folder: Path) -> tuple[bytes, SimpleNamespace] | None:
             continue  # removed (a task deleted) since the folder was listed
         except OSError as exc:
             raise PlanError(f"{e.path}: cannot read it ({exc.strerror or exc})") from None
-        parts.append(f"{FILE}{e.name}\n".encode("utf-8", "surrogateescape") + data + (b"" if data.endswith(b"\n") else b"\n"))
+        parts.append(f"{FILE}{e.name}\n".encode("utf-8", "surrogateescape") + data + b"\n")
     raw = b"".join(parts)
     return raw, SimpleNamespace(st_ino=st.st_ino, st_mtime_ns=newest, st_size=len(raw), st_mode=st.st_mode)
 
@@ -102,8 +102,9 @@ def read_list(path: Path | None, lines: Lines, settings: Settings) -> Plan:
     made = _Made(lines)
     for h, nxt in zip(heads, [*heads[1:], len(lines)]):
         name = lines.line(h)[len(FILE):]
-        start, end = lines.offset(h + 1, 0) if h + 1 < len(lines) else len(text), lines.offset(nxt, 0) if nxt < len(lines) else len(text)
-        chunk = text[start:end]
+        start = lines.offset(h + 1, 0)  # a line end follows every file: there is a line after its head
+        end = lines.offset(nxt, 0) if nxt < len(lines) else len(text)
+        chunk = text[start:end - 1]  # the file's bytes, without the line end put after them
         try:
             task = load(chunk)
         except JSONError as exc:
