@@ -173,5 +173,17 @@ async def test_space_in_the_dashboard_ticks_the_next_subtask_in_place(project: P
         await wait_for(pilot, lambda: path.read_bytes() != before, what="the tick on disk")
         assert path.read_bytes() == before.replace(b'"status": "pending"\n          },\n          {\n            "id": 3',
                                                    b'"status": "done"\n          },\n          {\n            "id": 3', 1)
+        await wait_for(pilot, lambda: [(i.id, i.state) for i in dash.snapshot.plan.items][3] == ("2.2", State.DONE),
+                       what="the tick in the view")
+        assert len(dash.snapshot.plan.items) == 8 and dash.snapshot.plan.source == "taskmaster"
         await pilot.press("u")  # undo, as for a box
         await wait_for(pilot, lambda: path.read_bytes() == before, what="the undo on disk")
+
+
+def test_the_plan_after_a_write_is_read_by_its_reader(project: Path):
+    """The snapshot a tick returns (what the dashboard shows next) is the store's plan, not
+    the JSON read as Markdown (no boxes: every task gone from the view)."""
+    path = tasks_json(project)
+    result = actions.mark(path, ["2.2"], None)
+    assert result.snapshot.plan.source == "taskmaster"
+    assert [(i.id, i.state) for i in result.snapshot.plan.items][3] == ("2.2", State.DONE)
