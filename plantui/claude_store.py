@@ -209,11 +209,14 @@ def project_folder(project: Path, config: Path) -> Path:
     return config / "projects" / re.sub(r"[^A-Za-z0-9]", "-", str(project))
 
 
-def _settings(project: Path) -> list[dict]:
+def _settings(project: Path, config: Path) -> list[dict]:
+    """Claude Code's settings that apply to ``project``, the first winning: the project's
+    local and shared ones, then the user's."""
     out = []
-    for name in ("settings.local.json", "settings.json"):
+    for path in (project / ".claude" / "settings.local.json", project / ".claude" / "settings.json",
+                 config / "settings.json"):
         try:
-            data = json.loads((project / ".claude" / name).read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
         if isinstance(data, dict):
@@ -226,10 +229,10 @@ def project_lists(project: Path, config: Path | None = None) -> list[Path]:
 
     A task list or a todo file belongs to the project when its name starts with the id
     of one of the project's sessions (``projects/<escaped path>/<session>.jsonl``), or a
-    task list is the one the project names in ``CLAUDE_CODE_TASK_LIST_ID`` (its
-    ``.claude/settings*.json``'s ``env``, or the environment).  Plans: those in the
-    project's ``plansDirectory``, else the ones in ``plans/`` a session of the project
-    names.  Empty todo lists (``[]``) are left out.
+    task list is the one named by ``CLAUDE_CODE_TASK_LIST_ID`` (in the ``env`` of the
+    project's ``.claude/settings*.json`` or the user's, or the environment).  Plans: those
+    in the ``plansDirectory`` the settings name (relative to the project), else the ones
+    in ``plans/`` a session of the project names.  Empty todo lists (``[]``) are left out.
     """
     config = config or config_dir()
     project = project.resolve()
@@ -239,7 +242,7 @@ def project_lists(project: Path, config: Path | None = None) -> list[Path]:
     except OSError:
         sessions = []
     ids = {p.stem for p in sessions}
-    settings = _settings(project)
+    settings = _settings(project, config)
     named = {os.environ.get("CLAUDE_CODE_TASK_LIST_ID")}
     for s in settings:
         env = s.get("env")

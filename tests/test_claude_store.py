@@ -108,13 +108,22 @@ def test_malformed_json_is_one_line_and_exit_2(config: Path, where: str, name: s
                           "(line 1 column 24: Unterminated string starting)\n")
 
 
-def test_the_dashboard_warns_of_malformed_json_and_goes_on(config: Path):
-    """The dashboard's reader: a read that fails says why (the last good view stays)."""
+async def test_the_dashboard_says_a_malformed_file_and_keeps_the_last_view(config: Path):
+    from pilot import loaded, wait_for
+
+    from plantui.ui.app import PlantuiApp
+
     folder = config / "tasks" / "list-a"
-    first = read_settled(folder)
-    (folder / "3.json").write_text("{", encoding="utf-8")
-    with pytest.raises(PlanError, match="3.json: not valid JSON"):
-        read_settled(folder, first)
+    app = PlantuiApp([folder], live=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        good = (folder / "3.json").read_text()
+        (folder / "3.json").write_text("{", encoding="utf-8")
+        await wait_for(pilot, lambda: dash.error is not None, what="the error said")
+        assert dash.error == f"{folder / '3.json'}: not valid JSON (line 1 column 2: expected a property name in double quotes)"
+        assert len(dash.snapshot.plan.items) == 3  # the last good view stays
+        atomic_write(folder / "3.json", {**json.loads(good), "status": "completed"})
+        await wait_for(pilot, lambda: dash.snapshot.plan.items[2].state is State.DONE, what="the list read again")
 
 
 def test_a_task_list_is_followed_while_the_agent_rewrites_it(config: Path):
