@@ -145,11 +145,13 @@ def read_todos(path: Path | None, lines: Lines, settings: Settings) -> Plan:
 class _Made:
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
+        lines.starts  # noqa: B018 - worked out once: every status is located by a bisect in them
         self.items: list[Item] = []
         self.phases: list[Phase] = []
         self.edges: list[Edge] = []
         self.warnings: list[Warning] = []
         self.blocked_by: list[list[str]] = []
+        self.blocks: list[list[str]] = []
 
     def item(self, obj: Obj, base: int, spelling: Spelling, text: object, ident: str) -> None:
         lines = self.lines
@@ -175,15 +177,21 @@ class _Made:
             details.append(f"owner: {owner}")
         self.items.append(Item(len(self.items), n + 1, col, marker, state, Kind.TASK, ident, said, lines.line(n),
                                details=tuple(d for d in details if d), spelling=spelling))
-        self.blocked_by.append([_id(b, "?") for b in obj.get("blockedBy") or () if b is not None])
+        self.blocked_by.append([_id(b, "?") for b in _list(obj.get("blockedBy")) if b is not None])
+        self.blocks.append([_id(b, "?") for b in _list(obj.get("blocks")) if b is not None])
 
     def phases_by(self, key) -> None:
-        """Each item a phase of its own, waiting for those its ``blockedBy`` names."""
+        """Each item a phase of its own, waiting for those its ``blockedBy`` names (and
+        those that say they ``block`` it: Claude Code keeps both sides)."""
         phase_of = {}
         for it in self.items:
             it.phase = len(self.phases)
             phase_of.setdefault(key(it), it.phase)
             self.phases.append(Phase(it.phase, it.line, it.label, it.id, (it.index,), item_backed=it.index))
+        for it, blocks in zip(self.items, self.blocks):
+            for b in blocks:
+                if b in phase_of and it.id not in self.blocked_by[self.items[phase_of[b]].index]:
+                    self.blocked_by[self.items[phase_of[b]].index].append(it.id or "?")
         for it, waits in zip(self.items, self.blocked_by):
             for w in waits:
                 self.edges.append(Edge(w, it.id or "", it.line))
@@ -194,6 +202,10 @@ class _Made:
 
 def _id(value: object, default: str) -> str:
     return str(value).strip() if value is not None and str(value).strip() else default
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _text(value: object) -> str:

@@ -97,6 +97,7 @@ class _Made:
 
     def __init__(self, lines: Lines) -> None:
         self.lines = lines
+        lines.starts  # noqa: B018 - worked out once: every status is located by a bisect in them
         self.items: list[Item] = []
         self.phases: list[Phase] = []
         self.edges: list[Edge] = []
@@ -109,7 +110,7 @@ class _Made:
         tid = _id(task.get("id"))
         k = self.item(task, tid, None)
         kids = []
-        for sub in task.get("subtasks") or ():
+        for sub in _list(task.get("subtasks")):
             if isinstance(sub, Obj):
                 sid = f"{tid}.{_id(sub.get('id'))}"
                 kids.append(self.item(sub, sid, k, sibling=tid))
@@ -145,7 +146,7 @@ class _Made:
             self.warnings.append(Warning(n + 1, f"{ident}: status {status!r} is not one Task Master uses; "
                                                 f"counted as not done"))
         deps = []
-        for d in obj.get("dependencies") or ():
+        for d in _list(obj.get("dependencies")):
             d = _id(d)
             if sibling is not None and "." not in d:
                 deps.append((f"{sibling}.{d}", d))  # a subtask's number: a sibling subtask (else task d)
@@ -172,6 +173,10 @@ class _Made:
 
 def _id(value: object) -> str:
     return str(value).strip() if value is not None else "?"
+
+
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _text(value: object) -> str:

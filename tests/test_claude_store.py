@@ -64,6 +64,16 @@ def test_a_task_list_folder_is_one_plan(config: Path):
     assert {(e.before, e.after) for e in plan.graph} == {("1", "2"), ("2", "3")}
 
 
+def test_blocks_also_says_what_waits(config: Path):
+    """Claude Code keeps both sides of a dependency; a list with only ``blocks`` still blocks."""
+    folder = config / "tasks" / "list-a"
+    for name in ("2.json", "3.json"):
+        task = json.loads((folder / name).read_text())
+        atomic_write(folder / name, {**task, "blockedBy": []})
+    summary = summarize(read(folder).plan)
+    assert [p.status for p in summary.phases] == ["done", "in progress", "blocked"]
+
+
 def test_a_todo_list_is_one_plan(config: Path):
     plan = read(config / "todos" / TODOS).plan
     assert plan.source == "claude-todos"
