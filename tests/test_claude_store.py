@@ -257,3 +257,11 @@ def test_plantui_claude_with_nothing_found_is_one_line_and_exit_2(tmp_path: Path
     assert out.stderr == f"plantui: no Claude Code task lists, todos or plans for {project.resolve()} in {config}\n"
     out = run("claude", tmp_path / "nowhere", env={"CLAUDE_CONFIG_DIR": str(config)})
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "not a folder" in out.stderr
+
+
+def test_status_line_and_check_take_a_task_list_folder(config: Path):
+    folder = config / "tasks" / "list-a"
+    out = run("status", "--line", "--width", "0", folder)
+    assert out.returncode == 0, out.stderr
+    assert "1/3" in out.stdout and "next 2" in out.stdout
+    assert run("check", folder).returncode == 1  # tasks open
