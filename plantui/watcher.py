@@ -89,14 +89,12 @@ class PlanWatcher(FileSystemEventHandler):
         return bool(p) and os.path.dirname(os.path.abspath(os.fsdecode(p))) in self._targets
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if self._folder:
+            self._folder_event(event)
+            return
         if event.is_directory or event.event_type == "opened":
             return
         kind = None
-        if self._folder:  # a file of the plan written, renamed in or out, removed: read it again
-            paths = (event.src_path, getattr(event, "dest_path", None))
-            if event.event_type != "closed_no_write" and any(self._inside(p) for p in paths):
-                self._schedule(CHANGED)
-            return
         if self._mine(getattr(event, "dest_path", None)):
             kind = CHANGED  # something renamed onto the plan: an atomic save
         elif self._mine(event.src_path):
@@ -108,6 +106,19 @@ class PlanWatcher(FileSystemEventHandler):
                 kind = CHANGED
         if kind is not None:
             self._schedule(kind)
+
+    def _folder_event(self, event: FileSystemEvent) -> None:
+        """For a folder read as one plan: a file in it written, renamed in or out, removed
+        is the plan changed; the folder itself removed or renamed away, the plan gone."""
+        kind = event.event_type
+        if kind in ("opened", "closed_no_write"):
+            return
+        if event.is_directory:
+            if kind in ("deleted", "moved") and self._mine(event.src_path):
+                self._schedule(DELETED)
+            return
+        if any(self._inside(p) for p in (event.src_path, getattr(event, "dest_path", None))):
+            self._schedule(CHANGED)
 
     def _schedule(self, kind: str) -> None:
         if self._stopped:

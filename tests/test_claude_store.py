@@ -167,6 +167,17 @@ def test_a_task_list_is_followed_while_the_agent_rewrites_it(config: Path):
         follower.stop()
 
 
+def test_a_task_list_removed_is_called_deleted(config: Path):
+    folder = config / "tasks" / "list-a"
+    gone = threading.Event()
+    follower = Follower(folder, lambda kind: gone.set() if kind == "deleted" else None, grace=0.05).start()
+    try:
+        shutil.rmtree(folder)
+        assert gone.wait(10), "the list's removal not seen"
+    finally:
+        follower.stop()
+
+
 def test_a_todo_list_is_followed_while_the_agent_rewrites_it(config: Path):
     path = config / "todos" / TODOS
     seen = threading.Event()
