@@ -151,8 +151,8 @@ class Follower:
         if not self._gone or self._stopped:
             return
         if os.path.exists(self.path):
-            if self.watcher is not None and folders_of(self.path) != self._watched:
-                self.watcher.stop()  # the folder is a new one: watch it
+            if self.watcher is not None and (folders_of(self.path) != self._watched or os.path.isdir(self.path)):
+                self.watcher.stop()  # the folder is a new one (a folder read as one plan always is): watch it
                 self.start()
             self.callback("changed")
         self._later(LOOK_EVERY, self._look)  # until a read says it is back

@@ -172,8 +172,20 @@ def test_a_task_list_removed_is_called_deleted(config: Path):
     gone = threading.Event()
     follower = Follower(folder, lambda kind: gone.set() if kind == "deleted" else None, grace=0.05).start()
     try:
+        saved = {p.name: p.read_bytes() for p in folder.iterdir()}
         shutil.rmtree(folder)
         assert gone.wait(10), "the list's removal not seen"
+        back = threading.Event()
+        follower.callback = lambda kind: back.set() if kind == "changed" else None
+        folder.mkdir()  # made again (a new folder: the old watch went with the old one)
+        for name, data in saved.items():
+            (folder / name).write_bytes(data)
+        assert back.wait(10), "the list back not seen"
+        follower.back()  # as the owner does when its read finds it: no more looks
+        back.clear()
+        task = json.loads(saved["3.json"])
+        atomic_write(folder / "3.json", {**task, "status": "completed"})
+        assert back.wait(10), "a rewrite in the new folder not seen"
     finally:
         follower.stop()
 
