@@ -194,3 +194,42 @@ def test_the_plan_after_a_write_is_read_by_its_reader(project: Path):
     result = actions.mark(path, ["2.2"], None)
     assert result.snapshot.plan.source == "taskmaster"
     assert [(i.id, i.state) for i in result.snapshot.plan.items][3] == ("2.2", State.DONE)
+
+
+# -- the position-aware JSON reader under it ------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from plantui import jsonspots  # noqa: E402
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(_JSON, st.sampled_from([None, 0, 2]), st.booleans())
+def test_jsonspots_reads_what_json_reads_and_knows_where(value, indent, ascii_only):
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    got = jsonspots.load(text)
+    assert got == json.loads(text)
+
+    def check(v):
+        if isinstance(v, jsonspots.Obj):
+            for key, (start, end) in v.spots.items():
+                assert json.loads(text[start:end]) == v[key]  # the spot is exactly the value's text
+                check(v[key])
+        elif isinstance(v, list):
+            for x in v:
+                check(x)
+
+    check(got)
+
+
+@pytest.mark.parametrize("text", ['{"a": 1,}', "[1 2]", '{"a" 1}', "01", '"\\x"', "nul", "[1] 2", ""])
+def test_jsonspots_refuses_what_json_refuses(text: str):
+    with pytest.raises(ValueError):
+        json.loads(text)
+    with pytest.raises(jsonspots.JSONError):
+        jsonspots.load(text)
