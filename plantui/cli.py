@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import PlanError  # not from snapshot: that imports the parser
 
-COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "history", "mcp", "completion")
+COMMANDS = ("status", "tick", "untick", "mark", "sync", "watch", "check", "history", "mcp", "completion", "claude")
 
 EXIT_OK, EXIT_OPEN, EXIT_BAD = 0, 1, 2
 LOOKED_FOR = "plan.md, tasks.md, TODO.md, specs/*/tasks.md …"
@@ -129,6 +129,15 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("completion", help="the shell completion script: plantui completion bash|zsh|fish")
     p.add_argument("shell", metavar="SHELL", choices=("bash", "zsh", "fish"), help="bash, zsh or fish")
 
+    p = sub.add_parser("claude", help="the dashboard on Claude Code's task lists, todos and plans of this project",
+                       description="Open the task lists (~/.claude/tasks/<list>/), TodoWrite lists (~/.claude/todos/) and "
+                       "plans (plansDirectory, or ~/.claude/plans/) of the project at PATH, newest first, read-only. "
+                       "CLAUDE_CONFIG_DIR stands for ~/.claude.")
+    p.add_argument("path", metavar="PATH", nargs="?", default=".", help="the project's folder (default: here)")
+    p.add_argument("--list", action="store_true", help="print what it would open, one path a line, newest first")
+    _notify_flags(p)
+    p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
+
     p = sub.add_parser("history", help="the plan's story from git: counts and ticks at each commit")
     p.add_argument("path", metavar="PATH", nargs="?", help="a plan file that git tracks (default: the one plan here)")
     p.add_argument("--since", metavar="DATE", help="only commits from then on: 2025-03-01, 2025-03-01T14:00, 12h, 7d, 2w")
@@ -221,6 +230,8 @@ def _run(args) -> int:
         return _completion(args)
     if args.command == "history":
         return _history(args)
+    if args.command == "claude":
+        return _claude(args)
     _parser().print_help()
     return EXIT_OK
 
@@ -359,6 +370,29 @@ def _dashboard(args) -> int:
     return run(paths, folders=folders, notify_cmd=args.notify_cmd, title=not args.no_title)
 
 
+def _claude(args) -> int:
+    """``plantui claude [PATH]``: the dashboard on the Claude Code lists of the project at PATH."""
+    from .claude_store import config_dir, project_lists
+
+    project = Path(args.path)
+    if not project.is_dir():
+        raise PlanError(f"{args.path}: not a folder (plantui claude PATH opens the Claude Code lists of the project PATH)")
+    config = config_dir()
+    paths = project_lists(project, config)
+    if not paths:
+        raise PlanError(f"no Claude Code task lists, todos or plans for {project.resolve()} in {config}")
+    if args.list:
+        from .source import printable
+
+        sys.stdout.write("".join(printable(f"{p}\n") for p in paths))
+        return EXIT_OK
+    _check_notify(paths)
+    _switch_history(args)
+    from .ui.app import run
+
+    return run(paths, notify_cmd=args.notify_cmd, title=not args.no_title)
+
+
 def _demo(args=None) -> int:
     """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
     import shutil
@@ -383,10 +417,12 @@ def _demo(args=None) -> int:
 def _chosen_plans(paths: list[str], every: bool) -> list[Path]:
     """The plans named: files as given; for a folder (none given: here) its plans,
     most recently changed first, only the first unless ``every``."""
+    from .claude_store import is_task_list
+
     out: list[Path] = []
     for raw in paths or ["."]:
         p = Path(raw)
-        if not p.is_dir():
+        if not p.is_dir() or is_task_list(p):  # (a Claude Code task list: a folder that is one plan)
             out.append(p)
             continue
         from .discover import plans_in

@@ -80,11 +80,13 @@ def _usual_place(parts: tuple[str, ...], depth: int) -> bool:
 
 
 def expand(paths: list[str]) -> list[Path]:
-    """Files as given; folders replaced by the plans found under them."""
+    """Files as given; folders replaced by the plans found under them (a task list folder is one plan)."""
+    from .claude_store import is_task_list  # a folder that is one plan (Claude Code's task list)
+
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
+        if p.is_dir() and not is_task_list(p):
             out.extend(plans_in(p))
         else:
             out.append(p)

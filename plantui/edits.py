@@ -168,6 +168,8 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
     flips: dict[int, str] = {}
     done = done_marker(plan, settings, summary) if any(marker is None for _, marker in wanted) else None
     for item, marker in wanted:
+        if item.spelling is not None and item.spelling.read_only:
+            _spelled(item, marker, settings)  # refused as it is, before it is looked for
         try:
             fresh = locate(plan, lines, item)
         except EditError:

@@ -43,6 +43,8 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
     """
     snap = read(path, previous=previous)
+    if os.path.isdir(path):
+        return snap  # a folder read as one plan: its files are replaced whole (renamed in), never half written
     for _ in range(SETTLE_TRIES):
         try:
             st = os.stat(path)
@@ -149,8 +151,8 @@ class Follower:
         if not self._gone or self._stopped:
             return
         if os.path.exists(self.path):
-            if self.watcher is not None and folders_of(self.path) != self._watched:
-                self.watcher.stop()  # the folder is a new one: watch it
+            if self.watcher is not None and (folders_of(self.path) != self._watched or os.path.isdir(self.path)):
+                self.watcher.stop()  # the folder is a new one (a folder read as one plan always is): watch it
                 self.start()
             self.callback("changed")
         self._later(LOOK_EVERY, self._look)  # until a read says it is back

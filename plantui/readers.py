@@ -6,14 +6,18 @@ functions, ``claims(path, lines)`` and ``read(path, lines, settings)``, listed
 in ``READERS``; the first that claims a file reads it, Markdown the rest.  A
 plan made by another reader names it in ``Plan.source``; such a plan is always
 read whole (the no-parse path of :mod:`plantui.incremental` knows only boxes).
+
+A reader may also read a *folder* as one plan (Claude Code's task list: a JSON
+file per task): its ``folder(path)`` gives the folder's bytes and a stat-like
+value (``st_ino``, ``st_mtime_ns``), or None when the folder is not its kind.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, NamedTuple
 
-from . import cursor_plan, execplan
+from . import claude_store, cursor_plan, execplan, taskmaster
 from .config import DEFAULT, Settings
 from .model import Plan
 from .parser import parse_lines
@@ -24,12 +28,26 @@ class Reader(NamedTuple):
     name: str
     claims: Callable[[Path | None, Lines], bool]
     read: Callable[[Path | None, Lines, Settings], Plan]
+    folder: Callable[[Path], tuple[bytes, Any] | None] | None = None  # the bytes of a folder read as one plan
 
 
 READERS: tuple[Reader, ...] = (
+    Reader("taskmaster", taskmaster.claims, taskmaster.read),  # .taskmaster/tasks/tasks.json
+    Reader("claude-tasks", claude_store.claims_list, claude_store.read_list, claude_store.folder_bytes),
+    Reader("claude-todos", claude_store.claims_todos, claude_store.read_todos),
     Reader("cursor", cursor_plan.claims, cursor_plan.read),  # front matter with todos: (.cursor/plans/*.plan.md)
     Reader("execplan", execplan.claims, execplan.read),  # Codex ExecPlans: Markdown with partly done steps
 )
+
+
+def folder_bytes(path: Path) -> tuple[bytes, Any] | None:
+    """The bytes (and a stat-like value) of the folder ``path``, when a reader reads it as one plan."""
+    for r in READERS:
+        if r.folder is not None:
+            got = r.folder(path)
+            if got is not None:
+                return got
+    return None
 
 
 def reader_for(path: Path | None, lines: Lines) -> Reader | None:

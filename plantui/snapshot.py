@@ -29,7 +29,7 @@ from .disk import ByteEdit
 from .errors import PlanError
 from .incremental import reparse
 from .model import Plan, same_structure
-from .readers import read_plan, reader_for
+from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
 from .source import BOM, Lines, common_prefix, decode_lines, encode, relined
 
@@ -135,7 +135,8 @@ def _plan_after(previous: Snapshot, path: Path, lines: Lines, settings: Settings
 def read(path: str | os.PathLike, settings: Settings | None = None, previous: Snapshot | None = None) -> Snapshot:
     """The plan at ``path`` now; ``previous`` (an earlier read) lets a small change skip the parse."""
     path = Path(path)
-    raw, st = disk.read_bytes(path)
+    folder = folder_bytes(path) if path.is_dir() else None  # a folder a reader reads as one plan
+    raw, st = folder if folder is not None else disk.read_bytes(path)
     return from_bytes(path, raw, st, settings, previous)
 
 
@@ -248,8 +249,8 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         raw, st = disk.read_bytes(path)
     except PlanError:
         return from_bytes(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
-    if raw != ours or isinstance(patch, str):
-        return from_bytes(path, raw, st, snap.settings, previous=snap)
+    if raw != ours or isinstance(patch, str) or snap.plan.source != "markdown":
+        return from_bytes(path, raw, st, snap.settings, previous=snap)  # (a store: read whole, by its reader)
     lines = snap.lines.spliced(list(patch))
     plan = _plan_after(snap, path, lines, snap.settings)
     return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns, _after(snap, plan))

@@ -33,6 +33,7 @@ class PlanWatcher(FileSystemEventHandler):
         super().__init__()
         self.path = Path(path).absolute()
         self._targets = {str(self.path), os.path.realpath(self.path)}
+        self._folder = os.path.isdir(self.path)  # a folder read as one plan: the files in it are the plan
         self.callback = callback
         self.quiet = quiet
         self.longest = longest
@@ -48,7 +49,8 @@ class PlanWatcher(FileSystemEventHandler):
     # lifecycle ---------------------------------------------------------------
 
     def start(self) -> "PlanWatcher":
-        folders = {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))}
+        folders = ({str(self.path), os.path.realpath(self.path)} if self._folder else
+                   {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))})
         for attempt in (self._polling, True):
             observer = PollingObserver(timeout=0.25) if attempt else Observer()
             try:
@@ -82,7 +84,14 @@ class PlanWatcher(FileSystemEventHandler):
         p = os.fsdecode(p)
         return p in self._targets or os.path.abspath(p) in self._targets
 
+    def _inside(self, p: bytes | str | None) -> bool:
+        """Whether ``p`` is a file in the folder that is the plan."""
+        return bool(p) and os.path.dirname(os.path.abspath(os.fsdecode(p))) in self._targets
+
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if self._folder:
+            self._folder_event(event)
+            return
         if event.is_directory or event.event_type == "opened":
             return
         kind = None
@@ -97,6 +106,19 @@ class PlanWatcher(FileSystemEventHandler):
                 kind = CHANGED
         if kind is not None:
             self._schedule(kind)
+
+    def _folder_event(self, event: FileSystemEvent) -> None:
+        """For a folder read as one plan: a file in it written, renamed in or out, removed
+        is the plan changed; the folder itself removed or renamed away, the plan gone."""
+        kind = event.event_type
+        if kind in ("opened", "closed_no_write"):
+            return
+        if event.is_directory:
+            if kind in ("deleted", "moved") and self._mine(event.src_path):
+                self._schedule(DELETED)
+            return
+        if any(self._inside(p) for p in (event.src_path, getattr(event, "dest_path", None))):
+            self._schedule(CHANGED)
 
     def _schedule(self, kind: str) -> None:
         if self._stopped:
