@@ -160,7 +160,7 @@ class _Made:
         if isinstance(status, str) and spot is not None:
             start = base + spot[0] + 1
             n = lines.line_of(start)
-            col, marker = start - lines.offset(n, 0), lines.slice(start, base + spot[1] - 1)
+            col, marker = start - lines.offset(n, 0), lines.text[start : base + spot[1] - 1]
         else:
             n = lines.line_of(base + next(iter(obj.spots.values()), (0, 0))[0])
             col, marker, status = 0, "", "pending"

@@ -138,7 +138,7 @@ class _Made:
         if isinstance(status, str) and spot is not None:
             start, end = spot[0] + 1, spot[1] - 1  # inside the quotes
             n = lines.line_of(start)
-            col, marker = start - lines.offset(n, 0), lines.slice(start, end)
+            col, marker = start - lines.offset(n, 0), lines.text[start:end]
         else:  # Task Master reads a task without one as pending; there is nothing to write in place
             n = lines.line_of(next(iter(obj.spots.values()), (0, 0))[0]) if obj.spots else 0
             col, marker, status, spelling = 0, "", "pending", NO_STATUS
