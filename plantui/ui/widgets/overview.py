@@ -328,18 +328,21 @@ class PlanTable(DataTable):
         grouped = self.grouped
         layouts = [(tuple(c for c in columns if not (grouped and c == "tool")), barw) for columns, barw in LAYOUTS]
         wide = len(LAYOUTS) - 6  # the layouts before the first of the narrow ones have a phase, a next...
+        path_w = widths["path"]
+        need = min(MIN_TITLE, want_title)  # the title's least: 16 cells, or all of it when shorter
         for n, (columns, barw) in enumerate(layouts):
+            widths["path"] = path_w
             widths["bar"] = max(barw + 5 if barw else 4, min(PROBLEM_WIDTH, problem) if n < wide + 3 else 0)
             used = sum(widths[c] + pad for c in columns) + pad
             title = min(want_title, width - used)
-            if title < MIN_TITLE and "path" in columns:  # the path gives way some before it goes
-                cut = min(MIN_TITLE - title, widths["path"] - MIN_PATH)
+            if title < need and "path" in columns:  # the path gives way some before it goes
+                cut = min(need - title, widths["path"] - MIN_PATH)
                 if cut > 0:
                     widths["path"] -= cut
                     title += cut
             if n < wide and title < min(want_title, TITLE_WIDTH // 2 + 4):
                 continue  # the extra columns only where the title keeps room
-            if title >= MIN_TITLE or n == len(layouts) - 1:
+            if title >= need or n == len(layouts) - 1:
                 break
         return (max(4, title), barw, tuple((c, widths[c]) for c in columns))
 
