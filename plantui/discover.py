@@ -13,7 +13,7 @@ from .tools import LAYOUT, LOOK, ROOT, ROOT_NAMES, USUAL_NAMES, claude_plans_fol
 SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
            ".pytest_cache", ".ruff_cache", "site-packages", "bower_components", ".next", ".gradle"}
 # Hidden folders where plans live (the other hidden folders are never walked).
-HIDDEN_KEPT = {".kiro", ".specify", ".cursor", ".agent", ".planning", ".taskmaster", ".agent-os", ".claude"}
+HIDDEN_KEPT = {".kiro", ".specify", ".cursor", ".agent", ".planning", ".taskmaster", ".agent-os", ".claude", ".gemini"}
 # Folders of a layout: walked even when the project's .gitignore names them (people ignore .cursor/ or .planning/).
 LAYOUT_FOLDERS = HIDDEN_KEPT | {"specs", "openspec", "changes", "archive", "completed", "docs", "stories",
                                 "exec-plans", "_bmad-output", "agent-os", "conductor", "tracks", "tasks", "plans",
@@ -36,7 +36,7 @@ def plans_in(folder: Path) -> list[Path]:
     plan (a box, a ``Status`` line, front-matter todos).  The Claude plans
     folder named by ``plansDirectory`` in a ``.claude/settings.json`` is read
     too.  The walk skips :data:`SKIPPED`, hidden folders (but
-    :data:`HIDDEN_KEPT`), virtual environments (a ``pyvenv.cfg``), folders a
+    :data:`HIDDEN_KEPT`), virtual environments (a ``pyvenv.cfg`` or ``conda-meta``), folders a
     ``.gitignore`` names (but :data:`LAYOUT_FOLDERS`) and never enters a
     symlinked folder (so never a symlink loop).
     """
@@ -95,7 +95,7 @@ def plans_in(folder: Path) -> list[Path]:
         except OSError:
             continue  # unreadable: nothing to find there
         names = {e.name for e in entries}
-        if rel and "pyvenv.cfg" in names:
+        if rel and ("pyvenv.cfg" in names or "conda-meta" in names):
             continue  # a virtual environment
         if ".gitignore" in names:
             rules = rules + _read_ignore(os.path.join(here, ".gitignore"), rel)

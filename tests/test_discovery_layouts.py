@@ -62,6 +62,7 @@ NOT_PLANS = [
     "conductor/product.md", "conductor/tracks/auth_20250101/spec.md", "docs/TODO.md", "src/plan.md",
     ".taskmaster/docs/prd.md",
     "node_modules/pkg/specs/a/tasks.md", ".venv/specs/a/tasks.md", "env2/specs/a/tasks.md",  # env2: pyvenv.cfg
+    "conda/specs/a/tasks.md",  # conda: conda-meta
     ".git/specs/a/tasks.md", ".hidden/specs/a/tasks.md", "build/specs/a/tasks.md", "out/specs/a/tasks.md",
     "packages/web/dist/specs/a/tasks.md",
 ]
@@ -80,6 +81,7 @@ def project(tmp_path: Path) -> Path:
         path.write_text(TEXT.get(rel, BOXES), encoding="utf-8")
     (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
     (root / "env2" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (root / "conda" / "conda-meta").mkdir()
     # build/ and /out ignored; .cursor/ too, but a layout's folder is walked all the same
     (root / ".gitignore").write_text("# built\nbuild/\n/out\n.cursor/\n*.log\n")
     (root / "packages" / "web" / ".gitignore").write_text("/dist\n")
@@ -128,6 +130,16 @@ def test_a_relative_path_is_named_too(project: Path, monkeypatch):
 
 def test_a_plan_outside_every_layout_is_markdown(tmp_path: Path):
     assert describe(tmp_path / "notes" / "plan.md") == Place("markdown")
+
+
+def test_antigravitys_brain_folder_is_found_from_home(tmp_path: Path):
+    brain = tmp_path / ".gemini" / "antigravity" / "brain" / "3f2a-conversation"
+    brain.mkdir(parents=True)
+    for name in ("task.md", "implementation_plan.md", "walkthrough.md"):
+        (brain / name).write_text(BOXES)
+    got = plans_in(tmp_path)
+    assert rels(got, brain) == ["task.md", "implementation_plan.md"]
+    assert {describe(p) for p in got} == {Place("antigravity", "3f2a-conversation")}
 
 
 def test_a_symlinked_folder_is_never_entered(project: Path):

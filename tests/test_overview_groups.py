@@ -177,3 +177,14 @@ def test_the_folder_watcher_sees_a_task_master_store_written():
     watcher.on_any_event(FileClosedEvent("/p/.taskmaster/tasks/tasks.json"))
     watcher.on_any_event(FileCreatedEvent("/p/package.json"))  # no plan
     assert len(scheduled) == 2
+
+
+async def test_archived_plans_named_alone_are_shown_unfolded(mixed: Path):
+    second = mixed / "openspec/changes/archive/2025-02-01-add-y/tasks.md"
+    second.parent.mkdir(parents=True)
+    second.write_text(LOGIN, encoding="utf-8")
+    app = app_on(mixed / "openspec/changes/archive")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await loaded_table(pilot, 2)
+        assert keys(table, mixed) == ["group:archived", "openspec/changes/archive/2025-01-10-add-login/tasks.md",
+                                      "openspec/changes/archive/2025-02-01-add-y/tasks.md"]

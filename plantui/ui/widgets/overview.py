@@ -179,6 +179,8 @@ class PlanTable(DataTable):
         return clock() if callable(clock) else datetime.now()
 
     def on_mount(self) -> None:
+        if self.paths and all(self._places[p].archived for p in self.paths):
+            self.folded.discard(ARCHIVED)  # archived plans named on purpose: shown
         self.paths = self._sorted(self.paths)
         self._rebuild()
         for p in self.paths:
