@@ -67,6 +67,8 @@ def rule(folder: tuple[str, ...], name: str) -> tuple[Place, str] | None:
         return Place("codex"), LAYOUT if last == ".agent" else ROOT
     if f[-2:] in ((".agent", "plans"), (".agent", "execplans")):
         return Place("codex", name[:-3]), LAYOUT
+    if name in USUAL_NAMES and (".agent" in f or ".cursor" in f):  # a usual name in an agent's folder
+        return Place("codex" if ".agent" in f else "cursor"), LAYOUT
     at = _find(f, "docs", "exec-plans")
     if at is not None:
         return Place("codex", name[:-3], "completed" in f[at + 2:]), LOOK
@@ -75,8 +77,8 @@ def rule(folder: tuple[str, ...], name: str) -> tuple[Place, str] | None:
         return Place("claude", name[:-3]), LAYOUT
     if last == "tasks" and name == "todo.md":
         return Place("claude"), LAYOUT
-    if ".planning" in f and name in USUAL_NAMES:
-        return Place("claude"), LAYOUT
+    if ".planning" in f and (name in USUAL_NAMES or name.endswith("-PLAN.md")):  # GSD: phases/01-x/01-01-PLAN.md
+        return Place("claude", last if last != ".planning" else None), LAYOUT
     # BMAD: docs/stories/*.story.md, _bmad-output/**/*.md
     if f[-2:] == ("docs", "stories") and name.endswith(".story.md"):
         return Place("bmad", name[: -len(".story.md")]), LAYOUT

@@ -39,6 +39,8 @@ PLANS = {
     "docs/exec-plans/completed/ep-setup.md": ("codex", "ep-setup", True),
     "tasks/todo.md": ("claude", None, False),
     ".planning/ROADMAP.md": ("claude", None, False),
+    ".planning/phases/01-foundation/01-01-PLAN.md": ("claude", "01-foundation", False),
+    ".cursor/TODO.md": ("cursor", None, False),
     "design/plans/cosy-otter.md": ("claude", "cosy-otter", False),  # plansDirectory in .claude/settings.json
     ".taskmaster/tasks/tasks.json": ("taskmaster", None, False),
     "docs/stories/1.2.login.story.md": ("bmad", "1.2.login", False),
@@ -60,7 +62,7 @@ NOT_PLANS = [
     "specs/001-auth/spec.md", "specs/001-auth/contracts/tasks.md", ".kiro/specs/login/design.md",
     "docs/exec-plans/README.md", "_bmad-output/planning-artifacts/prd.md", ".agent-os/specs/2025-01-29-reset/spec.md",
     "conductor/product.md", "conductor/tracks/auth_20250101/spec.md", "docs/TODO.md", "src/plan.md",
-    ".taskmaster/docs/prd.md",
+    ".taskmaster/docs/prd.md", ".planning/phases/01-foundation/01-CONTEXT.md",
     "node_modules/pkg/specs/a/tasks.md", ".venv/specs/a/tasks.md", "env2/specs/a/tasks.md",  # env2: pyvenv.cfg
     "conda/specs/a/tasks.md",  # conda: conda-meta
     ".git/specs/a/tasks.md", ".hidden/specs/a/tasks.md", "build/specs/a/tasks.md", "out/specs/a/tasks.md",
