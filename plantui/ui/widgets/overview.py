@@ -643,9 +643,9 @@ class PlanTable(DataTable):
 
 
 def _plain(text: str) -> str:
-    """``text`` folded for a loose comparison: 001-user-auth, 2025-01-10-user-auth and "User auth" meet."""
-    text = re.sub(r"^(?:\d{4}-\d{2}-\d{2}|\d+)[-_ ]", "", text)
-    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+    """``text`` folded for a loose comparison: 001-user-auth, 1.2.user-auth and "User auth" meet."""
+    text = re.sub(r"^(?:\d{4}-\d{2}-\d{2}|[\d.]+)[-_. ]", "", text)
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").replace(".", " ").split())
 
 
 class FoldersChanged(Message, bubble=False):
