@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-import json
+import itertools
 import os
 import re
 from pathlib import Path
@@ -75,14 +75,14 @@ def plans_in(folder: Path) -> list[Path]:
 
     def ignored(rel: tuple[str, ...], name: str, rules: tuple) -> bool:
         result = False
-        for base, negated, anchored, pattern in rules:
+        for base, negated, anchored, match in rules:
             if rel[: len(base)] != base:
                 continue
             if anchored:
                 subject = "/".join(rel[len(base):] + (name,))
             else:
                 subject = name
-            if fnmatch.fnmatchcase(subject, pattern):
+            if match(subject):
                 result = not negated
         return result
 
@@ -158,13 +158,15 @@ def claude_plans_folders_above(top: Path) -> list[str]:
 
 def _read_ignore(path: str, base: tuple[str, ...]) -> tuple:
     """The folder patterns of the ``.gitignore`` at ``path`` (in the folder ``base``), simply read:
-    ``(base, negated, anchored, pattern)`` each; a pattern with a ``/`` inside is anchored to ``base``."""
+    ``(base, negated, anchored, match)`` each, ``match`` a compiled regular expression's; a pattern
+    with a ``/`` inside is anchored to ``base``.  Patterns of one kind in a row share one expression
+    (the last pattern that matches decides, as in git: a run of one kind decides the same)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()
     except OSError:
         return ()
-    rules = []
+    patterns = []
     for line in lines:
         line = line.strip()
         if not line or line.startswith("#"):
@@ -176,7 +178,13 @@ def _read_ignore(path: str, base: tuple[str, ...]) -> tuple:
         anchored = "/" in line
         line = line.lstrip("/")
         if line and line not in ("*", "**"):
-            rules.append((base, negated, anchored, line))
+            patterns.append((negated, anchored, line))
+    if not any(negated for negated, _, _ in patterns):
+        patterns.sort(key=lambda p: p[1])  # nothing to undo: the order does not matter
+    rules = []
+    for (negated, anchored), run in itertools.groupby(patterns, key=lambda p: p[:2]):
+        expression = "|".join(fnmatch.translate(p) for _, _, p in run)
+        rules.append((base, negated, anchored, re.compile(expression).match))
     return tuple(rules)
 
 
