@@ -188,3 +188,16 @@ async def test_archived_plans_named_alone_are_shown_unfolded(mixed: Path):
         table = await loaded_table(pilot, 2)
         assert keys(table, mixed) == ["group:archived", "openspec/changes/archive/2025-01-10-add-login/tasks.md",
                                       "openspec/changes/archive/2025-02-01-add-y/tasks.md"]
+
+
+async def test_o_sorts_within_each_group_and_enter_folds_a_tools_group(mixed: Path):
+    app = app_on(mixed)
+    async with app.run_test(size=(120, 35)) as pilot:
+        table = await loaded_table(pilot, 5)
+        await pilot.press("o")  # by progress: 002-search (0 %) before 001-user-auth (66 %), in their group
+        assert keys(table, mixed)[:3] == ["group:speckit", "specs/002-search/tasks.md", "specs/001-user-auth/tasks.md"]
+        assert keys(table, mixed)[-1] == "group:archived"  # archived ones stay apart in every order
+        await pilot.press("k", "k", "enter")  # the cursor follows 001-user-auth, now second: up to the header
+        assert keys(table, mixed)[:2] == ["group:speckit", "group:kiro"]
+        assert str(table.get_cell("group:speckit", "plan")).strip() == "▸ Spec Kit (2)"
+        assert "Spec Kit · 2 plans · enter unfolds" in detail(app)

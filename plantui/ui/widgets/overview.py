@@ -255,9 +255,10 @@ class PlanTable(DataTable):
     def _group_rank(self, path: Path, grouped: bool) -> tuple:
         place = self._places.get(path) or Place("markdown")
         tool = TOOLS.index(place.tool) if place.tool in TOOLS else len(TOOLS)
+        feature = (place.feature or "").casefold() if self.order == "path" else ""  # by path: a feature's plans together
         if place.archived:
-            return (1, tool, place.feature or "")
-        return (0, tool, place.feature or "") if grouped else (0,)
+            return (1, tool, feature)
+        return (0, tool, feature) if grouped else (0,)
 
     def _sort_key(self, path: Path, grouped: bool = False):
         shown = self._shown_paths.get(path, str(path)).casefold()
