@@ -8,7 +8,8 @@ import os
 import re
 from pathlib import Path
 
-from .tools import LAYOUT, LOOK, ROOT, ROOT_NAMES, USUAL_NAMES, claude_plans_folders, rule  # noqa: F401 (USUAL_NAMES: for callers)
+from .tools import USUAL_NAMES  # noqa: F401 (where it always was, for callers)
+from .tools import LAYOUT, LOOK, ROOT, ROOT_NAMES, claude_plans_folders, rule
 
 SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
            ".pytest_cache", ".ruff_cache", "site-packages", "bower_components", ".next", ".gradle"}
@@ -36,9 +37,10 @@ def plans_in(folder: Path) -> list[Path]:
     plan (a box, a ``Status`` line, front-matter todos).  The Claude plans
     folder named by ``plansDirectory`` in a ``.claude/settings.json`` is read
     too.  The walk skips :data:`SKIPPED`, hidden folders (but
-    :data:`HIDDEN_KEPT`), virtual environments (a ``pyvenv.cfg`` or ``conda-meta``), folders a
-    ``.gitignore`` names (but :data:`LAYOUT_FOLDERS`) and never enters a
-    symlinked folder (so never a symlink loop).
+    :data:`HIDDEN_KEPT`), virtual environments (a ``pyvenv.cfg`` or
+    ``conda-meta``), folders a ``.gitignore`` names (but
+    :data:`LAYOUT_FOLDERS`) and never enters a symlinked folder (so never a
+    symlink loop).
     """
     if not folder.is_dir():
         return []

@@ -255,7 +255,8 @@ class PlanTable(DataTable):
     def _group_rank(self, path: Path, grouped: bool) -> tuple:
         place = self._places.get(path) or Place("markdown")
         tool = TOOLS.index(place.tool) if place.tool in TOOLS else len(TOOLS)
-        feature = (place.feature or "").casefold() if self.order == "path" else ""  # by path: a feature's plans together
+        # by path, a feature's plans together; by progress or last change, the order alone within the tool
+        feature = (place.feature or "").casefold() if self.order == "path" else ""
         if place.archived:
             return (1, tool, feature)
         return (0, tool, feature) if grouped else (0,)
@@ -515,7 +516,8 @@ class PlanTable(DataTable):
             count = len(self.members(group))
             name = "Archived" if group == ARCHIVED else Place(group).tool_name
             plans = "1 plan" if count == 1 else f"{count} plans"
-            return Text.assemble((name, "bold"), (f" · {plans} · enter {'unfolds' if group in self.folded else 'folds'}", dim))
+            does = "unfolds" if group in self.folded else "folds"
+            return Text.assemble((name, "bold"), (f" · {plans} · enter {does}", dim))
         path = Path(key)
         place = self._places.get(path) or Place("markdown")
         parts: list[tuple[str, str]] = [(place.tool_name, "bold")]
@@ -532,7 +534,10 @@ class PlanTable(DataTable):
             phase, nxt = self._phase_text(path), self._next_text(path)
             if phase:
                 parts.append((phase, ""))
-            parts.append((f"next: {nxt}" if nxt else ("all done" if self._state[path][1].tasks.complete else "no tasks"), ""))
+            if nxt:
+                parts.append((f"next: {nxt}", ""))
+            else:
+                parts.append(("all done" if self._state[path][1].tasks.complete else "no tasks", ""))
         when = self._changed.get(path)
         if when is not None:
             parts.append((f"changed {ago(when, self.now())}", dim))
