@@ -35,11 +35,11 @@ from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from ... import discover
-from ...tools import TOOLS, Place, describe
 from ...errors import PlanError
 from ...fields import percent
 from ...follower import Follower, read_settled
 from ...report import bar
+from ...tools import TOOLS, Place, describe
 from ...watcher import FolderWatcher
 from ..layout import one_line
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
@@ -165,6 +165,7 @@ class PlanTable(DataTable):
         self._problem: dict[Path, str] = {}  # "deleted", "unreadable: …"
         self._shown_paths = {p: shown_path(p) for p in self.paths}
         self._places: dict[Path, Place] = {p: describe(p) for p in self.paths}
+        self._grouped: bool | None = None  # (worked out again when a plan comes)
         self.folded: set[str] = {ARCHIVED}  # the groups whose plans are hidden
         self._keys: list[str] = []  # the rows' keys, in order: a plan's path or a group's GROUP + name
         self._layout: tuple | None = None  # the columns and their widths, as last laid out
@@ -229,6 +230,7 @@ class PlanTable(DataTable):
             self._known.add(self._identity(p))
             self._shown_paths[p] = shown_path(p)
             self._places[p] = describe(p)
+            self._grouped = None
             self.paths.append(p)
             added.append(p)
         if not added:
@@ -241,9 +243,12 @@ class PlanTable(DataTable):
 
     @property
     def grouped(self) -> bool:
-        """Whether the plans are grouped by tool: when they come from two tools or more (a plan of no
-        known tool, "markdown", does not count: a Spec Kit project with a TODO.md is one list)."""
-        return len({pl.tool for pl in self._places.values()} - {"markdown"}) > 1
+        """Whether the plans are grouped by tool: when the plans not archived come from two tools or more
+        (a plan of no known tool, "markdown", does not count: a Spec Kit project with a TODO.md is one list)."""
+        if self._grouped is None:
+            tools = {pl.tool for pl in self._places.values() if not pl.archived} - {"markdown"}
+            self._grouped = len(tools) > 1
+        return self._grouped
 
     def group_of(self, path: Path) -> str | None:
         """The group ``path``'s row is in: ``"archived"``, its tool's name (grouped), or None."""
