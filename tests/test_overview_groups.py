@@ -201,3 +201,17 @@ async def test_o_sorts_within_each_group_and_enter_folds_a_tools_group(mixed: Pa
         assert keys(table, mixed)[:2] == ["group:speckit", "group:kiro"]
         assert str(table.get_cell("group:speckit", "plan")).strip() == "▸ Spec Kit (2)"
         assert "Spec Kit · 2 plans · enter unfolds" in detail(app)
+
+
+async def test_archived_plans_of_another_tool_leave_one_list(tmp_path: Path, monkeypatch):
+    for rel, text in (("specs/001-a/tasks.md", AUTH), ("specs/002-b/tasks.md", SEARCH),
+                      ("openspec/changes/archive/2025-01-10-add-login/tasks.md", LOGIN)):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    app = app_on(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await loaded_table(pilot, 3)
+        assert not table.grouped
+        assert keys(table, tmp_path) == ["specs/001-a/tasks.md", "specs/002-b/tasks.md", "group:archived"]
+        assert table.cursor_row == 0
