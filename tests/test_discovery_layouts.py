@@ -177,3 +177,13 @@ def test_status_json_names_each_plans_tool_feature_and_archive(project: Path, mo
         ("openspec/changes/archive/2025-01-01-add-x/tasks.md", "openspec", "2025-01-01-add-x", True, "markdown"),
         (".kiro/specs/login/tasks.md", "kiro", "login", False, "markdown"),
     ]
+
+
+def test_the_benchmark_tree_hides_every_plan_where_discovery_finds_it(tmp_path: Path):
+    from benchmarks.discovery import make_tree
+
+    want = make_tree(tmp_path / "repo", files=1500)
+    found = plans_in(tmp_path / "repo")
+    assert len(found) == want
+    skipped = {"node_modules", ".venv", "build", "src"}
+    assert not any(skipped & set(p.relative_to(tmp_path / "repo").parts) for p in found)
