@@ -10,6 +10,7 @@ from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
 from .source import printable
+from .tools import describe
 
 SCHEMA = 1
 
@@ -30,9 +31,13 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
     p = printable
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
+    place = describe(path)
     return {
         "path": path,
         "source": plan.source,
+        "tool": place.tool,  # who keeps it, from where it lies (plantui.tools); "source" is who read it
+        "feature": place.feature,
+        "archived": place.archived,
         "title": p(plan.title),
         "status": summary.status,
         "tasks": _counts(summary.tasks),

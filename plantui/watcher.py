@@ -154,8 +154,8 @@ IGNORED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"
 
 
 class FolderWatcher(PlanWatcher):
-    """Calls ``callback(kind)`` when a Markdown file or a folder appears, goes or is renamed
-    anywhere under ``folder``, or a Markdown file not ``known`` is written: where new plans
+    """Calls ``callback(kind)`` when a Markdown file (or a Task Master ``tasks.json``) or a folder appears,
+    goes or is renamed anywhere under ``folder``, or such a file not ``known`` is written: where new plans
     show up.  Bursts collapse as for a plan (a little longer).  Starting it walks the whole
     tree (a watch per folder): start it in a thread of its own."""
 
@@ -190,7 +190,7 @@ class FolderWatcher(PlanWatcher):
             if kind in ("created", "deleted", "moved"):
                 self._schedule(CHANGED)
             return
-        markdown = [p for p in paths if p.lower().endswith(".md")]
+        markdown = [p for p in paths if p.lower().endswith(".md") or os.path.basename(p) == "tasks.json"]
         if not markdown:
             return
         if kind in ("modified", "closed") and all(self.known(p) for p in markdown):

@@ -23,7 +23,7 @@ from .widgets.overview import PlanTable
 
 OVERVIEW_KEYS = (
     ("↑ ↓  j k", "Move the cursor"),
-    ("enter", "Open the plan's dashboard (escape comes back)"),
+    ("enter", "Open the plan's dashboard (escape comes back); on a group: fold or unfold it"),
     ("o", "Sort by path, progress or last change"),
     ("?", "This help"),
     ("ctrl+p", "Command palette (open a plan, themes)"),
@@ -72,6 +72,7 @@ class OverviewScreen(Screen):
         with Vertical(id="overview"):
             yield Label(self._title(len(self.paths), "path"), id="overview-title")
             yield PlanTable(self.paths, live=self.live, folders=self.folders, id="plans")
+            yield Label("", id="overview-detail")
         yield Footer()
 
     @staticmethod
@@ -82,6 +83,9 @@ class OverviewScreen(Screen):
     def on_plan_table_shown(self, event: PlanTable.Shown) -> None:
         self.paths = list(self.query_one(PlanTable).paths)
         self.query_one("#overview-title", Label).update(self._title(event.count, event.order))
+
+    def on_plan_table_detail(self, event: PlanTable.Detail) -> None:
+        self.query_one("#overview-detail", Label).update(event.text)
 
     def on_open_plan(self, event: OpenPlan) -> None:
         event.stop()

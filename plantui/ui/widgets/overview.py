@@ -7,14 +7,22 @@ says why a plan cannot be shown (the follower looks for a plan that is gone).
 The folders the overview was opened on are watched too: a plan made in one
 of them gets its row.
 
-Rows are sorted (by path, progress or last change: ``o`` cycles) and the
-columns fit the width in cells: the title gives way first, then the path,
-the last change, the count, and the bar shrinks to a short one.
+Plans of several tools (Spec Kit and Cursor, say) are grouped by tool, a
+header row each (its plans' progress summed), and by feature within a group;
+archived or completed plans (OpenSpec ``archive/``, Spec Kit ``specs/completed/``)
+sit apart under an "Archived" header, folded: enter on a header folds or
+unfolds its group.  Rows are sorted (by path, progress or last change: ``o``
+cycles) within their group, and the columns fit the width in cells: the tool,
+the current phase and the next task show on a wide screen; then the title
+gives way, the path, the last change, the count, and the bar shrinks to a
+short one.  The plan under the cursor is told in full under the table
+(:class:`PlanTable.Detail`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +36,10 @@ from textual.worker import get_current_worker
 
 from ... import discover
 from ...errors import PlanError
+from ...fields import percent
 from ...follower import Follower, read_settled
 from ...report import bar
+from ...tools import TOOLS, Place, describe
 from ...watcher import FolderWatcher
 from ..layout import one_line
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
@@ -39,9 +49,16 @@ MIN_TITLE = 16  # narrower than this, and the other columns give way
 PATH_WIDTH = 36  # the widest the path column gets
 MIN_PATH = 14  # narrower than this, and the path goes
 PROBLEM_WIDTH = 30  # the widest "unreadable: why" widens the bar column, on a wide screen
-LABELS = {"plan": "Plan", "path": "Path", "bar": "Progress", "done": "Done", "changed": "Changed"}
+TOOL_WIDTH = 11  # the widest the tool column gets ("Claude Code")
+PHASE_WIDTH = 24  # the widest the current phase column gets
+NEXT_WIDTH = 30  # the widest the next task column gets
+LABELS = {"plan": "Plan", "tool": "Tool", "phase": "Phase", "next": "Next", "path": "Path", "bar": "Progress",
+          "done": "Done", "changed": "Changed"}
 # From the widest to the narrowest: the columns after the title, and the bar's width (0: a percent only).
 LAYOUTS = (
+    (("tool", "phase", "next", "path", "bar", "done", "changed"), 12),
+    (("tool", "next", "path", "bar", "done", "changed"), 12),
+    (("next", "path", "bar", "done", "changed"), 12),
     (("path", "bar", "done", "changed"), 12),
     (("bar", "done", "changed"), 12),
     (("bar", "done", "changed"), 6),
@@ -50,6 +67,17 @@ LAYOUTS = (
     (("bar",), 0),
 )
 ORDERS = ("path", "progress", "last change")
+ARCHIVED = "archived"  # the group of archived plans (the others: a tool's name)
+GROUP = "group:"  # the key of a group's header row: group:speckit, group:archived
+
+
+class Tally:
+    """Counts summed over a group's plans, shaped like :class:`plantui.progress.Counts` for the bar."""
+
+    def __init__(self, done: int = 0, countable: int = 0) -> None:
+        self.done, self.countable, self.total = done, countable, countable
+        self.percent = percent(done, countable)
+        self.complete = countable > 0 and done >= countable
 
 
 def crop_left(text: str, width: int) -> str:
@@ -101,7 +129,7 @@ class PlanTable(DataTable):
     """One row per plan: name, path, bar, done/total, last change."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", "Open", show=True),
+        Binding("enter", "select_cursor", "Open / fold", show=True),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("o", "cycle_order", "Order", show=True, tooltip="Sort by path, progress or last change"),
@@ -114,6 +142,13 @@ class PlanTable(DataTable):
             super().__init__()
             self.count = count
             self.order = order
+
+    class Detail(Message):
+        """What to say of the row under the cursor (its plan in full, or its group)."""
+
+        def __init__(self, text: Text) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, paths: list[Path], *, live: bool = True, folders: list[Path] | None = None,
                  id: str | None = None) -> None:
@@ -129,6 +164,10 @@ class PlanTable(DataTable):
         self._state: dict[Path, tuple] = {}
         self._problem: dict[Path, str] = {}  # "deleted", "unreadable: …"
         self._shown_paths = {p: shown_path(p) for p in self.paths}
+        self._places: dict[Path, Place] = {p: describe(p) for p in self.paths}
+        self._grouped: bool | None = None  # (worked out again when a plan comes)
+        self.folded: set[str] = {ARCHIVED}  # the groups whose plans are hidden
+        self._keys: list[str] = []  # the rows' keys, in order: a plan's path or a group's GROUP + name
         self._layout: tuple | None = None  # the columns and their widths, as last laid out
         self.loads = 0
 
@@ -141,6 +180,8 @@ class PlanTable(DataTable):
         return clock() if callable(clock) else datetime.now()
 
     def on_mount(self) -> None:
+        if self.paths and all(self._places[p].archived for p in self.paths):
+            self.folded.discard(ARCHIVED)  # archived plans named on purpose: shown
         self.paths = self._sorted(self.paths)
         self._rebuild()
         for p in self.paths:
@@ -188,6 +229,8 @@ class PlanTable(DataTable):
                 continue
             self._known.add(self._identity(p))
             self._shown_paths[p] = shown_path(p)
+            self._places[p] = describe(p)
+            self._grouped = None
             self.paths.append(p)
             added.append(p)
         if not added:
@@ -198,21 +241,70 @@ class PlanTable(DataTable):
 
     # rows ---------------------------------------------------------------------
 
-    def _sort_key(self, path: Path):
+    @property
+    def grouped(self) -> bool:
+        """Whether the plans are grouped by tool: when the plans not archived come from two tools or more
+        (a plan of no known tool, "markdown", does not count: a Spec Kit project with a TODO.md is one list)."""
+        if self._grouped is None:
+            tools = {pl.tool for pl in self._places.values() if not pl.archived} - {"markdown"}
+            self._grouped = len(tools) > 1
+        return self._grouped
+
+    def group_of(self, path: Path) -> str | None:
+        """The group ``path``'s row is in: ``"archived"``, its tool's name (grouped), or None."""
+        place = self._places.get(path) or Place("markdown")
+        if place.archived:
+            return ARCHIVED
+        return place.tool if self.grouped else None
+
+    def _group_rank(self, path: Path, grouped: bool) -> tuple:
+        place = self._places.get(path) or Place("markdown")
+        tool = TOOLS.index(place.tool) if place.tool in TOOLS else len(TOOLS)
+        # by path, a feature's plans together; by progress or last change, the order alone within the tool
+        feature = (place.feature or "").casefold() if self.order == "path" else ""
+        if place.archived:
+            return (1, tool, feature)
+        return (0, tool, feature) if grouped else (0,)
+
+    def _sort_key(self, path: Path, grouped: bool = False):
         shown = self._shown_paths.get(path, str(path)).casefold()
         state = self._state.get(path)
+        rank = self._group_rank(path, grouped)
         if self.order == "progress":
             if state is None:
-                return (1, 0.0, shown)
+                return (*rank, 1, 0.0, shown)
             t = state[1].tasks
-            return (0, t.done / t.countable if t.countable else 0.0, shown)
+            return (*rank, 0, t.done / t.countable if t.countable else 0.0, shown)
         if self.order == "last change":
             when = self._changed.get(path)
-            return (1, 0.0, shown) if when is None else (0, -when.timestamp(), shown)
-        return (0, 0.0, shown)
+            return (*rank, 1, 0.0, shown) if when is None else (*rank, 0, -when.timestamp(), shown)
+        return (*rank, 0, 0.0, shown)
 
     def _sorted(self, paths: list[Path]) -> list[Path]:
-        return sorted(paths, key=self._sort_key)
+        grouped = self.grouped
+        return sorted(paths, key=lambda p: self._sort_key(p, grouped))
+
+    def _row_keys(self) -> list[str]:
+        """The rows to show, in order: each group's header, then its plans unless it is folded."""
+        keys: list[str] = []
+        last = None
+        for p in self.paths:
+            group = self.group_of(p)
+            if group != last and group is not None:
+                keys.append(GROUP + group)
+            last = group
+            if group not in self.folded:
+                keys.append(str(p))
+        return keys
+
+    def members(self, group: str) -> list[Path]:
+        """The plans of ``group``, in the order shown."""
+        return [p for p in self.paths if self.group_of(p) == group]
+
+    def toggle(self, group: str) -> None:
+        """Fold ``group`` if it is unfolded, unfold it if it is folded."""
+        self.folded ^= {group}
+        self._rebuild()
 
     def action_cycle_order(self) -> None:
         self.order = ORDERS[(ORDERS.index(self.order) + 1) % len(ORDERS)]
@@ -231,44 +323,75 @@ class PlanTable(DataTable):
         width = self.scrollable_content_region.width or self.app.size.width - 2
         width -= 1  # room for a scrollbar
         titles = [cell_len(self._title(p)) for p in self.paths] or [4]
+        titles += [cell_len(self._group_title(g)) for g in {self.group_of(p) for p in self.paths} - {None}]
         want_title = max(4, min(TITLE_WIDTH, max(titles)))
         paths = [cell_len(self._shown_paths.get(p, "")) for p in self.paths] or [4]
         done = max([4] + [len(self._done_text(p)) for p in self.paths])
-        widths = {"path": max(4, min(PATH_WIDTH, max(paths))), "done": done, "changed": 11}
+        phase = max([5] + [cell_len(self._phase_text(p)) for p in self.paths])
+        nexts = max([4] + [cell_len(self._next_text(p)) for p in self.paths])
+        tools = max([4] + [cell_len(pl.tool_name) for pl in self._places.values()])
+        widths = {"path": max(4, min(PATH_WIDTH, max(paths))), "done": done, "changed": 11,
+                  "tool": min(TOOL_WIDTH, tools), "phase": min(PHASE_WIDTH, phase), "next": min(NEXT_WIDTH, nexts)}
         problem = max([0] + [cell_len(t) for t in self._problem.values()])
         pad = 2 * self.cell_padding
-        for n, (columns, barw) in enumerate(LAYOUTS):
-            widths["bar"] = max(barw + 5 if barw else 4, min(PROBLEM_WIDTH, problem) if n < 3 else 0)
+        grouped = self.grouped
+        layouts = [(tuple(c for c in columns if not (grouped and c == "tool")), barw) for columns, barw in LAYOUTS]
+        wide = len(LAYOUTS) - 6  # the layouts before the first of the narrow ones have a phase, a next...
+        path_w = widths["path"]
+        need = min(MIN_TITLE, want_title)  # the title's least: 16 cells, or all of it when shorter
+        for n, (columns, barw) in enumerate(layouts):
+            widths["path"] = path_w
+            widths["bar"] = max(barw + 5 if barw else 4, min(PROBLEM_WIDTH, problem) if n < wide + 3 else 0)
             used = sum(widths[c] + pad for c in columns) + pad
             title = min(want_title, width - used)
-            if title < MIN_TITLE and "path" in columns:  # the path gives way some before it goes
-                cut = min(MIN_TITLE - title, widths["path"] - MIN_PATH)
+            if title < need and "path" in columns:  # the path gives way some before it goes
+                cut = min(need - title, widths["path"] - MIN_PATH)
                 if cut > 0:
                     widths["path"] -= cut
                     title += cut
-            if title >= MIN_TITLE or n == len(LAYOUTS) - 1:
+            if n < wide and title < min(want_title, TITLE_WIDTH // 2 + 4):
+                continue  # the extra columns only where the title keeps room
+            if title >= need or n == len(layouts) - 1:
                 break
         return (max(4, title), barw, tuple((c, widths[c]) for c in columns))
+
+    def _groups(self) -> list[str]:
+        return [k[len(GROUP):] for k in self._keys if k.startswith(GROUP)]
 
     def _rebuild(self, layout: tuple | None = None) -> None:
         layout = layout or self._fit()
         self._layout = layout
         title_w, _barw, columns = layout
-        selected = self.selected_path
+        selected = self._keys[self.cursor_row] if self._keys and 0 <= self.cursor_row < len(self._keys) else None
         self.clear(columns=True)
         arrow = {"path": "path", "progress": "bar", "last change": "changed"}[self.order]
         for key, width in (("plan", title_w), *columns):
             label = LABELS[key] + (" ▾" if key == arrow else "")
             self.add_column(crop(label, width), key=key, width=width)
-        for p in self.paths:
-            self.add_row(*self._cells(p, layout), key=str(p))
-        if selected in self.paths:
-            self.move_cursor(row=self.paths.index(selected), animate=False)
+        self._keys = self._row_keys()
+        for key in self._keys:
+            cells = self._group_cells(key[len(GROUP):], layout) if key.startswith(GROUP) else \
+                self._cells(Path(key), layout)
+            self.add_row(*cells, key=key)
+        if selected is None:  # the first time: on the first plan, not on a header
+            selected = next((k for k in self._keys if not k.startswith(GROUP)), None)
+        if selected in self._keys:
+            self.move_cursor(row=self._keys.index(selected), animate=False)
         self.post_message(self.Shown(len(self.paths), self.order))
+        self._tell()
 
     def _title(self, path: Path) -> str:
         state = self._state.get(path)
-        return (one_line(state[0].plan.title) if state else "") or path.name
+        title = (one_line(state[0].plan.title) if state else "") or path.name
+        feature = self._places[path].feature if path in self._places else None
+        if self.group_of(path) is not None and feature and _plain(feature) not in _plain(title):
+            title = f"{feature}: {title}"  # grouped: which feature, unless the title says it
+        return title
+
+    def _group_title(self, group: str) -> str:
+        name = "Archived" if group == ARCHIVED else Place(group).tool_name
+        count = len(self.members(group))
+        return f"{'▸' if group in self.folded else '▾'} {name} ({count})"
 
     def _done_text(self, path: Path) -> str:
         state = self._state.get(path)
@@ -277,14 +400,43 @@ class PlanTable(DataTable):
         t = state[1].tasks
         return f"{t.done}/{t.countable}" if t.total else "—"
 
+    def _next_item(self, path: Path):
+        state = self._state.get(path)
+        if state is None or state[1].next_task is None:
+            return None
+        return state[0].plan.items[state[1].next_task]
+
+    def _next_text(self, path: Path) -> str:
+        item = self._next_item(path)
+        return "" if item is None else one_line(item.label)
+
+    def _phase_text(self, path: Path) -> str:
+        """The current phase: the next task's, else the first one not done."""
+        state = self._state.get(path)
+        if state is None:
+            return ""
+        plan, summary = state[0].plan, state[1]
+        item = self._next_item(path)
+        for ph, st in zip(plan.phases, summary.phases):
+            if (item is not None and ph.index == item.phase) or (item is None and st.status != "done"):
+                return one_line(ph.title)
+        return ""
+
     def _cells(self, path: Path, layout: tuple) -> list[Text]:
         title_w, barw, columns = layout
         state = self._state.get(path)
         complete = state is not None and state[1].tasks.complete
-        cells = {"plan": Text(crop(self._title(path), title_w), "bold" if state and not complete else "")}
+        indent = "  " if self.group_of(path) is not None else ""
+        cells = {"plan": Text(crop(indent + self._title(path), title_w), "bold" if state and not complete else "")}
         widths = dict(columns)
         if "path" in widths:
             cells["path"] = Text(crop_left(self._shown_paths.get(path, str(path)), widths["path"]), "dim")
+        if "tool" in widths:
+            cells["tool"] = Text(crop(self._places[path].tool_name, widths["tool"]))
+        if "phase" in widths:
+            cells["phase"] = Text(crop(self._phase_text(path), widths["phase"]), "dim")
+        if "next" in widths:
+            cells["next"] = Text(crop(self._next_text(path), widths["next"]))
         problem = self._problem.get(path)
         if problem is not None:
             cells["bar"] = Text(crop(problem, widths["bar"]), self._color("warning", "yellow"))
@@ -296,6 +448,28 @@ class PlanTable(DataTable):
         when = self._changed.get(path)
         cells["changed"] = Text(ago(when, self.now()) if when else "", "dim")
         return [cells[key] for key in ("plan", *widths)]
+
+    def _tally(self, group: str) -> Tally:
+        done = countable = 0
+        for p in self.members(group):
+            state = self._state.get(p)
+            if state is not None:
+                done += state[1].tasks.done
+                countable += state[1].tasks.countable
+        return Tally(done, countable)
+
+    def _group_cells(self, group: str, layout: tuple) -> list[Text]:
+        """A group's header row: its name and count, its plans' progress summed, their last change."""
+        title_w, barw, columns = layout
+        cells = {key: Text("") for key, _ in columns}
+        cells["plan"] = Text(crop(self._group_title(group), title_w), "bold " + self._color("accent", "blue"))
+        t = self._tally(group)
+        cells["bar"] = self._bar(t, barw)
+        cells["done"] = Text(f"{t.done}/{t.countable}")
+        times = [self._changed[p] for p in self.members(group) if p in self._changed]
+        if times:
+            cells["changed"] = Text(ago(max(times), self.now()), "dim")
+        return [cells[key] for key in ("plan", *dict(columns))]
 
     def _bar(self, t, width: int) -> Text:
         text = Text()
@@ -313,13 +487,71 @@ class PlanTable(DataTable):
         """Show what is known of ``path`` now: in its row, or by laying the table out again."""
         order = self._sorted(self.paths)
         layout = self._fit()
-        if order != self.paths or layout != self._layout or str(path) not in self.rows:
+        if order != self.paths or layout != self._layout or self._row_keys() != self._keys:
             self.paths = order
             self._rebuild(layout)
             return
         keys = ("plan", *dict(layout[2]))
-        for key, cell in zip(keys, self._cells(path, layout)):
-            self.update_cell(str(path), key, cell)
+        if str(path) in self.rows:
+            for key, cell in zip(keys, self._cells(path, layout)):
+                self.update_cell(str(path), key, cell)
+        group = self.group_of(path)
+        if group is not None:
+            for key, cell in zip(keys, self._group_cells(group, layout)):
+                self.update_cell(GROUP + group, key, cell)
+        self._tell()
+
+    # the row under the cursor, in full ---------------------------------------------
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._tell()
+
+    def _tell(self) -> None:
+        self.post_message(self.Detail(self.detail()))
+
+    def detail(self) -> Text:
+        """The row under the cursor in words: a plan's tool, feature, phase, next task and last change;
+        a group's plans and what enter does."""
+        if not self._keys:
+            return Text("")
+        key = self._keys[max(0, min(self.cursor_row, len(self._keys) - 1))]
+        dim = "dim"
+        if key.startswith(GROUP):
+            group = key[len(GROUP):]
+            count = len(self.members(group))
+            name = "Archived" if group == ARCHIVED else Place(group).tool_name
+            plans = "1 plan" if count == 1 else f"{count} plans"
+            does = "unfolds" if group in self.folded else "folds"
+            return Text.assemble((name, "bold"), (f" · {plans} · enter {does}", dim))
+        path = Path(key)
+        place = self._places.get(path) or Place("markdown")
+        parts: list[tuple[str, str]] = [(place.tool_name, "bold")]
+        if place.feature:
+            parts.append((place.feature, ""))
+        if place.archived:
+            parts.append(("archived", dim))
+        problem = self._problem.get(path)
+        if problem is not None:
+            parts.append((problem, self._color("warning", "yellow")))
+        elif path not in self._state:
+            parts.append(("loading…", dim))
+        else:
+            phase, nxt = self._phase_text(path), self._next_text(path)
+            if phase:
+                parts.append((phase, ""))
+            if nxt:
+                parts.append((f"next: {nxt}", ""))
+            else:
+                parts.append(("all done" if self._state[path][1].tasks.complete else "no tasks", ""))
+        when = self._changed.get(path)
+        if when is not None:
+            parts.append((f"changed {ago(when, self.now())}", dim))
+        text = Text()
+        for n, (words, style) in enumerate(parts):
+            if n:
+                text.append(" · ", dim)
+            text.append(words, style)
+        return text
 
     def on_resize(self) -> None:
         if self._layout is not None and self._fit() != self._layout:
@@ -399,16 +631,32 @@ class PlanTable(DataTable):
             when = self._changed.get(p)
             if when is not None and str(p) in self.rows:
                 self.update_cell(str(p), "changed", Text(ago(when, self.now()), "dim"))
+        for group in self._groups():
+            times = [self._changed[p] for p in self.members(group) if p in self._changed]
+            if times:
+                self.update_cell(GROUP + group, "changed", Text(ago(max(times), self.now()), "dim"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        self.post_message(OpenPlan(Path(event.row_key.value)))
+        key = event.row_key.value
+        if key.startswith(GROUP):
+            self.toggle(key[len(GROUP):])
+        else:
+            self.post_message(OpenPlan(Path(key)))
 
     @property
     def selected_path(self) -> Path | None:
-        if not self.paths or not self.row_count:
+        """The plan under the cursor (None on a group's header)."""
+        if not self._keys or not self.row_count:
             return None
-        return self.paths[max(0, min(self.cursor_row, len(self.paths) - 1))]
+        key = self._keys[max(0, min(self.cursor_row, len(self._keys) - 1))]
+        return None if key.startswith(GROUP) else Path(key)
+
+
+def _plain(text: str) -> str:
+    """``text`` folded for a loose comparison: 001-user-auth, 1.2.user-auth and "User auth" meet."""
+    text = re.sub(r"^(?:\d{4}-\d{2}-\d{2}|[\d.]+)[-_. ]", "", text)
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").replace(".", " ").split())
 
 
 class FoldersChanged(Message, bubble=False):
