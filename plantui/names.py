@@ -18,11 +18,32 @@ PHASE_WORDS = (
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
 )
 _NUMBER = r"(?P<num>\d+(?:\.\d+)*[a-z]?\+?|[IVX]+\b)"
-PHASE_RE = re.compile(rf"^(?:{PHASE_WORDS})s?\s*[-#]?\s*{_NUMBER}", re.I)
+# "Current slice: Phase 1", "Completed slice: Phase 0": an agent's todo naming its slices
+_SLICE_PREFIX = r"(?:(?:current|completed|complete|next|active|previous|finished|done|upcoming)\s+slice\s*[:—–-]\s*)?"
+PHASE_RE = re.compile(rf"^{_SLICE_PREFIX}(?:{PHASE_WORDS})s?\s*[-#]?\s*{_NUMBER}", re.I)
+# Workstreams that group tasks as phases do, when they hold the plan's tasks (the
+# parser checks that): P0…P12, EP-…, PR1…PR4, Epic N, Story N.M, Week N.
+WORKSTREAM_RE = re.compile(
+    rf"^(?:P(?P<p>\d{{1,2}}(?:\.\d+)?)(?![\w.])|PR\s*[-#]?\s*(?P<pr>\d{{1,3}})\b|EP-(?P<ep>[A-Z0-9][\w.]*)|"
+    rf"(?:epic|story|week)s?\s*[-#]?\s*{_NUMBER})",
+    re.I,
+)
 TASK_HEADING_RE = re.compile(rf"^task\s*[-#]?\s*{_NUMBER}", re.I)
 _CHECKPOINT_RE = re.compile(
-    r"^(?:checkpoints?\b|(?:quality\s+|acceptance\s+|release\s+)?gates?\b|gate\s+status\b|"
+    r"^(?:(?:final\s+)?checkpoints?\b|(?:quality\s+|acceptance\s+|release\s+)?gates?\b|gate\s+status\b|"
     r"definition\s+of\s+done\b|exit\s+criteria\b)",
+    re.I,
+)
+# What follows a checkpoint word when the name is a topic, not a gate:
+# "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline".
+_TOPIC_RE = re.compile(
+    r"^[\s/&-]*(?:(?:and|or|for|in|into|of|to|with|via|on|as)\b|"
+    r"(?:systems?|modules?|services?|engines?|components?|managers?|management|implementation|integration|"
+    r"pipelines?|frameworks?|support|logic|mechanisms?|handl(?:er|ers|ing)|api|apis|design|architecture|"
+    r"library|infrastructure|config(?:uration)?|models?|schemas?|store|storage|persistence|tool(?:s|ing)?|"
+    r"ui|pages?|views?|widgets?|endpoints?|controllers?|features?|creation|restore|recovery|format|"
+    r"files?|classes?|functions?|helpers?|utilit(?:y|ies)|scripts?|workflows?|automation|runner|"
+    r"checks?\s+(?:module|service|system))\b)",
     re.I,
 )
 AFTER_RE = re.compile(rf"\b(?:after|following)\s+(?:{PHASE_WORDS})s?\s*{_NUMBER}", re.I)
@@ -79,19 +100,53 @@ def name_of(title: str) -> str:
 
 
 def phase_number(title: str) -> str | None:
-    m = PHASE_RE.match(name_of(title)) or TASK_HEADING_RE.match(name_of(title))
-    return m.group("num").rstrip("+").lower() if m else None
+    """The number a phase heading gives its phase: "3.1" for ``Phase 3.1: Setup``,
+    "2" for ``P2 — Search``, ``Story 2.1``, ``PR2``; "auth" for ``EP-AUTH``."""
+    name = name_of(title)
+    m = PHASE_RE.match(name) or TASK_HEADING_RE.match(name)
+    if m:
+        return m.group("num").rstrip("+").lower()
+    m = WORKSTREAM_RE.match(name)
+    if m:
+        return next(g for g in m.group("p", "pr", "ep", "num") if g is not None).rstrip("+").lower()
+    return None
 
 
-_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")
+_RANGE_RE = re.compile(rf"^(?:{PHASE_WORDS})s?\s*[-#]?\s*(\d+)\s*(?:-|–|—|~|to)\s*(\d+)(?![\d.])", re.I)
+
+
+def phase_range(title: str) -> tuple[str, ...] | None:
+    """The phase numbers a heading naming a range covers (``Phase 2-6: …``,
+    ``Phases 13–24``), None for a heading that names none."""
+    m = _RANGE_RE.match(name_of(title))
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return tuple(str(n) for n in range(a, b + 1)) if 0 <= b - a <= 100 else None
+
+
+def is_workstream_name(title: str) -> bool:
+    """Whether a heading names a workstream (``P0``, ``EP-12``, ``PR1``, ``Epic 2``,
+    ``Story 1.3``, ``Week 4``) rather than a phase, step, stage or milestone."""
+    name = name_of(title)
+    return not PHASE_RE.match(name) and bool(WORKSTREAM_RE.match(name))
+
+
+_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")  # one of them in every checkpoint name
 
 
 def is_checkpoint_name(title: str) -> bool:
+    """Whether a heading, label or item names a checkpoint or gate (``Checkpoint 1:
+    After Phase 2``, ``Quality Gates``, ``Definition of Done``, Kiro's ``Final
+    checkpoint``), not a topic that mentions one (``Checkpoint System``,
+    ``Quality Gates Module``, ``Quality gates for the CI pipeline``)."""
     if title.isascii():  # the common case, without the regexes (case folding aside)
         low = title.lower().replace("*", "").replace("_", "")
         if not any(word in low for word in _CHECKPOINT_WORDS):
             return False
-    return bool(_CHECKPOINT_RE.match(name_of(title)))
+    name = name_of(title)
+    m = _CHECKPOINT_RE.match(name)
+    return bool(m) and not _TOPIC_RE.match(name[m.end():])
 
 
 def status_of_cell(cell: str) -> State | None:

@@ -41,8 +41,10 @@ from .names import (
     TASK_HEADING_RE,
     clean_inline,
     is_checkpoint_name,
+    is_workstream_name,
     name_of,
     phase_number,
+    phase_range,
     split_id,
     starts_list,
 )
@@ -115,8 +117,13 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    held = _items_held(sections, item_section) if sections else []
+    work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)]
+    if work and _hold_most(sections, work, item_section):
+        phase_heads = sorted(phase_heads + work)
     if not phase_heads:
         phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    phase_heads = _without_phantoms(sections, phase_heads, held)
 
     # The checkpoint heading that holds each item: the nearest checkpoint or
     # phase heading at or above its section, when that is a checkpoint.
@@ -323,6 +330,64 @@ def _phase_chains(sections: list[Section], order: dict[int, int]) -> list[tuple[
 _clean_title = lru_cache(maxsize=1 << 15)(clean_inline)
 _title_name = lru_cache(maxsize=1 << 15)(name_of)
 _title_number = lru_cache(maxsize=1 << 15)(phase_number)
+_is_workstream = lru_cache(maxsize=1 << 15)(is_workstream_name)
+_title_range = lru_cache(maxsize=1 << 15)(phase_range)
+
+
+def _items_held(sections: list[Section], item_section: list[int | None]) -> list[int]:
+    """How many items each section holds, its subsections' included."""
+    held = [0] * len(sections)
+    for sec in item_section:
+        if sec is not None:
+            held[sec] += 1
+    for s in reversed(sections):  # a parent comes before its subsections
+        if s.parent is not None:
+            held[s.parent] += held[s.index]
+    return held
+
+
+def _hold_most(sections: list[Section], heads: list[int], item_section: list[int | None]) -> bool:
+    """Whether the sections under ``heads`` hold at least half of the items."""
+    heads_set = set(heads)
+    under: list[bool] = []
+    for s in sections:
+        under.append(s.index in heads_set or (s.parent is not None and under[s.parent]))
+    inside = sum(1 for sec in item_section if sec is not None and under[sec])
+    return inside > 0 and 2 * inside >= len(item_section)
+
+
+def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]) -> list[int]:
+    """Phase headings less those that only mention a phase: a heading inside
+    Phase N that names Phase N again ("Phase 7 Tasks", "✅ Phase 1 Verification"
+    belong to Phase 7 and 1); an empty one that repeats the number of a phase
+    that holds items (a summary's "Phase 14: …" below the real one, "Phase 1
+    internals"); an empty one naming a range of phases ("Phase 13-24: Summary")
+    that has phases of its own."""
+    if len(heads) < 2:
+        return heads
+    number = {h: _title_number(sections[h].title) for h in heads}
+    holding = {number[h] for h in heads if held[h] and number[h] is not None}
+    numbers = set(number.values())
+    head_set = set(heads)
+    out = []
+    for h in heads:
+        num = number[h]
+        p = sections[h].parent
+        nested_again = False
+        while p is not None:
+            if p in head_set and num is not None and number[p] == num:
+                nested_again = True
+                break
+            p = sections[p].parent
+        if nested_again:
+            continue
+        span = _title_range(sections[h].title)
+        if span is not None and any(n in numbers for n in span):
+            continue  # "Phase 2-6 can run in parallel": about phases 2 to 6
+        if not held[h] and num in holding and any(number[o] == num and held[o] for o in heads if o != h):
+            continue
+        out.append(h)
+    return out
 
 
 @lru_cache(maxsize=1 << 17)
