@@ -149,6 +149,32 @@ def is_checkpoint_name(title: str) -> bool:
     return bool(m) and not _TOPIC_RE.match(name[m.end():])
 
 
+# what leads an item that names a phase: a timestamp "(2025-10-01 13:00Z)", "Completed:"
+_ITEM_LEAD_RE = re.compile(
+    r"^(?:\([^()]{1,40}\)\s*|(?:completed?|finished|done|started|shipped|implemented)\b\s*[:—–-]?\s*)+", re.I)
+
+
+def phase_item_number(text: str) -> str | None:
+    """The number of the phase an item is named for: "0" for ``Phase 0: Research
+    complete``, "1" for an ExecPlan's ``(2025-10-01 13:00Z) Milestone 1: scaffold``
+    or ``Completed Milestone 1``; None for an item that names no phase first."""
+    t = clean_inline(text)
+    m = _ITEM_LEAD_RE.match(t)
+    if m:
+        t = t[m.end():]
+    m = PHASE_RE.match(name_of(t))
+    return m.group("num").rstrip("+").lower() if m else None
+
+
+_CHECKPOINT_TASK_RE = re.compile(r"^(?:final\s+)?checkpoint\b", re.I)
+
+
+def names_checkpoint_task(text: str) -> bool:
+    """Whether a task's text is Kiro's checkpoint task: ``Checkpoint - Ensure all
+    tests pass``, ``Final checkpoint``."""
+    return bool(_CHECKPOINT_TASK_RE.match(name_of(text)))
+
+
 def status_of_cell(cell: str) -> State | None:
     for emoji, state in _STATUS_EMOJI.items():
         if emoji in cell:

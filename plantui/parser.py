@@ -43,6 +43,7 @@ from .names import (
     is_checkpoint_name,
     is_workstream_name,
     name_of,
+    phase_item_number,
     phase_number,
     phase_range,
     split_id,
@@ -177,6 +178,14 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             if ph.item_backed is None:
                 sec = next(s.index for s in sections if s.line == ph.line)
                 section_phase[sec] = ph.index
+
+    # Optional items (Kiro's "- [ ]* 1.1") never hold their phases open: each phase knows its own.
+    optional = {k for k, it in enumerate(raw_items) if it.optional}
+    if optional:
+        for ph in list(phases):
+            mine = tuple(k for k in ph.items if k in optional)
+            if mine:
+                phases[ph.index] = replace(ph, optional=mine)
 
     # Item-backed phases: "- [x] Phase 0: Research complete" stands for an empty "## Phase 0".
     backing: dict[str, int] | None = None
@@ -360,15 +369,17 @@ def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]
     """Phase headings less those that only mention a phase: a heading inside
     Phase N that names Phase N again ("Phase 7 Tasks", "✅ Phase 1 Verification"
     belong to Phase 7 and 1); an empty one that repeats the number of a phase
-    that holds items (a summary's "Phase 14: …" below the real one, "Phase 1
-    internals"); an empty one naming a range of phases ("Phase 13-24: Summary")
-    that has phases of its own."""
+    named before it or holding items (a summary's "Phase 14: …" below the real
+    one, "Phase 1 internals"); an empty one inside a summary, statistics or
+    review section; one naming a range of phases ("Phase 13-24: Summary",
+    "Phase 2-6 in parallel") that has phases of its own."""
     if len(heads) < 2:
         return heads
     number = {h: _title_number(sections[h].title) for h in heads}
     holding = {number[h] for h in heads if held[h] and number[h] is not None}
     numbers = set(number.values())
     head_set = set(heads)
+    seen: set[str] = set()  # the numbers of the phases kept so far
     out = []
     for h in heads:
         num = number[h]
@@ -384,10 +395,29 @@ def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]
         span = _title_range(sections[h].title)
         if span is not None and any(n in numbers for n in span):
             continue  # "Phase 2-6 can run in parallel": about phases 2 to 6
-        if not held[h] and num in holding and any(number[o] == num and held[o] for o in heads if o != h):
-            continue
+        if not held[h]:
+            if num is not None and (num in holding or num in seen):
+                continue  # an empty repeat of a phase named before or holding items
+            if _in_summary(sections, h):
+                continue  # "## Statistics" → "### Phase 2: API": a line of a summary
+        if num is not None:
+            seen.add(num)
         out.append(h)
     return out
+
+
+_SUMMARY_RE = re.compile(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
+                         r"history|overview of phases|progress tracking", re.I)
+
+
+def _in_summary(sections: list[Section], k: int) -> bool:
+    """Whether section ``k`` lies inside a summary, statistics or review section."""
+    p = sections[k].parent
+    while p is not None:
+        if _SUMMARY_RE.search(sections[p].title):
+            return True
+        p = sections[p].parent
+    return False
 
 
 @lru_cache(maxsize=1 << 17)
@@ -397,12 +427,16 @@ def _names_checkpoint(text: str) -> bool:
 
 
 def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
-    """The first item named for each phase number ("- [x] Phase 0: Research complete")."""
+    """The item that stands for each phase number: the one named for it ("- [x] Phase 0:
+    Research complete", an ExecPlan's "- [x] (2025-10-01 13:00Z) Milestone 1: …");
+    of several named for one phase, the first still open (the phase is done when all are)."""
     out: dict[str, int] = {}
     for k, it in enumerate(raw_items):
-        m = PHASE_RE.match(name_of(split_id(it.text)[2]))
-        if m:
-            out.setdefault(m.group("num").rstrip("+").lower(), k)
+        num = phase_item_number(split_id(it.text)[2])
+        if num is not None:
+            first = out.get(num)
+            if first is None or (raw_items[first].state.closed and not it.state.closed):
+                out[num] = k
     return out
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning
-from .names import title_says_done, value_says_done
+from .names import names_checkpoint_task, title_says_done, value_says_done
 
 
 @dataclass(frozen=True)
@@ -208,7 +208,23 @@ def _phase_flags(plan: Plan, ph, c: Counts, stated: set[int] | None = None) -> t
     if c.total == 0:
         said = ph.index in (stated if stated is not None else stated_done(plan, ph.index))
         return said, said
-    return c.complete or c.open == 0, bool(c.done or c.in_progress)
+    started = bool(c.done or c.in_progress)
+    if c.open and ph.optional:
+        return _only_optional_open(plan, ph, c), started
+    return c.complete or c.open == 0, started
+
+
+def _only_optional_open(plan: Plan, ph, c: Counts) -> bool:
+    """Whether a phase with open items is done all the same: the only ones open are
+    optional (Kiro's ``- [ ]*``), and something in it says it is done (a task that
+    is not optional, or the phase's own box: a Kiro parent ticked ``[x]``)."""
+    items = plan.items
+    open_optional = sum(1 for k in ph.optional if not items[k].state.closed)
+    if open_optional != c.open:
+        return False
+    if ph.item_backed is not None:
+        return items[ph.item_backed].state.closed
+    return c.total > len(ph.optional)
 
 
 def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseState:
@@ -275,6 +291,28 @@ def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
 
 
 
+def _early_checkpoints(plan: Plan, states, counts, is_done) -> list[Warning]:
+    """A warning for each checkpoint task ticked off while a phase it follows is not
+    done (Kiro's "- [x] 5. Checkpoint — Ensure all tests pass" after an open task
+    group): its box says passed, the phases say it came too soon.  Only for a
+    checkpoint that is a task of its own, named so, as Kiro writes them."""
+    out = []
+    items = plan.items
+    for cp, st, c in zip(plan.checkpoints, states, counts):
+        if st.status != PASSED or not c.total or c.open or len(cp.items) != 1:
+            continue
+        if items[cp.items[0]].line != cp.line or not names_checkpoint_task(cp.title):
+            continue  # a heading's or a label's checklist, or a gate's record ("GATE (date): …")
+        behind = [p for p in cp.after if not is_done(p)]
+        if behind:
+            first = plan.phases[behind[0]].title
+            which = f"phase “{_short(first)}”" if len(behind) == 1 else \
+                f"{len(behind)} of its {len(cp.after)} phases (first “{_short(first)}”)"
+            out.append(Warning(cp.line, f"checkpoint “{_short(cp.title)}” is ticked, but {which} before it "
+                                        f"{'is' if len(behind) == 1 else 'are'} not done"))
+    return out
+
+
 def _redone(parts: Parts, touched_phases: set[int]) -> set[int]:
     """The derived fields a tick in ``touched_phases`` makes worth working out again:
     the plan's own, every Last Updated, and those of the phases it touched."""
@@ -321,6 +359,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
             checkpoints[k] = _checkpoint_state(plan.checkpoints[k], parts.checkpoint_counts[k], is_done)
     warnings.extend(parts.odd)
     warnings.extend(parts.family.values())
+    warnings.extend(_early_checkpoints(plan, checkpoints, parts.checkpoint_counts, is_done))
 
     # Derived fields and drift.
     fields = plan.fields
