@@ -226,3 +226,21 @@ def value_says_done(value: str) -> bool:
     """Whether a ``**Status:**`` value says done: ``Complete``, ``✅ Done``,
     ``Completed 2025-01-03`` (not ``Not complete``, ``In progress``)."""
     return bool(_VALUE_DONE_RE.match(value))
+
+
+_STARTED_WORD = r"(?:in[\s-]progress|wip|ongoing|under\s+way|started|partial(?:ly\s+done)?)"
+_TITLE_STARTED_RE = re.compile(
+    rf"🚧|🔄|\(\s*{_STARTED_WORD}\s*\)|\[\s*{_STARTED_WORD}\s*\]|\s[—–-]+\s*{_STARTED_WORD}\s*[.!]?\s*$", re.I)
+_VALUE_STARTED_RE = re.compile(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
+
+
+def title_says_started(title: str) -> bool:
+    """Whether a heading says its section is under way: ``Phase 4: Export 🚧``,
+    ``Milestone 2 (In Progress)``, ``Step 3 [WIP]``, ``Phase 5 — in progress``."""
+    return bool(_TITLE_STARTED_RE.search(title))
+
+
+def value_says_started(value: str) -> bool:
+    """Whether a ``**Status:**`` value says under way: ``In progress``, ``🚧 WIP``,
+    ``Started 2025-01-03`` (not ``Not started``)."""
+    return bool(_VALUE_STARTED_RE.match(value))

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning
-from .names import names_checkpoint_task, title_says_done, value_says_done
+from .names import names_checkpoint_task, title_says_done, title_says_started, value_says_done, value_says_started
 
 
 @dataclass(frozen=True)
@@ -190,24 +190,38 @@ def stated_done(plan: Plan, only: int | None = None) -> set[int]:
     ``(COMPLETE)``, ``[DONE]``, ``— Done``) or in a ``**Status:** Complete`` field
     of their own section.  It counts for a phase without task boxes, whose
     status would otherwise read "not started" for ever.  ``only``: that phase alone."""
+    return {p for p, state in stated_states(plan, only).items() if state is State.DONE}
+
+
+def stated_states(plan: Plan, only: int | None = None) -> dict[int, State]:
+    """What the phases say of themselves: done (:func:`stated_done`), or in progress
+    (``## Phase 4: Export 🚧``, ``(In Progress)``, ``**Status:** In progress``); a
+    phase that says both is done.  ``only``: that phase alone."""
     phases = plan.phases if only is None else (plan.phases[only],)
-    out = {ph.index for ph in phases if title_says_done(ph.title)}
+    out: dict[int, State] = {}
+    for ph in phases:
+        if title_says_done(ph.title):
+            out[ph.index] = State.DONE
+        elif title_says_started(ph.title):
+            out[ph.index] = State.IN_PROGRESS
     for f in plan.fields:
-        if (f.name == "status" and f.phase is not None and (only is None or f.phase == only)
-                and value_says_done(f.value)):
-            out.add(f.phase)
+        if f.name == "status" and f.phase is not None and (only is None or f.phase == only):
+            if value_says_done(f.value):
+                out[f.phase] = State.DONE
+            elif value_says_started(f.value) and out.get(f.phase) is not State.DONE:
+                out[f.phase] = State.IN_PROGRESS
     return out
 
 
-def _phase_flags(plan: Plan, ph, c: Counts, stated: set[int] | None = None) -> tuple[bool, bool]:
-    """(done, started) of a phase with counts ``c``; ``stated``: the phases that say
-    they are done (:func:`stated_done`; worked out here when not given)."""
+def _phase_flags(plan: Plan, ph, c: Counts, stated: dict[int, State] | None = None) -> tuple[bool, bool]:
+    """(done, started) of a phase with counts ``c``; ``stated``: what the phases say
+    of themselves (:func:`stated_states`; worked out here when not given)."""
     if c.total == 0 and ph.item_backed is not None:
         own = plan.items[ph.item_backed]
         return own.state.closed, own.state in (State.DONE, State.IN_PROGRESS)
     if c.total == 0:
-        said = ph.index in (stated if stated is not None else stated_done(plan, ph.index))
-        return said, said
+        said = (stated if stated is not None else stated_states(plan, ph.index)).get(ph.index)
+        return said is State.DONE, said is not None
     started = bool(c.done or c.in_progress)
     if c.open and ph.optional:
         return _only_optional_open(plan, ph, c), started
@@ -241,7 +255,7 @@ def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseStat
 
 
 def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
-    stated = stated_done(plan)
+    stated = stated_states(plan)
     raw = [_phase_flags(plan, ph, c, stated) for ph, c in zip(plan.phases, counts)]  # (done, started)
     return [_phase_state(ph, c, done, started, lambda d: raw[d][0])
             for ph, c, (done, started) in zip(plan.phases, counts, raw)]
