@@ -313,7 +313,7 @@ def _early_checkpoints(plan: Plan, states, counts, is_done) -> list[Warning]:
     out = []
     items = plan.items
     for cp, st, c in zip(plan.checkpoints, states, counts):
-        if st.status != PASSED or not c.total or c.open or len(cp.items) != 1:
+        if st.status != PASSED or not c.done or c.open or len(cp.items) != 1:
             continue
         if items[cp.items[0]].line != cp.line or not names_checkpoint_task(cp.title):
             continue  # a heading's or a label's checklist, or a gate's record ("GATE (date): …")
