@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, chain
@@ -119,7 +120,11 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
     held = _items_held(sections, item_section) if sections else []
-    work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)]
+    # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
+    # (inside one, "### P1 — should have" is a group of its tasks)
+    classic = set(phase_heads)
+    work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)
+            and not any(a in classic for a in _ancestors(sections, s.index))]
     if work and _hold_most(sections, work, item_section):
         phase_heads = sorted(phase_heads + work)
     if not phase_heads:
@@ -346,9 +351,9 @@ _title_range = lru_cache(maxsize=1 << 15)(phase_range)
 def _items_held(sections: list[Section], item_section: list[int | None]) -> list[int]:
     """How many items each section holds, its subsections' included."""
     held = [0] * len(sections)
-    for sec in item_section:
+    for sec, n in Counter(item_section).items():  # counted in C: a big plan has 100,000 items
         if sec is not None:
-            held[sec] += 1
+            held[sec] = n
     for s in reversed(sections):  # a parent comes before its subsections
         if s.parent is not None:
             held[s.parent] += held[s.index]

@@ -271,3 +271,11 @@ def test_corpus_verification_sections_belong_to_their_phase():
 def test_corpus_phases_that_say_they_are_done():
     _, s = corpus("43")
     assert statuses(s)[:10] == ["done"] * 10  # "## Phase N: … ✅" with no boxes of their own
+
+
+def test_priority_buckets_inside_a_phase_are_no_phases():
+    text = ("# Plan\n\n## Phase 1: Core\n\n### P0 — must\n\n- [ ] a\n\n### P1 — should\n\n- [ ] b\n\n"
+            "## Phase 2: More\n\n### P0 — must\n\n- [ ] c\n")
+    plan = parse(text)
+    assert titles(plan) == ["Phase 1: Core", "Phase 2: More"]
+    assert [len(ph.items) for ph in plan.phases] == [2, 1]
