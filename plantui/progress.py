@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning
@@ -327,6 +328,22 @@ def _early_checkpoints(plan: Plan, states, counts, is_done) -> list[Warning]:
     return out
 
 
+def _said_done(plan: Plan, phases) -> list[Warning]:
+    """A warning for each phase whose heading says it is done (``## Phase 25: … ✅
+    COMPLETE``) while its own boxes say otherwise: the boxes count, the file
+    disagrees with itself, and the reader is told."""
+    out = []
+    for ph, st in zip(plan.phases, phases):
+        c = st.counts
+        if st.status != DONE and c.total and _title_done(ph.title):
+            out.append(Warning(ph.line, f"“{_short(ph.title)}” says it is done, but {c.open} of its "
+                                        f"{_n(c.total, 'task')} {'is' if c.open == 1 else 'are'} open"))
+    return out
+
+
+_title_done = lru_cache(maxsize=1 << 15)(title_says_done)
+
+
 def _redone(parts: Parts, touched_phases: set[int]) -> set[int]:
     """The derived fields a tick in ``touched_phases`` makes worth working out again:
     the plan's own, every Last Updated, and those of the phases it touched."""
@@ -374,6 +391,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
     warnings.extend(parts.odd)
     warnings.extend(parts.family.values())
     warnings.extend(_early_checkpoints(plan, checkpoints, parts.checkpoint_counts, is_done))
+    warnings.extend(_said_done(plan, phases))
 
     # Derived fields and drift.
     fields = plan.fields

@@ -279,3 +279,19 @@ def test_priority_buckets_inside_a_phase_are_no_phases():
     plan = parse(text)
     assert titles(plan) == ["Phase 1: Core", "Phase 2: More"]
     assert [len(ph.items) for ph in plan.phases] == [2, 1]
+
+
+def test_a_heading_that_says_done_over_open_boxes_is_a_warning():
+    s = summarize(parse("# P\n\n## Phase 1: Setup ✅ COMPLETE\n\n### Success Criteria\n- [ ] fast\n- [x] small\n"), NOW)
+    assert s.phases[0].status == "in progress"  # the boxes count
+    assert [(w.line, w.message) for w in s.warnings] == [
+        (3, "“Phase 1: Setup ✅ COMPLETE” says it is done, but 1 of its 2 tasks is open")]
+    done = summarize(parse("# P\n\n## Phase 1: Setup ✅\n- [x] fast\n"), NOW)
+    assert done.warnings == ()
+
+
+@needs_shared
+def test_corpus_phases_marked_complete_over_open_criteria_are_warnings():
+    _, s = corpus("49")
+    said = [w.line for w in s.warnings if "says it is done" in w.message]
+    assert said == [1980, 2379, 2857, 3011]  # Phases 25, 29B, 32, 34: ✅ COMPLETE over unticked criteria
