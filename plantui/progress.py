@@ -323,7 +323,7 @@ def _early_checkpoints(plan: Plan, states, counts, is_done) -> list[Warning]:
             first = plan.phases[behind[0]].title
             which = f"phase “{_short(first)}”" if len(behind) == 1 else \
                 f"{len(behind)} of its {len(cp.after)} phases (first “{_short(first)}”)"
-            out.append(Warning(cp.line, f"checkpoint “{_short(cp.title)}” is ticked, but {which} before it "
+            out.append(Warning(cp.line, f"checkpoint {describe(items[cp.items[0]])} is ticked, but {which} before it "
                                         f"{'is' if len(behind) == 1 else 'are'} not done"))
     return out
 
