@@ -34,10 +34,12 @@ _CHECKPOINT_RE = re.compile(
     r"definition\s+of\s+done\b|exit\s+criteria\b)",
     re.I,
 )
-# What follows a checkpoint word when the name is a topic, not a gate:
-# "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline".
+# What follows a checkpoint word when the name is a topic or a verb, not a gate:
+# "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline",
+# "Gate the release behind a flag".
 _TOPIC_RE = re.compile(
-    r"^[\s/&-]*(?:(?:and|or|for|in|into|of|to|with|via|on|as)\b|"
+    r"^[\s/&-]*(?:(?:and|or|for|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
+    r"each|every|its|their|our|new)\b|"  # "Gate the release on tests", "Checkpoint the database": verbs
     r"(?:systems?|modules?|services?|engines?|components?|managers?|management|implementation|integration|"
     r"pipelines?|frameworks?|support|logic|mechanisms?|handl(?:er|ers|ing)|api|apis|design|architecture|"
     r"library|infrastructure|config(?:uration)?|models?|schemas?|store|storage|persistence|tool(?:s|ing)?|"
