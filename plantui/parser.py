@@ -121,8 +121,9 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
     held = _items_held(sections, item_section) if sections else []
     # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
-    # (inside one, "### P1 — should have" is a group of its tasks)
-    classic = set(phase_heads)
+    # (inside one, "### P1 — should have" is a group of its tasks; a title,
+    # "# Phase 6 PR Plan", holds the whole plan)
+    classic = {k for k in phase_heads if sections[k].level > 1}
     work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)
             and not any(a in classic for a in _ancestors(sections, s.index))]
     if work and _hold_most(sections, work, item_section):

@@ -296,3 +296,12 @@ def test_corpus_phases_marked_complete_over_open_criteria_are_warnings():
     _, s = corpus("49")
     said = [w.line for w in s.warnings if "says it is done" in w.message]
     assert said == [1980, 2379, 2857, 3011]  # Phases 25, 29B, 32, 34: ✅ COMPLETE over unticked criteria
+
+
+def test_pull_requests_under_a_title_that_names_a_phase_are_its_phases():
+    text = ("# Phase 6 PR Plan: Feedback\n\n## PR1: Backend\n\n- [x] endpoint\n- [ ] tests\n\n## PR2: Frontend\n\n"
+            "- [ ] stars\n\n## Definition of Done\n\n- [ ] shipped\n")
+    plan = parse(text)
+    assert titles(plan) == ["Phase 6 PR Plan: Feedback", "PR1: Backend", "PR2: Frontend"]
+    assert [ph.parent for ph in plan.phases] == [None, 0, 0]
+    assert plan.checkpoints[0].title == "Definition of Done"
