@@ -435,14 +435,13 @@ def _names_checkpoint(text: str) -> bool:
 def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
     """The item that stands for each phase number: the one named for it ("- [x] Phase 0:
     Research complete", an ExecPlan's "- [x] (2025-10-01 13:00Z) Milestone 1: …");
-    of several named for one phase, the first still open (the phase is done when all are)."""
+    of several named for one phase, the last (a progress log's latest word on it).
+    Never chosen by state: a tick changes no structure (see :mod:`plantui.incremental`)."""
     out: dict[str, int] = {}
     for k, it in enumerate(raw_items):
         num = phase_item_number(split_id(it.text)[2])
         if num is not None:
-            first = out.get(num)
-            if first is None or (raw_items[first].state.closed and not it.state.closed):
-                out[num] = k
+            out[num] = k
     return out
 
 

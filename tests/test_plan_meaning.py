@@ -204,9 +204,24 @@ def test_phases_say_their_state_when_they_hold_no_boxes():
 def test_execplan_progress_entries_give_their_milestones_a_state():
     plan, s = load("execplan_milestones.md")
     assert titles(plan) == ["Milestone 1: Local store", "Milestone 2: Sync round trip", "Milestone 3: Background sync"]
-    # Milestone 2 has an entry still open: it stands for the milestone until it is ticked
+    # of the two entries naming Milestone 2, the last (the log's latest word) stands for it
     assert [plan.items[ph.item_backed].line for ph in plan.phases] == [7, 9, 10]
     assert statuses(s) == ["done", "not started", "not started"]
+
+
+def test_a_tick_never_changes_which_entry_stands_for_a_milestone():
+    from plantui.edits import set_markers
+
+    text = (MEANING / "execplan_milestones.md").read_text(encoding="utf-8")
+    lines = Lines.of(text)
+    plan = build_plan(lines)
+    for line, marker in ((9, "x"), (8, " ")):
+        it = plan.item_at_line(line)
+        new_lines = Lines.of(set_markers(lines, plan, [(it, marker)], sync=False).text)
+        fast = reparse(plan, lines, new_lines)
+        assert fast == build_plan(new_lines)  # the incremental reading is the full one
+        lines, plan = new_lines, fast
+    assert statuses(summarize(plan, NOW)) == ["done", "done", "not started"]
 
 
 def test_optional_tasks_never_hold_a_phase_open():
