@@ -119,14 +119,14 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
-    held = _items_held(sections, item_section) if sections else []
+    held = _items_held(sections, item_section)
     # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
     # (inside one, "### P1 — should have" is a group of its tasks; a title,
     # "# Phase 6 PR Plan", holds the whole plan)
     classic = {k for k in phase_heads if sections[k].level > 1}
     work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)
             and not any(a in classic for a in _ancestors(sections, s.index))]
-    if work and _hold_most(sections, work, item_section):
+    if work and _hold_most(sections, work, held, len(raw_items)):
         phase_heads = sorted(phase_heads + work)
     if not phase_heads:
         phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
@@ -361,14 +361,13 @@ def _items_held(sections: list[Section], item_section: list[int | None]) -> list
     return held
 
 
-def _hold_most(sections: list[Section], heads: list[int], item_section: list[int | None]) -> bool:
-    """Whether the sections under ``heads`` hold at least half of the items."""
+def _hold_most(sections: list[Section], heads: list[int], held: list[int], total: int) -> bool:
+    """Whether the sections of ``heads`` (``held``: the items each section holds)
+    hold at least half of the ``total`` items."""
     heads_set = set(heads)
-    under: list[bool] = []
-    for s in sections:
-        under.append(s.index in heads_set or (s.parent is not None and under[s.parent]))
-    inside = sum(1 for sec in item_section if sec is not None and under[sec])
-    return inside > 0 and 2 * inside >= len(item_section)
+    outer = [h for h in heads if not any(a in heads_set for a in _ancestors(sections, h))]
+    inside = sum(held[h] for h in outer)
+    return inside > 0 and 2 * inside >= total
 
 
 def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]) -> list[int]:
