@@ -14,13 +14,16 @@ from .model import State
 
 
 PHASE_WORDS = (
-    r"phase|step|stage|milestone|sprint|part|iteration|"
+    r"phase|step|stage|milestone|sprint|part|iteration|slice|"
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
 )
 _NUMBER = r"(?P<num>\d+(?:\.\d+)*[a-z]?\+?|[IVX]+\b)"
 # "Current slice: Phase 1", "Completed slice: Phase 0": an agent's todo naming its slices
-_SLICE_PREFIX = r"(?:(?:current|completed|complete|next|active|previous|finished|done|upcoming)\s+slice\s*[:—–-]\s*)?"
+_SLICE_WORDS = r"(?:current|completed|complete|next|active|previous|finished|done|upcoming)\s+slice"
+_SLICE_PREFIX = rf"(?:{_SLICE_WORDS}\s*[:—–-]\s*)?"
 PHASE_RE = re.compile(rf"^{_SLICE_PREFIX}(?:{PHASE_WORDS})s?\s*[-#]?\s*{_NUMBER}", re.I)
+# "## Completed Slice: Loop scopes", "## Current slice — Importer": a slice without a number
+SLICE_RE = re.compile(rf"^{_SLICE_WORDS}\b", re.I)
 # Workstreams that group tasks as phases do, when they hold the plan's tasks (the
 # parser checks that): P0…P12, EP-…, PR1…PR4, Epic N, Story N.M, Week N.
 WORKSTREAM_RE = re.compile(

@@ -39,6 +39,7 @@ from .names import (
     GRAPH_SPLIT,
     PHASE_RE,
     REF_RE,
+    SLICE_RE,
     TASK_HEADING_RE,
     clean_inline,
     is_checkpoint_name,
@@ -118,7 +119,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
-    phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    phase_heads = [s.index for s in sections if s.index not in cp_set
+                   and (PHASE_RE.match(_title_name(s.title)) or SLICE_RE.match(_title_name(s.title)))]
     held = _items_held(sections, item_section)
     # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
     # (inside one, "### P1 — should have" is a group of its tasks; a title,

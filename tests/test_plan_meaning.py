@@ -320,3 +320,13 @@ def test_pull_requests_under_a_title_that_names_a_phase_are_its_phases():
     assert titles(plan) == ["Phase 6 PR Plan: Feedback", "PR1: Backend", "PR2: Frontend"]
     assert [ph.parent for ph in plan.phases] == [None, 0, 0]
     assert plan.checkpoints[0].title == "Definition of Done"
+
+
+def test_slices_without_phase_numbers_and_numbered_slices_are_phases():
+    text = ("# Progress\n\n## Completed Slice: Loop scopes\n\n- [x] for loops\n- [x] for-in loops\n\n"
+            "## Current slice: Switch scopes\n\n- [ ] switch cases\n\n## Notes\n\nNothing.\n")
+    plan = parse(text)
+    assert titles(plan) == ["Completed Slice: Loop scopes", "Current slice: Switch scopes"]
+    assert statuses(summarize(plan, NOW)) == ["done", "not started"]
+    numbered = parse("# TODO\n\n## Slice 1: Parser\n\n- [x] a\n\n## Slice 2: Printer\n\n- [ ] b\n")
+    assert [ph.number for ph in numbered.phases] == ["1", "2"]
