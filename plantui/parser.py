@@ -128,8 +128,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     classic = {k for k in phase_heads if sections[k].level > 1}
     work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)
             and not any(a in classic for a in _ancestors(sections, s.index))]
-    if work and _hold_most(sections, work, held, len(raw_items)):
-        phase_heads = sorted(phase_heads + work)
+    if sum(1 for k in work if held[k]) >= 2 and _hold_most(sections, work, held, len(raw_items)):
+        phase_heads = sorted(phase_heads + work)  # two or more that group the tasks (one alone is a title)
     if not phase_heads:
         phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
     phase_heads = _without_phantoms(sections, phase_heads, held)

@@ -330,3 +330,11 @@ def test_slices_without_phase_numbers_and_numbered_slices_are_phases():
     assert statuses(summarize(plan, NOW)) == ["done", "not started"]
     numbered = parse("# TODO\n\n## Slice 1: Parser\n\n- [x] a\n\n## Slice 2: Printer\n\n- [ ] b\n")
     assert [ph.number for ph in numbered.phases] == ["1", "2"]
+
+
+def test_a_story_file_titled_by_its_story_keeps_its_task_groups():
+    # BMAD's story file: "# Story 1.2: …" is the plan's title; its tasks with subtasks group it
+    text = ("# Story 1.2: Design System\n\n## Tasks / Subtasks\n\n- [x] Task 1: Colors (AC: 1)\n  - [x] seed\n"
+            "- [ ] Task 2: Type (AC: 2)\n  - [x] fonts\n  - [ ] scale\n\n## Dev Notes\n\nNone.\n")
+    plan = parse(text)
+    assert titles(plan) == ["Task 1: Colors (AC: 1)", "Task 2: Type (AC: 2)"]
