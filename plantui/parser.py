@@ -119,8 +119,12 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
-    phase_heads = [s.index for s in sections if s.index not in cp_set
-                   and (PHASE_RE.match(_title_name(s.title)) or SLICE_RE.match(_title_name(s.title)))]
+    phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    # An agent's unnumbered slices ("## Completed slice: Loop scopes", "## Current slice: …"), two or more
+    slices = [s.index for s in sections if s.index not in cp_set and SLICE_RE.match(_title_name(s.title))
+              and not PHASE_RE.match(_title_name(s.title))]
+    if len(slices) >= 2:
+        phase_heads = sorted(phase_heads + slices)
     held = _items_held(sections, item_section)
     # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
     # (inside one, "### P1 — should have" is a group of its tasks; a title,

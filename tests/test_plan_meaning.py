@@ -338,3 +338,8 @@ def test_a_story_file_titled_by_its_story_keeps_its_task_groups():
             "- [ ] Task 2: Type (AC: 2)\n  - [x] fonts\n  - [ ] scale\n\n## Dev Notes\n\nNone.\n")
     plan = parse(text)
     assert titles(plan) == ["Task 1: Colors (AC: 1)", "Task 2: Type (AC: 2)"]
+
+
+def test_one_unnumbered_slice_heading_does_not_regroup_a_todo():
+    text = "# todo\n\n## Current slice: Importer\n\n- [ ] CSV\n\n## Backlog\n\n- [ ] JSON\n- [ ] XML\n"
+    assert titles(parse(text)) == ["Current slice: Importer", "Backlog"]  # grouped by its headings, as before
