@@ -41,7 +41,9 @@ _CHECKPOINT_RE = re.compile(
 # "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline",
 # "Gate the release behind a flag".
 _TOPIC_RE = re.compile(
-    r"^[\s/&-]*(?:(?:and|or|for|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
+    r"^[\s/&-]*(?:for\b(?!\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:phase|step|stage|milestone|sprint|story|"
+    r"epic|release|launch|mvp|merge|completion|v?\d|task|feature\s+\d|pr\b|slice|iteration|week))|"
+    r"(?:and|or|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
     r"each|every|its|their|our|new)\b|"  # "Gate the release on tests", "Checkpoint the database": verbs
     r"(?:systems?|modules?|services?|engines?|components?|managers?|management|implementation|integration|"
     r"pipelines?|frameworks?|support|logic|mechanisms?|handl(?:er|ers|ing)|api|apis|design|architecture|"

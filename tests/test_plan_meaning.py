@@ -55,7 +55,9 @@ def test_a_topic_that_mentions_a_checkpoint_is_not_one(name):
 
 @pytest.mark.parametrize("name", ["Quality Gates", "Definition of Done", "Checkpoint 1: After Phase 2", "Gates",
                                   "Checkpoint — Ensure all tests pass", "Final checkpoint - Ensure all tests pass",
-                                  "Gate Status", "GATE: all tests fail first", "Checkpoint: Foundation ready"])
+                                  "Gate Status", "GATE: all tests fail first", "Checkpoint: Foundation ready",
+                                  "Definition of Done for Story 3", "Checkpoint for Phase 2",
+                                  "Definition of Done for the release"])
 def test_a_gate_list_or_a_checkpoint_stays_one(name):
     assert is_checkpoint_name(name)
 
