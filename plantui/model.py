@@ -116,6 +116,7 @@ class Phase:
     dependencies: tuple[int, ...] = ()  # phase indexes it waits for
     parent: int | None = None  # an enclosing phase ("Phase 2b" under "Phase 2")
     item_backed: int | None = None  # the item that is the phase (Kiro parents)
+    optional: tuple[int, ...] = ()  # its optional items (Kiro's "- [ ]* 1.1"), which never hold it open
 
 
 @dataclass(frozen=True, slots=True)

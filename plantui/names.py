@@ -14,15 +14,43 @@ from .model import State
 
 
 PHASE_WORDS = (
-    r"phase|step|stage|milestone|sprint|part|iteration|"
+    r"phase|step|stage|milestone|sprint|part|iteration|slice|"
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
 )
 _NUMBER = r"(?P<num>\d+(?:\.\d+)*[a-z]?\+?|[IVX]+\b)"
-PHASE_RE = re.compile(rf"^(?:{PHASE_WORDS})s?\s*[-#]?\s*{_NUMBER}", re.I)
+# "Current slice: Phase 1", "Completed slice: Phase 0": an agent's todo naming its slices
+_SLICE_WORDS = r"(?:current|completed|complete|next|active|previous|finished|done|upcoming)\s+slice"
+_SLICE_PREFIX = rf"(?:{_SLICE_WORDS}\s*[:—–-]\s*)?"
+PHASE_RE = re.compile(rf"^{_SLICE_PREFIX}(?:{PHASE_WORDS})s?\s*[-#]?\s*{_NUMBER}", re.I)
+# "## Completed Slice: Loop scopes", "## Current slice — Importer": a slice without a number
+SLICE_RE = re.compile(rf"^{_SLICE_WORDS}\b", re.I)
+# Workstreams that group tasks as phases do, when they hold the plan's tasks (the
+# parser checks that): P0…P12, EP-…, PR1…PR4, Epic N, Story N.M, Week N.
+WORKSTREAM_RE = re.compile(
+    rf"^(?:P(?P<p>\d{{1,2}}(?:\.\d+)?)(?![\w.])|PR\s*[-#]?\s*(?P<pr>\d{{1,3}})\b|EP-(?P<ep>[A-Z0-9][\w.]*)|"
+    rf"(?:epic|story|week)s?\s*[-#]?\s*{_NUMBER})",
+    re.I,
+)
 TASK_HEADING_RE = re.compile(rf"^task\s*[-#]?\s*{_NUMBER}", re.I)
 _CHECKPOINT_RE = re.compile(
-    r"^(?:checkpoints?\b|(?:quality\s+|acceptance\s+|release\s+)?gates?\b|gate\s+status\b|"
+    r"^(?:(?:final\s+)?checkpoints?\b|(?:quality\s+|acceptance\s+|release\s+)?gates?\b|gate\s+status\b|"
     r"definition\s+of\s+done\b|exit\s+criteria\b)",
+    re.I,
+)
+# What follows a checkpoint word when the name is a topic or a verb, not a gate:
+# "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline",
+# "Gate the release behind a flag".
+_TOPIC_RE = re.compile(
+    r"^[\s/&-]*(?:for\b(?!\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:phase|step|stage|milestone|sprint|story|"
+    r"epic|release|launch|mvp|merge|completion|v?\d|task|feature\s+\d|pr\b|slice|iteration|week))|"
+    r"(?:and|or|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
+    r"each|every|its|their|our|new)\b|"  # "Gate the release on tests", "Checkpoint the database": verbs
+    r"(?:systems?|modules?|services?|engines?|components?|managers?|management|implementation|integration|"
+    r"pipelines?|frameworks?|support|logic|mechanisms?|handl(?:er|ers|ing)|api|apis|design|architecture|"
+    r"library|infrastructure|config(?:uration)?|models?|schemas?|store|storage|persistence|tool(?:s|ing)?|"
+    r"ui|pages?|views?|widgets?|endpoints?|controllers?|features?|creation|restore|recovery|format|"
+    r"files?|classes?|functions?|helpers?|utilit(?:y|ies)|scripts?|workflows?|automation|runner|"
+    r"checks?\s+(?:module|service|system))\b)",
     re.I,
 )
 AFTER_RE = re.compile(rf"\b(?:after|following)\s+(?:{PHASE_WORDS})s?\s*{_NUMBER}", re.I)
@@ -79,19 +107,79 @@ def name_of(title: str) -> str:
 
 
 def phase_number(title: str) -> str | None:
-    m = PHASE_RE.match(name_of(title)) or TASK_HEADING_RE.match(name_of(title))
-    return m.group("num").rstrip("+").lower() if m else None
+    """The number a phase heading gives its phase: "3.1" for ``Phase 3.1: Setup``,
+    "2" for ``P2 — Search``, ``Story 2.1``, ``PR2``; "auth" for ``EP-AUTH``."""
+    name = name_of(title)
+    m = PHASE_RE.match(name) or TASK_HEADING_RE.match(name)
+    if m:
+        return m.group("num").rstrip("+").lower()
+    m = WORKSTREAM_RE.match(name)
+    if m:
+        return next(g for g in m.group("p", "pr", "ep", "num") if g is not None).rstrip("+").lower()
+    return None
 
 
-_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")
+_RANGE_RE = re.compile(rf"^(?:{PHASE_WORDS})s?\s*[-#]?\s*(\d+)\s*(?:-|–|—|~|to)\s*(\d+)(?![\d.])", re.I)
+
+
+def phase_range(title: str) -> tuple[str, ...] | None:
+    """The phase numbers a heading naming a range covers (``Phase 2-6: …``,
+    ``Phases 13–24``), None for a heading that names none."""
+    m = _RANGE_RE.match(name_of(title))
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return tuple(str(n) for n in range(a, b + 1)) if 0 <= b - a <= 100 else None
+
+
+def is_workstream_name(title: str) -> bool:
+    """Whether a heading names a workstream (``P0``, ``EP-12``, ``PR1``, ``Epic 2``,
+    ``Story 1.3``, ``Week 4``) rather than a phase, step, stage or milestone."""
+    name = name_of(title)
+    return not PHASE_RE.match(name) and bool(WORKSTREAM_RE.match(name))
+
+
+_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")  # one of them in every checkpoint name
 
 
 def is_checkpoint_name(title: str) -> bool:
+    """Whether a heading, label or item names a checkpoint or gate (``Checkpoint 1:
+    After Phase 2``, ``Quality Gates``, ``Definition of Done``, Kiro's ``Final
+    checkpoint``), not a topic that mentions one (``Checkpoint System``,
+    ``Quality Gates Module``, ``Quality gates for the CI pipeline``)."""
     if title.isascii():  # the common case, without the regexes (case folding aside)
         low = title.lower().replace("*", "").replace("_", "")
         if not any(word in low for word in _CHECKPOINT_WORDS):
             return False
-    return bool(_CHECKPOINT_RE.match(name_of(title)))
+    name = name_of(title)
+    m = _CHECKPOINT_RE.match(name)
+    return bool(m) and not _TOPIC_RE.match(name[m.end():])
+
+
+# what leads an item that names a phase: a timestamp "(2025-10-01 13:00Z)", "Completed:"
+_ITEM_LEAD_RE = re.compile(
+    r"^(?:\([^()]{1,40}\)\s*|(?:completed?|finished|done|started|shipped|implemented)\b\s*[:—–-]?\s*)+", re.I)
+
+
+def phase_item_number(text: str) -> str | None:
+    """The number of the phase an item is named for: "0" for ``Phase 0: Research
+    complete``, "1" for an ExecPlan's ``(2025-10-01 13:00Z) Milestone 1: scaffold``
+    or ``Completed Milestone 1``; None for an item that names no phase first."""
+    t = clean_inline(text)
+    m = _ITEM_LEAD_RE.match(t)
+    if m:
+        t = t[m.end():]
+    m = PHASE_RE.match(name_of(t))
+    return m.group("num").rstrip("+").lower() if m else None
+
+
+_CHECKPOINT_TASK_RE = re.compile(r"^(?:final\s+)?checkpoint\b", re.I)
+
+
+def names_checkpoint_task(text: str) -> bool:
+    """Whether a task's text is Kiro's checkpoint task: ``Checkpoint - Ensure all
+    tests pass``, ``Final checkpoint``."""
+    return bool(_CHECKPOINT_TASK_RE.match(name_of(text)))
 
 
 def status_of_cell(cell: str) -> State | None:
@@ -145,3 +233,21 @@ def value_says_done(value: str) -> bool:
     """Whether a ``**Status:**`` value says done: ``Complete``, ``✅ Done``,
     ``Completed 2025-01-03`` (not ``Not complete``, ``In progress``)."""
     return bool(_VALUE_DONE_RE.match(value))
+
+
+_STARTED_WORD = r"(?:in[\s-]progress|wip|ongoing|under\s+way|started|partial(?:ly\s+done)?)"
+_TITLE_STARTED_RE = re.compile(
+    rf"🚧|🔄|\(\s*{_STARTED_WORD}\s*\)|\[\s*{_STARTED_WORD}\s*\]|\s[—–-]+\s*{_STARTED_WORD}\s*[.!]?\s*$", re.I)
+_VALUE_STARTED_RE = re.compile(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
+
+
+def title_says_started(title: str) -> bool:
+    """Whether a heading says its section is under way: ``Phase 4: Export 🚧``,
+    ``Milestone 2 (In Progress)``, ``Step 3 [WIP]``, ``Phase 5 — in progress``."""
+    return bool(_TITLE_STARTED_RE.search(title))
+
+
+def value_says_started(value: str) -> bool:
+    """Whether a ``**Status:**`` value says under way: ``In progress``, ``🚧 WIP``,
+    ``Started 2025-01-03`` (not ``Not started``)."""
+    return bool(_VALUE_STARTED_RE.match(value))

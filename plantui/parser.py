@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import replace
 from functools import lru_cache
 from itertools import accumulate, chain
@@ -38,11 +39,15 @@ from .names import (
     GRAPH_SPLIT,
     PHASE_RE,
     REF_RE,
+    SLICE_RE,
     TASK_HEADING_RE,
     clean_inline,
     is_checkpoint_name,
+    is_workstream_name,
     name_of,
+    phase_item_number,
     phase_number,
+    phase_range,
     split_id,
     starts_list,
 )
@@ -97,8 +102,23 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    # An agent's unnumbered slices ("## Completed slice: Loop scopes", "## Current slice: …"), two or more
+    slices = [s.index for s in sections if s.index not in cp_set and SLICE_RE.match(_title_name(s.title))
+              and not PHASE_RE.match(_title_name(s.title))]
+    if len(slices) >= 2:
+        phase_heads = sorted(phase_heads + slices)
+    held = _items_held(sections, item_section)
+    # Workstreams (P0, EP-…, PR1, Epic 1, Story 1.2, Week 3), outside any phase
+    # (inside one, "### P1 — should have" is a group of its tasks; a title,
+    # "# Phase 6 PR Plan", holds the whole plan)
+    classic = {k for k in phase_heads if sections[k].level > 1}
+    work = [s.index for s in sections if s.index not in cp_set and _is_workstream(s.title)
+            and not any(a in classic for a in _ancestors(sections, s.index))]
+    if sum(1 for k in work if held[k]) >= 2 and _hold_most(sections, work, held, len(raw_items)):
+        phase_heads = sorted(phase_heads + work)  # two or more that group the tasks (one alone is a title)
     if not phase_heads:
         phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
+    phase_heads = _without_phantoms(sections, phase_heads, held)
 
     # The checkpoint heading that holds each item: the nearest checkpoint or
     # phase heading at or above its section, when that is a checkpoint.
@@ -152,6 +172,14 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             if ph.item_backed is None:
                 sec = next(s.index for s in sections if s.line == ph.line)
                 section_phase[sec] = ph.index
+
+    # Optional items (Kiro's "- [ ]* 1.1") never hold their phases open: each phase knows its own.
+    optional = {k for k, it in enumerate(raw_items) if it.optional}
+    if optional:
+        for ph in list(phases):
+            mine = tuple(k for k in ph.items if k in optional)
+            if mine:
+                phases[ph.index] = replace(ph, optional=mine)
 
     # Item-backed phases: "- [x] Phase 0: Research complete" stands for an empty "## Phase 0".
     backing: dict[str, int] | None = None
@@ -291,6 +319,84 @@ def _phase_chains(sections: list[Section], order: dict[int, int]) -> list[tuple[
 _clean_title = lru_cache(maxsize=1 << 15)(clean_inline)
 _title_name = lru_cache(maxsize=1 << 15)(name_of)
 _title_number = lru_cache(maxsize=1 << 15)(phase_number)
+_is_workstream = lru_cache(maxsize=1 << 15)(is_workstream_name)
+_title_range = lru_cache(maxsize=1 << 15)(phase_range)
+
+
+def _items_held(sections: list[Section], item_section: list[int | None]) -> list[int]:
+    """How many items each section holds, its subsections' included."""
+    held = [0] * len(sections)
+    for sec, n in Counter(item_section).items():  # counted in C: a big plan has 100,000 items
+        if sec is not None:
+            held[sec] = n
+    for s in reversed(sections):  # a parent comes before its subsections
+        if s.parent is not None:
+            held[s.parent] += held[s.index]
+    return held
+
+
+def _hold_most(sections: list[Section], heads: list[int], held: list[int], total: int) -> bool:
+    """Whether the sections of ``heads`` (``held``: the items each section holds)
+    hold at least half of the ``total`` items."""
+    heads_set = set(heads)
+    outer = [h for h in heads if not any(a in heads_set for a in _ancestors(sections, h))]
+    inside = sum(held[h] for h in outer)
+    return inside > 0 and 2 * inside >= total
+
+
+def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]) -> list[int]:
+    """Phase headings less those that only mention a phase: a heading inside
+    Phase N that names Phase N again ("Phase 7 Tasks", "✅ Phase 1 Verification"
+    belong to Phase 7 and 1); an empty one that repeats the number of a phase
+    named before it or holding items (a summary's "Phase 14: …" below the real
+    one, "Phase 1 internals"); an empty one inside a summary, statistics or
+    review section; one naming a range of phases ("Phase 13-24: Summary",
+    "Phase 2-6 in parallel") that has phases of its own."""
+    if len(heads) < 2:
+        return heads
+    number = {h: _title_number(sections[h].title) for h in heads}
+    holding = {number[h] for h in heads if held[h] and number[h] is not None}
+    numbers = set(number.values())
+    head_set = set(heads)
+    seen: set[str] = set()  # the numbers of the phases kept so far
+    out = []
+    for h in heads:
+        num = number[h]
+        p = sections[h].parent
+        nested_again = False
+        while p is not None:
+            if p in head_set and num is not None and number[p] == num:
+                nested_again = True
+                break
+            p = sections[p].parent
+        if nested_again:
+            continue
+        span = _title_range(sections[h].title)
+        if span is not None and any(n in numbers for n in span):
+            continue  # "Phase 2-6 can run in parallel": about phases 2 to 6
+        if not held[h]:
+            if num is not None and (num in holding or num in seen):
+                continue  # an empty repeat of a phase named before or holding items
+            if _in_summary(sections, h):
+                continue  # "## Statistics" → "### Phase 2: API": a line of a summary
+        if num is not None:
+            seen.add(num)
+        out.append(h)
+    return out
+
+
+_SUMMARY_RE = re.compile(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
+                         r"history|overview of phases|progress tracking", re.I)
+
+
+def _in_summary(sections: list[Section], k: int) -> bool:
+    """Whether section ``k`` lies inside a summary, statistics or review section."""
+    p = sections[k].parent
+    while p is not None:
+        if _SUMMARY_RE.search(sections[p].title):
+            return True
+        p = sections[p].parent
+    return False
 
 
 @lru_cache(maxsize=1 << 17)
@@ -300,12 +406,15 @@ def _names_checkpoint(text: str) -> bool:
 
 
 def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
-    """The first item named for each phase number ("- [x] Phase 0: Research complete")."""
+    """The item that stands for each phase number: the one named for it ("- [x] Phase 0:
+    Research complete", an ExecPlan's "- [x] (2025-10-01 13:00Z) Milestone 1: …");
+    of several named for one phase, the last (a progress log's latest word on it).
+    Never chosen by state: a tick changes no structure (see :mod:`plantui.incremental`)."""
     out: dict[str, int] = {}
     for k, it in enumerate(raw_items):
-        m = PHASE_RE.match(name_of(split_id(it.text)[2]))
-        if m:
-            out.setdefault(m.group("num").rstrip("+").lower(), k)
+        num = phase_item_number(split_id(it.text)[2])
+        if num is not None:
+            out[num] = k
     return out
 
 

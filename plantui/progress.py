@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning
-from .names import title_says_done, value_says_done
+from .names import names_checkpoint_task, title_says_done, title_says_started, value_says_done, value_says_started
 
 
 @dataclass(frozen=True)
@@ -191,25 +192,55 @@ def stated_done(plan: Plan, only: int | None = None) -> set[int]:
     ``(COMPLETE)``, ``[DONE]``, ``— Done``) or in a ``**Status:** Complete`` field
     of their own section.  It counts for a phase without task boxes, whose
     status would otherwise read "not started" for ever.  ``only``: that phase alone."""
+    return {p for p, state in stated_states(plan, only).items() if state is State.DONE}
+
+
+def stated_states(plan: Plan, only: int | None = None) -> dict[int, State]:
+    """What the phases say of themselves: done (:func:`stated_done`), or in progress
+    (``## Phase 4: Export 🚧``, ``(In Progress)``, ``**Status:** In progress``); a
+    phase that says both is done.  ``only``: that phase alone."""
     phases = plan.phases if only is None else (plan.phases[only],)
-    out = {ph.index for ph in phases if title_says_done(ph.title)}
+    out: dict[int, State] = {}
+    for ph in phases:
+        if title_says_done(ph.title):
+            out[ph.index] = State.DONE
+        elif title_says_started(ph.title):
+            out[ph.index] = State.IN_PROGRESS
     for f in plan.fields:
-        if (f.name == "status" and f.phase is not None and (only is None or f.phase == only)
-                and value_says_done(f.value)):
-            out.add(f.phase)
+        if f.name == "status" and f.phase is not None and (only is None or f.phase == only):
+            if value_says_done(f.value):
+                out[f.phase] = State.DONE
+            elif value_says_started(f.value) and out.get(f.phase) is not State.DONE:
+                out[f.phase] = State.IN_PROGRESS
     return out
 
 
-def _phase_flags(plan: Plan, ph, c: Counts, stated: set[int] | None = None) -> tuple[bool, bool]:
-    """(done, started) of a phase with counts ``c``; ``stated``: the phases that say
-    they are done (:func:`stated_done`; worked out here when not given)."""
+def _phase_flags(plan: Plan, ph, c: Counts, stated: dict[int, State] | None = None) -> tuple[bool, bool]:
+    """(done, started) of a phase with counts ``c``; ``stated``: what the phases say
+    of themselves (:func:`stated_states`; worked out here when not given)."""
     if c.total == 0 and ph.item_backed is not None:
         own = plan.items[ph.item_backed]
         return own.state.closed, own.state in (State.DONE, State.IN_PROGRESS)
     if c.total == 0:
-        said = ph.index in (stated if stated is not None else stated_done(plan, ph.index))
-        return said, said
-    return c.complete or c.open == 0, bool(c.done or c.in_progress)
+        said = (stated if stated is not None else stated_states(plan, ph.index)).get(ph.index)
+        return said is State.DONE, said is not None
+    started = bool(c.done or c.in_progress)
+    if c.open and ph.optional:
+        return _only_optional_open(plan, ph, c), started
+    return c.complete or c.open == 0, started
+
+
+def _only_optional_open(plan: Plan, ph, c: Counts) -> bool:
+    """Whether a phase with open items is done all the same: the only ones open are
+    optional (Kiro's ``- [ ]*``), and something in it says it is done (a task that
+    is not optional, or the phase's own box: a Kiro parent ticked ``[x]``)."""
+    items = plan.items
+    open_optional = sum(1 for k in ph.optional if not items[k].state.closed)
+    if open_optional != c.open:
+        return False
+    if ph.item_backed is not None:
+        return items[ph.item_backed].state.closed
+    return c.total > len(ph.optional)
 
 
 def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseState:
@@ -226,7 +257,7 @@ def _phase_state(ph, c: Counts, done: bool, started: bool, is_done) -> PhaseStat
 
 
 def _phase_states(plan: Plan, counts: tuple[Counts, ...]) -> list[PhaseState]:
-    stated = stated_done(plan)
+    stated = stated_states(plan)
     raw = [_phase_flags(plan, ph, c, stated) for ph, c in zip(plan.phases, counts)]  # (done, started)
     return [_phase_state(ph, c, done, started, lambda d: raw[d][0])
             for ph, c, (done, started) in zip(plan.phases, counts, raw)]
@@ -276,6 +307,44 @@ def _checkpoint_state(cp, c: Counts, is_done) -> CheckpointState:
 
 
 
+def _early_checkpoints(plan: Plan, states, counts, is_done) -> list[Warning]:
+    """A warning for each checkpoint task ticked off while a phase it follows is not
+    done (Kiro's "- [x] 5. Checkpoint — Ensure all tests pass" after an open task
+    group): its box says passed, the phases say it came too soon.  Only for a
+    checkpoint that is a task of its own, named so, as Kiro writes them."""
+    out = []
+    items = plan.items
+    for cp, st, c in zip(plan.checkpoints, states, counts):
+        if st.status != PASSED or not c.done or c.open or len(cp.items) != 1:
+            continue
+        if items[cp.items[0]].line != cp.line or not names_checkpoint_task(cp.title):
+            continue  # a heading's or a label's checklist, or a gate's record ("GATE (date): …")
+        behind = [p for p in cp.after if not is_done(p)]
+        if behind:
+            first = plan.phases[behind[0]].title
+            which = f"phase “{_short(first)}”" if len(behind) == 1 else \
+                f"{len(behind)} of its {len(cp.after)} phases (first “{_short(first)}”)"
+            out.append(Warning(cp.line, f"checkpoint {describe(items[cp.items[0]])} is ticked, but {which} before it "
+                                        f"{'is' if len(behind) == 1 else 'are'} not done"))
+    return out
+
+
+def _said_done(plan: Plan, phases) -> list[Warning]:
+    """A warning for each phase whose heading says it is done (``## Phase 25: … ✅
+    COMPLETE``) while its own boxes say otherwise: the boxes count, the file
+    disagrees with itself, and the reader is told."""
+    out = []
+    for ph, st in zip(plan.phases, phases):
+        c = st.counts
+        if st.status != DONE and c.total and _title_done(ph.title):
+            out.append(Warning(ph.line, f"“{_short(ph.title)}” says it is done, but {c.open} of its "
+                                        f"{_n(c.total, 'task')} {'is' if c.open == 1 else 'are'} open"))
+    return out
+
+
+_title_done = lru_cache(maxsize=1 << 15)(title_says_done)
+
+
 def _redone(parts: Parts, touched_phases: set[int]) -> set[int]:
     """The derived fields a tick in ``touched_phases`` makes worth working out again:
     the plan's own, every Last Updated, and those of the phases it touched."""
@@ -322,6 +391,8 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
             checkpoints[k] = _checkpoint_state(plan.checkpoints[k], parts.checkpoint_counts[k], is_done)
     warnings.extend(parts.odd)
     warnings.extend(parts.family.values())
+    warnings.extend(_early_checkpoints(plan, checkpoints, parts.checkpoint_counts, is_done))
+    warnings.extend(_said_done(plan, phases))
 
     # Derived fields and drift.
     fields = plan.fields
