@@ -16,7 +16,7 @@ from plantui.model import State
 from plantui.progress import summarize
 from plantui.snapshot import read
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures" / "agents"
 CACHE = FIXTURES / "cursor_cache_3f9a1c2e.plan.md"
 
 

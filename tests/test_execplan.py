@@ -19,7 +19,7 @@ from plantui.progress import summarize
 from plantui.snapshot import read
 from plantui.ui.detail import detail_lines, task_detail
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures" / "agents"
 
 
 def _copy(tmp_path: Path, fixture: str, where: str) -> Path:
