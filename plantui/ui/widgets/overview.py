@@ -36,7 +36,7 @@ from textual.worker import get_current_worker
 
 from ... import discover
 from ...errors import PlanError
-from ...execplan import Part, parts
+from ...execplan import PART_HEADING, Part, parts
 from ...fields import percent
 from ...follower import Follower, read_settled
 from ...report import bar
@@ -451,8 +451,10 @@ class PlanTable(DataTable):
     def _title(self, key: str) -> str:
         path, part = self._path(key), self._part(key)
         state = self._state.get(path)
-        if part is not None:
+        if part is not None:  # its heading's words after the EP id (the detail names it in full)
             title = one_line(part.title)
+            named = PART_HEADING.match(title)
+            title = (title[named.end():].lstrip(" :—–-") if named else "") or title
         else:
             title = (one_line(state[0].plan.title) if state else "") or path.name
         feature = self._places[path].feature if path in self._places else None
@@ -491,7 +493,7 @@ class PlanTable(DataTable):
         plan, summary = state[0].plan, state[1]
         item = self._next_item(key)
         for ph, st in zip(plan.phases, summary.phases):
-            if part is not None and not part.line <= ph.line <= part.end_line:
+            if part is not None and not part.line < ph.line <= part.end_line:  # (its heading: the part's title)
                 continue
             if (item is not None and ph.index == item.phase) or (item is None and st.status != "done"):
                 return one_line(ph.title)
