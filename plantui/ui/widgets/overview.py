@@ -17,6 +17,13 @@ the current phase and the next task show on a wide screen; then the title
 gives way, the path, the last change, the count, and the bar shrinks to a
 short one.  The plan under the cursor is told in full under the table
 (:class:`PlanTable.Detail`).
+
+A file that keeps several plans (Codex ExecPlans under ``# EP-…`` headings,
+:func:`plantui.execplan.parts`) is several rows, one per plan, keyed
+``path#EP-…``, each with its own progress, phase and next task, all followed
+through the file's one follower; enter opens the file's dashboard on that
+plan's heading.  ``order="last change"`` (``plantui claude``) starts newest
+first, by the files' times on disk before they are read.
 """
 
 from __future__ import annotations
