@@ -390,7 +390,7 @@ def _claude(args) -> int:
     _switch_history(args)
     from .ui.app import run
 
-    return run(paths, notify_cmd=args.notify_cmd, title=not args.no_title)
+    return run(paths, notify_cmd=args.notify_cmd, title=not args.no_title, order="last change")  # newest first
 
 
 def _demo(args=None) -> int:

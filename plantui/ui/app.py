@@ -25,6 +25,7 @@ from .. import settings as user_settings
 from .keys import DASHBOARD_KEYS
 from .notifier import Notifier
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
+from .widgets.overview import ORDERS
 
 MODES = ("dashboard", "watch")
 TOGETHER = 1.0  # seconds: notifications raised this close together may be shown as one
@@ -51,8 +52,11 @@ class PlantuiApp(App[int]):
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
                  clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None,
                  note: str | None = None, remember_theme: bool = False, notify_cmd: str | None = None,
-                 title: bool = True) -> None:
+                 title: bool = True, order: str = "path") -> None:
         super().__init__()
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}")
+        self.order = order  # the overview's first order: "path", "progress" or "last change" (newest first)
         self.notifier = Notifier(self, notify_cmd=notify_cmd, title=title)  # events and the terminal title
         self.note = note  # shown once, in the activity log of the first dashboard
         self.remember_theme = remember_theme  # read the theme from the user's settings, save it when it changes
@@ -75,7 +79,7 @@ class PlantuiApp(App[int]):
             return WatchScreen(self.paths[0], live=self.live)
         if len(self.paths) == 1:
             return DashboardScreen(self.paths[0], live=self.live)
-        return OverviewScreen(self.paths, live=self.live, folders=self.folders)
+        return OverviewScreen(self.paths, live=self.live, folders=self.folders, order=self.order)
 
     def on_mount(self) -> None:
         # The collector's one policy: a reload of a big plan makes most of its objects again, and
@@ -179,12 +183,14 @@ class PlantuiApp(App[int]):
 
 
 def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None,
-        notify_cmd: str | None = None, title: bool = True) -> int:
+        notify_cmd: str | None = None, title: bool = True, order: str = "path") -> int:
     """The dashboard of one plan, or the overview of several.  ``folders``: the folders
     the plans were found in (as given), which the overview watches for new plans;
     ``note``: a line for the activity log of the first dashboard (where the demo plan is);
-    ``notify_cmd``: a command run for each event; ``title``: set the terminal title."""
-    app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True, notify_cmd=notify_cmd, title=title)
+    ``notify_cmd``: a command run for each event; ``title``: set the terminal title; ``order``:
+    how the overview sorts its rows at first ("last change": newest first)."""
+    app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True, notify_cmd=notify_cmd, title=title,
+                     order=order)
     app.run()
     return app.return_code or 0
 

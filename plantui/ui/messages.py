@@ -99,6 +99,8 @@ class TickRequested(Message):
 
 @dataclass
 class OpenPlan(Message):
-    """Open the dashboard of one plan (from the overview)."""
+    """Open the dashboard of one plan (from the overview); ``line``: the heading to start on
+    (one of several plans in the file)."""
 
     path: Path
+    line: int | None = None

@@ -37,13 +37,14 @@ class DashboardScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
-    def __init__(self, path: Path, *, live: bool = True) -> None:
+    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.live = live
+        self.start_line = start_line  # the cursor starts on the heading of this line (a part of the file)
 
     def compose(self) -> ComposeResult:
-        yield PlanDashboard(self.path, live=self.live, id="dashboard")
+        yield PlanDashboard(self.path, live=self.live, start_line=self.start_line, id="dashboard")
         yield Footer()
 
     @property
@@ -62,16 +63,18 @@ class OverviewScreen(Screen):
     """Several plans, one row each; enter opens one.  ``folders``: the folders it was
     opened on, watched for new plans."""
 
-    def __init__(self, paths: list[Path], *, live: bool = True, folders: list[Path] | None = None) -> None:
+    def __init__(self, paths: list[Path], *, live: bool = True, folders: list[Path] | None = None,
+                 order: str = "path") -> None:
         super().__init__()
         self.paths = paths
         self.live = live
         self.folders = list(folders or ())
+        self.order = order  # how the rows are sorted at first ("path", "progress", "last change")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="overview"):
-            yield Label(self._title(len(self.paths), "path"), id="overview-title")
-            yield PlanTable(self.paths, live=self.live, folders=self.folders, id="plans")
+            yield Label(self._title(len(self.paths), self.order), id="overview-title")
+            yield PlanTable(self.paths, live=self.live, folders=self.folders, order=self.order, id="plans")
             yield Label("", id="overview-detail")
         yield Footer()
 
@@ -89,11 +92,11 @@ class OverviewScreen(Screen):
 
     def on_open_plan(self, event: OpenPlan) -> None:
         event.stop()
-        self.open(event.path)
+        self.open(event.path, event.line)
 
-    def open(self, path: Path) -> None:
-        """Open the dashboard of one plan; escape comes back here."""
-        self.app.push_screen(DashboardScreen(path, live=self.live))
+    def open(self, path: Path, line: int | None = None) -> None:
+        """Open the dashboard of one plan (its cursor on the heading at ``line``, if given); escape comes back here."""
+        self.app.push_screen(DashboardScreen(path, live=self.live, start_line=line))
 
 
 class HelpScreen(ModalScreen[None]):

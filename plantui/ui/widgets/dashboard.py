@@ -23,7 +23,7 @@ from ...snapshot import Snapshot
 from ..changes import Changes
 from ..detail import Detail, task_detail
 from ..keys import bindings
-from ..layout import FILTERS, Key, Layout, build, item_label, update
+from ..layout import FILTERS, Key, Layout, build, item_label, section_keys, update
 from ..live import LivePlan
 from ..messages import Prepared, TickRequested, WriteDone, WriteRefused
 from ..panel import panel_look
@@ -61,8 +61,9 @@ class PlanDashboard(LivePlan):
 
     DETAIL_BESIDE = 100  # columns from which the task detail shows beside the tree
 
-    def __init__(self, path: Path, *, live: bool = True, id: str | None = None) -> None:
+    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None, id: str | None = None) -> None:
         super().__init__(path, live=live, id=id)
+        self.start_line = start_line  # the first layout puts the cursor on the heading at this line
         self.show = "all"
         self.query_text = ""
         self.plan_layout: Layout | None = None
@@ -118,7 +119,7 @@ class PlanDashboard(LivePlan):
         if panel is None or panel.plan is not snap.plan or panel.summary is not summary:
             panel = panel_look(snap.plan, summary)
         self.query_one(SidePanel).update_plan(panel)
-        self._relayout(flash=changes.flash)
+        self._relayout(flash=changes.flash, cursor=self._start_key() if old is None else None)
         if old is None:
             t = summary.tasks
             what = f"{t.done}/{t.countable} tasks done" if t.total else "no checkbox tasks"
@@ -135,6 +136,16 @@ class PlanDashboard(LivePlan):
         if changes.fields:
             who = "here" if source in ("here", "undo") else ("editor" if source == "editor" else "outside")
             self.log_line(" · ".join(changes.fields), who, "dim")
+
+    def _start_key(self) -> Key | None:
+        """The key of the heading at :attr:`start_line` (None: the cursor starts on the next task)."""
+        plan = self.snapshot.plan if self.snapshot is not None else None
+        if self.start_line is None or plan is None:
+            return None
+        for s, key in zip(plan.sections, section_keys(plan)):
+            if s.line == self.start_line:
+                return key
+        return None
 
     def prepare(self, snap: Snapshot, summary: Summary) -> Prepared:
         # In the worker thread: the tree layout for the filter and search as they are now

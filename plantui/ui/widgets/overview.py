@@ -17,6 +17,13 @@ the current phase and the next task show on a wide screen; then the title
 gives way, the path, the last change, the count, and the bar shrinks to a
 short one.  The plan under the cursor is told in full under the table
 (:class:`PlanTable.Detail`).
+
+A file that keeps several plans (Codex ExecPlans under ``# EP-…`` headings,
+:func:`plantui.execplan.parts`) is several rows, one per plan, keyed
+``path#EP-…``, each with its own progress, phase and next task, all followed
+through the file's one follower; enter opens the file's dashboard on that
+plan's heading.  ``order="last change"`` (``plantui claude``) starts newest
+first, by the files' times on disk before they are read.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from textual.worker import get_current_worker
 
 from ... import discover
 from ...errors import PlanError
+from ...execplan import PART_HEADING, Part, parts
 from ...fields import percent
 from ...follower import Follower, read_settled
 from ...report import bar
@@ -151,18 +159,23 @@ class PlanTable(DataTable):
             self.text = text
 
     def __init__(self, paths: list[Path], *, live: bool = True, folders: list[Path] | None = None,
-                 id: str | None = None) -> None:
+                 order: str = ORDERS[0], id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}")
         self.paths = [Path(p) for p in paths]  # in the order shown
         self.folders = [Path(f) for f in folders or ()]
         self.live = live
-        self.order = ORDERS[0]
+        self.order = order
         self._followers: dict[Path, Follower] = {}
         self._folder_watchers: list[FolderWatcher] = []
         self._known = {self._identity(p) for p in self.paths}  # read by the folder watchers' threads
         self._changed: dict[Path, datetime] = {}
         self._state: dict[Path, tuple] = {}
         self._problem: dict[Path, str] = {}  # "deleted", "unreadable: …"
+        self._parts: dict[Path, tuple[Part, ...]] = {}  # the plans of a file that keeps several (ExecPlans)
+        self._units: list[str] = [str(p) for p in self.paths]  # a row each, in order: a plan's path, or a part's name
+        self._unit: dict[str, tuple[Path, Part | None]] = {str(p): (p, None) for p in self.paths}
         self._shown_paths = {p: shown_path(p) for p in self.paths}
         self._places: dict[Path, Place] = {p: describe(p) for p in self.paths}
         self._grouped: bool | None = None  # (worked out again when a plan comes)
@@ -182,7 +195,10 @@ class PlanTable(DataTable):
     def on_mount(self) -> None:
         if self.paths and all(self._places[p].archived for p in self.paths):
             self.folded.discard(ARCHIVED)  # archived plans named on purpose: shown
-        self.paths = self._sorted(self.paths)
+        if self.order == "last change":  # newest first from the first row on: the files' times, before they are read
+            for p in self.paths:
+                self._seed_time(p)
+        self._resort()
         self._rebuild()
         for p in self.paths:
             self._follow(p)
@@ -194,6 +210,17 @@ class PlanTable(DataTable):
                 threading.Thread(target=watcher.start, daemon=True).start()  # it walks the tree
         self.set_interval(30, self._refresh_times)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _seed_time(self, path: Path) -> None:
+        """When ``path`` last changed, by its time on disk (a folder that is a plan: its newest file)."""
+        try:
+            ns = os.stat(path).st_mtime_ns
+            if os.path.isdir(path):
+                with os.scandir(path) as entries:
+                    ns = max([ns, *(e.stat().st_mtime_ns for e in entries if e.is_file())])
+        except OSError:
+            return
+        self._changed[path] = datetime.fromtimestamp(ns / 1e9)
 
     def on_unmount(self) -> None:
         for w in (*self._followers.values(), *self._folder_watchers):
@@ -233,6 +260,8 @@ class PlanTable(DataTable):
             self._grouped = None
             self.paths.append(p)
             added.append(p)
+            if self.order == "last change":
+                self._seed_time(p)
         if not added:
             return
         self._reorder(force=True)
@@ -250,9 +279,10 @@ class PlanTable(DataTable):
             self._grouped = len(tools) > 1
         return self._grouped
 
-    def group_of(self, path: Path) -> str | None:
-        """The group ``path``'s row is in: ``"archived"``, its tool's name (grouped), or None."""
-        place = self._places.get(path) or Place("markdown")
+    def group_of(self, path: Path | str) -> str | None:
+        """The group ``path``'s row is in (or the row ``path``, a part's name):
+        ``"archived"``, its tool's name (grouped), or None."""
+        place = self._places.get(self._path(path)) or Place("markdown")
         if place.archived:
             return ARCHIVED
         return place.tool if self.grouped else None
@@ -266,40 +296,85 @@ class PlanTable(DataTable):
             return (1, tool, feature)
         return (0, tool, feature) if grouped else (0,)
 
-    def _sort_key(self, path: Path, grouped: bool = False):
+    # a row is a plan: a file, or one of the plans a file keeps (an ExecPlan's part, named path#EP-…)
+
+    def _path(self, key: Path | str) -> Path:
+        """The file of the row ``key`` (a path, or a part's name)."""
+        if isinstance(key, Path):
+            return key
+        unit = self._unit.get(key)
+        return unit[0] if unit is not None else Path(key)
+
+    def _part(self, key: Path | str) -> Part | None:
+        unit = self._unit.get(str(key))
+        return unit[1] if unit is not None else None
+
+    def _counts(self, key: str):
+        """The row's tasks (:class:`plantui.progress.Counts`) and next task's index, or None before it is read."""
+        part = self._part(key)
+        if part is not None:
+            return part.tasks, part.next_task
+        state = self._state.get(self._path(key))
+        return None if state is None else (state[1].tasks, state[1].next_task)
+
+    def _all_units(self) -> list[str]:
+        """A row's key for each plan: a file's path, or the names of the plans it keeps."""
+        units = []
+        for p in self.paths:
+            split = self._parts.get(p)
+            if split:
+                units.extend(part.name for part in split)
+                self._unit.update((part.name, (p, part)) for part in split)
+            else:
+                units.append(str(p))
+                self._unit[str(p)] = (p, None)
+        return units
+
+    def _sort_key(self, key: str, grouped: bool = False):
+        path, part = self._path(key), self._part(key)
         shown = self._shown_paths.get(path, str(path)).casefold()
-        state = self._state.get(path)
+        within = (shown, part.line if part is not None else 0)  # a file's plans in their order
+        counts = self._counts(key)
         rank = self._group_rank(path, grouped)
         if self.order == "progress":
-            if state is None:
-                return (*rank, 1, 0.0, shown)
-            t = state[1].tasks
-            return (*rank, 0, t.done / t.countable if t.countable else 0.0, shown)
+            if counts is None:
+                return (*rank, 1, 0.0, *within)
+            t = counts[0]
+            return (*rank, 0, t.done / t.countable if t.countable else 0.0, *within)
         if self.order == "last change":
             when = self._changed.get(path)
-            return (*rank, 1, 0.0, shown) if when is None else (*rank, 0, -when.timestamp(), shown)
-        return (*rank, 0, 0.0, shown)
+            return (*rank, 1, 0.0, *within) if when is None else (*rank, 0, -when.timestamp(), *within)
+        return (*rank, 0, 0.0, *within)
 
-    def _sorted(self, paths: list[Path]) -> list[Path]:
+    def _sorted(self, units: list[str]) -> list[str]:
         grouped = self.grouped
-        return sorted(paths, key=lambda p: self._sort_key(p, grouped))
+        return sorted(units, key=lambda k: self._sort_key(k, grouped))
+
+    def _resort(self) -> bool:
+        """Sort the rows again (and the files, as their first rows come): whether their order changed."""
+        units = self._sorted(self._all_units())
+        if units == self._units:
+            return False
+        self._units = units
+        self.paths = list(dict.fromkeys(self._path(k) for k in units))
+        return True
 
     def _row_keys(self) -> list[str]:
         """The rows to show, in order: each group's header, then its plans unless it is folded."""
         keys: list[str] = []
         last = None
-        for p in self.paths:
-            group = self.group_of(p)
+        for k in self._units:
+            group = self.group_of(k)
             if group != last and group is not None:
                 keys.append(GROUP + group)
             last = group
             if group not in self.folded:
-                keys.append(str(p))
+                keys.append(k)
         return keys
 
-    def members(self, group: str) -> list[Path]:
-        """The plans of ``group``, in the order shown."""
-        return [p for p in self.paths if self.group_of(p) == group]
+    def members(self, group: str) -> list[str]:
+        """The plans of ``group`` (their rows' keys), in the order shown."""
+        return [k for k in self._units if self.group_of(k) == group]
 
     def toggle(self, group: str) -> None:
         """Fold ``group`` if it is unfolded, unfold it if it is folded."""
@@ -312,23 +387,23 @@ class PlanTable(DataTable):
 
     def _reorder(self, force: bool = False) -> None:
         """Sort the rows again; lay the table out again when the order or the columns changed."""
-        order = self._sorted(self.paths)
+        moved = self._resort()
         layout = self._fit()
-        if force or order != self.paths or layout != self._layout:
-            self.paths = order
+        if force or moved or layout != self._layout:
             self._rebuild(layout)
 
     def _fit(self) -> tuple:
         """The columns after the title, their widths and the bar's width, for the width there is."""
         width = self.scrollable_content_region.width or self.app.size.width - 2
         width -= 1  # room for a scrollbar
-        titles = [cell_len(self._title(p)) for p in self.paths] or [4]
+        units = self._units
+        titles = [cell_len(self._title(k)) for k in units] or [4]
         titles += [cell_len(self._group_title(g)) for g in {self.group_of(p) for p in self.paths} - {None}]
         want_title = max(4, min(TITLE_WIDTH, max(titles)))
         paths = [cell_len(self._shown_paths.get(p, "")) for p in self.paths] or [4]
-        done = max([4] + [len(self._done_text(p)) for p in self.paths])
-        phase = max([5] + [cell_len(self._phase_text(p)) for p in self.paths])
-        nexts = max([4] + [cell_len(self._next_text(p)) for p in self.paths])
+        done = max([4] + [len(self._done_text(k)) for k in units])
+        phase = max([5] + [cell_len(self._phase_text(k)) for k in units])
+        nexts = max([4] + [cell_len(self._next_text(k)) for k in units])
         tools = max([4] + [cell_len(pl.tool_name) for pl in self._places.values()])
         widths = {"path": max(4, min(PATH_WIDTH, max(paths))), "done": done, "changed": 11,
                   "tool": min(TOOL_WIDTH, tools), "phase": min(PHASE_WIDTH, phase), "next": min(NEXT_WIDTH, nexts)}
@@ -371,18 +446,24 @@ class PlanTable(DataTable):
         self._keys = self._row_keys()
         for key in self._keys:
             cells = self._group_cells(key[len(GROUP):], layout) if key.startswith(GROUP) else \
-                self._cells(Path(key), layout)
+                self._cells(key, layout)
             self.add_row(*cells, key=key)
         if selected is None:  # the first time: on the first plan, not on a header
             selected = next((k for k in self._keys if not k.startswith(GROUP)), None)
         if selected in self._keys:
             self.move_cursor(row=self._keys.index(selected), animate=False)
-        self.post_message(self.Shown(len(self.paths), self.order))
+        self.post_message(self.Shown(len(self._units), self.order))
         self._tell()
 
-    def _title(self, path: Path) -> str:
+    def _title(self, key: str) -> str:
+        path, part = self._path(key), self._part(key)
         state = self._state.get(path)
-        title = (one_line(state[0].plan.title) if state else "") or path.name
+        if part is not None:  # its heading's words after the EP id (the detail names it in full)
+            title = one_line(part.title)
+            named = PART_HEADING.match(title)
+            title = (title[named.end():].lstrip(" :—–-") if named else "") or title
+        else:
+            title = (one_line(state[0].plan.title) if state else "") or path.name
         feature = self._places[path].feature if path in self._places else None
         if self.group_of(path) is not None and feature and _plain(feature) not in _plain(title):
             title = f"{feature}: {title}"  # grouped: which feature, unless the title says it
@@ -393,69 +474,73 @@ class PlanTable(DataTable):
         count = len(self.members(group))
         return f"{'▸' if group in self.folded else '▾'} {name} ({count})"
 
-    def _done_text(self, path: Path) -> str:
-        state = self._state.get(path)
-        if state is None:
+    def _done_text(self, key: str) -> str:
+        counts = self._counts(key)
+        if counts is None:
             return ""
-        t = state[1].tasks
+        t = counts[0]
         return f"{t.done}/{t.countable}" if t.total else "—"
 
-    def _next_item(self, path: Path):
-        state = self._state.get(path)
-        if state is None or state[1].next_task is None:
+    def _next_item(self, key: str):
+        counts = self._counts(key)
+        if counts is None or counts[1] is None:
             return None
-        return state[0].plan.items[state[1].next_task]
+        return self._state[self._path(key)][0].plan.items[counts[1]]
 
-    def _next_text(self, path: Path) -> str:
-        item = self._next_item(path)
+    def _next_text(self, key: str) -> str:
+        item = self._next_item(key)
         return "" if item is None else one_line(item.label)
 
-    def _phase_text(self, path: Path) -> str:
-        """The current phase: the next task's, else the first one not done."""
+    def _phase_text(self, key: str) -> str:
+        """The current phase: the next task's, else the first one not done (of a part: under its heading)."""
+        path, part = self._path(key), self._part(key)
         state = self._state.get(path)
         if state is None:
             return ""
         plan, summary = state[0].plan, state[1]
-        item = self._next_item(path)
+        item = self._next_item(key)
         for ph, st in zip(plan.phases, summary.phases):
+            if part is not None and not part.line < ph.line <= part.end_line:  # (its heading: the part's title)
+                continue
             if (item is not None and ph.index == item.phase) or (item is None and st.status != "done"):
                 return one_line(ph.title)
         return ""
 
-    def _cells(self, path: Path, layout: tuple) -> list[Text]:
+    def _cells(self, key: str, layout: tuple) -> list[Text]:
         title_w, barw, columns = layout
-        state = self._state.get(path)
-        complete = state is not None and state[1].tasks.complete
+        path = self._path(key)
+        counts = self._counts(key)
+        complete = counts is not None and counts[0].complete
         indent = "  " if self.group_of(path) is not None else ""
-        cells = {"plan": Text(crop(indent + self._title(path), title_w), "bold" if state and not complete else "")}
+        cells = {"plan": Text(crop(indent + self._title(key), title_w), "bold" if counts and not complete else "")}
         widths = dict(columns)
         if "path" in widths:
             cells["path"] = Text(crop_left(self._shown_paths.get(path, str(path)), widths["path"]), "dim")
         if "tool" in widths:
             cells["tool"] = Text(crop(self._places[path].tool_name, widths["tool"]))
         if "phase" in widths:
-            cells["phase"] = Text(crop(self._phase_text(path), widths["phase"]), "dim")
+            cells["phase"] = Text(crop(self._phase_text(key), widths["phase"]), "dim")
         if "next" in widths:
-            cells["next"] = Text(crop(self._next_text(path), widths["next"]))
+            cells["next"] = Text(crop(self._next_text(key), widths["next"]))
         problem = self._problem.get(path)
         if problem is not None:
             cells["bar"] = Text(crop(problem, widths["bar"]), self._color("warning", "yellow"))
-        elif state is None:
+        elif counts is None:
             cells["bar"] = Text(crop("loading…", widths["bar"]), "dim")
         else:
-            cells["bar"] = self._bar(state[1].tasks, barw)
-        cells["done"] = Text(self._done_text(path))
+            cells["bar"] = self._bar(counts[0], barw)
+        cells["done"] = Text(self._done_text(key))
         when = self._changed.get(path)
         cells["changed"] = Text(ago(when, self.now()) if when else "", "dim")
         return [cells[key] for key in ("plan", *widths)]
 
     def _tally(self, group: str) -> Tally:
         done = countable = 0
-        for p in self.members(group):
-            state = self._state.get(p)
-            if state is not None:
-                done += state[1].tasks.done
-                countable += state[1].tasks.countable
+        for k in self.members(group):
+            counts = self._counts(k)
+            if counts is not None:
+                done += counts[0].done
+                countable += counts[0].countable
         return Tally(done, countable)
 
     def _group_cells(self, group: str, layout: tuple) -> list[Text]:
@@ -466,7 +551,7 @@ class PlanTable(DataTable):
         t = self._tally(group)
         cells["bar"] = self._bar(t, barw)
         cells["done"] = Text(f"{t.done}/{t.countable}")
-        times = [self._changed[p] for p in self.members(group) if p in self._changed]
+        times = [self._changed[p] for p in map(self._path, self.members(group)) if p in self._changed]
         if times:
             cells["changed"] = Text(ago(max(times), self.now()), "dim")
         return [cells[key] for key in ("plan", *dict(columns))]
@@ -485,16 +570,16 @@ class PlanTable(DataTable):
 
     def _show_row(self, path: Path) -> None:
         """Show what is known of ``path`` now: in its row, or by laying the table out again."""
-        order = self._sorted(self.paths)
+        moved = self._resort()
         layout = self._fit()
-        if order != self.paths or layout != self._layout or self._row_keys() != self._keys:
-            self.paths = order
+        if moved or layout != self._layout or self._row_keys() != self._keys:
             self._rebuild(layout)
             return
         keys = ("plan", *dict(layout[2]))
-        if str(path) in self.rows:
-            for key, cell in zip(keys, self._cells(path, layout)):
-                self.update_cell(str(path), key, cell)
+        for row in self._units:
+            if row in self.rows and self._path(row) == path:
+                for key, cell in zip(keys, self._cells(row, layout)):
+                    self.update_cell(row, key, cell)
         group = self.group_of(path)
         if group is not None:
             for key, cell in zip(keys, self._group_cells(group, layout)):
@@ -523,11 +608,13 @@ class PlanTable(DataTable):
             plans = "1 plan" if count == 1 else f"{count} plans"
             does = "unfolds" if group in self.folded else "folds"
             return Text.assemble((name, "bold"), (f" · {plans} · enter {does}", dim))
-        path = Path(key)
+        path, part = self._path(key), self._part(key)
         place = self._places.get(path) or Place("markdown")
         parts: list[tuple[str, str]] = [(place.tool_name, "bold")]
         if place.feature:
             parts.append((place.feature, ""))
+        if part is not None:
+            parts.append((f"{path.name}#{part.name.rpartition('#')[2]}", ""))
         if place.archived:
             parts.append(("archived", dim))
         problem = self._problem.get(path)
@@ -536,13 +623,13 @@ class PlanTable(DataTable):
         elif path not in self._state:
             parts.append(("loading…", dim))
         else:
-            phase, nxt = self._phase_text(path), self._next_text(path)
+            phase, nxt = self._phase_text(key), self._next_text(key)
             if phase:
                 parts.append((phase, ""))
             if nxt:
                 parts.append((f"next: {nxt}", ""))
             else:
-                parts.append(("all done" if self._state[path][1].tasks.complete else "no tasks", ""))
+                parts.append(("all done" if self._counts(key)[0].complete else "no tasks", ""))
         when = self._changed.get(path)
         if when is not None:
             parts.append((f"changed {ago(when, self.now())}", dim))
@@ -598,6 +685,8 @@ class PlanTable(DataTable):
         follower.back()
         self._problem.pop(event.path, None)
         self._state[event.path] = (event.snapshot, event.summary)
+        plan = event.snapshot.plan
+        self._parts[event.path] = parts(str(event.path), plan, event.summary) if plan.source == "execplan" else ()
         if event.path not in self._changed and event.snapshot.mtime_ns is not None:
             self._changed[event.path] = datetime.fromtimestamp(event.snapshot.mtime_ns / 1e9)
         self._show_row(event.path)
@@ -627,12 +716,12 @@ class PlanTable(DataTable):
     def _refresh_times(self) -> None:
         if self._layout is None or "changed" not in dict(self._layout[2]):
             return
-        for p in self.paths:
-            when = self._changed.get(p)
-            if when is not None and str(p) in self.rows:
-                self.update_cell(str(p), "changed", Text(ago(when, self.now()), "dim"))
+        for k in self._units:
+            when = self._changed.get(self._path(k))
+            if when is not None and k in self.rows:
+                self.update_cell(k, "changed", Text(ago(when, self.now()), "dim"))
         for group in self._groups():
-            times = [self._changed[p] for p in self.members(group) if p in self._changed]
+            times = [self._changed[p] for p in map(self._path, self.members(group)) if p in self._changed]
             if times:
                 self.update_cell(GROUP + group, "changed", Text(ago(max(times), self.now()), "dim"))
 
@@ -641,8 +730,9 @@ class PlanTable(DataTable):
         key = event.row_key.value
         if key.startswith(GROUP):
             self.toggle(key[len(GROUP):])
-        else:
-            self.post_message(OpenPlan(Path(key)))
+            return
+        part = self._part(key)
+        self.post_message(OpenPlan(self._path(key), part.line if part is not None else None))
 
     @property
     def selected_path(self) -> Path | None:
@@ -650,7 +740,14 @@ class PlanTable(DataTable):
         if not self._keys or not self.row_count:
             return None
         key = self._keys[max(0, min(self.cursor_row, len(self._keys) - 1))]
-        return None if key.startswith(GROUP) else Path(key)
+        return None if key.startswith(GROUP) else self._path(key)
+
+    @property
+    def selected_part(self) -> Part | None:
+        """The part under the cursor, when its file keeps several plans."""
+        if not self._keys or not self.row_count:
+            return None
+        return self._part(self._keys[max(0, min(self.cursor_row, len(self._keys) - 1))])
 
 
 def _plain(text: str) -> str:
