@@ -270,7 +270,7 @@ def _field_edits(fields: tuple[Field, ...], states: Sequence[FieldState], lines:
     dated = []
     for fs in states:
         f = fields[fs.index]
-        if fs.computed is None or fs.computed == f.value:
+        if fs.computed is None or fs.computed == f.value or not fs.writable:
             continue
         start = lines.offset(f.line - 1, f.start)
         edit = (start, lines.offset(f.line - 1, f.end), fs.computed)

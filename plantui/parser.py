@@ -216,7 +216,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
 
     # Fields ------------------------------------------------------------------
     item_lines = {it.line for it in raw_items}  # "- [x] **01-03**: …" is a task, not a field
-    found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end)
+    found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end,
+                                 frozenset(item_lines))
     def field_phase(line1: int) -> int | None:
         """A field belongs to its phase when it stands before the phase's last task;
         one after it (a footer below the last phase) speaks for the whole plan."""
