@@ -1,0 +1,247 @@
+"""Stated progress, fields and markers (issue #14, "Fields and stated progress",
+"Marker dialects"): every common way a plan states its progress is read and
+checked; a task's own detail bullets stay the task's; identical warnings come
+as one; a hand-written breakdown is never rewritten; a tick writes the spelling
+of its neighbours.  The plans are small ones of our own."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from plantui import actions, snapshot
+from plantui.fields import whole
+from plantui.parser import parse
+from plantui.progress import summarize
+
+NOW = datetime(2026, 11, 21, 14, 2)
+
+
+def fields_of(text: str):
+    plan = parse(text)
+    s = summarize(plan, NOW)
+    return plan, s, {(f.line, f.name): (f, st) for f, st in zip(plan.fields, s.fields)}
+
+
+def write(tmp_path, text: str, name: str = "plan.md"):
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    return path
+
+
+# 1. Stated progress in every common form -------------------------------------
+
+STATED = """\
+# Lamp Repair
+
+**Progress: 83.3%**
+
+**Overall Progress**: 100%
+
+Status: IN PROGRESS 6/25
+
+> Status: Complete
+
+> **Progress**: 5/6
+
+## Phase 1: Parts
+
+- [x] Order the bulb
+- [x] Order the switch
+- [ ] Fit the bulb
+"""
+
+
+def test_each_form_of_stated_progress_is_a_field_checked_for_drift():
+    plan, s, by = fields_of(STATED)
+    f, st = by[(3, "progress")]
+    assert (f.key, f.value, st.computed, st.drift) == ("Progress", "83.3%", "66.6%", True)
+    f, st = by[(5, "progress")]
+    assert (f.key, f.value, st.computed, st.drift) == ("Overall Progress", "100%", "66%", True)
+    f, st = by[(7, "status")]
+    assert (f.value, st.computed, st.drift) == ("IN PROGRESS 6/25", "IN PROGRESS 2/3", True)
+    f, st = by[(9, "status")]
+    assert (f.value, st.computed, st.drift) == ("Complete", "In Progress", True)
+    f, st = by[(11, "progress")]
+    assert (f.value, st.computed, st.drift) == ("5/6", "2/3", True)
+    said = [w.message for w in s.warnings]
+    assert "Status says 'IN PROGRESS 6/25', the boxes say 'IN PROGRESS 2/3'" in said
+    assert "Overall Progress says '100%', the boxes say '66%'" in said
+
+
+def test_stated_progress_that_agrees_is_no_drift_and_a_tick_keeps_its_form(tmp_path):
+    text = STATED.replace("83.3%", "66.6%").replace("100%", "66%").replace("6/25", "2/3")
+    text = text.replace("Status: Complete", "Status: In Progress").replace("5/6", "2/3")
+    plan, s, by = fields_of(text)
+    assert not any(st.drift for st in s.fields)
+    path = write(tmp_path, text)
+    actions.mark(path, [17], None, now=NOW)
+    after = path.read_text()
+    assert after == (text.replace("**Progress: 66.6%**", "**Progress: 100.0%**")
+                     .replace("**Overall Progress**: 66%", "**Overall Progress**: 100%")
+                     .replace("Status: IN PROGRESS 2/3", "Status: COMPLETE 3/3")
+                     .replace("> Status: In Progress", "> Status: Complete")
+                     .replace("> **Progress**: 2/3", "> **Progress**: 3/3")
+                     .replace("- [ ] Fit", "- [x] Fit"))
+
+
+def test_front_matter_status_is_checked_and_keeps_its_spelling(tmp_path):
+    text = "---\ntitle: Kettle\nstatus: in-progress\n---\n# Kettle\n\n- [x] Boil\n- [ ] Pour\n"
+    _, s, by = fields_of(text)
+    f, st = by[(3, "status")]
+    assert (f.value, st.computed, st.drift) == ("in-progress", "in-progress", False)
+    path = write(tmp_path, text)
+    actions.mark(path, [8], None, now=NOW)
+    assert path.read_text() == text.replace("status: in-progress", "status: complete").replace("[ ] Pour", "[x] Pour")
+
+
+@pytest.mark.parametrize("line", ["Note: the bulb is fragile", "Status: waiting on the shop, then fit", "Owner: Sam"])
+def test_plain_prose_with_a_colon_is_no_stated_progress(line):
+    _, s, _ = fields_of(f"# Lamp\n\n{line}\n\n- [x] Order\n- [ ] Fit\n")
+    assert not s.drift and not s.warnings
+
+
+# 2. A task's detail bullets are the task's ---------------------------------------
+
+PER_TASK = """\
+# Garden
+
+**Status**: In Progress
+
+## Phase 1: Beds
+
+- [x] Dig the bed
+  - **Status**: completed
+  - **Owner**: Ana
+- [ ] Plant the seeds
+  - **Status**: pending
+  - Notes:
+    - **Status**: blocked on rain
+- [ ] Water
+  - **Status**: completed
+"""
+
+
+def test_status_bullets_under_a_task_are_no_plan_fields_and_no_warnings():
+    plan, s, by = fields_of(PER_TASK)
+    assert [(f.line, f.name) for f in plan.fields] == [(3, "status")]
+    assert not s.warnings
+    assert "Status: completed" in plan.items[0].details
+    assert "Status: pending" in plan.items[1].details
+
+
+def test_a_status_field_below_a_list_is_still_the_plans():
+    text = "# Garden\n\n- [x] Dig\n- [ ] Water\n\n**Status**: Not Started\n"
+    plan, s, by = fields_of(text)
+    f, st = by[(6, "status")]
+    assert (st.computed, st.drift) == ("In Progress", True)
+
+
+# 3. No warning floods ------------------------------------------------------------
+
+def test_identical_warnings_are_one_that_says_how_many_lines_and_the_first():
+    # a plan whose phases all state the same stale figure: the same warning on each line
+    text = "# Shed\n\n" + "".join(f"## Phase {n}: Part {n}\n\n**Progress**: 0/1\n\n- [x] Part {n}\n\n"
+                                  for n in range(1, 6))
+    _, s, _ = fields_of(text)
+    drift = [w for w in s.warnings if "Progress says" in w.message]
+    assert len(drift) == 1
+    assert drift[0].line == 5
+    assert drift[0].message == "Progress says '0/1', the boxes say '1/1' (5 lines, the first line 5)"
+
+
+# 4. A hand-written breakdown is checked, never rewritten --------------------------
+
+BREAKDOWN = """\
+# Shop
+
+**Total Tasks**: 231 (Backend: 120 + Frontend: 98 + Docs: 13) = 256+
+**Progress**: 1/3 tasks (33%)
+
+- [x] Cart
+- [ ] Checkout
+- [ ] Receipts
+"""
+
+
+def test_a_hand_written_breakdown_is_left_alone_and_its_drift_said(tmp_path):
+    _, s, by = fields_of(BREAKDOWN)
+    f, st = by[(3, "total tasks")]
+    assert (st.computed, st.drift, st.writable) == ("3", True, False)
+    assert any(w.message.startswith("Total Tasks says '231 (Backend") and w.message.endswith("the boxes say '3'")
+               for w in s.warnings)
+    path = write(tmp_path, BREAKDOWN)
+    actions.mark(path, [7], None, now=NOW)
+    assert path.read_text() == BREAKDOWN.replace("1/3 tasks (33%)", "2/3 tasks (66%)").replace("[ ] Checkout", "[x] Checkout")
+    actions.sync(path, now=NOW)
+    assert "**Total Tasks**: 231 (Backend: 120 + Frontend: 98 + Docs: 13) = 256+\n" in path.read_text()
+
+
+@pytest.mark.parametrize("name, value, ok", [
+    ("total tasks", "12", True),
+    ("total tasks", "12 tasks", True),
+    ("total tasks", "**12**", True),
+    ("total tasks", "231 (Backend: 120 + Frontend: 98) = 256+", False),
+    ("total tasks", "12 across 3 phases", False),
+    ("progress", "7/12 tasks complete (58%)", True),
+    ("progress", "✅ 100%", True),
+    ("progress", "58% — backend done, frontend next", False),
+    ("progress", "7/12, 3 blocked", False),
+    ("status", "IN PROGRESS 6/25", True),
+    ("last updated", "2026-01-02", True),
+    ("last updated", "January 2, 2026 at 09:30 UTC", True),
+    ("last updated", "2026-01-02 by the release agent", False),
+    ("last updated", "[Date]", True),
+])
+def test_whole_tells_a_derived_value_from_one_a_person_wrote(name, value, ok):
+    assert whole(name, value) is ok
+
+
+def test_progress_in_phases_is_no_count_of_tasks():
+    _, s, by = fields_of("# Shop\n\n**Progress**: 1/3 phases\n\n- [x] Cart\n- [ ] Pay\n")
+    f, st = by[(3, "progress")]
+    assert (st.computed, st.drift) == (None, False)
+
+
+# 5. A tick writes the spelling of its neighbours ----------------------------------
+
+MIXED = """\
+# Boat
+
+**Progress**: 5/8
+
+## Phase 1: Hull
+
+- [X] Sand the hull
+- [X] Prime the hull
+- [X] Paint the hull
+- [ ] Varnish the hull
+
+## Phase 2: Rigging
+
+- [x] Buy the rope
+- [ ] Tie the knots
+  - [x] Bowline
+  - [ ] Reef knot
+"""
+
+
+def test_a_tick_in_a_mixed_file_writes_its_neighbours_spelling_and_untick_restores_the_bytes(tmp_path):
+    path = write(tmp_path, MIXED)
+    actions.mark(path, [15], None, now=NOW)  # Phase 2 says [x], the file mostly [X]
+    ticked = path.read_text()
+    assert "- [x] Tie the knots\n" in ticked and "**Progress**: 6/8\n" in ticked
+    actions.mark(path, [15], " ", now=NOW)
+    assert path.read_bytes() == MIXED.encode()
+    actions.mark(path, [17], None, now=NOW)  # its own list: [x] Bowline
+    assert "  - [x] Reef knot\n" in path.read_text()
+    actions.mark(path, [10], None, now=NOW)  # Phase 1 says [X]
+    assert "- [X] Varnish the hull\n" in path.read_text()
+
+
+def test_a_tick_with_no_telling_neighbours_writes_the_files_most_common_spelling(tmp_path):
+    text = "# Boat\n\n## Hull\n\n- [X] Sand\n- [X] Prime\n- [x] Paint\n\n## Sails\n\n- [ ] Sew\n"
+    path = write(tmp_path, text)
+    actions.mark(path, [11], None, now=NOW)
+    assert "- [X] Sew\n" in path.read_text()
