@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .config import DEFAULT, Settings
 from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
@@ -25,13 +26,23 @@ def _counts(c: Counts) -> dict:
     }
 
 
-def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
+def markers_json(settings: Settings) -> dict:
+    """The marker dialect in force: its preset, what each marker means, the config file that changed them."""
+    return {
+        "preset": settings.preset,
+        "meaning": {m: ("tag" if state is None else state.value) for m, state in settings.markers.items()},
+        "config": settings.source,
+    }
+
+
+def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None = None) -> dict:
     p = printable
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
     return {
         "path": path,
         "source": plan.source,
+        **({} if settings is None else {"markers": markers_json(settings)}),
         "title": p(plan.title),
         "status": summary.status,
         "tasks": _counts(summary.tasks),
@@ -72,6 +83,7 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
                 "value": p(f.value),
                 "computed": None if st.computed is None else p(st.computed),
                 "drift": st.drift,
+                "rewritten": st.computed is not None and st.writable,  # False: said, never written (a breakdown)
                 "phase": phase_title.get(f.phase) if f.phase is not None else None,
             }
             for f, st in zip(plan.fields, summary.fields)
@@ -152,8 +164,10 @@ def use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outlook=None) -> str:
-    """A plan's status for a person; ``outlook`` (:class:`plantui.pace.Outlook`) adds its pace and ETA."""
+def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outlook=None,
+              settings: Settings | None = None) -> str:
+    """A plan's status for a person; ``outlook`` (:class:`plantui.pace.Outlook`) adds its pace and ETA;
+    ``settings``: its marker dialect is named when it is not plain Markdown's."""
     s = _Style(color)
     p = printable
     t = summary.tasks
@@ -174,6 +188,8 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outl
         out.append(f"  Next: {p(it.label)} " + s(f"(line {it.line})", "2"))
     if outlook is not None and (extra := outlook_text(outlook)):
         out.append(extra)
+    if settings is not None and settings.dialect != DEFAULT.dialect:
+        out.append(s(f"  Markers: {settings.dialect}", "2"))
     if plan.phases:
         out.append("")
         out.append(s("  Phases", "1"))

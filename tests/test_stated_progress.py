@@ -245,3 +245,95 @@ def test_a_tick_with_no_telling_neighbours_writes_the_files_most_common_spelling
     path = write(tmp_path, text)
     actions.mark(path, [11], None, now=NOW)
     assert "- [X] Sew\n" in path.read_text()
+
+
+# 6. Marker dialects ----------------------------------------------------------------
+
+KIRO = """\
+# Implementation Plan
+
+- [ ] 1. Set up the lamp
+  - [x] 1.1 Buy a bulb
+  - [-] 1.2 Fit the bulb
+  - [~] 1.3 Test the switch
+"""
+
+
+def plan_at(tmp_path, where: str, text: str = KIRO):
+    path = tmp_path / "repo" / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "repo" / ".git").mkdir(exist_ok=True)  # the config is looked for up to here
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("where, preset, tilde, dash", [
+    (".kiro/specs/lamp/tasks.md", "kiro", "open", "in_progress"),
+    ("conductor/tracks/lamp/plan.md", "conductor", "in_progress", "in_progress"),
+    ("PLANS.md", "execplan", "in_progress", "in_progress"),
+    (".agent/lamp.md", "execplan", "in_progress", "in_progress"),
+    ("docs/exec-plans/active/lamp.md", "execplan", "in_progress", "in_progress"),
+    ("specs/001-lamp/tasks.md", "markdown", "skipped", "in_progress"),
+    ("TODO.md", "markdown", "skipped", "in_progress"),
+])
+def test_the_marker_dialect_follows_where_the_plan_lives(tmp_path, where, preset, tilde, dash):
+    snap = snapshot.read(plan_at(tmp_path, where))
+    assert snap.settings.preset == preset
+    states = {it.id: it.state.value for it in snap.plan.items}
+    assert (states["1.3"], states["1.2"]) == (tilde, dash)
+
+
+def test_a_config_file_still_overrides_the_dialect(tmp_path):
+    path = plan_at(tmp_path, ".kiro/specs/lamp/tasks.md")
+    (tmp_path / "repo" / ".plantui.toml").write_text('[markers]\n"~" = "skipped"\n')
+    snap = snapshot.read(path)
+    assert snap.settings.preset == "kiro"
+    assert next(it for it in snap.plan.items if it.id == "1.3").state.value == "skipped"
+    assert next(it for it in snap.plan.items if it.id == "1.2").state.value == "in_progress"
+    assert snap.settings.dialect == "kiro ([~] queued, [-] in progress) + .plantui.toml"
+    (tmp_path / "repo" / ".plantui.toml").write_text('preset = "conductor"\n')
+    other = plan_at(tmp_path, "TODO.md")
+    assert snapshot.read(other).settings.preset == "conductor"
+    assert next(it for it in snapshot.read(other).plan.items if it.id == "1.3").state.value == "in_progress"
+
+
+def test_a_config_file_naming_no_preset_plantui_knows_is_refused(tmp_path):
+    path = plan_at(tmp_path, "TODO.md")
+    (tmp_path / "repo" / ".plantui.toml").write_text('preset = "jira"\n')
+    out = run_cli("status", path)
+    assert out.returncode == 2 and "preset 'jira' is not one of" in out.stderr and "Traceback" not in out.stderr
+
+
+def run_cli(*args):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True)
+
+
+def test_status_names_the_dialect_in_force(tmp_path):
+    import json
+
+    path = plan_at(tmp_path, ".kiro/specs/lamp/tasks.md")
+    out = run_cli("status", path)
+    assert "  Markers: kiro ([~] queued, [-] in progress)\n" in out.stdout
+    doc = json.loads(run_cli("status", "--json", path).stdout)
+    markers = doc["plans"][0]["markers"]
+    assert markers["preset"] == "kiro" and markers["meaning"]["~"] == "open" and markers["config"] is None
+    plain = plan_at(tmp_path, "TODO.md")
+    assert "Markers:" not in run_cli("status", plain).stdout  # plain Markdown's, as ever: no line
+    assert json.loads(run_cli("status", "--json", plain).stdout)["plans"][0]["markers"]["preset"] == "markdown"
+
+
+async def test_the_dashboard_names_the_dialect_in_force(tmp_path):
+    from pilot import loaded
+
+    from plantui.ui.app import PlantuiApp
+    from textual.widgets import Static
+
+    path = plan_at(tmp_path, ".kiro/specs/lamp/tasks.md")
+    app = PlantuiApp([path], live=False, mode="dashboard", clock=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        shown = app.screen.query_one("#panel-markers", Static)
+        assert shown.display
+        assert str(shown.render()) == "markers: kiro\n  [~] queued, [-] in progress"
