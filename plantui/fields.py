@@ -37,7 +37,7 @@ _LEAD = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[.\][ \t]+)?")
 _COMMENT = re.compile(r"<!--\s*(?P<key>[A-Za-z][\w .-]{0,40}?)\s*:\s*(?P<value>.*?)\s*-->")
 _FRONT = re.compile(r"^(?P<key>[A-Za-z_][\w -]{0,40}?)\s*:[ \t]*(?P<value>.*?)[ \t]*$")
 # "**Progress: 83.3%**": the whole line bold, key and value inside
-_ALL_BOLD = re.compile(r"\*\*(?P<key>[^*:\n|]{1,40}?)\s*:[ \t]*(?P<value>[^*\n]*?[^*\s])[ \t]*\*\*[ \t]*$")
+_ALL_BOLD = re.compile(r"\*\*(?P<key>[^*:\n|]{1,40}?)\s*:[ \t]*(?P<value>[^*\n]*?[^*\s])[ \t]*\*\*[^\w*\n]*$")
 # "Status: IN PROGRESS 6/25", "> Status: In Progress": a plain key, only for stated progress
 _PLAIN = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]{1,30}?)[ \t]*:[ \t]+(?P<value>\S(?:.*\S)?)[ \t]*$")
 _PLAIN_NAMES = ("progress", "status")
@@ -207,7 +207,7 @@ def derive(name: str, value: str, tally: Tally, now: datetime) -> str | None:
     return None
 
 
-_PHASE_UNIT = re.compile(r"\s*(?:phases?|milestones?|stages?|sprints?|weeks?|epics?|slices?|stories)\b", re.I)
+_PHASE_UNIT = re.compile(r"\b(?:phases?|milestones?|stages?|sprints?|weeks?|days?|epics?|slices?|stories)\b", re.I)
 _FRACTION_UNIT = re.compile(r"\d+\s*/\s*\d+(?:[ \t]+[A-Za-z]+)?")  # "1/3 plans"
 _NUMBER_UNIT = re.compile(r"\d+(?:\s*/\s*\d+)?(?:[ \t]+[A-Za-z]+)?")
 _FILLER = re.compile(r"\b(?:tasks?|items?|subtasks?|checks?|complete|completed|done|finished|of|total|overall|"
@@ -292,8 +292,8 @@ def _progress(value: str, t: Tally) -> str | None:
     pct = _PERCENT.search(value)
     if not frac and not pct:
         return None
-    if frac and _PHASE_UNIT.match(value, frac.end()):
-        return None  # "3/5 phases": not a count of tasks
+    if _PHASE_UNIT.search(value):
+        return None  # "3/5 phases", "7 of 8 stages (87.5%)": not a count of tasks
     out = value
     if pct:
         out = out[: pct.start(1)] + percent_text(t.done, t.total, _places(pct.group(1))) + out[pct.end(1) :]

@@ -226,7 +226,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             return None
         return ph
 
-    fields = [replace(f, phase=field_phase(f.line)) for f in found if not is_checkpoint_name(f.key)]
+    fields = [replace(f, phase=field_phase(f.line)) for f in found
+              if not is_checkpoint_name(f.key) and not _task_section(sections, line_section, section_phase, f.line)]
 
     # Phase dependencies, from their "Dependencies" fields.
     by_number: dict[str, int] = {}
@@ -352,6 +353,15 @@ def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_o
                         tuple(kids) if kids else (), tags, it.optional,
                         tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint))
     return tuple(out)
+
+
+def _task_section(sections: list[Section], line_section: list[int | None], section_phase: dict[int, int],
+                  line1: int) -> bool:
+    """Whether line ``line1`` stands under a task's own heading ("### Task 1.1: …", no
+    phase): its fields (``- **Status**: completed``) are the task's, not the plan's."""
+    sec = line_section[line1 - 1] if 0 < line1 <= len(line_section) else None
+    return (sec is not None and sec not in section_phase
+            and bool(TASK_HEADING_RE.match(_title_name(sections[sec].title))))
 
 
 def _placed(s: Section, phase: int | None, checkpoint: int | None) -> Section:

@@ -138,6 +138,31 @@ def test_a_status_field_below_a_list_is_still_the_plans():
     assert (st.computed, st.drift) == ("In Progress", True)
 
 
+TASK_HEADINGS = """\
+# Parser
+
+## Phase 1: Foundation
+
+### Task 1.1: Read the headings
+- **Status**: COMPLETED ✓
+- **Files**: `src/read.rs`
+
+### Task 1.2: Check the headings
+- **Status**: In Progress
+
+- [x] Headings are read
+- [ ] Headings are checked
+"""
+
+
+def test_status_lines_under_a_tasks_own_heading_are_the_tasks(tmp_path):
+    plan, s, _ = fields_of(TASK_HEADINGS)
+    assert not plan.fields and not s.warnings
+    path = write(tmp_path, TASK_HEADINGS)
+    actions.mark(path, [13], None, now=NOW)
+    assert path.read_text() == TASK_HEADINGS.replace("- [ ] Headings are checked", "- [x] Headings are checked")
+
+
 # 3. No warning floods ------------------------------------------------------------
 
 def test_identical_warnings_are_one_that_says_how_many_lines_and_the_first():
@@ -198,8 +223,9 @@ def test_whole_tells_a_derived_value_from_one_a_person_wrote(name, value, ok):
     assert whole(name, value) is ok
 
 
-def test_progress_in_phases_is_no_count_of_tasks():
-    _, s, by = fields_of("# Shop\n\n**Progress**: 1/3 phases\n\n- [x] Cart\n- [ ] Pay\n")
+@pytest.mark.parametrize("value", ["1/3 phases", "7 of 8 phases completed (87.5%)", "75% (6/8 stages)"])
+def test_progress_in_phases_is_no_count_of_tasks(value):
+    _, s, by = fields_of(f"# Shop\n\n**Overall Progress**: {value}\n\n- [x] Cart\n- [ ] Pay\n")
     f, st = by[(3, "progress")]
     assert (st.computed, st.drift) == (None, False)
 
