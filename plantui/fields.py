@@ -23,6 +23,7 @@ DEPENDENCY_NAMES = ("dependencies", "depends on", "prerequisites", "blocked by",
 _ALIASES = {
     "overall progress": "progress",
     "current progress": "progress",
+    "phase progress": "progress",
     "overall status": "status",
     "current status": "status",
     "last update": "last updated",
@@ -208,11 +209,15 @@ def derive(name: str, value: str, tally: Tally, now: datetime) -> str | None:
 
 
 _PHASE_UNIT = re.compile(r"\b(?:phases?|milestones?|stages?|sprints?|weeks?|days?|epics?|slices?|stories)\b", re.I)
-_FRACTION_UNIT = re.compile(r"\d+\s*/\s*\d+(?:[ \t]+[A-Za-z]+)?")  # "1/3 plans"
-_NUMBER_UNIT = re.compile(r"\d+(?:\s*/\s*\d+)?(?:[ \t]+[A-Za-z]+)?")
-_FILLER = re.compile(r"\b(?:tasks?|items?|subtasks?|checks?|complete|completed|done|finished|of|total|overall|"
-                     r"not[ _-]started|in[ _-]progress|at|utc|gmt|z|am|pm|"
-                     r"mon|tue|wed|thu|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\b", re.I)
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_DONE_WORDS = r"(?:[ \t]+(?:complete|completed|done|finished))?"
+_FRACTION_UNIT = re.compile(r"\d+\s*/\s*\d+(?:[ \t]+[A-Za-z]+)?" + _DONE_WORDS, re.I)  # "1/3 plans", "7/12 tasks complete"
+_PERCENT_DONE = re.compile(r"\d+(?:\.\d+)?\s*%" + _DONE_WORDS, re.I)  # "58% complete"
+_NUMBER_UNIT = re.compile(r"\d+(?:[ \t]+[A-Za-z]+)?")
+_COUNT_WORDS = re.compile(r"\b(?:tasks?|items?|subtasks?|of|total|overall)\b", re.I)
+_STATUS_FILLER = re.compile(r"\b(?:tasks?|complete|completed|done|not[ _-]started|in[ _-]progress)\b", re.I)
+_DATE_FILLER = re.compile(r"\b(?:at|utc|gmt|z|am|pm|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|"
+                          + "|".join(_MONTHS) + r")\b", re.I)
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 
 
@@ -225,23 +230,21 @@ def whole(name: str, value: str) -> bool:
     if is_placeholder(value):
         return True
     rest = value
-    if name == "progress":
-        rest = _FRACTION_UNIT.sub(" ", rest, count=1)
-        rest = _PERCENT.sub(" ", rest, count=1)
-    elif name == "total tasks":
-        rest = _NUMBER_UNIT.sub(" ", rest, count=1)
-    elif name == "status":
+    if name == "progress":  # "7/12 tasks complete (58%)"; an emoji or a status word besides is not rewritten
+        rest = _COUNT_WORDS.sub(" ", _PERCENT_DONE.sub(" ", _FRACTION_UNIT.sub(" ", rest, count=1), count=1))
+    elif name == "total tasks":  # "12", "12 tasks"
+        rest = _COUNT_WORDS.sub(" ", _NUMBER_UNIT.sub(" ", rest, count=1))
+    elif name == "status":  # "IN PROGRESS 6/25", "✅ Complete (100%)"
         rest = _PERCENT.sub(" ", _FRACTION.sub(" ", rest, count=1), count=1)
-    elif name == "last updated":
+        rest = _STATUS_FILLER.sub(" ", _EMOJI_SET.sub(" ", rest))
+    elif name == "last updated":  # "2026-01-02", "January 2, 2026 at 09:30 UTC"
         for pattern in (_ISO, _MDY, _DMY, _SLASH):
             rest, n = pattern.subn(" ", rest, count=1)
             if n:
                 break
-        rest = _TIME.sub(" ", rest, count=1)
-        rest = re.sub(r"\b(?:" + "|".join(_MONTHS) + r")\b", " ", rest)
+        rest = _DATE_FILLER.sub(" ", _TIME.sub(" ", rest, count=1))
     else:
         return True
-    rest = _FILLER.sub(" ", _EMOJI_SET.sub(" ", rest))
     return not re.search(r"[^\W_]", rest)
 
 
@@ -355,7 +358,6 @@ def _status(value: str, t: Tally) -> str | None:
     return out
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _ISO = re.compile(r"(\d{4})([-/.])(\d{2})\2(\d{2})(?:([ T])(\d{2}):(\d{2})(?::(\d{2}))?)?")
 _MDY = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
 _DMY = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?,?\s+(\d{4})", re.I)

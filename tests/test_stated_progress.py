@@ -96,6 +96,26 @@ def test_front_matter_status_is_checked_and_keeps_its_spelling(tmp_path):
     assert path.read_text() == text.replace("status: in-progress", "status: complete").replace("[ ] Pour", "[x] Pour")
 
 
+@pytest.mark.parametrize("line, key, value", [
+    ("**Progress: 10/10 complete** ✅", "Progress", "10/10 complete"),
+    ("**Progress: ~98% Complete!** 🚀", "Progress", "~98% Complete!"),
+    ("**Phase Progress**: 1/8 tasks (12.5%)", "Phase Progress", "1/8 tasks (12.5%)"),
+    ("**Current Status**: ✅ Complete", "Current Status", "✅ Complete"),
+    ("> **Status**: In Progress", "Status", "In Progress"),
+    ("Progress: 7/12 tasks complete", "Progress", "7/12 tasks complete"),
+])
+def test_the_forms_stated_progress_takes(line, key, value):
+    plan, _, _ = fields_of(f"# Lamp\n\n{line}\n\n- [x] Order\n- [ ] Fit\n")
+    assert [(f.key, f.value) for f in plan.fields] == [(key, value)]
+    assert plan.fields[0].name in ("progress", "status")
+
+
+@pytest.mark.parametrize("line", ["**Progress: Step 8 of 8** — the last step", "**Note: the bulb is fragile**"])
+def test_a_bold_line_with_words_after_it_or_another_key_states_no_progress(line):
+    plan, s, _ = fields_of(f"# Lamp\n\n{line}\n\n- [x] Order\n- [ ] Fit\n")
+    assert not [f for f in plan.fields if f.name in ("progress", "status")] and not s.warnings
+
+
 @pytest.mark.parametrize("line", ["Note: the bulb is fragile", "Status: waiting on the shop, then fit", "Owner: Sam"])
 def test_plain_prose_with_a_colon_is_no_stated_progress(line):
     _, s, _ = fields_of(f"# Lamp\n\n{line}\n\n- [x] Order\n- [ ] Fit\n")
@@ -210,7 +230,8 @@ def test_a_hand_written_breakdown_is_left_alone_and_its_drift_said(tmp_path):
     ("total tasks", "231 (Backend: 120 + Frontend: 98) = 256+", False),
     ("total tasks", "12 across 3 phases", False),
     ("progress", "7/12 tasks complete (58%)", True),
-    ("progress", "✅ 100%", True),
+    ("progress", "~98% Complete!", True),
+    ("progress", "11/11 tasks (100%) ✅ **COMPLETE**", False),
     ("progress", "58% — backend done, frontend next", False),
     ("progress", "7/12, 3 blocked", False),
     ("status", "IN PROGRESS 6/25", True),
