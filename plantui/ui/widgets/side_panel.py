@@ -178,7 +178,9 @@ class SidePanel(VerticalScroll):
         yield Static(id="fields", classes="panel-lines")
         yield Label("Warnings", classes="panel-title", id="warnings-title")
         yield Static(id="panel-warnings", classes="panel-lines")
-        yield Static(id="panel-markers", classes="panel-lines")
+        markers = Static(id="panel-markers", classes="panel-lines")
+        markers.display = False  # shown for a plan whose marker dialect is not plain Markdown's
+        yield markers
 
     def update_plan(self, look: PanelLook) -> None:
         """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
