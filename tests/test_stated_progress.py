@@ -384,3 +384,53 @@ async def test_the_dashboard_names_the_dialect_in_force(tmp_path):
         shown = app.screen.query_one("#panel-markers", Static)
         assert shown.display
         assert str(shown.render()) == "markers: kiro\n  [~] queued, [-] in progress"
+
+
+# On the corpus: real plans, at the paths they had in their repositories ------------
+
+def _corpus_at_home(tmp_path, prefix: str):
+    """Corpus file ``prefix`` copied to the path it had in its repository (INDEX.tsv)."""
+    import csv
+
+    from conftest import CORPUS, HAVE_SHARED, INDEX, NO_SHARED
+
+    if not HAVE_SHARED:
+        pytest.skip(NO_SHARED)
+    rows = {r["filename"]: r for r in csv.DictReader(INDEX.open(encoding="utf-8"), delimiter="\t")}
+    source = next(CORPUS.glob(f"{prefix}_*.md"))
+    return plan_at(tmp_path, rows[source.name]["path"], source.read_bytes().decode("utf-8"))
+
+
+@pytest.mark.needs_shared
+@pytest.mark.parametrize("prefix, preset", [("16", "kiro"), ("19", "kiro"), ("20", "markdown"), ("21", "conductor"),
+                                            ("24", "conductor"), ("01", "markdown"), ("46", "markdown")])
+def test_corpus_plans_at_home_take_their_tools_dialect(tmp_path, prefix, preset):
+    snap = snapshot.read(_corpus_at_home(tmp_path, prefix))
+    assert snap.settings.preset == preset
+
+
+@pytest.mark.needs_shared
+def test_a_kiro_plans_tilde_tasks_are_open_at_home_and_skipped_elsewhere(tmp_path):
+    # kythira's [~] tasks are "left [~] rather than [x]": not done, and not out of the count
+    home = summarize(snapshot.read(_corpus_at_home(tmp_path, "16")).plan, NOW)
+    from conftest import CORPUS
+    away = summarize(snapshot.read(next(CORPUS.glob("16_*.md"))).plan, NOW)
+    assert (away.tasks.skipped, home.tasks.skipped) == (5, 0)
+    assert home.tasks.open == away.tasks.open + 5 and home.tasks.done == away.tasks.done == 28
+
+
+@pytest.mark.needs_shared
+def test_ticks_in_the_textual_roadmap_follow_their_lists_spelling_and_untick_restores_it(tmp_path):
+    from conftest import CORPUS
+
+    source = next(CORPUS.glob("48_*.md"))
+    path = write(tmp_path, source.read_bytes().decode("utf-8"), "roadmap.md")
+    original = path.read_bytes()
+    plan = snapshot.read(path).plan
+    line = {it.text: it.line for it in plan.items}
+    wanted = {"Lazy loading API": "x", "Indentation guides": "X", "Color picker": "X", "Integrated log": "x"}
+    for text, marker in wanted.items():  # the file's most common is [X]; DataTable's list says [x]
+        actions.mark(path, [line[text]], None, now=NOW)
+        assert snapshot.read(path).plan.item_at_line(line[text]).marker == marker, text
+        actions.mark(path, [line[text]], " ", now=NOW)
+        assert path.read_bytes() == original
