@@ -16,6 +16,7 @@ folder above it), or in a ``[tool.plantui]`` table of the nearest
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from functools import cached_property
@@ -69,7 +70,8 @@ PRESET_SAYS = MappingProxyType({  # what each preset makes of the markers that d
 def preset_for(plan_path: Path) -> str:
     """The marker dialect of the plan at ``plan_path``, by where it lives: Kiro under
     ``.kiro/``, Conductor under ``conductor/``, a Codex ExecPlan in ``PLANS.md``,
-    under ``.agent/`` or ``exec-plans/``; else plain Markdown (Spec Kit's too)."""
+    under ``.agent(s)/`` or ``exec-plans/``, or one that says it is an ExecPlan;
+    else plain Markdown (Spec Kit's too)."""
     path = Path(plan_path)
     folders = {part.lower() for part in path.parts[:-1]}
     try:
@@ -80,9 +82,34 @@ def preset_for(plan_path: Path) -> str:
         return "kiro"
     if "conductor" in folders:
         return "conductor"
-    if path.name == "PLANS.md" or ".agent" in folders or "exec-plans" in folders:
+    if (path.name == "PLANS.md" or path.name.lower().startswith(".execplan")
+            or folders & {".agent", ".agents", "exec-plans", "execplans"}):
         return "execplan"
-    return "markdown"
+    return _declared(path)
+
+
+_DECLARED: dict[Path, tuple[tuple, str]] = {}  # path -> (its stat when read, the preset its opening declares)
+_EXECPLAN = re.compile(rb"\bThis ExecPlan\b|\bExecPlans?\b[^\n]{0,80}\bPLANS\.md\b", re.I)
+
+
+def _declared(path: Path) -> str:
+    """The preset a plan declares in its opening lines ("This ExecPlan is a living
+    document", as Codex's ExecPlans open), read again only when the file changed."""
+    try:
+        st = path.stat()
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        known = _DECLARED.get(path)
+        if known is not None and known[0] == seen:
+            return known[1]
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return "markdown"
+    preset = "execplan" if _EXECPLAN.search(head) else "markdown"
+    if len(_DECLARED) > 256:
+        _DECLARED.clear()
+    _DECLARED[path] = (seen, preset)
+    return preset
 
 
 def _extends(ch: str) -> bool:

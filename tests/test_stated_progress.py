@@ -319,6 +319,7 @@ def plan_at(tmp_path, where: str, text: str = KIRO):
     ("conductor/tracks/lamp/plan.md", "conductor", "in_progress", "in_progress"),
     ("PLANS.md", "execplan", "in_progress", "in_progress"),
     (".agent/lamp.md", "execplan", "in_progress", "in_progress"),
+    (".agents/plans/lamp.md", "execplan", "in_progress", "in_progress"),
     ("docs/exec-plans/active/lamp.md", "execplan", "in_progress", "in_progress"),
     ("specs/001-lamp/tasks.md", "markdown", "skipped", "in_progress"),
     ("TODO.md", "markdown", "skipped", "in_progress"),
@@ -328,6 +329,15 @@ def test_the_marker_dialect_follows_where_the_plan_lives(tmp_path, where, preset
     assert snap.settings.preset == preset
     states = {it.id: it.state.value for it in snap.plan.items}
     assert (states["1.3"], states["1.2"]) == (tilde, dash)
+
+
+def test_a_plan_that_says_it_is_an_execplan_is_read_as_one(tmp_path):
+    text = "# Add import\n\nThis ExecPlan is a living document.\n\n## Progress\n\n- [x] Read the file\n- [~] Parse it\n"
+    snap = snapshot.read(plan_at(tmp_path, "docs/import.md", text))
+    assert snap.settings.preset == "execplan"
+    assert [it.state.value for it in snap.plan.items] == ["done", "in_progress"]
+    plain = snapshot.read(plan_at(tmp_path, "docs/other.md", text.replace("This ExecPlan", "This plan")))
+    assert plain.settings.preset == "markdown" and plain.plan.items[1].state.value == "skipped"
 
 
 def test_a_config_file_still_overrides_the_dialect(tmp_path):
