@@ -209,6 +209,7 @@ def derive(name: str, value: str, tally: Tally, now: datetime) -> str | None:
 
 
 _PHASE_UNIT = re.compile(r"\b(?:phases?|milestones?|stages?|sprints?|weeks?|days?|epics?|slices?|stories)\b", re.I)
+_NUMBER_FIRST = re.compile(r"^[\W_]*(?:(?:tasks?|overall|total)\W+)?[~≈]?\d", re.I)  # "58%", "✅ **40%", "~98%"
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _DONE_WORDS = r"(?:[ \t]+(?:complete|completed|done|finished))?"
 _FRACTION_UNIT = re.compile(r"\d+\s*/\s*\d+(?:[ \t]+[A-Za-z]+)?" + _DONE_WORDS, re.I)  # "1/3 plans", "7/12 tasks complete"
@@ -297,6 +298,8 @@ def _progress(value: str, t: Tally) -> str | None:
         return None
     if _PHASE_UNIT.search(value):
         return None  # "3/5 phases", "7 of 8 stages (87.5%)": not a count of tasks
+    if not _NUMBER_FIRST.match(value):
+        return None  # prose that holds a number ("we shipped 3/4 of the API")
     out = value
     if pct:
         out = out[: pct.start(1)] + percent_text(t.done, t.total, _places(pct.group(1))) + out[pct.end(1) :]

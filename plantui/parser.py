@@ -218,15 +218,17 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     item_lines = {it.line for it in raw_items}  # "- [x] **01-03**: …" is a task, not a field
     found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end,
                                  frozenset(item_lines))
-    def field_phase(line1: int) -> int | None:
-        """A field belongs to its phase when it stands before the phase's last task;
-        one after it (a footer below the last phase) speaks for the whole plan."""
+    def field_phase(line1: int, key: str) -> int | None:
+        """A field belongs to its phase when it stands before the phase's last task
+        or says so ("**Phase Progress**:"); one after it (a footer below the last
+        phase) speaks for the whole plan."""
         ph = phase_at(line1)
-        if ph is not None and phases[ph].items and line1 > raw_items[phases[ph].items[-1]].line + 1:
+        if (ph is not None and phases[ph].items and line1 > raw_items[phases[ph].items[-1]].line + 1
+                and not key.lower().startswith("phase ")):
             return None
         return ph
 
-    fields = [replace(f, phase=field_phase(f.line)) for f in found
+    fields = [replace(f, phase=field_phase(f.line, f.key)) for f in found
               if not is_checkpoint_name(f.key) and not _task_section(sections, line_section, section_phase, f.line)]
 
     # Phase dependencies, from their "Dependencies" fields.

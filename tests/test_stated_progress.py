@@ -86,6 +86,38 @@ def test_stated_progress_that_agrees_is_no_drift_and_a_tick_keeps_its_form(tmp_p
                      .replace("- [ ] Fit", "- [x] Fit"))
 
 
+PHASE_FOOTERS = """\
+# Crypto Utils
+
+**Overall Progress**: 1/4 tasks complete (25.0%)
+
+## Phase 0: Slow tests
+
+- [x] Speed up clientauth
+
+**Phase Progress**: 1/1 tasks (100%) ✅ **COMPLETE**
+
+## Phase 1: Workflows
+
+- [ ] Fix ci-coverage
+- [ ] Fix ci-fuzz
+- [ ] Fix ci-e2e
+
+**Phase Progress**: 0/3 tasks (0.0%)
+"""
+
+
+def test_a_phase_progress_below_its_phases_tasks_is_the_phases(tmp_path):
+    plan, s, by = fields_of(PHASE_FOOTERS)
+    assert [(f.line, f.phase) for f in plan.fields] == [(3, None), (9, 0), (17, 1)]
+    assert not s.warnings
+    path = write(tmp_path, PHASE_FOOTERS)
+    actions.mark(path, [13], None, now=NOW)
+    assert path.read_text() == (PHASE_FOOTERS.replace("1/4 tasks complete (25.0%)", "2/4 tasks complete (50.0%)")
+                                .replace("- [ ] Fix ci-coverage", "- [x] Fix ci-coverage")
+                                .replace("0/3 tasks (0.0%)", "1/3 tasks (33.3%)"))
+
+
 def test_front_matter_status_is_checked_and_keeps_its_spelling(tmp_path):
     text = "---\ntitle: Kettle\nstatus: in-progress\n---\n# Kettle\n\n- [x] Boil\n- [ ] Pour\n"
     _, s, by = fields_of(text)
@@ -116,7 +148,8 @@ def test_a_bold_line_with_words_after_it_or_another_key_states_no_progress(line)
     assert not [f for f in plan.fields if f.name in ("progress", "status")] and not s.warnings
 
 
-@pytest.mark.parametrize("line", ["Note: the bulb is fragile", "Status: waiting on the shop, then fit", "Owner: Sam"])
+@pytest.mark.parametrize("line", ["Note: the bulb is fragile", "Status: waiting on the shop, then fit", "Owner: Sam",
+                                  "Progress: we fitted 3/4 of the bulbs before lunch"])
 def test_plain_prose_with_a_colon_is_no_stated_progress(line):
     _, s, _ = fields_of(f"# Lamp\n\n{line}\n\n- [x] Order\n- [ ] Fit\n")
     assert not s.drift and not s.warnings
