@@ -221,7 +221,7 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outl
         for f, st in shown:
             val = p(f.value) or "(empty)"
             if st.computed is not None and st.computed != f.value and (st.drift or is_placeholder(f.value)):
-                mark = s("drift", "33") if st.drift else "to fill"
+                mark = (s("drift", "33") + ("" if st.writable else ", left as written")) if st.drift else "to fill"
                 out.append(f"    {p(f.key)}: {val}  → {p(st.computed)}  [{mark}]  " + s(f"line {f.line}", "2"))
             else:
                 out.append(f"    {p(f.key)}: {val}  " + s(f"line {f.line}", "2"))

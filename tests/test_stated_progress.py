@@ -477,3 +477,9 @@ def test_ticks_in_the_textual_roadmap_follow_their_lists_spelling_and_untick_res
         assert snapshot.read(path).plan.item_at_line(line[text]).marker == marker, text
         actions.mark(path, [line[text]], " ", now=NOW)
         assert path.read_bytes() == original
+
+
+def test_status_says_a_breakdowns_drift_is_left_as_written(tmp_path):
+    out = run_cli("status", write(tmp_path, BREAKDOWN))
+    assert "Total Tasks: 231 (Backend: 120 + Frontend: 98 + Docs: 13) = 256+  → 3  [drift, left as written]" in out.stdout
+    assert "Progress: 1/3 tasks (33%)  line 4" in out.stdout
