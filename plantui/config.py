@@ -73,11 +73,7 @@ def preset_for(plan_path: Path) -> str:
     under ``.agent(s)/`` or ``exec-plans/``, or one that says it is an ExecPlan;
     else plain Markdown (Spec Kit's too)."""
     path = Path(plan_path)
-    folders = {part.lower() for part in path.parts[:-1]}
-    try:
-        folders |= {part.lower() for part in path.resolve().parts[:-1]}
-    except OSError:
-        pass
+    folders = _folders(path)
     if ".kiro" in folders:
         return "kiro"
     if "conductor" in folders:
@@ -86,6 +82,22 @@ def preset_for(plan_path: Path) -> str:
             or folders & {".agent", ".agents", "exec-plans", "execplans"}):
         return "execplan"
     return _declared(path)
+
+
+def _folders(path: Path) -> set[str]:
+    """The names of the folders the plan is in, up to its repository's root (a
+    clone under ``~/conductor/`` is no Conductor plan); without a repository,
+    those of the path as given."""
+    try:
+        folder = path.resolve().parent
+        names = set()
+        for candidate in (folder, *folder.parents):
+            if (candidate / ".git").exists():
+                return names
+            names.add(candidate.name.lower())
+    except OSError:
+        pass
+    return {part.lower() for part in path.parts[:-1]}
 
 
 _DECLARED: dict[Path, tuple[tuple, str]] = {}  # path -> (its stat when read, the preset its opening declares)

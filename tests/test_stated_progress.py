@@ -483,3 +483,9 @@ def test_status_says_a_breakdowns_drift_is_left_as_written(tmp_path):
     out = run_cli("status", write(tmp_path, BREAKDOWN))
     assert "Total Tasks: 231 (Backend: 120 + Frontend: 98 + Docs: 13) = 256+  → 3  [drift, left as written]" in out.stdout
     assert "Progress: 1/3 tasks (33%)  line 4" in out.stdout
+
+
+def test_folders_above_the_repository_name_no_dialect(tmp_path):
+    outside = tmp_path / "conductor" / "work"
+    path = plan_at(outside, "specs/001-lamp/tasks.md")  # a repository cloned under a folder named conductor
+    assert snapshot.read(path).settings.preset == "markdown"
