@@ -489,3 +489,28 @@ def test_folders_above_the_repository_name_no_dialect(tmp_path):
     outside = tmp_path / "conductor" / "work"
     path = plan_at(outside, "specs/001-lamp/tasks.md")  # a repository cloned under a folder named conductor
     assert snapshot.read(path).settings.preset == "markdown"
+
+
+@pytest.mark.parametrize("text", [STATED, PER_TASK, TASK_HEADINGS, BREAKDOWN, MIXED, PHASE_FOOTERS,
+                                  "---\nstatus: in-progress\n---\n# Kettle\n\n- [x] Boil\n- [ ] Pour\n"])
+def test_a_tick_read_without_a_parse_equals_a_full_parse(text):
+    # every tick and untick of every box: the plan and summary plantui works out
+    # from the last ones are the plan and summary of a full parse
+    from plantui.after_tick import update
+    from plantui.edits import set_markers
+    from plantui.incremental import reparse
+    from plantui.parser import build_plan, parse_lines
+    from plantui.source import Lines
+
+    lines = Lines.of(text)
+    plan = parse_lines(lines)
+    s = summarize(plan, NOW)
+    for it in plan.items:
+        for marker in (None, " ", "X"):
+            change = set_markers(lines, plan, [(it, marker)], now=NOW, summary=s)
+            if not change.edits:
+                continue
+            new_lines = Lines.of(change.text)
+            fast, full = reparse(plan, lines, new_lines), build_plan(new_lines)
+            assert fast == full
+            assert update(plan, s, fast, NOW) == summarize(full, NOW)
