@@ -260,22 +260,24 @@ def _status(args) -> int:
     from .pace import observed, outlook
     from .report import with_outlook
 
-    results, outlooks = [], []
+    results, outlooks, dialects = [], [], []
     for path in paths:
         snap = read(path)
         results.append((str(path), snap.plan, summarize(snap.plan)))
+        dialects.append(snap.settings)
         outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan, git=args.git), settings=snap.settings,
                                 window=timedelta(days=args.window)))
     if args.json:
-        doc = document([with_outlook(plan_json(p, plan, s), o) for (p, plan, s), o in zip(results, outlooks)])
+        doc = document([with_outlook(plan_json(p, plan, s, d), o)
+                        for (p, plan, s), o, d in zip(results, outlooks, dialects)])
         # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
         pretty = sys.stdout.isatty()
         text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
         sys.stdout.write(printable(text) + "\n")
     else:
         color = use_color(sys.stdout)
-        sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o)
-                                                 for (p, plan, s), o in zip(results, outlooks))) + "\n")
+        sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o, d)
+                                                 for (p, plan, s), o, d in zip(results, outlooks, dialects))) + "\n")
     if args.check and any(s.tasks.open for _, _, s in results):
         return EXIT_OPEN
     return EXIT_OK

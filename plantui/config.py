@@ -16,6 +16,7 @@ folder above it), or in a ``[tool.plantui]`` table of the nearest
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from functools import cached_property
@@ -47,6 +48,80 @@ DEFAULT_MARKERS: Mapping[str, State | None] = MappingProxyType(
         "P": None,
     }
 )
+
+
+# Marker dialects: what a tool's own markers mean, chosen by where the plan lives
+# (:func:`preset_for`) or by ``preset = "kiro"`` in the config file; the config's
+# [markers] table is applied over the preset.
+PRESETS: Mapping[str, Mapping[str, State | None]] = MappingProxyType({
+    "markdown": DEFAULT_MARKERS,  # Spec Kit and plain Markdown: [~] skipped
+    "kiro": MappingProxyType({**DEFAULT_MARKERS, "~": State.OPEN, "-": State.IN_PROGRESS}),  # [~] queued
+    "conductor": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),
+    "execplan": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),  # Codex ExecPlans
+})
+PRESET_SAYS = MappingProxyType({  # what each preset makes of the markers that differ, for people
+    "markdown": "[~] skipped",
+    "kiro": "[~] queued, [-] in progress",
+    "conductor": "[~] in progress",
+    "execplan": "[~] in progress",
+})
+
+
+def preset_for(plan_path: Path) -> str:
+    """The marker dialect of the plan at ``plan_path``, by where it lives: Kiro under
+    ``.kiro/``, Conductor under ``conductor/``, a Codex ExecPlan in ``PLANS.md``,
+    under ``.agent(s)/`` or ``exec-plans/``, or one that says it is an ExecPlan;
+    else plain Markdown (Spec Kit's too)."""
+    path = Path(plan_path)
+    folders = _folders(path)
+    if ".kiro" in folders:
+        return "kiro"
+    if "conductor" in folders:
+        return "conductor"
+    if (path.name == "PLANS.md" or path.name.lower().startswith(".execplan")
+            or folders & {".agent", ".agents", "exec-plans", "execplans"}):
+        return "execplan"
+    return _declared(path)
+
+
+def _folders(path: Path) -> set[str]:
+    """The names of the folders the plan is in, up to its repository's root (a
+    clone under ``~/conductor/`` is no Conductor plan); without a repository,
+    those of the path as given."""
+    try:
+        folder = path.resolve().parent
+        names = set()
+        for candidate in (folder, *folder.parents):
+            if (candidate / ".git").exists():
+                return names
+            names.add(candidate.name.lower())
+    except OSError:
+        pass
+    return {part.lower() for part in path.parts[:-1]}
+
+
+_DECLARED: dict[Path, tuple[tuple, str]] = {}  # path -> (its stat when read, the preset its opening declares)
+_EXECPLAN = re.compile(rb"\bThis ExecPlan\b|\bExecPlans?\b[^\n]{0,80}\bPLANS\.md\b", re.I)
+
+
+def _declared(path: Path) -> str:
+    """The preset a plan declares in its opening lines ("This ExecPlan is a living
+    document", as Codex's ExecPlans open), read again only when the file changed."""
+    try:
+        st = path.stat()
+        seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        known = _DECLARED.get(path)
+        if known is not None and known[0] == seen:
+            return known[1]
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return "markdown"
+    preset = "execplan" if _EXECPLAN.search(head) else "markdown"
+    if len(_DECLARED) > 256:
+        _DECLARED.clear()
+    _DECLARED[path] = (seen, preset)
+    return preset
 
 
 def _extends(ch: str) -> bool:
@@ -96,6 +171,16 @@ class ConfigError(ValueError):
 class Settings:
     markers: Mapping[str, State | None] = field(default_factory=lambda: DEFAULT_MARKERS)
     source: str | None = None  # the file the settings came from
+    preset: str = "markdown"  # the marker dialect (PRESETS) the markers start from
+
+    @property
+    def dialect(self) -> str:
+        """The markers in force, for people: ``kiro ([~] queued, [-] in progress)``,
+        with ``+ .plantui.toml`` where a config file changes them."""
+        said = f"{self.preset} ({PRESET_SAYS[self.preset]})"
+        if self.source is not None and self.markers != PRESETS[self.preset]:
+            said += f" + {Path(self.source).name}"
+        return said
 
     def state_of(self, marker: str) -> State | None:
         """The state of a one-character marker; None when it is a tag."""
@@ -116,12 +201,16 @@ class Settings:
 
 
 DEFAULT = Settings()
+_PRESET_SETTINGS = {name: Settings(markers, None, name) for name, markers in PRESETS.items()}
 
 
-def _from_table(table: object, source: str) -> Settings:
+def _from_table(table: object, source: str, preset: str = "markdown") -> Settings:
     if not isinstance(table, dict):
         raise ConfigError(f"{source}: the plantui table must be a table")
-    markers = dict(DEFAULT_MARKERS)
+    preset = table.get("preset", preset)
+    if preset not in PRESETS:
+        raise ConfigError(f"{source}: preset {preset!r} is not one of {', '.join(PRESETS)}")
+    markers = dict(PRESETS[preset])
     raw = table.get("markers", {})
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: 'markers' must be a table of marker = meaning")
@@ -132,7 +221,7 @@ def _from_table(table: object, source: str) -> Settings:
             choices = ", ".join(sorted(MEANINGS))
             raise ConfigError(f"{source}: marker {marker!r} has meaning {meaning!r}; use one of {choices}")
         markers[marker] = MEANINGS[meaning]
-    return Settings(MappingProxyType(markers), source)
+    return Settings(MappingProxyType(markers), source, preset)
 
 
 def nearest_table(plan_path: Path) -> tuple[dict, str] | None:
@@ -155,9 +244,13 @@ def nearest_table(plan_path: Path) -> tuple[dict, str] | None:
 
 
 def load_settings(plan_path: Path) -> Settings:
-    """Settings for the plan at ``plan_path``: the nearest config file wins."""
+    """Settings for the plan at ``plan_path``: the markers of its dialect
+    (:func:`preset_for`), with the nearest config file's over them."""
+    preset = preset_for(plan_path)
     found = nearest_table(plan_path)
-    return DEFAULT if found is None else _from_table(*found)
+    if found is None:
+        return DEFAULT if preset == "markdown" else _PRESET_SETTINGS[preset]
+    return _from_table(*found, preset)
 
 
 _TOML: dict[Path, tuple[tuple, dict]] = {}  # path -> (its stat when read, its tables)

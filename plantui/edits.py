@@ -47,16 +47,26 @@ class Change:
         return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | None = None) -> str:
+def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | None = None,
+                item: Item | None = None) -> str:
     """The done marker the file already uses: the spelling most of its done boxes have.
 
     With the default markers that is ``X`` where most done boxes say ``[X]``,
     else ``x`` (counted in the plan's ``summary`` when given: the edit needs it anyway).
+    In a file that mixes the two, ``item`` (the one to tick) takes the spelling of
+    its neighbours: the boxes of its own list, else of its phase, else the file's.
     Where settings make another marker mean done (``"✅" = "done"``), the done
     boxes are counted; ``x`` wins a tie, and a file with no done box gets ``x``.
     """
     lower, upper = summary.parts.x_marks if summary is not None else x_marks(plan.items)
     usual = "X" if upper > lower else "x"
+    if item is not None and lower and upper:
+        usual = _neighbours_marker(plan, item) or usual
+    return _done_marker(plan, settings, lower, upper, usual)
+
+
+def _done_marker(plan: Plan, settings: Settings, lower: int, upper: int, usual: str) -> str:
+    """:func:`done_marker`, given the counts of ``[x]`` and ``[X]`` and the one of them to use."""
     others = [m for m, state in settings.markers.items() if state is State.DONE and m not in "xX"]
     if not others:
         return usual
@@ -66,6 +76,30 @@ def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | Non
             tally[it.marker] = tally.get(it.marker, 0) + 1
     best = max(tally.values())
     return usual if tally[usual] == best else next(m for m, n in tally.items() if n == best)
+
+
+def _neighbours_marker(plan: Plan, item: Item) -> str | None:
+    """``x`` or ``X``: what most done boxes of ``item``'s list say (its siblings;
+    for a top-level box, the top-level boxes of its section), else of its phase;
+    None where they say both as often."""
+    items = plan.items
+    if item.parent is not None:
+        groups = [items[item.parent].children]
+    else:
+        k = item.index
+        first = last = k
+        while first > 0 and items[first - 1].section == item.section:
+            first -= 1
+        while last + 1 < len(items) and items[last + 1].section == item.section:
+            last += 1
+        groups = [[j for j in range(first, last + 1) if items[j].parent is None]]
+    if item.phase is not None:
+        groups.append(plan.phases[item.phase].items)
+    for group in groups:
+        lower, upper = x_marks(items[j] for j in group if j != item.index)
+        if lower != upper:
+            return "x" if lower > upper else "X"
+    return None
 
 
 def locate(plan: Plan, lines: Lines, item: Item) -> Item:
@@ -166,7 +200,8 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
     edits = []
     changed = []
     flips: dict[int, str] = {}
-    done = done_marker(plan, settings, summary) if any(marker is None for _, marker in wanted) else None
+    marks = (summary.parts.x_marks if summary is not None else x_marks(plan.items)) if any(
+        marker is None for _, marker in wanted) else (0, 0)  # [x] and [X] boxes: the file's done marker
     for item, marker in wanted:
         if item.spelling is not None and item.spelling.read_only:
             _spelled(item, marker, settings)  # refused as it is, before it is looked for
@@ -180,7 +215,10 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
             new = _spelled(fresh, marker, settings)
             state = State.DONE if marker is None else settings.state_of(marker)
         else:
-            new = done if marker is None else marker
+            new = marker
+            if marker is None:
+                near = _neighbours_marker(plan, fresh) if all(marks) else None
+                new = _done_marker(plan, settings, *marks, near or ("X" if marks[1] > marks[0] else "x"))
             if not is_marker(new):
                 raise EditError(f"{new!r} is not a marker: give one character")
             state = settings.state_of(new)
@@ -271,7 +309,7 @@ def _field_edits(fields: tuple[Field, ...], states: Sequence[FieldState], lines:
     dated = []
     for fs in states:
         f = fields[fs.index]
-        if fs.computed is None or fs.computed == f.value:
+        if fs.computed is None or fs.computed == f.value or not fs.writable:
             continue
         start = lines.offset(f.line - 1, f.start)
         edit = (start, lines.offset(f.line - 1, f.end), fs.computed)

@@ -224,7 +224,7 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
         from .pace import observed, outlook
         from .report import with_outlook
 
-        return with_outlook(plan_json(name, snap.plan, summary),
+        return with_outlook(plan_json(name, snap.plan, summary, snap.settings),
                             outlook(snap.plan, summary, observed(name, snap.plan), settings=snap.settings))
 
     @server.tool(annotations=reading)
@@ -340,7 +340,7 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
                      description="A plan's status: the JSON of `plantui status --json`")
     def plan_status_json(path: str) -> str:
         name, (snap, summary) = resource_plans(path)
-        return json.dumps(document([plan_json(name, snap.plan, summary)]), ensure_ascii=False)
+        return json.dumps(document([plan_json(name, snap.plan, summary, snap.settings)]), ensure_ascii=False)
 
     return server
 

@@ -226,16 +226,20 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
 
     # Fields ------------------------------------------------------------------
     item_lines = {it.line for it in raw_items}  # "- [x] **01-03**: …" is a task, not a field
-    found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end)
-    def field_phase(line1: int) -> int | None:
-        """A field belongs to its phase when it stands before the phase's last task;
-        one after it (a footer below the last phase) speaks for the whole plan."""
+    found = fieldlib.find_fields(lines, [k for k in raw.field_lines if k not in item_lines], raw.comment_lines, fm_end,
+                                 frozenset(item_lines))
+    def field_phase(line1: int, key: str) -> int | None:
+        """A field belongs to its phase when it stands before the phase's last task
+        or says so ("**Phase Progress**:"); one after it (a footer below the last
+        phase) speaks for the whole plan."""
         ph = phase_at(line1)
-        if ph is not None and phases[ph].items and line1 > raw_items[phases[ph].items[-1]].line + 1:
+        if (ph is not None and phases[ph].items and line1 > raw_items[phases[ph].items[-1]].line + 1
+                and not key.lower().startswith("phase ")):
             return None
         return ph
 
-    fields = [replace(f, phase=field_phase(f.line)) for f in found if not is_checkpoint_name(f.key)]
+    fields = [replace(f, phase=field_phase(f.line, f.key)) for f in found
+              if not is_checkpoint_name(f.key) and not _task_section(sections, line_section, section_phase, f.line)]
 
     # Phase dependencies, from their "Dependencies" fields.
     by_number: dict[str, int] = {}
@@ -428,6 +432,15 @@ def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_o
                         tuple(kids) if kids else (), tags, it.optional,
                         tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint))
     return tuple(out)
+
+
+def _task_section(sections: list[Section], line_section: list[int | None], section_phase: dict[int, int],
+                  line1: int) -> bool:
+    """Whether line ``line1`` stands under a task's own heading ("### Task 1.1: …", no
+    phase): its fields (``- **Status**: completed``) are the task's, not the plan's."""
+    sec = line_section[line1 - 1] if 0 < line1 <= len(line_section) else None
+    return (sec is not None and sec not in section_phase
+            and bool(TASK_HEADING_RE.match(_title_name(sections[sec].title))))
 
 
 def _placed(s: Section, phase: int | None, checkpoint: int | None) -> Section:

@@ -103,6 +103,7 @@ class FieldState:
     index: int
     computed: str | None  # what plantui would write; None when not derived
     drift: bool
+    writable: bool = True  # False: the value is more than plantui derives (a hand-written breakdown); never written
 
 
 @dataclass(frozen=True)
@@ -355,11 +356,13 @@ def _redone(parts: Parts, touched_phases: set[int]) -> set[int]:
 
 def _is_stale(f, fs: FieldState) -> bool:
     """Whether a sync would write field ``f`` (in state ``fs``)."""
-    return fs.computed is not None and fs.computed != f.value
+    return fs.writable and fs.computed is not None and fs.computed != f.value
 
 
 def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> FieldState:
-    """``phase_counts``: the counts of each phase (by index)."""
+    """``phase_counts``: the counts of each phase (by index).  A value that holds
+    more than plantui derives (:func:`plantui.fields.whole`) is checked, never written:
+    its computed value is what the boxes say, plainly."""
     computed = None
     drift = False
     if f.name in fieldlib.DERIVED:
@@ -368,6 +371,8 @@ def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> Field
             computed = fieldlib.derive(f.name, f.value, scope.tally(), now)
         if computed is not None and f.name != "last updated" and not fieldlib.is_placeholder(f.value):
             drift = computed != f.value
+        if computed is not None and not fieldlib.whole(f.name, f.value):
+            return FieldState(n, fieldlib.said_plainly(f.name, f.value, scope.tally()), drift, writable=False)
     return FieldState(n, computed, drift)
 
 
@@ -427,9 +432,29 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
         fields=tuple(field_states),
         next_task=next_index,
         status=status,
-        warnings=tuple(warnings),
+        warnings=collapse(warnings),
         parts=parts,
     )
+
+
+def collapse(warnings: list[Warning]) -> tuple[Warning, ...]:
+    """The warnings with identical ones made one, which says how many lines it
+    covers and where the first is (a file that repeats a thing a hundred times
+    gets one warning, not a hundred).  In order of their first lines."""
+    seen: dict[str, list[Warning]] = {}
+    for w in warnings:
+        seen.setdefault(w.message, []).append(w)
+    if len(seen) == len(warnings):
+        return tuple(warnings)
+    out = []
+    for message, same in seen.items():
+        first = same[0]
+        if len(same) > 1:
+            lines = sorted({w.line for w in same if w.line is not None})
+            if len(lines) > 1:
+                message = f"{message} ({len(lines)} lines, the first line {lines[0]})"
+        out.append(Warning(first.line, message))
+    return tuple(out)
 
 
 def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], start: int = 0) -> int | None:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from .execplan import parts
+from .config import DEFAULT, Settings
 from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
@@ -27,7 +28,16 @@ def _counts(c: Counts) -> dict:
     }
 
 
-def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
+def markers_json(settings: Settings) -> dict:
+    """The marker dialect in force: its preset, what each marker means, the config file that changed them."""
+    return {
+        "preset": settings.preset,
+        "meaning": {m: ("tag" if state is None else state.value) for m, state in settings.markers.items()},
+        "config": settings.source,
+    }
+
+
+def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None = None) -> dict:
     p = printable
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
@@ -38,6 +48,7 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
         "tool": place.tool,  # who keeps it, from where it lies (plantui.tools); "source" is who read it
         "feature": place.feature,
         "archived": place.archived,
+        **({} if settings is None else {"markers": markers_json(settings)}),
         "title": p(plan.title),
         "status": summary.status,
         "tasks": _counts(summary.tasks),
@@ -78,6 +89,7 @@ def plan_json(path: str, plan: Plan, summary: Summary) -> dict:
                 "value": p(f.value),
                 "computed": None if st.computed is None else p(st.computed),
                 "drift": st.drift,
+                "rewritten": st.computed is not None and st.writable,  # False: said, never written (a breakdown)
                 "phase": phase_title.get(f.phase) if f.phase is not None else None,
             }
             for f, st in zip(plan.fields, summary.fields)
@@ -169,8 +181,10 @@ def use_color(stream) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outlook=None) -> str:
-    """A plan's status for a person; ``outlook`` (:class:`plantui.pace.Outlook`) adds its pace and ETA."""
+def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outlook=None,
+              settings: Settings | None = None) -> str:
+    """A plan's status for a person; ``outlook`` (:class:`plantui.pace.Outlook`) adds its pace and ETA;
+    ``settings``: its marker dialect is named when it is not plain Markdown's."""
     s = _Style(color)
     p = printable
     t = summary.tasks
@@ -191,6 +205,8 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outl
         out.append(f"  Next: {p(it.label)} " + s(f"(line {it.line})", "2"))
     if outlook is not None and (extra := outlook_text(outlook)):
         out.append(extra)
+    if settings is not None and settings.dialect != DEFAULT.dialect:
+        out.append(s(f"  Markers: {settings.dialect}", "2"))
     if plan.phases:
         out.append("")
         out.append(s("  Phases", "1"))
@@ -222,7 +238,7 @@ def plan_text(path: str, plan: Plan, summary: Summary, color: bool = False, outl
         for f, st in shown:
             val = p(f.value) or "(empty)"
             if st.computed is not None and st.computed != f.value and (st.drift or is_placeholder(f.value)):
-                mark = s("drift", "33") if st.drift else "to fill"
+                mark = (s("drift", "33") + ("" if st.writable else ", left as written")) if st.drift else "to fill"
                 out.append(f"    {p(f.key)}: {val}  → {p(st.computed)}  [{mark}]  " + s(f"line {f.line}", "2"))
             else:
                 out.append(f"    {p(f.key)}: {val}  " + s(f"line {f.line}", "2"))

@@ -34,10 +34,9 @@ FILES = corpus_files() + sorted(SEEDS.glob("*.md"))
 def plain(text: str, plan, wanted, now=NOW) -> str:
     """The plain way: set the markers in the text, parse it, sync its fields."""
     lines = Lines.of(text)
-    done = editlib.done_marker(plan)
     marker_edits = []
     for it, marker in wanted:
-        new = done if marker is None else marker
+        new = editlib.done_marker(plan, item=it) if marker is None else marker  # its neighbours' spelling
         at = lines.offset(it.line - 1, it.col)
         marker_edits.append((at, at + len(it.marker), new))
     new_text = splice(text, marker_edits)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..config import DEFAULT, Settings
 from ..model import Checkpoint, Plan
 from ..progress import PhaseState, Summary
 from .layout import one_line
@@ -27,9 +28,10 @@ class PanelLook:
     fields: tuple[tuple[str, str, str | None, bool], ...]  # key, value, computed value, drift: the fields with a computed value
     warnings: tuple[tuple[int | None, str], ...] = ()  # the first WARNINGS_SHOWN: line, message on one line
     warning_count: int = 0
+    markers: str = ""  # the marker dialect in force, when not plain Markdown's ("kiro ([~] queued, …)")
 
 
-def panel_look(plan: Plan, summary: Summary) -> PanelLook:
+def panel_look(plan: Plan, summary: Summary, settings: Settings | None = None) -> PanelLook:
     titles = tuple(one_line(ph.title) for ph in plan.phases)
     phases = tuple((st, tuple(titles[b] for b in st.blocked_by)) for st in summary.phases)
     checkpoints = tuple((checkpoint_id(plan, cp), one_line(cp.title), st.status, st.counts.done, st.counts.total)
@@ -37,7 +39,8 @@ def panel_look(plan: Plan, summary: Summary) -> PanelLook:
     fields = tuple((f.key, f.value, st.computed, st.drift)
                    for f, st in zip(plan.fields, summary.fields) if st.computed is not None)
     warnings = tuple((w.line, one_line(w.message)) for w in summary.warnings[:WARNINGS_SHOWN])
-    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings))
+    markers = settings.dialect if settings is not None and settings.dialect != DEFAULT.dialect else ""
+    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings), markers)
 
 
 def checkpoint_id(plan: Plan, cp: Checkpoint) -> str:

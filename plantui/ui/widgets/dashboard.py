@@ -117,7 +117,7 @@ class PlanDashboard(LivePlan):
         self.query_one(PlanHeader).update_plan(snap.plan, summary, self.name_shown, self.path)
         panel = ready.panel if ready is not None else None
         if panel is None or panel.plan is not snap.plan or panel.summary is not summary:
-            panel = panel_look(snap.plan, summary)
+            panel = panel_look(snap.plan, summary, snap.settings)
         self.query_one(SidePanel).update_plan(panel)
         self._relayout(flash=changes.flash, cursor=self._start_key() if old is None else None)
         if old is None:
@@ -156,7 +156,7 @@ class PlanDashboard(LivePlan):
         else:
             layout = build(snap.plan, summary, show=self.show, query=self.query_text)
         layout.most  # noqa: B018 - cached: worked out here, not on the UI thread
-        return Prepared(layout, panel_look(snap.plan, summary))
+        return Prepared(layout, panel_look(snap.plan, summary, snap.settings))
 
     def _relayout(self, flash=frozenset(), cursor: Key | None = None) -> None:
         snap, summary = self.snapshot, self.summary

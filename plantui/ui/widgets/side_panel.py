@@ -178,6 +178,9 @@ class SidePanel(VerticalScroll):
         yield Static(id="fields", classes="panel-lines")
         yield Label("Warnings", classes="panel-title", id="warnings-title")
         yield Static(id="panel-warnings", classes="panel-lines")
+        markers = Static(id="panel-markers", classes="panel-lines")
+        markers.display = False  # shown for a plan whose marker dialect is not plain Markdown's
+        yield markers
 
     def update_plan(self, look: PanelLook) -> None:
         """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
@@ -235,6 +238,13 @@ class SidePanel(VerticalScroll):
             _set_static(f_static, Content("\n").join(out))
 
         self._show_warnings(look)
+        m_static = self.query_one("#panel-markers", Static)
+        m_static.display = bool(look.markers)
+        if look.markers:
+            name, _, says = look.markers.partition(" (")  # "kiro ([~] queued, …) + .plantui.toml"
+            said, _, extra = says.partition(")")
+            lines = [f"markers: {name}{extra}", f"  {said}"]
+            _set_static(m_static, Content.styled("\n".join(lines), "$text-muted"))
 
     def _show_warnings(self, look: PanelLook) -> None:
         """The first warnings, each with its line, and how many more ``w`` lists."""
