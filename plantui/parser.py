@@ -21,7 +21,7 @@ from operator import le
 
 from . import fields as fieldlib
 from .config import DEFAULT, Settings
-from .markdown import Collected, RawHeading, RawItem, Walker, markdown, read_chunks
+from .markdown import Collected, RawHeading, RawItem, Walker, add_tasks, markdown, read_chunks
 from .model import (
     Checkpoint,
     Edge,
@@ -101,12 +101,15 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         walker = Walker(lines, settings)
         walker.walk(markdown().parse("\n".join(body)))
         raw = walker.out
+    add_tasks(raw, lines, body)  # a plan without boxes: its task headings, status lines or task rows
     nlines = len(lines)
     raw_items = raw.items
 
     sections = _sections(raw.headings, nlines)
     line_section = _line_sections(sections, nlines)  # the innermost section of every line (0-based)
-    item_section = [line_section[it.line] for it in raw_items]
+    task_heads = raw.task_headings  # a heading that is a task belongs to the section above it, and is no phase
+    item_section = [line_section[it.line] if it.line not in task_heads else sections[line_section[it.line]].parent
+                    for it in raw_items]
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
@@ -116,7 +119,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_set = set(cp_heads)
     phase_heads = [s.index for s in sections if PHASE_RE.match(_title_name(s.title)) and s.index not in cp_set]
     if not phase_heads:
-        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
+        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set
+                       and s.line - 1 not in task_heads]
 
     # The checkpoint heading that holds each item: the nearest checkpoint or
     # phase heading at or above its section, when that is a checkpoint.
@@ -349,7 +353,8 @@ def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_o
         kids = children.get(k)
         out.append(Item(k, it.line + 1, it.col, it.marker, it.state, kind, ident, title, it.source, it.depth, it.parent,
                         tuple(kids) if kids else (), tags, it.optional,
-                        tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint))
+                        tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint,
+                        it.spelling))
     return tuple(out)
 
 

@@ -1,0 +1,367 @@
+"""Tasks that are not boxes: what a Markdown plan with no checkbox holds instead.
+
+Read only when the plan has no box at all (a plan with boxes reads as it
+always did), in this order:
+
+* **Task headings** (level 2 and below, never a phase or checkpoint heading):
+  a heading is a task when it names one -- ``T001``, ``Task 3``, ``TASK-12``,
+  or ``2.1`` under a phase heading -- or when it carries a status: an emoji
+  (``✅ ✔ ☑ ✓`` done, ``🚧 🔄 ⏳ 🟡`` in progress, ``⬜ ☐ 🔲 ❌`` open), a word in
+  brackets (``[DONE]``, ``(COMPLETE)``, ``[pending]``), a closing
+  ``— Done``.  A status word wins over the emoji before it (``⏳ Pending`` is
+  open).  A heading that names a task and says nothing is an open task.
+* **Status lines**: Task Master's ``# Status: pending`` heading (the task
+  titled by the ``# Title:`` above it; its ``## 1. Title [pending]`` subtasks
+  are task headings under it), or a ``**Status:** pending`` line under a task
+  heading, which then says that task's state.
+* **Status-table rows** (:attr:`Collected.status_rows`) of a table whose rows
+  name tasks (not phases), when the plan holds neither of the above.
+
+Each task is a :class:`RawItem` with a :class:`~plantui.model.Spelling` that
+writes its state in the file's own words: the ``marker`` is the text that says
+the state (the emoji, the word, or ``""`` where a heading says nothing and a
+tick inserts ``✅ ``); where no single safe edit exists a spelling leaves that
+state out, and the edit is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..model import Spelling, State, Warning
+from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of
+from ..source import Lines
+from .walk import Collected, RawItem
+
+_EMOJI = {
+    "✅": State.DONE, "✔": State.DONE, "☑": State.DONE, "✓": State.DONE,
+    "🚧": State.IN_PROGRESS, "🔄": State.IN_PROGRESS, "⏳": State.IN_PROGRESS, "🟡": State.IN_PROGRESS,
+    "⬜": State.OPEN, "☐": State.OPEN, "🔲": State.OPEN, "❌": State.OPEN,
+}
+_WORDS = (  # longest first within a state; the first that matches says the state
+    (State.OPEN, r"not[ _-]started|not[ _-]done|not[ _-]complete|to[ _-]do|todo|pending|planned|backlog|queued|open"),
+    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review"),
+    (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
+    (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
+    (State.OTHER, r"blocked|failed|on[ _-]hold"),
+)
+WORD = "|".join(w for _, w in _WORDS)
+_WORD_RE = re.compile(rf"(?<![\w-])(?:{WORD})(?![\w-])", re.I)
+_STATE_RES = tuple((state, re.compile(rf"^(?:{w})$", re.I)) for state, w in _WORDS)
+EMOJI_RE = _EMOJI_RE = re.compile("(?:" + "|".join(map(re.escape, _EMOJI)) + ")\ufe0f?")
+_EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>[ \t]|&nbsp;)*(?P<word>(?:{WORD})(?![\w-]))?", re.I)
+_BRACKET_RE = re.compile(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
+_DASH_RE = re.compile(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
+_STATUS_HEAD_RE = re.compile(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
+_TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
+_TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
+# A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator.
+_HEAD_ID_RE = re.compile(
+    r"(?:\*\*|__)?(?P<id>(?:(?:sub)?task|story)\s*#?\s*\d+(?:\.\d+)*[a-z]?|(?-i:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,})(?:\.\d+)*|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
+    r"(?:\*\*|__)?(?:\s*[:.)—–-]+)?\s*", re.I)
+# A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
+_STATUS_LINE_RE = re.compile(
+    rf"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*"
+    rf"(?:(?:{_EMOJI_RE.pattern})\s*)?(?P<word>(?:{WORD}))(?![\w-])", re.I)
+
+DEFAULT_WORDS = {State.OPEN: "pending", State.DONE: "done", State.IN_PROGRESS: "in progress", State.SKIPPED: "cancelled"}
+DEFAULT_EMOJI = {State.DONE: "✅", State.OPEN: "⬜", State.IN_PROGRESS: "🚧"}
+TALLY_NUMBER = re.compile(r"^\s*\**\s*(\d{1,6})\s*\**\s*$")
+
+
+def state_of_word(word: str) -> State:
+    for state, pattern in _STATE_RES:
+        if pattern.match(word):
+            return state
+    return State.OTHER
+
+
+@lru_cache(maxsize=256)
+def spelling(name: str, states: tuple[tuple[State, str], ...]) -> Spelling:
+    """The one Spelling of a kind with these texts (shared by every item that writes them)."""
+    return Spelling(name, states)
+
+
+def _cased(word: str, like: str) -> str:
+    """``word`` written in the case ``like`` is (PENDING, Pending, pending)."""
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return " ".join(w[:1].upper() + w[1:] for w in word.split(" "))
+    return word.lower()
+
+
+class _Found:
+    """A status said in a line: where (``col``, ``text``: the marker), its state,
+    and how to spell the others (``form``)."""
+
+    __slots__ = ("col", "text", "state", "form", "emoji", "sep", "word")
+
+    def __init__(self, col, text, state, form, emoji="", sep="", word=""):
+        self.col, self.text, self.state, self.form = col, text, state, form
+        self.emoji, self.sep, self.word = emoji, sep, word
+
+
+def _emoji_state(emoji: str) -> State:
+    return _EMOJI[emoji.rstrip("\ufe0f")]
+
+
+def _in_heading(line: str, start: int, end: int) -> _Found | None:
+    """The status a heading's title (``line[start:end]``) carries, if any."""
+    title = line[start:end]
+    m = _BRACKET_RE.search(title)
+    if m:
+        return _Found(start + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
+    m = _EMOJI_WORD_RE.search(title)
+    if m:
+        col = start + m.start()
+        if m["word"]:
+            return _Found(col, m.group(), state_of_word(m["word"]), "emoji word", m["emoji"], m["sep"] or "", m["word"])
+        return _Found(col, m["emoji"], _emoji_state(m["emoji"]), "emoji", m["emoji"])
+    m = _DASH_RE.search(title)
+    if m:
+        return _Found(start + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
+    return None
+
+
+def _title_span(line: str) -> tuple[int, int]:
+    """Where an ATX (or setext) heading's title starts and ends in its line."""
+    s = len(line) - len(line.lstrip(" "))
+    if line[s:s + 1] == "#":
+        s += len(line[s:]) - len(line[s:].lstrip("#"))
+    while s < len(line) and line[s] in " \t":
+        s += 1
+    e = len(line.rstrip())
+    closing = re.search(r"[ \t]+#+$", line[:e])
+    if closing and closing.start() >= s:
+        e = closing.start()
+    return s, e
+
+
+class _Words:
+    """The file's own words and emoji for each state (the first it uses), and how
+    heading tasks in it say they are not done (``bare``: they say nothing)."""
+
+    def __init__(self) -> None:
+        self.words: dict[State, str] = {}
+        self.emoji: dict[State, str] = {}
+        self.bare = True
+        self.insert = "start"  # where a tick puts ✅ in a heading that says nothing: "start" (after its id) or "end"
+
+    def saw(self, f: _Found, heading: bool) -> None:
+        if f.word:
+            self.words.setdefault(f.state, f.word.lower())
+        if f.emoji:
+            self.emoji.setdefault(f.state, f.emoji)
+        if heading and f.text and f.state is not State.DONE:
+            self.bare = False
+
+    def word(self, state: State, like: str) -> str | None:
+        base = self.words.get(state) or DEFAULT_WORDS.get(state)
+        return None if base is None else _cased(base, like)
+
+    def mark(self, state: State) -> str | None:
+        return self.emoji.get(state) or DEFAULT_EMOJI.get(state)
+
+    def spelling_of(self, name: str, f: _Found, bare: bool) -> Spelling:
+        """How item ``f`` writes each state."""
+        states = []
+        for state in (State.DONE, State.OPEN, State.IN_PROGRESS, State.SKIPPED):
+            if f.form == "word":
+                text = f.word if state is f.state else self.word(state, f.word)
+            elif f.form == "emoji word":
+                emoji, word = self.mark(state), self.word(state, f.word)
+                if state is f.state:
+                    emoji, word = f.emoji, f.word
+                text = None if emoji is None or word is None else f"{emoji}{f.sep}{word}"
+            elif bare:  # an emoji with its space, or nothing: removed and put back whole
+                if state is State.OPEN:
+                    text = ""
+                else:
+                    emoji = f.emoji if state is f.state else self.mark(state)
+                    text = None if emoji is None or state is State.SKIPPED else (
+                        f" {emoji}" if f.form == "end" else f"{emoji} ")
+            else:
+                text = f.emoji if state is f.state else self.mark(state)
+                if state is State.SKIPPED:
+                    text = None
+            if text is not None:
+                states.append((state, text))
+        return spelling(name, tuple(states))
+
+
+def _bare_form(line: str, f: _Found) -> _Found:
+    """An emoji in a heading that only ever says done: its marker takes the
+    space beside it, so that unticking removes it whole."""
+    after = f.col + len(f.text)
+    if line[after:after + 1] == " ":
+        return _Found(f.col, f.text + " ", f.state, "start", f.emoji)
+    if line[f.col - 1:f.col] == " ":
+        return _Found(f.col - 1, " " + f.text, f.state, "end", f.emoji)
+    return f
+
+
+def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
+    """Add to ``raw`` (a plan's pieces, none a box) the tasks it holds that are
+    not boxes; ``body`` is the text as parsed (front matter blanked)."""
+    if raw.items:
+        raw.warnings.extend(tally_warnings(raw))
+        return
+    heads = sorted(raw.headings, key=lambda h: h.line)
+    found = _heading_tasks(raw, heads, body)
+    if not found:
+        found = _row_tasks(raw, body)
+    found.sort(key=lambda t: t[0])
+    words = _Words()
+    for _, _, f, _, kind, _ in found:
+        words.saw(f, heading=kind == "heading")
+    if words.bare:  # emoji that only ever say done take their space: unticking removes them whole
+        found = [(k, t, _bare_form(body[k], f) if kind == "heading" and f.form == "emoji" else f, p, kind, h)
+                 for k, t, f, p, kind, h in found]
+        first = next((f for _, _, f, _, kind, _ in found if kind == "heading" and f.text and f.state is State.DONE), None)
+        if first is not None and first.form == "end":  # "### T001: Title ✅": ticks write it there
+            found = [(k, t, _Found(f.sep, "", State.OPEN, "end") if f.form == "start" and not f.text else f, p, kind, h)
+                     for k, t, f, p, kind, h in found]
+    index_of: dict[int, int] = {}  # a task heading's line -> its item
+    for line, text, f, parent_head, kind, head in found:
+        sp = words.spelling_of(kind, f, words.bare or not f.text)
+        parent = index_of.get(parent_head) if parent_head is not None else None
+        depth = 0 if parent is None else raw.items[parent].depth + 1
+        index_of[head] = len(raw.items)
+        raw.items.append(RawItem(line, f.col, f.text, f.state, text, lines.line(line), False, parent, depth,
+                                 spelling=sp))
+    raw.warnings.extend(tally_warnings(raw))
+
+
+def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
+    """(line, text, found status, parent task's heading line, kind, heading line) for each task a heading or status line holds."""
+    out = []
+    field_lines = set(raw.field_lines)
+    code = set(raw.code_lines)
+    phase_above: list[bool] = []
+    open_: list = []  # the headings enclosing the current one: (level, line, is task)
+    title = task_id = None
+    tm_task = None  # the line of the Task Master task that subtasks belong to
+    for n, h in enumerate(heads):
+        while open_ and open_[-1][0] >= h.level:
+            open_.pop()
+        src = body[h.line] if h.line < len(body) else ""
+        s, e = _title_span(src)
+        name = name_of(h.title)
+        is_phase = bool(PHASE_RE.match(name))
+        under_phase = any(p for _, _, _, p in open_)
+        parent_task = next((ln for _, ln, task, _ in reversed(open_) if task), None)
+        task = False
+        if h.level == 1:
+            m = _TASK_ID_HEAD_RE.match(clean_inline(h.title))
+            if m:
+                task_id, title, tm_task = m["id"], None, None
+            elif (m := _TITLE_HEAD_RE.match(clean_inline(h.title))):
+                title = m["title"].strip()
+            elif (m := _STATUS_HEAD_RE.match(src[s:e])):
+                text = f"{task_id} {title}" if task_id and title else title or (task_id or "task")
+                f = _Found(s + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
+                out.append((h.line, text, f, None, "status", h.line))
+                tm_task = h.line
+                raw.task_headings.add(h.line)
+        elif not is_phase and not is_checkpoint_name(h.title):
+            f = _in_heading(src, s, e)
+            ident = _HEAD_ID_RE.match(src, s)
+            if ident and ident["dec"] and not (under_phase or tm_task is not None or f is not None):
+                ident = None  # "2.1 Background" names a task only under a phase
+            if ident and ident["dec"] and ident["id"].endswith(".") and f is None:
+                ident = None  # "1. Overview": a numbered section, unless it says a status
+            if f is not None or ident:
+                task = True
+                text = clean_inline(_without(src[s:e], f, s))
+                if ident:  # "Task 4 — Deploy" reads "Task 4 Deploy"; "T001: Setup" keeps its id for split_id
+                    rest = clean_inline(_without(src[ident.end():e], f, ident.end()))
+                    text = f"{ident['id'].rstrip('.') if ident['dec'] else ident['id']} {rest}".strip()
+                end_line = heads[n + 1].line if n + 1 < len(heads) else len(body)
+                status = _status_line(body, h.line + 1, end_line, field_lines, code) if f is None else None
+                parent = parent_task if parent_task is not None else tm_task
+                raw.task_headings.add(h.line)
+                if status is not None:
+                    out.append((status[0], text, status[1], parent, "status", h.line))
+                else:
+                    if f is None:  # says nothing: a tick inserts after its id (or at its end: sep)
+                        f = _Found(ident.end() if ident else s, "", State.OPEN, "start", sep=e)
+                    out.append((h.line, text, f, parent, "heading", h.line))
+        open_.append((h.level, h.line, task, is_phase))
+    return out
+
+
+def _without(title: str, f: _Found | None, start: int) -> str:
+    """A heading's title without the status it carries."""
+    if f is None or not f.text:
+        return title
+    a, b = f.col - start, f.col - start + len(f.text)
+    if f.form == "word":  # the brackets or dash around the word go too
+        m = _BRACKET_RE.search(title) or _DASH_RE.search(title)
+        if m:
+            a, b = m.start(), m.end()
+    return (title[:a] + " " + title[b:]).strip()
+
+
+def _status_line(body, first: int, end: int, field_lines: set[int], code: set[int]):
+    """The first ``Status: word`` line of a heading's own text (before the next heading)."""
+    for k in range(first, min(end, len(body))):
+        if k in code or k not in field_lines:
+            continue
+        m = _STATUS_LINE_RE.match(body[k])
+        if m:
+            word = m["word"]
+            return k, _Found(m.start("word"), word, state_of_word(word), "word", word=word)
+    return None
+
+
+def _row_tasks(raw: Collected, body: list[str]) -> list:
+    """(line, text, found status, None, "row", line) for each status row of a table of tasks."""
+    out = []
+    for row in raw.status_rows:
+        k = row.line - 1
+        if k not in raw.task_rows:
+            continue
+        cell = _cell_span(body[k], row.status)
+        if cell is None:
+            continue
+        a, b = cell
+        text = body[k][a:b]
+        m = _WORD_RE.search(text)
+        e = _EMOJI_RE.search(text)
+        if m and e and e.end() <= m.start() and not text[e.end():m.start()].replace("&nbsp;", "").strip():
+            sep = text[e.end():m.start()]
+            f = _Found(a + e.start(), text[e.start():m.end()], state_of_word(m.group()), "emoji word", e.group(), sep, m.group())
+        elif m:
+            f = _Found(a + m.start(), m.group(), state_of_word(m.group()), "word", word=m.group())
+        elif e:
+            f = _Found(a + e.start(), e.group(), _emoji_state(e.group()), "emoji", e.group())
+        else:
+            continue
+        out.append((k, row.label, f, None, "row", k))
+    return out
+
+
+def _cell_span(line: str, status: str) -> tuple[int, int] | None:
+    """Where the one cell of a table row that reads ``status`` stands."""
+    cuts = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
+    spans = [(a + 1, b) for a, b in zip(cuts, cuts[1:])]
+    hits = [(a, b) for a, b in spans if clean_inline(line[a:b]) == status]
+    return hits[0] if len(hits) == 1 else None
+
+
+def tally_warnings(raw: Collected) -> list[Warning]:
+    """Where a table of counts (``| Done | 16 |``) says other than the plan's tasks do."""
+    if not raw.tallies or not raw.items:
+        return []
+    counts = {state: 0 for state in State}
+    for it in raw.items:
+        if not it.optional:
+            counts[it.state] += 1
+    out = []
+    for line, label, state, number in raw.tallies:
+        have = len([it for it in raw.items if not it.optional]) if state is None else counts[state]
+        if have != number:
+            out.append(Warning(line + 1, f"the table says {label}: {number}; the plan has {have}"))
+    return out
