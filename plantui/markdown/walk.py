@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
-from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, status_of_cell
+from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id, status_of_cell
 from ..source import Lines
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ def markdown() -> "MarkdownIt":
 # --- the walk -------------------------------------------------------------
 
 _PHASE_COLUMN = re.compile(r"(?:phase|stage|step|milestone|sprint|epic|week|part|iteration|wave|workstream)s?\b", re.I)
+_TASK_COLUMN = re.compile(r"(?:tasks?|sub-?tasks?|id|#|no\.?|items?|to-?dos?|features?|stor(?:y|ies)|deliverables?|"
+                          r"work\s*items?|tickets?|issues?|actions?|任务|任務|タスク|작업)$", re.I)
 _NUMBER_CELL = re.compile(r"^\**\s*(\d{1,6})\s*\**$")
 
 
@@ -291,6 +293,7 @@ class Walker:
         in_head = False
         status_col = None
         phases = False  # its rows name phases, not tasks
+        tasks = False  # its rows name tasks ("| Task | Status |")
         j = i + 1
         while j < len(tokens) and tokens[j].type != "table_close":
             t = tokens[j]
@@ -302,7 +305,9 @@ class Walker:
                     if re.search(r"status|state|progress|状态|狀態|ステータス|상태", h, re.I):
                         status_col = k
                         break
-                phases = bool(header) and bool(_PHASE_COLUMN.match(clean_inline(header[0])))
+                first = clean_inline(header[0]) if header else ""
+                phases = bool(_PHASE_COLUMN.match(first))
+                tasks = status_col is not None and not phases and bool(_TASK_COLUMN.match(first))
             elif t.type == "tr_open":
                 row = []
                 row_line = t.map[0] + offset if t.map else None
@@ -319,7 +324,8 @@ class Walker:
                     state = status_of_cell(cell)
                     if state is not None:
                         self.out.status_rows.append(StatusRow(row_line + 1, clean_inline(row[0]), clean_inline(cell), state))
-                        if not phases and not PHASE_RE.match(name_of(row[0])):
+                        if status_col is not None and not phases and not PHASE_RE.match(name_of(row[0])) and (
+                                tasks or split_id(clean_inline(row[0]))[0] is not None):
                             self.out.task_rows.add(row_line)
                         break
             j += 1
