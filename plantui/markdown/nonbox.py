@@ -41,7 +41,7 @@ _EMOJI = {
 }
 _WORDS = (  # longest first within a state; the first that matches says the state
     (State.OPEN, r"not[ _-]started|not[ _-]done|not[ _-]complete|to[ _-]do|todo|pending|planned|backlog|queued|open"),
-    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review"),
+    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review|partial"),
     (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
     (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
     (State.OTHER, r"blocked|failed|on[ _-]hold"),
@@ -67,6 +67,7 @@ _STATUS_LINE_RE = re.compile(
 
 DEFAULT_WORDS = {State.OPEN: "pending", State.DONE: "done", State.IN_PROGRESS: "in progress", State.SKIPPED: "cancelled"}
 DEFAULT_EMOJI = {State.DONE: "✅", State.OPEN: "⬜", State.IN_PROGRESS: "🚧"}
+WORDED_EMOJI = {**DEFAULT_EMOJI, State.OPEN: "⏳"}  # before a word, which says the state: "⏳ Pending", as plans write it
 TALLY_NUMBER = re.compile(r"^\s*\**\s*(\d{1,6})\s*\**\s*$")
 
 
@@ -161,17 +162,19 @@ class _Words:
         base = self.words.get(state) or DEFAULT_WORDS.get(state)
         return None if base is None else _cased(base, like)
 
-    def mark(self, state: State) -> str | None:
-        return self.emoji.get(state) or DEFAULT_EMOJI.get(state)
+    def mark(self, state: State, worded: bool = False) -> str | None:
+        return self.emoji.get(state) or (WORDED_EMOJI if worded else DEFAULT_EMOJI).get(state)
 
     def spelling_of(self, name: str, f: _Found, bare: bool) -> Spelling:
-        """How item ``f`` writes each state."""
+        """How item ``f`` writes each state (none where no single edit is safe)."""
         states = []
+        if f.form == "fixed":
+            return spelling(name, ())
         for state in (State.DONE, State.OPEN, State.IN_PROGRESS, State.SKIPPED):
             if f.form == "word":
                 text = f.word if state is f.state else self.word(state, f.word)
             elif f.form == "emoji word":
-                emoji, word = self.mark(state), self.word(state, f.word)
+                emoji, word = self.mark(state, worded=True), self.word(state, f.word)
                 if state is f.state:
                     emoji, word = f.emoji, f.word
                 text = None if emoji is None or word is None else f"{emoji}{f.sep}{word}"
@@ -324,7 +327,8 @@ def _row_tasks(raw: Collected, body: list[str]) -> list:
         if k not in raw.task_rows:
             continue
         cell = _cell_span(body[k], row.status)
-        if cell is None:
+        if cell is None:  # the row reads its status in two places: no single edit is safe
+            out.append((k, row.label, _Found(0, "", row.state, "fixed"), None, "row", k))
             continue
         a, b = cell
         text = body[k][a:b]

@@ -1,0 +1,190 @@
+"""Plans whose tasks are not boxes (issue #14): task headings, status lines and
+task-table rows are tasks with a state, in their phase, in ``status --json`` with
+their ``source``; a tick writes the file's own word and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from plantui import actions, snapshot
+from plantui.cli import main
+from plantui.edits import EditError
+from plantui.errors import PlanError
+from plantui.model import State
+from plantui.names import status_of_cell
+from plantui.parser import build_plan, parse
+from plantui.progress import summarize
+from plantui.source import Lines
+from plantui.ui import layout
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nonbox"
+NAMES = ["headings.md", "task_001.md", "rows.md"]
+
+
+def items_of(name: str) -> list[tuple]:
+    plan = snapshot.read(FIXTURES / name).plan
+    return [(it.line, it.state, it.spelling.name, it.id, it.text) for it in plan.items]
+
+
+def test_task_headings_and_a_status_line_are_tasks_in_their_phases():
+    assert items_of("headings.md") == [
+        (5, State.DONE, "heading", "T001", "Create the recipe table"),
+        (9, State.OPEN, "heading", "T002", "Add the ingredient table"),  # says nothing: open
+        (13, State.IN_PROGRESS, "status", "T003", "Import the old cards"),  # its **Status:** line says
+        (17, State.DONE, "heading", None, "Task 4 List recipes"),
+        (19, State.OPEN, "heading", None, "Task 5 Edit a recipe"),
+        (21, State.DONE, "heading", "2.3", "Share a recipe"),  # N.M under a phase
+    ]
+    snap = snapshot.read(FIXTURES / "headings.md")
+    s = summarize(snap.plan)
+    assert (s.tasks.total, s.tasks.done, s.tasks.in_progress) == (6, 3, 1)
+    assert [(p.counts.total, p.counts.done, p.status) for p in s.phases] == [(3, 1, "in progress"), (3, 2, "in progress")]
+    assert [p.title for p in snap.plan.phases] == ["Phase 1: Storage", "Phase 2: Screens"]  # no phase per task
+
+
+def test_task_master_status_heading_and_its_subtasks():
+    assert items_of("task_001.md") == [
+        (3, State.IN_PROGRESS, "status", "7", "Build the import command"),
+        (14, State.DONE, "heading", "1", "Read one card"),
+        (20, State.OPEN, "heading", "2", "Read a folder"),
+        (24, State.SKIPPED, "heading", "3", "Report bad cards"),
+    ]
+    plan = snapshot.read(FIXTURES / "task_001.md").plan
+    assert plan.items[0].children == (1, 2, 3) and {it.parent for it in plan.items[1:]} == {0}
+
+
+def test_task_rows_are_tasks_and_a_status_word_wins_over_its_emoji():
+    assert items_of("rows.md") == [
+        (5, State.DONE, "row", "T01", "Sharpen knives"),
+        (6, State.OPEN, "row", "T02", "Label the jars"),  # ⏳ Pending: open, not in progress
+        (7, State.IN_PROGRESS, "row", "T03", "Clean the oven"),
+        (8, State.OPEN, "row", "T04", "Fix the tap"),
+    ]
+
+
+def test_status_words_win_over_emoji():
+    assert status_of_cell("⏳ Pending") is State.OPEN
+    assert status_of_cell("⏳ Backlog") is State.OPEN
+    assert status_of_cell("✓&nbsp;done") is State.DONE
+    assert status_of_cell("❌ Not done") is State.OPEN
+    assert status_of_cell("✅ Done, pending review") is State.DONE  # the first word says it
+    assert status_of_cell("⏳") is State.IN_PROGRESS
+
+
+def test_a_table_of_counts_is_no_table_of_tasks_and_its_drift_is_a_warning():
+    plan = snapshot.read(FIXTURES / "rows.md").plan
+    assert [r.line for r in plan.status_rows] == [5, 6, 7, 8]  # not "| Done | 1 |"
+    assert plan.warnings == ()  # its counts agree
+    text = (FIXTURES / "rows.md").read_text().replace("| Pending | 2 |", "| Pending | 3 |")
+    plan = parse(text)
+    assert [(w.line, w.message) for w in plan.warnings] == [(15, "the table says Pending: 3; the plan has 2")]
+
+
+def test_status_json_says_where_each_task_came_from(capsys):
+    assert main(["status", "--json", str(FIXTURES / "headings.md")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    plan = out if "items" in out else out["plans"][0]
+    assert [i["source"] for i in plan["items"]] == ["heading", "heading", "status", "heading", "heading", "heading"]
+    assert plan["tasks"]["total"] == 6 and plan["tasks"]["done"] == 3
+
+
+def _cases():
+    for name in NAMES:
+        for crlf in (False, True):
+            yield pytest.param(name, crlf, id=f"{name}-{'crlf' if crlf else 'lf'}")
+
+
+@pytest.mark.parametrize(("name", "crlf"), list(_cases()))
+def test_tick_and_untick_change_only_the_status_and_restore_every_byte(name, crlf, tmp_path):
+    """Every open task ticked then unticked: one span of the file changes, on its
+    line, and the untick brings back every byte (CRLF too)."""
+    raw = (FIXTURES / name).read_bytes()
+    if crlf:
+        raw = raw.replace(b"\n", b"\r\n")
+    work = tmp_path / name
+    work.write_bytes(raw)
+    plan = snapshot.read(work).plan
+    opened = [it for it in plan.items if it.state is State.OPEN and it.spelling.states]
+    assert opened
+    for it in opened:
+        actions.mark(work, [it.line], None, sync=False)
+        ticked = work.read_bytes()
+        old_lines, new_lines = raw.splitlines(keepends=True), ticked.splitlines(keepends=True)
+        assert len(old_lines) == len(new_lines)
+        assert [k for k, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b] == [it.line - 1]
+        assert snapshot.read(work).plan.item_at_line(it.line).state is State.DONE
+        actions.mark(work, [it.line], " ", sync=False)
+        assert work.read_bytes() == raw, f"line {it.line} did not come back"
+
+
+@pytest.mark.parametrize(("name", "line", "before", "after"), [
+    ("headings.md", 9, "### T002: Add the ingredient table", "### T002: ✅ Add the ingredient table"),
+    ("headings.md", 19, "### Task 5 — Edit a recipe", "### Task 5 — ✅ Edit a recipe"),
+    ("headings.md", 13, "**Status:** In Progress", "**Status:** Done"),  # the file's case
+    ("task_001.md", 20, "## 2. Read a folder [pending]", "## 2. Read a folder [done]"),
+    ("task_001.md", 3, "# Status: in-progress", "# Status: done"),
+    ("rows.md", 6, "| T02 Label the jars | bo | ⏳ Pending |", "| T02 Label the jars | bo | ✅ Done |"),
+    ("rows.md", 8, "| T04 Fix the tap | cy | Pending |", "| T04 Fix the tap | cy | Done |"),
+])
+def test_a_tick_writes_the_files_own_spelling(name, line, before, after, tmp_path):
+    work = tmp_path / name
+    work.write_bytes((FIXTURES / name).read_bytes())
+    assert work.read_text().splitlines()[line - 1] == before
+    result = actions.mark(work, [line], None)
+    assert result.written
+    assert work.read_text().splitlines()[line - 1] == after
+
+
+def test_unticking_a_done_heading_removes_its_mark_and_a_word_becomes_the_files_open_word(tmp_path):
+    work = tmp_path / "plan.md"
+    work.write_bytes((FIXTURES / "headings.md").read_bytes())
+    actions.mark(work, [5, 17, 21], " ")
+    lines = work.read_text().splitlines()
+    assert lines[4] == "### T001: Create the recipe table"  # the ✅ and its space go
+    assert lines[16] == "### Task 4 — List recipes [PENDING]"
+    assert lines[20] == "### 2.3 Share a recipe"
+    actions.mark(work, [21], None)  # the file puts its ✅ after the id (T001's was): so does a tick
+    assert work.read_text().splitlines()[20] == "### 2.3 ✅ Share a recipe"
+
+
+def test_no_safe_edit_is_refused_with_a_sentence(tmp_path):
+    work = tmp_path / "plan.md"
+    work.write_bytes((FIXTURES / "headings.md").read_bytes())
+    with pytest.raises((EditError, PlanError), match="T002 cannot be marked skipped: its heading has no word for it; nothing written"):
+        actions.mark(work, [9], "~")
+    # a row that reads its status twice: which cell to write is a guess, so none is
+    text = "# Board\n\n| Task | Status | Was |\n|---|---|---|\n| T1 Paint | Pending | Pending |\n"
+    work.write_text(text)
+    item = snapshot.read(work).plan.items[0]
+    assert item.state is State.OPEN and item.spelling.name == "row"
+    with pytest.raises((EditError, PlanError), match="cannot be marked done: its row has no word for it; nothing written"):
+        actions.mark(work, [5], None)
+    assert work.read_text() == text
+
+
+def test_a_plan_with_boxes_reads_as_before():
+    text = ("# Plan\n\n## Phase 1: Setup\n\n### T001 ✅ Scaffold\n\n- [x] make the repo\n\n"
+            "### T002 Config [DONE]\n\n**Status:** pending\n\n| Task | Status |\n|---|---|\n| T9 Docs | Pending |\n")
+    plan = parse(text)
+    assert [(it.line, it.marker, it.spelling) for it in plan.items] == [(7, "x", None)]
+    assert [r.line for r in plan.status_rows] == [15]
+
+
+def test_a_tick_re_reads_right_through_the_snapshot(tmp_path):
+    work = tmp_path / "plan.md"
+    work.write_bytes((FIXTURES / "headings.md").read_bytes())
+    first = snapshot.read(work)
+    actions.mark(work, [9], None)
+    again = snapshot.read(work, previous=first)
+    assert again.plan == build_plan(Lines.of(work.read_text()))
+    assert again.plan.item_at_line(9).state is State.DONE
+
+
+def test_the_tree_shows_a_state_glyph_for_tasks_that_are_not_boxes():
+    plan = snapshot.read(FIXTURES / "rows.md").plan
+    tree = layout.build(plan, summarize(plan))
+    looks = [node.look for node in tree.nodes.values() if node.kind == "item"]
+    assert [look.marker for look in looks] == ["✓", "○", "◐", "○"]
