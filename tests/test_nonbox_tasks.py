@@ -188,3 +188,40 @@ def test_the_tree_shows_a_state_glyph_for_tasks_that_are_not_boxes():
     tree = layout.build(plan, summarize(plan))
     looks = [node.look for node in tree.nodes.values() if node.kind == "item"]
     assert [look.marker for look in looks] == ["✓", "○", "◐", "○"]
+
+
+REPORT = """# Sync layer progress
+
+## ✅ Completed work
+
+### Task 1.1: Queue the changes
+
+### Task 1.2: Send a batch (PARTIAL)
+
+## 🚧 Under way
+
+### Task 1.3: Retry on failure
+**Status**: Not started
+
+## Acceptance
+
+### Task 1.1: Queue the changes ✅
+"""
+
+
+def test_a_heading_that_says_the_state_of_the_tasks_it_holds_is_no_task(tmp_path):
+    """"## ✅ Completed work" holds task headings: it says their state, and a task that
+    says nothing itself takes it (implied: no single edit is safe, so none is made);
+    a task named again in a summary is the same task, and no phase."""
+    work = tmp_path / "report.md"
+    work.write_text(REPORT)
+    plan = snapshot.read(work).plan
+    assert [(it.line, it.state, it.text) for it in plan.items] == [
+        (5, State.DONE, "Task 1.1 Queue the changes"),
+        (7, State.IN_PROGRESS, "Task 1.2 Send a batch"),
+        (12, State.OPEN, "Task 1.3 Retry on failure"),
+    ]
+    assert [p.title for p in plan.phases] == ["✅ Completed work", "🚧 Under way"]
+    with pytest.raises((EditError, PlanError), match="cannot be marked open: its heading has no word for it; nothing written"):
+        actions.mark(work, [5], " ")
+    assert work.read_text() == REPORT

@@ -242,10 +242,12 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
     out = []
     field_lines = set(raw.field_lines)
     code = set(raw.code_lines)
-    phase_above: list[bool] = []
     open_: list = []  # the headings enclosing the current one: (level, line, is task)
     title = task_id = None
     tm_task = None  # the line of the Task Master task that subtasks belong to
+    ends = _section_ends(heads, len(body))
+    groups: list[tuple[int, int, _Found]] = []  # headings that say a status and hold task headings: (line, end, status)
+    seen: set[str] = set()  # the task ids read (a report may name a task twice: the first is the task)
     for n, h in enumerate(heads):
         while open_ and open_[-1][0] >= h.level:
             open_.pop()
@@ -275,6 +277,16 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 ident = None  # "2.1 Background" names a task only under a phase
             if ident and ident["dec"] and ident["id"].endswith(".") and f is None:
                 ident = None  # "1. Overview": a numbered section, unless it says a status
+            key = " ".join(ident["id"].lower().split()) if ident else None
+            if key is not None and key in seen:
+                ident = f = None  # "### Task 2.1: Node Registry ✅" again, in a summary: no task, no phase
+                raw.task_headings.add(h.line)
+            elif f is not None and not ident and any(_HEAD_ID_RE.match(body[k.line], _title_span(body[k.line])[0])
+                                                     for k in heads[n + 1:] if k.line < ends[n]):
+                groups.append((h.line, ends[n], f))  # "## ✅ Completed": it says the state of the tasks it holds
+                f = None
+            if key is not None and ident:
+                seen.add(key)
             if f is not None or ident:
                 task = True
                 text = clean_inline(_without(src[s:e], f, s))
@@ -288,11 +300,25 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 if status is not None:
                     out.append((status[0], text, status[1], parent, "status", h.line))
                 else:
-                    if f is None:  # says nothing: a tick inserts after its id (or at its end: sep)
+                    group = next((g for g in reversed(groups) if g[0] < h.line < g[1]), None)
+                    if f is None and group is not None:  # its state is only implied: no edit is safe
+                        f = _Found(ident.end(), "", group[2].state, "fixed")
+                    elif f is None:  # says nothing: a tick inserts after its id (or at its end: sep)
                         f = _Found(ident.end() if ident else s, "", State.OPEN, "start", sep=e)
                     out.append((h.line, text, f, parent, "heading", h.line))
         open_.append((h.level, h.line, task, is_phase))
     return out
+
+
+def _section_ends(heads, nlines: int) -> list[int]:
+    """The line (0-based) each heading's section ends before: the next heading of its level or above."""
+    ends = [nlines] * len(heads)
+    open_: list[int] = []
+    for n, h in enumerate(heads):
+        while open_ and heads[open_[-1]].level >= h.level:
+            ends[open_.pop()] = h.line
+        open_.append(n)
+    return ends
 
 
 def _without(title: str, f: _Found | None, start: int) -> str:

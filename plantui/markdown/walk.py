@@ -117,7 +117,7 @@ class Collected:
     warnings: list[Warning] = field(default_factory=list)
     task_rows: set[int] = field(default_factory=set)  # status rows of a table whose rows name tasks
     tallies: list[tuple[int, str, State | None, int]] = field(default_factory=list)  # "| Done | 16 |": line, label, state (None: total), count
-    task_headings: set[int] = field(default_factory=set)  # headings read as tasks (see .nonbox)
+    task_headings: set[int] = field(default_factory=set)  # headings read as tasks, or naming one again (see .nonbox)
 
 
 def content_start(line: str, markers: int) -> int | None:
