@@ -225,3 +225,33 @@ def test_a_heading_that_says_the_state_of_the_tasks_it_holds_is_no_task(tmp_path
     with pytest.raises((EditError, PlanError), match="cannot be marked open: its heading has no word for it; nothing written"):
         actions.mark(work, [5], " ")
     assert work.read_text() == REPORT
+
+
+BOARD = """# Launch board
+
+## Phase 4: Docs
+
+| Step | Task | Status |
+|------|------|--------|
+| 4.1 | Write the guide | Pending |
+| 4.2 | Record the demo | ✅ |
+
+Task | Status
+--- | ---
+T9 Tweet it | Pending
+"""
+
+
+def test_rows_of_a_step_table_and_of_a_table_without_outer_pipes(tmp_path):
+    work = tmp_path / "board.md"
+    work.write_text(BOARD)
+    plan = snapshot.read(work).plan
+    assert [(it.line, it.state, it.id, it.text, it.phase) for it in plan.items] == [
+        (7, State.OPEN, "4.1", "Write the guide", 0),  # its id alone: the next cell names it
+        (8, State.DONE, "4.2", "Record the demo", 0),
+        (12, State.OPEN, "T9", "Tweet it", 0),
+    ]
+    actions.mark(work, [8], " ")  # an emoji alone in its cell: the file's open emoji takes its place
+    assert work.read_text().splitlines()[7] == "| 4.2 | Record the demo | ⬜ |"
+    actions.mark(work, [8, 12], None)
+    assert work.read_text() == BOARD.replace("T9 Tweet it | Pending", "T9 Tweet it | Done")

@@ -30,7 +30,7 @@ import re
 from functools import lru_cache
 
 from ..model import Spelling, State, Warning
-from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of
+from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
 from ..source import Lines
 from .walk import Collected, RawItem
 
@@ -228,7 +228,7 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
                      for k, t, f, p, kind, h in found]
     index_of: dict[int, int] = {}  # a task heading's line -> its item
     for line, text, f, parent_head, kind, head in found:
-        sp = words.spelling_of(kind, f, words.bare or not f.text)
+        sp = words.spelling_of(kind, f, (kind == "heading" and words.bare) or not f.text)
         parent = index_of.get(parent_head) if parent_head is not None else None
         depth = 0 if parent is None else raw.items[parent].depth + 1
         index_of[head] = len(raw.items)
@@ -369,15 +369,36 @@ def _row_tasks(raw: Collected, body: list[str]) -> list:
             f = _Found(a + e.start(), e.group(), _emoji_state(e.group()), "emoji", e.group())
         else:
             continue
-        out.append((k, row.label, f, None, "row", k))
+        out.append((k, _row_text(body[k], row.label, a), f, None, "row", k))
     return out
+
+
+def _row_text(line: str, label: str, status_at: int) -> str:
+    """A task row's name: its first cell, and the next one where the first is only an id
+    (``| T001 | Navigate to the page | Pending |``)."""
+    ident, _, rest = split_id(label)
+    if ident is None or rest:
+        return label
+    cells = _cells(line)
+    if len(cells) > 2 and cells[1][0] != status_at:
+        return f"{label} {clean_inline(line[cells[1][0]:cells[1][1]])}".strip()
+    return label
+
+
+def _cells(line: str) -> list[tuple[int, int]]:
+    """Where each cell of a table row stands (its outer pipes optional)."""
+    cuts = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
+    body = line.rstrip()
+    if not line.lstrip().startswith("|"):
+        cuts.insert(0, -1)
+    if not body.endswith("|") or body.endswith("\\|"):
+        cuts.append(len(body))
+    return [(a + 1, b) for a, b in zip(cuts, cuts[1:])]
 
 
 def _cell_span(line: str, status: str) -> tuple[int, int] | None:
     """Where the one cell of a table row that reads ``status`` stands."""
-    cuts = [m.start() for m in re.finditer(r"(?<!\\)\|", line)]
-    spans = [(a + 1, b) for a, b in zip(cuts, cuts[1:])]
-    hits = [(a, b) for a, b in spans if clean_inline(line[a:b]) == status]
+    hits = [(a, b) for a, b in _cells(line) if clean_inline(line[a:b]) == status]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -42,7 +42,7 @@ def markdown() -> "MarkdownIt":
 
 # --- the walk -------------------------------------------------------------
 
-_PHASE_COLUMN = re.compile(r"(?:phase|stage|step|milestone|sprint|epic|week|part|iteration|wave|workstream)s?\b", re.I)
+_PHASE_COLUMN = re.compile(r"(?:phase|stage|milestone|sprint|epic|week|iteration|wave|workstream)s?\b", re.I)
 _TASK_COLUMN = re.compile(r"(?:tasks?|sub-?tasks?|id|#|no\.?|items?|to-?dos?|features?|stor(?:y|ies)|deliverables?|"
                           r"work\s*items?|tickets?|issues?|actions?|任务|任務|タスク|작업)$", re.I)
 _NUMBER_CELL = re.compile(r"^\**\s*(\d{1,6})\s*\**$")
