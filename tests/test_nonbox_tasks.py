@@ -255,3 +255,33 @@ def test_rows_of_a_step_table_and_of_a_table_without_outer_pipes(tmp_path):
     assert work.read_text().splitlines()[7] == "| 4.2 | Record the demo | ⬜ |"
     actions.mark(work, [8, 12], None)
     assert work.read_text() == BOARD.replace("T9 Tweet it | Pending", "T9 Tweet it | Done")
+
+
+ADMIN = """# Admin screens
+
+## Phase 2: Views
+
+### Task 2.1: Vote views
+
+### Task 2.2: Boss views ✅
+- **Status:** ✅ COMPLETE
+- **Files**: all there
+
+### Task 2.3: Armory views
+- **Status**: ⏳ Pending
+- **Estimate**: 2 hours
+"""
+
+
+def test_a_tasks_own_status_line_is_no_plan_field_and_a_tick_leaves_the_others_alone(tmp_path):
+    work = tmp_path / "admin.md"
+    work.write_text(ADMIN)
+    plan = snapshot.read(work).plan
+    assert not any(f.name == "status" for f in plan.fields)
+    assert plan.warnings == ()
+    actions.mark(work, [5], None)  # with field sync: nothing but the heading changes
+    assert work.read_text() == ADMIN.replace("### Task 2.1: Vote views", "### Task 2.1: Vote views ✅")  # where the file puts ✅
+    actions.mark(work, [12], None)  # the emoji and the word say it together
+    assert work.read_text().splitlines()[11] == "- **Status**: ✅ Done"
+    actions.mark(work, [12], " ")
+    assert work.read_text().splitlines()[11] == "- **Status**: ⏳ Pending"

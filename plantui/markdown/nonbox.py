@@ -63,8 +63,9 @@ _HEAD_ID_RE = re.compile(
 # A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
 _STATUS_LINE_RE = re.compile(
     rf"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*"
-    rf"(?:(?:{_EMOJI_RE.pattern})\s*)?(?P<word>(?:{WORD}))(?![\w-])", re.I)
+    rf"(?:(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>[ \t]*))?(?P<word>(?:{WORD}))(?![\w-])", re.I)
 
+_STATUS_KEY_RE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status\b", re.I)
 DEFAULT_WORDS = {State.OPEN: "pending", State.DONE: "done", State.IN_PROGRESS: "in progress", State.SKIPPED: "cancelled"}
 DEFAULT_EMOJI = {State.DONE: "✅", State.OPEN: "⬜", State.IN_PROGRESS: "🚧"}
 WORDED_EMOJI = {**DEFAULT_EMOJI, State.OPEN: "⏳"}  # before a word, which says the state: "⏳ Pending", as plans write it
@@ -213,7 +214,11 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
         return
     heads = sorted(raw.headings, key=lambda h: h.line)
     found = _heading_tasks(raw, heads, body)
-    if not found:
+    if found:  # a task's own Status line says how the task stands: it is no field of the plan
+        ends = dict(zip((h.line for h in heads), _section_ends(heads, len(body))))
+        own = {k for line in raw.task_headings for k in range(line + 1, ends.get(line, line + 1))}
+        raw.field_lines = [k for k in raw.field_lines if k not in own or not _STATUS_KEY_RE.match(body[k])]
+    else:
         found = _row_tasks(raw, body)
     found.sort(key=lambda t: t[0])
     words = _Words()
@@ -339,6 +344,10 @@ def _status_line(body, first: int, end: int, field_lines: set[int], code: set[in
         if k in code or k not in field_lines:
             continue
         m = _STATUS_LINE_RE.match(body[k])
+        if m and m["emoji"]:  # "**Status:** ⏳ Pending": the emoji and the word say it together
+            word = m["word"]
+            return k, _Found(m.start("emoji"), m.group()[m.start("emoji") - m.start():], state_of_word(word), "emoji word",
+                             m["emoji"], m["sep"], word)
         if m:
             word = m["word"]
             return k, _Found(m.start("word"), word, state_of_word(word), "word", word=word)
