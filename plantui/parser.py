@@ -107,9 +107,11 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
 
     sections = _sections(raw.headings, nlines)
     line_section = _line_sections(sections, nlines)  # the innermost section of every line (0-based)
-    task_heads = raw.task_headings  # a heading that is a task belongs to the section above it, and is no phase
-    item_section = [line_section[it.line] if it.line not in task_heads else sections[line_section[it.line]].parent
-                    for it in raw_items]
+    item_section = [line_section[it.line] for it in raw_items]
+    task_heads, task_of = raw.task_headings, raw.task_of  # a heading that is a task is no phase, and its task
+    if task_of:  # belongs to the section above it
+        item_section = [sec if (h := task_of.get(it.line)) is None else sections[line_section[h]].parent
+                        for it, sec in zip(raw_items, item_section)]
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").

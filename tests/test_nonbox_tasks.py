@@ -285,3 +285,9 @@ def test_a_tasks_own_status_line_is_no_plan_field_and_a_tick_leaves_the_others_a
     assert work.read_text().splitlines()[11] == "- **Status**: ✅ Done"
     actions.mark(work, [12], " ")
     assert work.read_text().splitlines()[11] == "- **Status**: ⏳ Pending"
+
+
+def test_a_task_read_from_its_status_line_sits_where_its_heading_does():
+    plan = snapshot.read(FIXTURES / "headings.md").plan
+    t003 = plan.item_at_line(13)
+    assert plan.sections[t003.section].title == "Phase 1: Storage"  # not a section of its own under it

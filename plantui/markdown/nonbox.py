@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import takewhile
 
 from ..model import Spelling, State, Warning
 from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
@@ -237,6 +238,8 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
         parent = index_of.get(parent_head) if parent_head is not None else None
         depth = 0 if parent is None else raw.items[parent].depth + 1
         index_of[head] = len(raw.items)
+        if kind != "row":
+            raw.task_of[line] = head
         raw.items.append(RawItem(line, f.col, f.text, f.state, text, lines.line(line), False, parent, depth,
                                  spelling=sp))
     raw.warnings.extend(tally_warnings(raw))
@@ -287,7 +290,7 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 ident = f = None  # "### Task 2.1: Node Registry ✅" again, in a summary: no task, no phase
                 raw.task_headings.add(h.line)
             elif f is not None and not ident and any(_HEAD_ID_RE.match(body[k.line], _title_span(body[k.line])[0])
-                                                     for k in heads[n + 1:] if k.line < ends[n]):
+                                                     for k in takewhile(lambda k: k.line < ends[n], heads[n + 1:])):
                 groups.append((h.line, ends[n], f))  # "## ✅ Completed": it says the state of the tasks it holds
                 f = None
             if key is not None and ident:

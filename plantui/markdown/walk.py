@@ -118,6 +118,7 @@ class Collected:
     task_rows: set[int] = field(default_factory=set)  # status rows of a table whose rows name tasks
     tallies: list[tuple[int, str, State | None, int]] = field(default_factory=list)  # "| Done | 16 |": line, label, state (None: total), count
     task_headings: set[int] = field(default_factory=set)  # headings read as tasks, or naming one again (see .nonbox)
+    task_of: dict[int, int] = field(default_factory=dict)  # the line of a task read from a heading -> the heading's
 
 
 def content_start(line: str, markers: int) -> int | None:
