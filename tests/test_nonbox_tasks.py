@@ -291,3 +291,10 @@ def test_a_task_read_from_its_status_line_sits_where_its_heading_does():
     plan = snapshot.read(FIXTURES / "headings.md").plan
     t003 = plan.item_at_line(13)
     assert plan.sections[t003.section].title == "Phase 1: Storage"  # not a section of its own under it
+
+
+def test_a_blocked_task_row_is_no_odd_marker():
+    text = "# Work\n\n| ID | Name | Status |\n|---|---|---|\n| A1 | Auth | Blocked |\n"
+    plan = parse(text)
+    assert plan.items[0].state is State.OTHER
+    assert summarize(plan).warnings == ()
