@@ -298,3 +298,9 @@ def test_a_blocked_task_row_is_no_odd_marker():
     plan = parse(text)
     assert plan.items[0].state is State.OTHER
     assert summarize(plan).warnings == ()
+
+
+def test_a_status_inside_code_in_a_heading_says_nothing():
+    plan = parse("# P\n\n### T005: Parse the `[DONE]` line\n\n### T006: ✅  Two spaces\n")
+    assert [(it.state, it.marker, it.text) for it in plan.items] == [
+        (State.OPEN, "", "Parse the `[DONE]` line"), (State.DONE, "✅ ", "Two spaces")]

@@ -51,10 +51,11 @@ WORD = "|".join(w for _, w in _WORDS)
 _WORD_RE = re.compile(rf"(?<![\w-])(?:{WORD})(?![\w-])", re.I)
 _STATE_RES = tuple((state, re.compile(rf"^(?:{w})$", re.I)) for state, w in _WORDS)
 EMOJI_RE = _EMOJI_RE = re.compile("(?:" + "|".join(map(re.escape, _EMOJI)) + ")\ufe0f?")
-_EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>[ \t]|&nbsp;)*(?P<word>(?:{WORD})(?![\w-]))?", re.I)
+_EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)
 _BRACKET_RE = re.compile(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
 _DASH_RE = re.compile(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
 _STATUS_HEAD_RE = re.compile(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
+_CODE_SPAN = re.compile(r"`+[^`]*`+")
 _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
 # A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator.
@@ -111,8 +112,8 @@ def _emoji_state(emoji: str) -> State:
 
 
 def _in_heading(line: str, start: int, end: int) -> _Found | None:
-    """The status a heading's title (``line[start:end]``) carries, if any."""
-    title = line[start:end]
+    """The status a heading's title (``line[start:end]``) carries, if any (never inside `code`)."""
+    title = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line[start:end]) if "`" in line else line[start:end]
     m = _BRACKET_RE.search(title)
     if m:
         return _Found(start + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
