@@ -261,9 +261,7 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
         while open_ and open_[-1][0] >= h.level:
             open_.pop()
         src = body[h.line] if h.line < len(body) else ""
-        s, e = _title_span(src)
-        name = name_of(h.title)
-        is_phase = bool(PHASE_RE.match(name))
+        s, e, f, ident, is_phase, is_check = _read_heading(src, h.title)
         under_phase = any(p for _, _, _, p in open_)
         parent_task = next((ln for _, ln, task, _ in reversed(open_) if task), None)
         task = False
@@ -279,9 +277,7 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 out.append((h.line, text, f, None, "status", h.line))
                 tm_task = h.line
                 raw.task_headings.add(h.line)
-        elif not is_phase and not is_checkpoint_name(h.title):
-            f = _in_heading(src, s, e)
-            ident = _HEAD_ID_RE.match(src, s)
+        elif not is_phase and not is_check:
             if ident and ident["dec"] and not (under_phase or tm_task is not None or f is not None):
                 ident = None  # "2.1 Background" names a task only under a phase
             if ident and ident["dec"] and ident["id"].endswith(".") and f is None:
@@ -317,6 +313,16 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                     out.append((h.line, text, f, parent, "heading", h.line))
         open_.append((h.level, h.line, task, is_phase))
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _read_heading(src: str, title: str):
+    """What a heading's line says, worked out once per line text: where its title
+    starts and ends, the status it carries, its task id, whether it names a phase
+    or a checkpoint (a re-parse after a tick meets the same headings again)."""
+    s, e = _title_span(src)
+    return (s, e, _in_heading(src, s, e), _HEAD_ID_RE.match(src, s), bool(PHASE_RE.match(name_of(title))),
+            is_checkpoint_name(title))
 
 
 def _section_ends(heads, nlines: int) -> list[int]:
