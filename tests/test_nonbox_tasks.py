@@ -304,3 +304,7 @@ def test_a_status_inside_code_in_a_heading_says_nothing():
     plan = parse("# P\n\n### T005: Parse the `[DONE]` line\n\n### T006: ✅  Two spaces\n")
     assert [(it.state, it.marker, it.text) for it in plan.items] == [
         (State.OPEN, "", "Parse the `[DONE]` line"), (State.DONE, "✅ ", "Two spaces")]
+
+
+def test_a_status_heading_without_a_task_is_no_task():
+    assert parse("# Status: in progress\n\nSome notes.\n").items == ()

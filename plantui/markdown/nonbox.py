@@ -71,7 +71,6 @@ _STATUS_KEY_RE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status\b", re.I)
 DEFAULT_WORDS = {State.OPEN: "pending", State.DONE: "done", State.IN_PROGRESS: "in progress", State.SKIPPED: "cancelled"}
 DEFAULT_EMOJI = {State.DONE: "✅", State.OPEN: "⬜", State.IN_PROGRESS: "🚧"}
 WORDED_EMOJI = {**DEFAULT_EMOJI, State.OPEN: "⏳"}  # before a word, which says the state: "⏳ Pending", as plans write it
-TALLY_NUMBER = re.compile(r"^\s*\**\s*(\d{1,6})\s*\**\s*$")
 
 
 def state_of_word(word: str) -> State:
@@ -100,11 +99,12 @@ class _Found:
     """A status said in a line: where (``col``, ``text``: the marker), its state,
     and how to spell the others (``form``)."""
 
-    __slots__ = ("col", "text", "state", "form", "emoji", "sep", "word")
+    __slots__ = ("col", "text", "state", "form", "emoji", "sep", "word", "end")
 
-    def __init__(self, col, text, state, form, emoji="", sep="", word=""):
+    def __init__(self, col, text, state, form, emoji="", sep="", word="", end=0):
         self.col, self.text, self.state, self.form = col, text, state, form
         self.emoji, self.sep, self.word = emoji, sep, word
+        self.end = end  # in a heading that says nothing: where its title ends
 
 
 def _emoji_state(emoji: str) -> State:
@@ -151,7 +151,6 @@ class _Words:
         self.words: dict[State, str] = {}
         self.emoji: dict[State, str] = {}
         self.bare = True
-        self.insert = "start"  # where a tick puts ✅ in a heading that says nothing: "start" (after its id) or "end"
 
     def saw(self, f: _Found, heading: bool) -> None:
         if f.word:
@@ -231,7 +230,7 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
                  for k, t, f, p, kind, h in found]
         first = next((f for _, _, f, _, kind, _ in found if kind == "heading" and f.text and f.state is State.DONE), None)
         if first is not None and first.form == "end":  # "### T001: Title ✅": ticks write it there
-            found = [(k, t, _Found(f.sep, "", State.OPEN, "end") if f.form == "start" and not f.text else f, p, kind, h)
+            found = [(k, t, _Found(f.end, "", State.OPEN, "end") if f.form == "start" and not f.text else f, p, kind, h)
                      for k, t, f, p, kind, h in found]
     index_of: dict[int, int] = {}  # a task heading's line -> its item
     for line, text, f, parent_head, kind, head in found:
@@ -271,7 +270,7 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 task_id, title, tm_task = m["id"], None, None
             elif (m := _TITLE_HEAD_RE.match(clean_inline(h.title))):
                 title = m["title"].strip()
-            elif (m := _STATUS_HEAD_RE.match(src[s:e])):
+            elif (task_id is not None or title is not None) and (m := _STATUS_HEAD_RE.match(src[s:e])):
                 text = f"{task_id} {title}" if task_id and title else title or (task_id or "task")
                 f = _Found(s + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
                 out.append((h.line, text, f, None, "status", h.line))
@@ -308,8 +307,8 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                     group = next((g for g in reversed(groups) if g[0] < h.line < g[1]), None)
                     if f is None and group is not None:  # its state is only implied: no edit is safe
                         f = _Found(ident.end(), "", group[2].state, "fixed")
-                    elif f is None:  # says nothing: a tick inserts after its id (or at its end: sep)
-                        f = _Found(ident.end() if ident else s, "", State.OPEN, "start", sep=e)
+                    elif f is None:  # says nothing: a tick inserts after its id (or where its title ends)
+                        f = _Found(ident.end() if ident else s, "", State.OPEN, "start", end=e)
                     out.append((h.line, text, f, parent, "heading", h.line))
         open_.append((h.level, h.line, task, is_phase))
     return out
