@@ -308,3 +308,18 @@ def test_a_status_inside_code_in_a_heading_says_nothing():
 
 def test_a_status_heading_without_a_task_is_no_task():
     assert parse("# Status: in progress\n\nSome notes.\n").items == ()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_outside_edit_of_any_task_line_re_reads_as_a_full_parse(name, tmp_path):
+    work = tmp_path / name
+    work.write_bytes((FIXTURES / name).read_bytes())
+    first = snapshot.read(work)
+    for it in first.plan.items:
+        text = work.read_text()
+        lines = text.split("\n")
+        lines[it.line - 1] = lines[it.line - 1].replace(it.marker, "✅ Done ", 1) if it.marker else lines[it.line - 1] + " ✅"
+        work.write_text("\n".join(lines))
+        again = snapshot.read(work, previous=first)
+        assert again.plan == build_plan(Lines.of(work.read_text())), it.line
+        first = again
