@@ -323,3 +323,13 @@ def test_an_outside_edit_of_any_task_line_re_reads_as_a_full_parse(name, tmp_pat
         again = snapshot.read(work, previous=first)
         assert again.plan == build_plan(Lines.of(work.read_text())), it.line
         first = again
+
+
+def test_a_phase_heading_that_says_done_gives_its_silent_tasks_that_state():
+    plan = parse("# P\n\n## Phase 1: Setup ✅ COMPLETE\n\n### T001: Scaffold\n\n### T002: ⬜ Lint\n\n"
+                 "## Phase 2: Build 🚧\n\n### T003: Compile\n")
+    assert [(it.id, it.state, it.spelling.states == ()) for it in plan.items] == [
+        ("T001", State.DONE, True),  # implied: no edit is safe
+        ("T002", State.OPEN, False),  # says so itself
+        ("T003", State.OPEN, False),  # a phase under way says nothing of each task
+    ]

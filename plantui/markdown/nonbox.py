@@ -276,7 +276,10 @@ def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
                 out.append((h.line, text, f, None, "status", h.line))
                 tm_task = h.line
                 raw.task_headings.add(h.line)
-        elif not is_phase and not is_check:
+        elif is_phase:
+            if f is not None and f.state is State.DONE:  # "## Phase 1: Setup ✅": its tasks that say nothing are done
+                groups.append((h.line, ends[n], f))
+        elif not is_check:
             if ident and ident["dec"] and not (under_phase or tm_task is not None or f is not None):
                 ident = None  # "2.1 Background" names a task only under a phase
             if ident and ident["dec"] and ident["id"].endswith(".") and f is None:
