@@ -60,7 +60,8 @@ _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
 # A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator.
 _HEAD_ID_RE = re.compile(
-    r"(?:\*\*|__)?(?P<id>(?:(?:sub)?task|story)\s*#?\s*\d+(?:\.\d+)*[a-z]?|(?-i:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,})(?:\.\d+)*|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
+    r"(?:\*\*|__)?(?P<id>(?:(?:sub)?task|story)\s*#?\s*\d+(?:\.\d+)*[a-z]?"
+    r"|(?-i:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,})(?:\.\d+)*|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
     r"(?:\*\*|__)?(?:\s*[:.)—–-]+)?\s*", re.I)
 # A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
 _STATUS_LINE_RE = re.compile(

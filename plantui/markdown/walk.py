@@ -116,7 +116,8 @@ class Collected:
     status_rows: list[StatusRow] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
     task_rows: set[int] = field(default_factory=set)  # status rows of a table whose rows name tasks
-    tallies: list[tuple[int, str, State | None, int]] = field(default_factory=list)  # "| Done | 16 |": line, label, state (None: total), count
+    # "| Done | 16 |" in a table of counts: line, label, the state it counts (None: all), the count
+    tallies: list[tuple[int, str, State | None, int]] = field(default_factory=list)
     task_headings: set[int] = field(default_factory=set)  # headings read as tasks, or naming one again (see .nonbox)
     task_of: dict[int, int] = field(default_factory=dict)  # the line of a task read from a heading -> the heading's
 
