@@ -333,3 +333,10 @@ def test_a_phase_heading_that_says_done_gives_its_silent_tasks_that_state():
         ("T002", State.OPEN, False),  # says so itself
         ("T003", State.OPEN, False),  # a phase under way says nothing of each task
     ]
+
+
+def test_which_headings_name_a_task():
+    text = ("# P\n\n## EP-1: Auth\n\n### T001: Login\n\n### PR12 merge\n\n### ES2015 notes\n\n### TASK-7 Deploy\n\n"
+            "### 2.1 Background\n\n## 1. Overview\n\n## Phase 2: Build\n\n### 2.1 Compile\n")
+    assert [(it.id, it.text) for it in parse(text).items] == [
+        ("T001", "Login"), ("TASK-7", "Deploy"), ("2.1", "Compile")]  # "2.1" names a task under a phase

@@ -58,10 +58,12 @@ _STATUS_HEAD_RE = re.compile(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b",
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
-# A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator.
+# A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator
+# (not a workstream's: EP-1, PR2, P12 group tasks as phases do; not ES2015 or ISO8601).
 _HEAD_ID_RE = re.compile(
     r"(?:\*\*|__)?(?P<id>(?:(?:sub)?task|story)\s*#?\s*\d+(?:\.\d+)*[a-z]?"
-    r"|(?-i:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,})(?:\.\d+)*|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
+    r"|(?-i:(?!(?:EP|PR|P|M|W|WS)-?\d)(?:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,3}(?!\d)))(?:\.\d+)*"  # not a workstream (EP-1, PR2)
+    r"|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
     r"(?:\*\*|__)?(?:\s*[:.)—–-]+)?\s*", re.I)
 # A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
 _STATUS_LINE_RE = re.compile(
