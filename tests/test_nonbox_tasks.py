@@ -340,3 +340,12 @@ def test_which_headings_name_a_task():
             "### 2.1 Background\n\n## 1. Overview\n\n## Phase 2: Build\n\n### 2.1 Compile\n")
     assert [(it.id, it.text) for it in parse(text).items] == [
         ("T001", "Login"), ("TASK-7", "Deploy"), ("2.1", "Compile")]  # "2.1" names a task under a phase
+
+
+def test_task_master_words_for_every_state(tmp_path):
+    work = tmp_path / "task_001.md"
+    work.write_bytes((FIXTURES / "task_001.md").read_bytes())
+    actions.mark(work, [20], "/")
+    assert work.read_text().splitlines()[19] == "## 2. Read a folder [in-progress]"
+    actions.mark(work, [24], None)  # deferred -> done
+    assert work.read_text().splitlines()[23] == "## 3. Report bad cards [done]"

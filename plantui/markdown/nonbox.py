@@ -164,7 +164,11 @@ class _Words:
             self.bare = False
 
     def word(self, state: State, like: str) -> str | None:
-        base = self.words.get(state) or DEFAULT_WORDS.get(state)
+        base = self.words.get(state)
+        if base is None:
+            base = DEFAULT_WORDS.get(state)
+            if base is not None and like.islower():  # lower case and hyphens: Task Master's "in-progress"
+                base = base.replace(" ", "-")
         return None if base is None else _cased(base, like)
 
     def mark(self, state: State, worded: bool = False) -> str | None:
