@@ -349,3 +349,13 @@ def test_task_master_words_for_every_state(tmp_path):
     assert work.read_text().splitlines()[19] == "## 2. Read a folder [in-progress]"
     actions.mark(work, [24], None)  # deferred -> done
     assert work.read_text().splitlines()[23] == "## 3. Report bad cards [done]"
+
+
+def test_the_detail_says_where_the_state_is_written():
+    from plantui.ui.detail import detail_lines, task_detail
+
+    plan = snapshot.read(FIXTURES / "headings.md").plan
+    rows = dict(detail_lines(task_detail(plan, summarize(plan), plan.item_at_line(13).index)))
+    assert rows["State"] == "◐ in progress  [status “In Progress”]"
+    rows = dict(detail_lines(task_detail(plan, summarize(plan), plan.item_at_line(9).index)))
+    assert rows["State"] == "○ open  [heading]"
