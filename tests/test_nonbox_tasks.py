@@ -359,3 +359,19 @@ def test_the_detail_says_where_the_state_is_written():
     assert rows["State"] == "◐ in progress  [status “In Progress”]"
     rows = dict(detail_lines(task_detail(plan, summarize(plan), plan.item_at_line(9).index)))
     assert rows["State"] == "○ open  [heading]"
+
+
+def test_empty_brackets_in_a_heading_and_a_bracketed_status_line(tmp_path):
+    text = ("# Infra\n\n### Task 1 - Bootstrap []\n#### Task 1.1 - Bucket [DONE]\n\n### Task 2 - Scaffold []\n\n"
+            "### Task 3: Models\n- Status: [DONE]\n\n### Task 4: Regression\n- Status: [x] DONE — all green\n")
+    work = tmp_path / "infra.md"
+    work.write_text(text)
+    plan = snapshot.read(work).plan
+    assert [(it.line, it.state, it.text) for it in plan.items] == [
+        (3, State.OPEN, "Task 1 Bootstrap"), (4, State.DONE, "Task 1.1 Bucket"), (6, State.OPEN, "Task 2 Scaffold"),
+        (9, State.DONE, "Task 3 Models"), (12, State.DONE, "Task 4 Regression")]
+    assert plan.items[1].parent == 0
+    actions.mark(work, [6], None)
+    assert work.read_text().splitlines()[5] == "### Task 2 - Scaffold [DONE]"  # the word its file uses, as written
+    actions.mark(work, [6], " ")
+    assert work.read_text() == text

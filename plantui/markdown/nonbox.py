@@ -56,6 +56,7 @@ _BRACKET_RE = re.compile(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
 _DASH_RE = re.compile(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
 _STATUS_HEAD_RE = re.compile(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
+_EMPTY_BRACKETS = re.compile(r"(?<=\s)\[ ?\](?=\s*$)")
 _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
 # A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator
@@ -67,7 +68,7 @@ _HEAD_ID_RE = re.compile(
     r"(?:\*\*|__)?(?:\s*[:.)—–-]+)?\s*", re.I)
 # A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
 _STATUS_LINE_RE = re.compile(
-    rf"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*"
+    rf"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*(?:\[.?\]\s*|\[\s*)?"
     rf"(?:(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>[ \t]*))?(?P<word>(?:{WORD}))(?![\w-])", re.I)
 
 _STATUS_KEY_RE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status\b", re.I)
@@ -129,6 +130,9 @@ def _in_heading(line: str, start: int, end: int) -> _Found | None:
     m = _DASH_RE.search(title)
     if m:
         return _Found(start + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
+    m = _EMPTY_BRACKETS.search(title)
+    if m:  # "### Task 1 - Bootstrap []": open, and a tick writes the word its subtasks use in there
+        return _Found(start + m.start() + 1, m.group()[1:-1], State.OPEN, "word", word=m.group()[1:-1])
     return None
 
 
@@ -152,18 +156,25 @@ class _Words:
 
     def __init__(self) -> None:
         self.words: dict[State, str] = {}
+        self.written: dict[State, str] = {}  # the same, as the file writes them
         self.emoji: dict[State, str] = {}
         self.bare = True
 
     def saw(self, f: _Found, heading: bool) -> None:
-        if f.word:
+        if f.word.strip():
             self.words.setdefault(f.state, f.word.lower())
+        if f.word.strip() or (f.form == "word" and f.text == f.word):  # "[]" too: its word is none
+            self.written.setdefault(f.state, f.word)
         if f.emoji:
             self.emoji.setdefault(f.state, f.emoji)
         if heading and f.text and f.state is not State.DONE:
             self.bare = False
 
     def word(self, state: State, like: str) -> str | None:
+        if state in self.written and not self.written[state].strip():  # the file says open with "[]"
+            return self.written[state]
+        if not like.strip():  # "[]" says nothing of its case: the file's own word, as written
+            return self.written.get(state) or (None if state is State.OPEN else DEFAULT_WORDS.get(state, "").upper() or None)
         base = self.words.get(state)
         if base is None:
             base = DEFAULT_WORDS.get(state)
@@ -347,11 +358,11 @@ def _section_ends(heads, nlines: int) -> list[int]:
 
 def _without(title: str, f: _Found | None, start: int) -> str:
     """A heading's title without the status it carries."""
-    if f is None or not f.text:
+    if f is None or not (f.text or f.form == "word"):
         return title
     a, b = f.col - start, f.col - start + len(f.text)
     if f.form == "word":  # the brackets or dash around the word go too
-        m = _BRACKET_RE.search(title) or _DASH_RE.search(title)
+        m = _BRACKET_RE.search(title) or _DASH_RE.search(title) or _EMPTY_BRACKETS.search(title)
         if m:
             a, b = m.start(), m.end()
     return (title[:a] + " " + title[b:]).strip()
