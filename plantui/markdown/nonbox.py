@@ -1,27 +1,38 @@
 """Tasks that are not boxes: what a Markdown plan with no checkbox holds instead.
 
 Read only when the plan has no box at all (a plan with boxes reads as it
-always did), in this order:
+always did: its task headings are mostly decisions and notes), in this order:
 
 * **Task headings** (level 2 and below, never a phase or checkpoint heading):
-  a heading is a task when it names one -- ``T001``, ``Task 3``, ``TASK-12``,
-  or ``2.1`` under a phase heading -- or when it carries a status: an emoji
-  (``✅ ✔ ☑ ✓`` done, ``🚧 🔄 ⏳ 🟡`` in progress, ``⬜ ☐ 🔲 ❌`` open), a word in
-  brackets (``[DONE]``, ``(COMPLETE)``, ``[pending]``), a closing
-  ``— Done``.  A status word wins over the emoji before it (``⏳ Pending`` is
-  open).  A heading that names a task and says nothing is an open task.
-* **Status lines**: Task Master's ``# Status: pending`` heading (the task
-  titled by the ``# Title:`` above it; its ``## 1. Title [pending]`` subtasks
-  are task headings under it), or a ``**Status:** pending`` line under a task
-  heading, which then says that task's state.
-* **Status-table rows** (:attr:`Collected.status_rows`) of a table whose rows
-  name tasks (not phases), when the plan holds neither of the above.
+  a heading is a task when it names one -- ``T001``, ``TASK-12``, ``Task 3``,
+  ``2.1`` under a phase heading (not a workstream's ``EP-1``, ``PR2``) -- or
+  when it carries a status: an emoji (``✅ ✔ ☑ ✓`` done, ``🚧 🔄 ⏳ 🟡`` in
+  progress, ``⬜ ☐ 🔲 ❌`` open), a word in brackets (``[DONE]``, ``(COMPLETE)``,
+  ``[pending]``; ``[]`` is open), a closing ``— Done``; never inside `code`.
+  A status word wins over the emoji before it (``⏳ Pending`` is open).  A task
+  heading that says nothing is open, unless a heading above it says its state:
+  a heading with a status that holds task headings (``## ✅ Completed``) is no
+  task but says it, and so does a phase heading that says done.  Such a state
+  is only implied: its spelling has no word, and a tick is refused.  A task
+  named again later (a summary's ``### Task 2.1 ✅``) is the same task.
+* **Status lines**: Task Master's ``# Status: pending`` heading (the task of the
+  ``# Task ID:`` and ``# Title:`` above it; its ``## 1. Title [pending]``
+  subtasks are task headings under it), or a ``**Status:** pending`` line in a
+  task heading's own text, which then says that task's state.  A task's own
+  Status lines are no fields of the plan.
+* **Task rows** (:attr:`Collected.task_rows`): status rows of a table whose first
+  column names tasks (``Task``, ``ID``, ``#``...) or whose row starts with a
+  task id, never a table of phases; when the plan holds neither of the above.
+  A table of counts (``| Done | 16 |``) holds no status rows: its numbers are
+  checked against the tasks (a warning where they differ).
 
 Each task is a :class:`RawItem` with a :class:`~plantui.model.Spelling` that
-writes its state in the file's own words: the ``marker`` is the text that says
-the state (the emoji, the word, or ``""`` where a heading says nothing and a
-tick inserts ``✅ ``); where no single safe edit exists a spelling leaves that
-state out, and the edit is refused.
+writes its state in the file's own words (the first it uses for each state, in
+the case of the item's own word): the ``marker`` is the text that says the
+state (the emoji, the word, emoji and word together, or ``""`` where a heading
+says nothing and a tick inserts ``✅ ``, after its id or where the file puts
+it).  Where a heading only ever says done, its emoji takes the space beside it,
+so that unticking removes what ticking added.
 """
 
 from __future__ import annotations
