@@ -148,8 +148,8 @@ def _in_heading(line: str, start: int, end: int) -> _Found | None:
 
 
 def _title_span(line: str) -> tuple[int, int]:
-    """Where an ATX (or setext) heading's title starts and ends in its line."""
-    s = len(line) - len(line.lstrip(" "))
+    """Where an ATX (or setext) heading's title starts and ends in its line (in a quote too)."""
+    s = len(line) - len(line.lstrip(" \t>"))
     if line[s:s + 1] == "#":
         s += len(line[s:]) - len(line[s:].lstrip("#"))
     while s < len(line) and line[s] in " \t":
