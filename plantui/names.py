@@ -74,6 +74,7 @@ _STATUS_EMOJI = {
     "✅": State.DONE,
     "✔": State.DONE,
     "☑": State.DONE,
+    "✓": State.DONE,
     "⬜": State.OPEN,
     "☐": State.OPEN,
     "🔲": State.OPEN,
@@ -84,7 +85,8 @@ _STATUS_EMOJI = {
     "❌": State.OTHER,
 }
 _STATUS_WORDS = (
-    (re.compile(r"\bnot\s+started\b|\btodo\b|\bto\s+do\b|\bpending\b|\bplanned\b", re.I), State.OPEN),
+    (re.compile(r"\bnot\s+(?:yet\s+)?(?:started|done|complete|completed)\b|\btodo\b|\bto\s+do\b|\bpending\b|"
+                r"\bplanned\b|\bbacklog\b|\bqueued\b", re.I), State.OPEN),
     (re.compile(r"\bin[\s-]progress\b|\bwip\b|\bongoing\b|\bpartial\b", re.I), State.IN_PROGRESS),
     (re.compile(r"\b(?:done|complete|completed|passed|shipped|finished)\b", re.I), State.DONE),
     (re.compile(r"\bblocked\b|\bfailed\b|\bcancell?ed\b", re.I), State.OTHER),
@@ -183,11 +185,17 @@ def names_checkpoint_task(text: str) -> bool:
 
 
 def status_of_cell(cell: str) -> State | None:
+    """The state a table cell says: its first status word (``Done, pending review`` is done;
+    ``Not done`` is open), which wins over an emoji (``⏳ Pending`` is open)."""
+    best = None
+    for pattern, state in _STATUS_WORDS:
+        m = pattern.search(cell)
+        if m and (best is None or (m.start(), -m.end()) < best[0]):
+            best = ((m.start(), -m.end()), state)
+    if best is not None:
+        return best[1]
     for emoji, state in _STATUS_EMOJI.items():
         if emoji in cell:
-            return state
-    for pattern, state in _STATUS_WORDS:
-        if pattern.search(cell):
             return state
     return None
 

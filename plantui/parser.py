@@ -22,7 +22,7 @@ from operator import le
 
 from . import fields as fieldlib
 from .config import DEFAULT, Settings
-from .markdown import Collected, RawHeading, RawItem, Walker, markdown, read_chunks
+from .markdown import Collected, RawHeading, RawItem, Walker, add_tasks, markdown, read_chunks
 from .model import (
     Checkpoint,
     Edge,
@@ -88,12 +88,17 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         walker = Walker(lines, settings)
         walker.walk(markdown().parse("\n".join(body)))
         raw = walker.out
+    add_tasks(raw, lines, body)  # a plan without boxes: its task headings, status lines or task rows
     nlines = len(lines)
     raw_items = raw.items
 
     sections = _sections(raw.headings, nlines)
     line_section = _line_sections(sections, nlines)  # the innermost section of every line (0-based)
     item_section = [line_section[it.line] for it in raw_items]
+    task_heads, task_of = raw.task_headings, raw.task_of  # a heading that is a task is no phase, and its task
+    if task_of:  # belongs to the section above it
+        item_section = [sec if (h := task_of.get(it.line)) is None else sections[line_section[h]].parent
+                        for it, sec in zip(raw_items, item_section)]
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
@@ -117,7 +122,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     if sum(1 for k in work if held[k]) >= 2 and _hold_most(sections, work, held, len(raw_items)):
         phase_heads = sorted(phase_heads + work)  # two or more that group the tasks (one alone is a title)
     if not phase_heads:
-        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set]
+        phase_heads = [s.index for s in sections if TASK_HEADING_RE.match(_title_name(s.title)) and s.index not in cp_set
+                       and s.line - 1 not in task_heads]
     phase_heads = _without_phantoms(sections, phase_heads, held)
 
     # The checkpoint heading that holds each item: the nearest checkpoint or
@@ -430,7 +436,8 @@ def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_o
         kids = children.get(k)
         out.append(Item(k, it.line + 1, it.col, it.marker, it.state, kind, ident, title, it.source, it.depth, it.parent,
                         tuple(kids) if kids else (), tags, it.optional,
-                        tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint))
+                        tuple(filter(None, it.details)) if it.details else (), it.text_lines, sec, phase, checkpoint,
+                        it.spelling))
     return tuple(out)
 
 

@@ -269,7 +269,7 @@ def _odd_markers(plan: Plan) -> tuple[Warning, ...]:
     """One warning per marker that has no meaning."""
     odd: dict[str, list[int]] = {}
     for it in plan.items:
-        if it.state is State.OTHER:
+        if it.state is State.OTHER and it.spelling is None:  # ("blocked" in a status line means what it says)
             odd.setdefault(it.marker, []).append(it.line)
     out = []
     for marker, at in odd.items():

@@ -10,6 +10,7 @@ Only :mod:`plantui.parser` imports this package (an import-linter contract).
 """
 
 from .chunks import read_chunks
+from .nonbox import add_tasks
 from .walk import Collected, RawHeading, RawItem, Walker, markdown
 
-__all__ = ["Collected", "RawHeading", "RawItem", "Walker", "markdown", "read_chunks"]
+__all__ = ["add_tasks", "Collected", "RawHeading", "RawItem", "Walker", "markdown", "read_chunks"]

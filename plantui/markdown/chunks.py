@@ -117,6 +117,8 @@ def merge(parts: list[tuple[int, "Collected"]]) -> "Collected":
         out.comment_lines.extend(k + start for k in c.comment_lines)
         out.code_lines.extend(k + start for k in c.code_lines)
         out.status_rows.extend(replace(r, line=r.line + start) for r in c.status_rows)
+        out.task_rows.update(k + start for k in c.task_rows)
+        out.tallies.extend((k + start, *rest) for k, *rest in c.tallies)
         for w in c.warnings:
             if w.message.startswith(TOO_DEEP):
                 if deep:

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..config import Settings, grapheme_end
-from ..model import State, StatusRow, Warning
-from ..names import BULLET_RE, TAG_LINE, clean_inline, is_checkpoint_name, status_of_cell
+from ..model import Spelling, State, StatusRow, Warning
+from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id, status_of_cell
 from ..source import Lines
 
 if TYPE_CHECKING:
@@ -42,6 +42,31 @@ def markdown() -> "MarkdownIt":
 
 # --- the walk -------------------------------------------------------------
 
+_PHASE_COLUMN = re.compile(r"(?:phase|stage|milestone|sprint|epic|week|iteration|wave|workstream)s?\b", re.I)
+_TASK_COLUMN = re.compile(r"(?:tasks?|sub-?tasks?|id|#|no\.?|items?|to-?dos?|features?|stor(?:y|ies)|deliverables?|"
+                          r"work\s*items?|tickets?|issues?|actions?|任务|任務|タスク|작업)$", re.I)
+_NUMBER_CELL = re.compile(r"^\**\s*(\d{1,6})\s*\**$")
+
+
+def _tally(row: list[str]) -> tuple[str, State | None, int] | None:
+    """A row of a table of counts (``| Done | 16 |``, ``| ✅ Completed | 3 |``, ``| Total | 19 |``):
+    its label, the state it counts (None: all) and the count; None for any other row."""
+    if len(row) < 2:
+        return None
+    from .nonbox import EMOJI_RE, state_of_word  # (nonbox reads this module's pieces)
+
+    label = clean_inline(EMOJI_RE.sub("", row[0])).strip(" :")
+    numbers = [m.group(1) for cell in row[1:] if (m := _NUMBER_CELL.match(clean_inline(cell)))]
+    if len(numbers) != 1 or len(label.split()) > 3:
+        return None
+    if label.lower() == "total":
+        return label, None, int(numbers[0])
+    state = state_of_word(label)
+    return (label, state, int(numbers[0])) if state is not State.OTHER or _OTHER_WORD.match(label) else None
+
+
+_OTHER_WORD = re.compile(r"^(?:blocked|failed|on[ _-]hold)$", re.I)
+
 
 @dataclass(slots=True)
 class RawItem:
@@ -56,11 +81,13 @@ class RawItem:
     depth: int
     text_lines: int = 1
     details: list[str] = field(default_factory=list)
+    spelling: Spelling | None = None  # a task that is not a box (see .nonbox)
 
     def shifted(self, lines: int, items: int) -> "RawItem":
         """This item in a longer text: ``lines`` lines and ``items`` items before its own."""
         return RawItem(self.line + lines, self.col, self.marker, self.state, self.text, self.source, self.optional,
-                       None if self.parent is None else self.parent + items, self.depth, self.text_lines, self.details)
+                       None if self.parent is None else self.parent + items, self.depth, self.text_lines, self.details,
+                       self.spelling)
 
 
 @dataclass(slots=True)
@@ -88,6 +115,11 @@ class Collected:
     code_lines: list[int] = field(default_factory=list)
     status_rows: list[StatusRow] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    task_rows: set[int] = field(default_factory=set)  # status rows of a table whose rows name tasks
+    # "| Done | 16 |" in a table of counts: line, label, the state it counts (None: all), the count
+    tallies: list[tuple[int, str, State | None, int]] = field(default_factory=list)
+    task_headings: set[int] = field(default_factory=set)  # headings read as tasks, or naming one again (see .nonbox)
+    task_of: dict[int, int] = field(default_factory=dict)  # the line of a task read from a heading -> the heading's
 
 
 def content_start(line: str, markers: int) -> int | None:
@@ -262,6 +294,8 @@ class Walker:
         row_line = None
         in_head = False
         status_col = None
+        phases = False  # its rows name phases, not tasks
+        tasks = False  # its rows name tasks ("| Task | Status |")
         j = i + 1
         while j < len(tokens) and tokens[j].type != "table_close":
             t = tokens[j]
@@ -273,17 +307,28 @@ class Walker:
                     if re.search(r"status|state|progress|状态|狀態|ステータス|상태", h, re.I):
                         status_col = k
                         break
+                first = clean_inline(header[0]) if header else ""
+                phases = bool(_PHASE_COLUMN.match(first))
+                tasks = status_col is not None and not phases and bool(_TASK_COLUMN.match(first))
             elif t.type == "tr_open":
                 row = []
                 row_line = t.map[0] + offset if t.map else None
             elif t.type == "inline":
                 (header if in_head else row).append(t.content.strip())
             elif t.type == "tr_close" and not in_head and row_line is not None and row:
+                tally = _tally(row)
+                if tally is not None:  # "| Done | 16 |": a count, no status of a thing
+                    self.out.tallies.append((row_line, *tally))
+                    j += 1
+                    continue
                 cells = [row[status_col]] if status_col is not None and status_col < len(row) else row
                 for cell in cells:
                     state = status_of_cell(cell)
                     if state is not None:
                         self.out.status_rows.append(StatusRow(row_line + 1, clean_inline(row[0]), clean_inline(cell), state))
+                        if status_col is not None and not phases and not PHASE_RE.match(name_of(row[0])) and (
+                                tasks or split_id(clean_inline(row[0]))[0] is not None):
+                            self.out.task_rows.add(row_line)
                         break
             j += 1
         return j + 1

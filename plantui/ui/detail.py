@@ -102,8 +102,9 @@ def task_detail(plan: Plan, summary: Summary | None, index: int) -> Detail:
         id=it.id,
         line=it.line,
         state=STATE_WORDS[it.state],
-        glyph=GLYPH[it.state] if it.state is not State.OTHER else it.marker,
-        marker=it.marker,
+        glyph=GLYPH[it.state] if it.state is not State.OTHER or it.spelling is not None else it.marker,
+        marker=it.marker if it.spelling is None else  # a task that is not a box: where its state is written
+        f"{it.spelling.name} “{it.marker.strip()}”" if it.marker.strip() else it.spelling.name,
         kind=it.kind.value,
         text=one_line(it.text),
         details=tuple(details),

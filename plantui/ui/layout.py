@@ -212,7 +212,9 @@ def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> ItemLook
         state = plan.items[k].state
         kdone += state is State.DONE
         kcount += state is not State.SKIPPED
-    return ItemLook(it.marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount,
+    # a task that is not a box (a heading, a status line, a row) shows its state's glyph as a box does
+    marker = it.marker if it.spelling is None else GLYPH[it.state]
+    return ItemLook(marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount,
                     key == next_key)
 
 
