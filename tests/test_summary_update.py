@@ -56,9 +56,10 @@ def _walk(text: str, rng: random.Random, steps: int) -> int:
     summary = summarize(plan, NOW)
     fast = 0
     for _ in range(steps):
-        if not plan.items:
+        boxes = [it for it in plan.items if it.spelling is None]  # (a task that is not a box has no marker to flip)
+        if not boxes:
             return fast
-        picks = [(it, _marker(rng, it.marker)) for it in rng.sample(plan.items, min(len(plan.items), rng.choice([1, 1, 1, 2, 5])))]
+        picks = [(it, _marker(rng, it.marker)) for it in rng.sample(boxes, min(len(boxes), rng.choice([1, 1, 1, 2, 5])))]
         text, new_lines = _flip(text, lines, plan, picks)
         new_plan = reparse(plan, lines, new_lines, DEFAULT)
         assert new_plan == build_plan(new_lines)
@@ -73,7 +74,7 @@ def _walk(text: str, rng: random.Random, steps: int) -> int:
 def test_ticks_update_the_summary_as_a_fresh_summary_says(path):
     snap = snapshot.read(path)
     fast = _walk(snap.text, random.Random(path.name), 12)
-    if snap.plan.items:
+    if any(it.spelling is None for it in snap.plan.items):
         assert fast > 0, "ticks take the fast path"
 
 
