@@ -543,23 +543,27 @@ def burnup(plan: Plan, summary, seen: Observed, *, phase: int | None = None, now
         done_now, total_now, title = st.counts.done, st.counts.countable, ph.title
         keys = {item_key(plan.items[k]) for k in ph.items}
     points = [p for p in seen.points if p.at <= now] if phase is None else []
-    if points:
-        at = [p.at for p in points] + [now]
-        return Series(title, tuple(at), tuple(p.done for p in points) + (done_now,),
-                      tuple(p.total for p in points) + (total_now,))
     steps = [(t, n) for t, n, k in completions(seen.ticks, settings) if t <= now and (keys is None or k in keys)]
-    level = done_now - sum(n for _, n in steps)
-    at_, done_ = [], []
-    if steps:
-        at_.append(steps[0][0] - timedelta(seconds=1))
-        done_.append(level)
+    if points:  # before the first point, the completions seen earlier (the plan's own stamps) tell the story
+        first = points[0]
+        before = _steps_to(first.done, [(t, n) for t, n in steps if t < first.at], first.at)[:-1]
+        at = [t for t, _ in before] + [p.at for p in points] + [now]
+        return Series(title, tuple(at), tuple(d for _, d in before) + tuple(p.done for p in points) + (done_now,),
+                      (first.total,) * len(before) + tuple(p.total for p in points) + (total_now,))
+    walked = _steps_to(done_now, steps, now)
+    return Series(title, tuple(t for t, _ in walked), tuple(d for _, d in walked), (total_now,) * len(walked))
+
+
+def _steps_to(level: int, steps: list[tuple[datetime, int]], end: datetime) -> list[tuple[datetime, int]]:
+    """The done count over time, worked back from ``level`` at ``end`` through ``steps`` (time, +1/-1)
+    before it: a point just before the first step, one per step, and one at ``end``."""
+    level -= sum(n for _, n in steps)
+    out = [(steps[0][0] - timedelta(seconds=1), level)] if steps else []
     for t, n in steps:
         level += n
-        at_.append(t)
-        done_.append(level)
-    at_.append(now)
-    done_.append(done_now)
-    return Series(title, tuple(at_), tuple(done_), tuple([total_now] * len(at_)))
+        out.append((t, level))
+    out.append((end, level))
+    return out
 
 
 

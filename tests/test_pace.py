@@ -295,6 +295,20 @@ def test_burnup_of_the_plan_follows_the_points_and_ends_now():
     assert s.done == (0, 2, 1, 3) and s.total == (5, 5, 7, 7) and s.at[-1] == NOW
 
 
+def test_burnup_of_the_plan_goes_back_before_its_first_point_through_earlier_ticks():
+    """A dashboard records the plan's first point when it opens; the plan's own stamps
+    (or ticks seen before) still tell what came before that point.  The chart was
+    flat at the point's count when the point happened to be recorded first."""
+    plan = parse(PHASED)
+    summary = summarize(plan)
+    ticks = (done(NOW - 3 * DAY, "1.1"), done(NOW - 2 * DAY, "2.1"), done(NOW - 0.5 * DAY, "1.2"))
+    points = (Point(NOW - DAY, 2, 7, "here"),)
+    s = P.burnup(plan, summary, P.Observed(ticks, points), now=NOW)
+    assert s.done == (0, 1, 2, 2, 3) and s.total == (7, 7, 7, 7, 7)
+    assert s.at[1:3] == (NOW - 3 * DAY, NOW - 2 * DAY) and s.at[3] == NOW - DAY and s.at[-1] == NOW
+    assert list(s.at) == sorted(s.at)
+
+
 def test_burnup_of_a_phase_is_worked_back_from_now_through_its_ticks():
     plan = parse(PHASED)
     summary = summarize(plan)
