@@ -367,7 +367,29 @@ async def test_the_header_shows_pace_and_eta(tmp_path):
         await wait_for(pilot, lambda: header.pace_said, what="the pace")
         await pilot.pause()
         counts = str(app.screen.query_one("#counts").render())
-        assert "5/8" in counts and "ETA " in counts and "pace" not in counts
+        assert "5/8" in counts and "ETA " in counts and "pace" not in counts, (header.pace_said, app.screen.query_one("#counts").size)
+
+
+async def test_the_pace_is_fitted_again_when_the_counts_get_their_width(tmp_path):
+    """The counts' label settles its width after the first layout (32 cells, then 48 at
+    80 columns): a pace worked out before that was left out for good, and the header
+    showed no ETA under load."""
+    path = stamped_plan(tmp_path)
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        header = app.screen.query_one("#header")
+        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        bar = app.screen.query_one("#overall")
+        width = bar.styles.width
+        bar.styles.width = 70  # the counts squeezed: no room for the pace
+        await pilot.pause()
+        header._show_counts()
+        assert "ETA" not in str(app.screen.query_one("#counts").render())
+        bar.styles.width = width  # room again: the counts' label alone changes width
+        await pilot.pause()
+        await pilot.pause()
+        assert "ETA " in str(app.screen.query_one("#counts").render())
 
 
 async def test_b_opens_the_burnup_and_arrows_choose_the_phase(tmp_path):

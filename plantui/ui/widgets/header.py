@@ -31,6 +31,16 @@ def shorten_left(text: str, width: int) -> str:
     return "…" + text[len(text) - max(0, width - 1):] if width > 1 else "…"
 
 
+class CountsLabel(Label):
+    """The counts and, where they fit, the pace: fitted again whenever its own width
+    changes (the row around it may settle after the pace was worked out)."""
+
+    def on_resize(self) -> None:
+        header = next((a for a in self.ancestors if isinstance(a, PlanHeader)), None)
+        if header is not None and header._counts:
+            header._show_counts()
+
+
 class PlanHeader(Vertical):
     """Title, the overall bar with done/total and percent, the next task, drift."""
 
@@ -40,7 +50,7 @@ class PlanHeader(Vertical):
             yield Label(id="file")
         with Horizontal(id="progress-row"):
             yield PlanBar(total=1, show_eta=False, id="overall")
-            yield Label(id="counts")
+            yield CountsLabel(id="counts")
         yield Label(id="next")
         yield Label(id="drift")
         yield Label(id="notice")
