@@ -127,6 +127,44 @@ async def burnup_screen(pilot) -> None:
     await pilot.pause(0.2)
 
 
+FIXTURES = ROOT / "tests" / "fixtures"
+STORY = """# Story 1.2: Password reset
+
+Status: InProgress
+
+## Tasks / Subtasks
+
+- [x] Send the reset mail (AC: 1)
+- [ ] Expire the link after an hour (AC: 2)
+- [ ] Log the reset (AC: 3)
+"""
+TODO = "# TODO\n\n- [x] Pin the Python version\n- [ ] Release notes for 0.4\n"
+
+
+def mixed_project(root: Path) -> None:
+    """A project whose plans are kept by several tools, each laid out as its tool lays it out."""
+    def put(rel: str, text: str | None = None, src: Path | None = None) -> None:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if src is not None:
+            shutil.copyfile(src, target)
+        else:
+            target.write_text(text or "", encoding="utf-8")
+
+    put("specs/001-user-auth/tasks.md", src=example("spec-kit-tasks.md"))
+    put(".kiro/specs/billing/tasks.md", src=example("kiro-tasks.md"))
+    put("openspec/changes/add-export/tasks.md", "# Tasks\n\n## 1. Export\n\n- [x] 1.1 CSV writer\n- [ ] 1.2 Download button\n")
+    put("openspec/changes/archive/2025-12-01-login/tasks.md", "# Tasks\n\n## 1. Login\n\n- [x] 1.1 Form\n- [x] 1.2 Session\n")
+    put(".cursor/plans/cache-layer_3f9a1c2e.plan.md", src=FIXTURES / "agents" / "cursor_cache_3f9a1c2e.plan.md")
+    put(".agent/PLANS.md", src=FIXTURES / "agents" / "execplan_several.md")
+    put(".taskmaster/tasks/tasks.json", src=FIXTURES / "stores" / "taskmaster" / ".taskmaster" / "tasks" / "tasks.json")
+    put("docs/stories/1.2.password-reset.story.md", STORY)
+    put("TODO.md", TODO)
+    for age, path in enumerate(sorted(p for p in root.rglob("*") if p.is_file())):
+        stamp = (NOW - timedelta(minutes=7 + 53 * age)).timestamp()
+        os.utime(path, (stamp, stamp))
+
+
 async def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="plantui-shots-"))
@@ -183,6 +221,13 @@ async def main(out: Path) -> None:
             stamp = (NOW - timedelta(minutes=age)).timestamp()
             os.utime(path, (stamp, stamp))
         await shoot(out, "overview", rel, (110, 16))
+        mixed = work / "mixed"
+        mixed_project(mixed)
+        os.chdir(mixed)
+        from plantui.discover import plans_in
+
+        await shoot(out, "overview-mixed", plans_in(Path(".")), (110, 26))
+        os.chdir(work)
         await shoot(out, "watch-40x12", [rel[min(2, len(rel) - 1)]], (40, 12), mode="watch")
         await shoot(out, "watch-60x24", [first], (60, 24), mode="watch")
     finally:
