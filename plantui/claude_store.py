@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 from .config import Settings
 from .errors import PlanError
-from .jsonspots import JSONError, Obj, error_text, load
+from .jsonspots import JSONError, Obj, error_text, first_line, load, string_at
 from .model import Edge, Item, Kind, Phase, Plan, Spelling, State, Warning
 from .source import Lines
 
@@ -156,14 +156,11 @@ class _Made:
     def item(self, obj: Obj, base: int, spelling: Spelling, text: object, ident: str) -> None:
         lines = self.lines
         status = obj.get("status")
-        spot = obj.spots.get("status")
-        if isinstance(status, str) and spot is not None:
-            start = base + spot[0] + 1
-            n = lines.line_of(start)
-            col, marker = start - lines.offset(n, 0), lines.text[start : base + spot[1] - 1]
+        found = string_at(lines, obj, "status", base)
+        if found is not None:
+            n, col, marker = found
         else:
-            n = lines.line_of(base + next(iter(obj.spots.values()), (0, 0))[0])
-            col, marker, status = 0, "", "pending"
+            n, col, marker, status = first_line(lines, obj, base), 0, "", "pending"
         state = STATES.get(status, State.OTHER)
         if state is State.OTHER:
             self.warnings.append(Warning(n + 1, f"{ident}: status {status!r} is not one Claude Code uses; counted as not done"))

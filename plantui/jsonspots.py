@@ -124,6 +124,24 @@ def _array(text: str, pos: int, depth: int) -> tuple[list, int]:
             raise JSONError("expected ',' or ']' in an array", pos)
 
 
+def string_at(lines, obj: Obj, key: str, base: int = 0) -> tuple[int, int, str] | None:
+    """Where the content of ``obj``'s string member ``key`` stands in ``lines`` (a
+    :class:`plantui.source.Lines` of the text read; ``base``: the offset there of the
+    text ``obj`` was loaded from): (0-based line, column, the content as written),
+    inside its quotes; None when the member is not a string."""
+    spot = obj.spots.get(key)
+    if spot is None or not isinstance(obj.get(key), str):
+        return None
+    start = base + spot[0] + 1
+    n = lines.line_of(start)
+    return n, start - lines.offset(n, 0), lines.text[start : base + spot[1] - 1]
+
+
+def first_line(lines, obj: Obj, base: int = 0) -> int:
+    """The 0-based line where ``obj``'s first member's value stands (0 for an empty object)."""
+    return lines.line_of(base + next(iter(obj.spots.values()), (0, 0))[0]) if obj.spots else 0
+
+
 def error_text(exc: JSONError, text: str) -> str:
     """``line L column C: what``, for a person (1-based, as editors count)."""
     line = text.count("\n", 0, exc.pos) + 1

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import PlanError
-from .jsonspots import JSONError, Obj, error_text, load
+from .jsonspots import JSONError, Obj, error_text, first_line, load, string_at
 from .model import Edge, Item, Kind, Phase, Plan, Spelling, State, Warning
 from .source import Lines
 
@@ -132,16 +132,13 @@ class _Made:
     def item(self, obj: Obj, ident: str, parent: int | None, sibling: str | None = None) -> int:
         """The item of a task (``parent`` None) or subtask, its status located in the text."""
         lines = self.lines
-        spot = obj.spots.get("status")
         status = obj.get("status")
         spelling = STATUS
-        if isinstance(status, str) and spot is not None:
-            start, end = spot[0] + 1, spot[1] - 1  # inside the quotes
-            n = lines.line_of(start)
-            col, marker = start - lines.offset(n, 0), lines.text[start:end]
+        found = string_at(lines, obj, "status")  # inside the quotes
+        if found is not None:
+            n, col, marker = found
         else:  # Task Master reads a task without one as pending; there is nothing to write in place
-            n = lines.line_of(next(iter(obj.spots.values()), (0, 0))[0]) if obj.spots else 0
-            col, marker, status, spelling = 0, "", "pending", NO_STATUS
+            n, col, marker, status, spelling = first_line(lines, obj), 0, "", "pending", NO_STATUS
         word = status.strip().lower()
         state = STATES.get(word, State.OTHER)
         self.status_lines[n] = self.status_lines.get(n, 0) + 1
