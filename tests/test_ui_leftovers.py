@@ -257,3 +257,27 @@ async def test_the_palette_opens_each_plan_of_a_several_plan_file(tmp_path: Path
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)
+
+
+def test_a_claude_code_task_blocked_by_an_open_one_waits():
+    folder = Path(__file__).parent / "fixtures" / "stores" / "claude" / "tasks" / "list-a"
+    assert waiting(folder) == {"1": False, "2": False, "3": True}
+
+
+def test_a_tick_that_unblocks_a_phase_redraws_the_rows_that_waited(taskmaster: Path):
+    """The layout worked out from the last one (one tick on) says the rows no longer wait."""
+    from dataclasses import replace
+
+    from plantui.model import State
+    from plantui.ui.layout import update
+
+    plan = read(taskmaster).plan
+    old = build(plan, summarize(plan))
+    done = tuple(replace(it, state=State.DONE, marker="done") if it.id in ("1", "1.1") else it for it in plan.items)
+    new_plan = plan.with_values(done, plan.fields)  # as a fast reread makes it: the structure shared
+    new = update(old, new_plan, summarize(new_plan))
+    assert new.base == old.serial  # worked out from the old layout, not built anew
+    looks = {new.plan.items[new.key_item[k]].id: n.look for k, n in new.nodes.items() if n.kind == "item"}
+    assert not looks["2"].waits and not looks["2.1"].waits
+    assert {k: n.look for k, n in new.nodes.items()} == \
+           {k: n.look for k, n in build(new_plan, summarize(new_plan)).nodes.items()}
