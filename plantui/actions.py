@@ -18,7 +18,8 @@ from .source import Lines, splice
 from .errors import PlanError
 from .snapshot import Snapshot, WriteResult, modify
 
-__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "has_derived_fields",
+__all__ = ["EditError", "PlanError", "resolve", "mark", "mark_items", "sync", "sync_said", "left_as_written",
+           "has_derived_fields",
            "undo", "Ticked", "Undone", "LineSwap"]
 
 
@@ -204,10 +205,25 @@ def has_derived_fields(plan: Plan) -> bool:
     return any(f.name in DERIVED for f in plan.fields)
 
 
+def left_as_written(plan: Plan) -> list[str]:
+    """The fields of ``plan`` that drift but that :func:`sync` leaves as written (a value
+    that holds more than plantui derives: a hand-written breakdown), each said in a few words:
+    ``Total Tasks (line 3) holds more than … left as written: it says '5 (…) = 5', the boxes say '3'``."""
+    from .progress import summarize
+
+    return [f"{f.key} (line {f.line}) holds more than plantui derives (a hand-written breakdown), left as written: "
+            f"it says {f.value!r}, the boxes say {st.computed!r}"
+            for f, st in zip(plan.fields, summarize(plan).fields) if st.drift and not st.writable]
+
+
 def sync_said(name: str, result: WriteResult) -> str:
-    """What to tell a person when :func:`sync` wrote nothing: which of the two cases it is."""
-    if not has_derived_fields(result.snapshot.plan):
+    """What to tell a person when :func:`sync` wrote nothing: which of the three cases it is."""
+    plan = result.snapshot.plan
+    if not has_derived_fields(plan):
         return f"{name} has no derived fields (Progress, Total Tasks, Status, Last Updated); nothing written"
+    left = left_as_written(plan)
+    if left:
+        return f"{name}: nothing written; " + "; ".join(left)
     return f"{name}: fields already up to date; nothing written"
 
 

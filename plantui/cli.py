@@ -312,7 +312,7 @@ def _mark(args) -> int:
 
 
 def _sync(args) -> int:
-    from .actions import sync, sync_said
+    from .actions import left_as_written, sync, sync_said
     from .source import printable
 
     log = _history_log(args)
@@ -323,6 +323,9 @@ def _sync(args) -> int:
         print(printable(sync_said(args.path, result)))
     for line in result.changed:
         print(printable(line))
+    if result.written:  # what it wrote, then what it did not (a hand-written breakdown)
+        for said in left_as_written(result.snapshot.plan):
+            print(printable(said))
     return EXIT_OK
 
 

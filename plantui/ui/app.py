@@ -177,9 +177,8 @@ class PlantuiApp(App[int]):
                 yield SystemCommand(key.title, escape(f"{key.help}  (key: {key.display})"), action)
             yield SystemCommand("Help", "Show the keys  (key: ?)", self.action_help)
         elif isinstance(screen, OverviewScreen):
-            for path in screen.paths:
-                yield SystemCommand(escape(f"Open {path.name}"), escape(f"The dashboard of {path}"),
-                                    lambda path=path: screen.open(path))
+            for title, help, path, line in screen.open_entries():  # files, and the plans of a several-plan file
+                yield SystemCommand(escape(title), escape(help), lambda path=path, line=line: screen.open(path, line))
 
 
 def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None,

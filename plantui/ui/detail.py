@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..model import Plan, State
 from ..pace import stamp_of
 from ..progress import Summary
-from .layout import GLYPH, item_label, one_line
+from .layout import GLYPH, WAITS_GLYPH, item_label, one_line, waits as task_waits
 
 STATE_WORDS = {
     State.OPEN: "open",
@@ -53,6 +53,7 @@ class Detail:
     subtasks: tuple[str, ...]  # "✓ 2.2.1 Post a transaction"
     checkpoint: str | None
     stamp: str | None = None  # an ExecPlan step's time stamp: when it was done ("2025-10-01 13:00 UTC")
+    waits: bool = False  # open, and waiting for other tasks (see :func:`plantui.ui.layout.waits`)
 
 
 def _stamp(text: str) -> str | None:
@@ -122,6 +123,7 @@ def task_detail(plan: Plan, summary: Summary | None, index: int) -> Detail:
                        f"{one_line(item_label(plan.items[c]))}" for c in it.children),
         checkpoint=one_line(plan.checkpoints[it.checkpoint].title) if it.checkpoint is not None else None,
         stamp=_stamp(it.text),
+        waits=task_waits(plan, summary, it),
     )
 
 
@@ -135,6 +137,8 @@ def detail_lines(d: Detail) -> list[tuple[str, str]]:
     state = f"{d.glyph} {d.state}  [{d.marker}]"
     if d.optional:
         state += "  (optional)"
+    if d.waits:
+        state += f"  {WAITS_GLYPH} blocked"  # what by: the rows below (Blocked by, Waits for)
     rows.append(("State", state))
     if d.id:
         rows.append(("Id", d.id))

@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..after_tick import marker_changes
-from ..progress import Summary
+from ..progress import BLOCKED, BLOCKED_TAG, Summary
 from ..source import printable
 
 Key = tuple
@@ -40,6 +40,7 @@ GLYPH = {
 
 PHASE_GLYPH = {"done": "✓", "in progress": "◐", "not started": "○", "blocked": "✗"}
 CHECKPOINT_GLYPH = {"passed": "✓", "ready": "◆", "pending": "○"}
+WAITS_GLYPH = "⧗"  # beside an open task that waits for others (see :func:`waits`)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -90,6 +91,7 @@ class ItemLook(NamedTuple):
     done: int  # subtasks done…
     count: int  # …of those that count (skipped ones do not)
     is_next: bool  # the next task
+    waits: bool = False  # open, and waiting for other tasks (see :func:`waits`)
 
 
 class SectionLook(NamedTuple):
@@ -206,7 +208,21 @@ def _tally(t: Tally, state: State, step: int) -> Tally:
     return (t[0] + step, t[1] + step * (state is State.DONE), t[2] + step * (state is State.SKIPPED))
 
 
-def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> ItemLook:
+def waits(plan: Plan, summary: Summary | None, it: Item) -> bool:
+    """Whether the open task ``it`` waits for others: a reader's task tagged
+    ``blocked`` (a Cursor todo whose dependencies are open), or one that is, or
+    sits in, a task that is a blocked phase (Task Master, Claude Code).  Tasks
+    under a heading that is a blocked phase are not: the heading says it."""
+    if it.state.closed:
+        return False
+    if it.spelling is not None and BLOCKED_TAG in it.tags:
+        return True
+    if it.phase is None or summary is None or it.phase >= len(summary.phases):
+        return False
+    return plan.phases[it.phase].item_backed is not None and summary.phases[it.phase].status == BLOCKED
+
+
+def _item_look(plan: Plan, summary: Summary | None, it: Item, key: Key, next_key: Key | None) -> ItemLook:
     kdone = kcount = 0
     for k in it.children:
         state = plan.items[k].state
@@ -214,8 +230,10 @@ def _item_look(plan: Plan, it: Item, key: Key, next_key: Key | None) -> ItemLook
         kcount += state is not State.SKIPPED
     # a task that is not a box (a heading, a status line, a row) shows its state's glyph as a box does
     marker = it.marker if it.spelling is None else GLYPH[it.state]
-    return ItemLook(marker, it.state, it.kind, it.id, one_line(it.text), it.tags, it.optional, kdone, kcount,
-                    key == next_key)
+    wait = waits(plan, summary, it)
+    tags = tuple(t for t in it.tags if t != BLOCKED_TAG) if wait and it.spelling is not None else it.tags
+    return ItemLook(marker, it.state, it.kind, it.id, one_line(it.text), tags, it.optional, kdone, kcount,
+                    key == next_key, wait)
 
 
 def _section_look(plan: Plan, summary: Summary, s: int, tallies: tuple[Tally, Tally]) -> SectionLook:
@@ -258,7 +276,7 @@ class _Grow:
         key = self.ikeys[it.index]
         items, visible = self.plan.items, self.visible
         child_keys = tuple(self.item(items[k], key) for k in it.children if visible[k])
-        self.nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(self.plan, it, key, self.next_key))
+        self.nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(self.plan, self.summary, it, key, self.next_key))
         return key
 
     def section(self, s: int, parent: Key | None) -> Key:
@@ -400,6 +418,11 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
     checkpoints = {n for n, (a, b) in enumerate(zip(old.summary.checkpoints, summary.checkpoints)) if a.status != b.status}
     if phases or checkpoints:
         touched_sections.update(sec.index for sec in sections if sec.phase in phases or sec.checkpoint in checkpoints)
+    for p in phases:  # a task that is a phase, and its subtasks, say whether it waits
+        ph = plan.phases[p]
+        if ph.item_backed is not None:
+            touched_items.add(ph.item_backed)
+            touched_items.update(ph.items)
     next_key = ikeys[summary.next_task] if summary.next_task is not None else None
     for n in (old.summary.next_task, summary.next_task):
         if n is not None:
@@ -411,7 +434,7 @@ def update(old: Layout, plan: Plan, summary: Summary) -> Layout:
         key = ikeys[k]
         node = nodes.get(key)
         if node is not None:
-            look = _item_look(plan, items[k], key, next_key)
+            look = _item_look(plan, summary, items[k], key, next_key)
             if look != node.look:
                 nodes[key] = node._replace(look=look)
                 differ.add(key)

@@ -16,6 +16,7 @@ from ..progress import PhaseState, Summary
 from .layout import one_line
 
 WARNINGS_SHOWN = 3  # the side panel lists this many; w lists them all
+OVERVIEW_CHARS = 160  # a longer overview is cropped (at a word) to this many characters
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,12 @@ class PanelLook:
     titles: tuple[str, ...]  # per phase, on one line
     phases: tuple[tuple[PhaseState, tuple[str, ...]], ...]  # per phase: its state, the titles of the phases it waits for
     checkpoints: tuple[tuple[str, str, str, int, int], ...]  # id ("" if none), title, status, done, total
-    fields: tuple[tuple[str, str, str | None, bool], ...]  # key, value, computed value, drift: the fields with a computed value
+    fields: tuple[tuple[str, str, str | None, bool, bool], ...]  # key, value, computed value, drift, writable
+    #   (False: a hand-written breakdown plantui leaves as written): the fields with a computed value
     warnings: tuple[tuple[int | None, str], ...] = ()  # the first WARNINGS_SHOWN: line, message on one line
     warning_count: int = 0
     markers: str = ""  # the marker dialect in force, when not plain Markdown's ("kiro ([~] queued, …)")
+    overview: str = ""  # what the plan says it is about (a Cursor plan's ``overview``), on one line, cropped
 
 
 def panel_look(plan: Plan, summary: Summary, settings: Settings | None = None) -> PanelLook:
@@ -36,11 +39,22 @@ def panel_look(plan: Plan, summary: Summary, settings: Settings | None = None) -
     phases = tuple((st, tuple(titles[b] for b in st.blocked_by)) for st in summary.phases)
     checkpoints = tuple((checkpoint_id(plan, cp), one_line(cp.title), st.status, st.counts.done, st.counts.total)
                         for cp, st in zip(plan.checkpoints, summary.checkpoints))
-    fields = tuple((f.key, f.value, st.computed, st.drift)
+    fields = tuple((f.key, f.value, st.computed, st.drift, st.writable)
                    for f, st in zip(plan.fields, summary.fields) if st.computed is not None)
     warnings = tuple((w.line, one_line(w.message)) for w in summary.warnings[:WARNINGS_SHOWN])
     markers = settings.dialect if settings is not None and settings.dialect != DEFAULT.dialect else ""
-    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings), markers)
+    overview = next((crop(one_line(f.value), OVERVIEW_CHARS) for f in plan.fields if f.name == "overview"), "")
+    return PanelLook(plan, summary, titles, phases, checkpoints, fields, warnings, len(summary.warnings), markers,
+                     overview)
+
+
+def crop(text: str, most: int) -> str:
+    """``text`` cut to at most ``most`` characters, at a word where there is one, ending in "…"."""
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1]
+    word = cut.rsplit(" ", 1)[0] if " " in cut[most // 2:] else cut
+    return word.rstrip(" ,;:.") + "…"
 
 
 def checkpoint_id(plan: Plan, cp: Checkpoint) -> str:

@@ -90,6 +90,22 @@ class OverviewScreen(Screen):
     def on_plan_table_detail(self, event: PlanTable.Detail) -> None:
         self.query_one("#overview-detail", Label).update(event.text)
 
+    def open_entries(self) -> list[tuple[str, str, Path, int | None]]:
+        """The command palette's "Open …" entries, as (title, help, path, line): each
+        file, and after it each plan of a file that keeps several (ExecPlans' ``parts``)."""
+        table = self.query_one(PlanTable)
+        out: list[tuple[str, str, Path, int | None]] = []
+        for path in self.paths:
+            out.append((f"Open {path.name}", f"The dashboard of {path}", path, None))
+            for part in table._parts.get(path, ()):  # the table's own split of the file, as its rows show it
+                anchor = part.name.rpartition("#")[2]
+                title = one_line(part.title)
+                if title.startswith(anchor):  # "EP-20260311-x: Import CSV": the anchor is said once
+                    title = title[len(anchor):].lstrip(" :—–-")
+                out.append((f"Open {path.name}#{anchor} {title}".rstrip(),
+                            f"The plan at line {part.line} of {path} ({part.status.lower()})", path, part.line))
+        return out
+
     def on_open_plan(self, event: OpenPlan) -> None:
         event.stop()
         self.open(event.path, event.line)

@@ -128,7 +128,8 @@ class PlanHeader(Vertical):
             ]
             if len(drifts) > 1:
                 parts.append((f"  (+{len(drifts) - 1} more)", "$text-muted"))
-            parts.append(("  s syncs", "$text-muted"))
+            # a hand-written breakdown (not writable) is said, never synced
+            parts.append(("  s syncs" if any(st.writable for _, st in drifts) else "  left as written", "$text-muted"))
             _set(drift_label, Content.assemble(*parts))
             drift_label.display = True
         else:

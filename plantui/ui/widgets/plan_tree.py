@@ -24,7 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from ...model import State
 from ...report import bar
-from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, ItemLook, Key, Layout, SectionLook, differences
+from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, WAITS_GLYPH, ItemLook, Key, Layout, SectionLook, differences
 from ..messages import TickRequested
 
 TOGGLE = Style.from_meta({"toggle": True})
@@ -482,6 +482,8 @@ class PlanTree(Tree[Key]):
             text.append(" (optional)", st["dim"])
         if look.count:
             right.append(f" {look.done}/{look.count}", st["count"])
+        if look.waits:  # on the right, where a long text does not crop it
+            right.append(f"  {WAITS_GLYPH} blocked", st["dim"])
         if look.is_next:
             right.append("  ← next", st["next"])
 

@@ -169,6 +169,11 @@ class SidePanel(VerticalScroll):
         self._f_look: tuple | None = None
 
     def compose(self) -> ComposeResult:
+        overview = Static(id="panel-overview", classes="panel-lines")  # wraps to the panel's width
+        overview.display = False  # shown for a plan that says what it is about (a Cursor plan's overview)
+        overview.styles.text_wrap = "wrap"  # all of it (panel_look crops a long one), not one line
+        overview.styles.text_overflow = "fold"
+        yield overview
         yield Label("Phases", classes="panel-title", id="phases-title")
         yield Vertical(id="phases")
         yield PhaseList(id="phase-lines", classes="panel-lines")
@@ -184,6 +189,10 @@ class SidePanel(VerticalScroll):
 
     def update_plan(self, look: PanelLook) -> None:
         """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
+        o_static = self.query_one("#panel-overview", Static)
+        o_static.display = bool(look.overview)
+        if look.overview:
+            _set_static(o_static, Content.styled(look.overview, "italic"))
         titles = look.titles
         box = self.query_one("#phases", Vertical)
         lines = self.query_one("#phase-lines", PhaseList)
@@ -230,11 +239,12 @@ class SidePanel(VerticalScroll):
         if shown and shown != self._f_look:
             self._f_look = shown
             out = []
-            for key, value, computed, drift in shown:
+            for key, value, computed, drift, writable in shown:
                 out.append(Content.assemble((one_line(key), "bold"), ": ", one_line(value) or "(empty)"))
                 if computed != value and (drift or is_placeholder(value)):
                     mark = ("drift", "$warning bold") if drift else ("to fill", "$text-muted")
-                    out.append(Content.assemble("  → ", (computed or "", "$success"), "  ", mark))
+                    kept = "" if writable else ("  left as written", "$text-muted")  # a breakdown: said, never written
+                    out.append(Content.assemble("  → ", (computed or "", "$success"), "  ", mark, kept))
             _set_static(f_static, Content("\n").join(out))
 
         self._show_warnings(look)
