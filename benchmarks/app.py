@@ -327,7 +327,7 @@ def _clear_caches() -> None:
     import importlib
 
     for module, name, how in (("plantui.markdown.chunks", "MEMO", "clear"),
-                              ("plantui.ui.layout", "one_line", "cache_clear")):
+                              ("plantui.ui.tree_model", "one_line", "cache_clear")):
         try:
             getattr(getattr(importlib.import_module(module), name), how)()
         except (ImportError, AttributeError):
@@ -457,7 +457,7 @@ async def measure(plan: Path, meta: dict, repeat: int, what: str, timeout: float
                 if meta["tasks"] <= EQUAL_CHECK_UP_TO:
                     # what the dashboard shows now must be what one full parse of the file says
                     from plantui.parser import build_plan
-                    from plantui.source import Lines, decode
+                    from plantui.lines import Lines, decode
 
                     raw = plan.read_bytes()
                     snap = dash.snapshot

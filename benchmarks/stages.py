@@ -52,11 +52,11 @@ def stages(n: int, repeat: int = 5, tmp: Path | None = None) -> dict[str, float]
     from plantui.after_tick import update as update_summary
     from plantui.markdown import chunks
     from plantui.progress import summarize
-    from plantui.source import Lines, decode
+    from plantui.lines import Lines, decode
     from plantui.disk import read_bytes
     from plantui.snapshot import read
     from plantui.ui.changes import compare
-    from plantui.ui.layout import build, update
+    from plantui.ui.tree_model import build, update
     from .app import PlanText
 
     g = generate(n)

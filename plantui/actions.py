@@ -14,7 +14,7 @@ from datetime import datetime
 from .edits import Edit, EditError, set_markers, sync_fields, warm
 from .fields import DERIVED
 from .model import Item, Plan
-from .source import Lines, splice
+from .lines import Lines, splice
 from .errors import PlanError
 from .snapshot import Snapshot, WriteResult, modify
 

@@ -29,7 +29,7 @@ from .config import Settings
 from .errors import PlanError
 from .jsonspots import JSONError, Obj, error_text, first_line, load, string_at
 from .model import Edge, Item, Kind, Phase, Plan, Spelling, State, Warning
-from .source import Lines
+from .lines import Lines
 
 OWN = "Claude Code's own task list"
 TASK = Spelling("claude-tasks", ((State.DONE, "completed"), (State.OPEN, "pending"), (State.IN_PROGRESS, "in_progress")),

@@ -185,7 +185,7 @@ def main(argv: list[str] | None = None, *, exit_now: bool = False) -> int:
         args = _dashboard_parser().parse_args(argv)
         return _dashboard(args)
     except PlanError as exc:
-        from .source import printable
+        from .lines import printable
 
         print(f"plantui: {printable(str(exc))}", file=sys.stderr)
         return EXIT_BAD
@@ -244,7 +244,7 @@ def _status(args) -> int:
     from .discover import expand, plans_in
     from .progress import summarize
     from .report import document, plan_json, plan_text, use_color
-    from .source import printable
+    from .lines import printable
     from .snapshot import read
 
     if not args.paths:
@@ -293,7 +293,7 @@ def _refs(args) -> list[str | int]:
 def _mark(args) -> int:
     from .actions import mark
     from .config import is_marker
-    from .source import printable
+    from .lines import printable
 
     marker = {"tick": None, "untick": " "}.get(args.command, getattr(args, "marker", None))
     if marker is not None and not is_marker(marker):
@@ -313,7 +313,7 @@ def _mark(args) -> int:
 
 def _sync(args) -> int:
     from .actions import left_as_written, sync, sync_said
-    from .source import printable
+    from .lines import printable
 
     log = _history_log(args)
     result = sync(Path(args.path))
@@ -387,7 +387,7 @@ def _claude(args) -> int:
     if not paths:
         raise PlanError(f"no Claude Code task lists, todos or plans for {project.resolve()} in {config}")
     if args.list:
-        from .source import printable
+        from .lines import printable
 
         sys.stdout.write("".join(printable(f"{p}\n") for p in paths))
         return EXIT_OK
@@ -536,7 +536,7 @@ def _eta_of(path: Path) -> str:
 def _check(args) -> int:
     from .gate import GateError, check
     from .progress import summarize
-    from .source import printable
+    from .lines import printable
     from .snapshot import read
 
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None
@@ -584,7 +584,7 @@ def _annotations(path: str, result) -> list[str]:
 
 def _step_summary(file: str, results) -> None:
     """Append a Markdown table of what is open to ``$GITHUB_STEP_SUMMARY``."""
-    from .source import printable
+    from .lines import printable
 
     def cell(text: str) -> str:
         return printable(text).replace("|", "\\|")
@@ -665,7 +665,7 @@ def _history(args) -> int:
 
     from .history import history_json, history_text, parse_since, read_history
     from .report import use_color
-    from .source import printable
+    from .lines import printable
 
     if args.json and args.chart:
         raise PlanError("history: choose --json or --chart, not both")

@@ -36,7 +36,7 @@ def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     from .model import Kind
     from .snapshot import read
 
-    from .source import printable
+    from .lines import printable
 
     path = getattr(parsed_args, "path", None)
     if not path:

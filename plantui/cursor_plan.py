@@ -43,7 +43,7 @@ from .model import Edge, Field, Item, Kind, Lineage, Plan, Spelling, State, Warn
 from .names import clean_inline
 from .parser import _front_matter_end, parse_lines
 from .progress import BLOCKED_TAG
-from .source import Lines
+from .lines import Lines
 
 YAML = Spelling("yaml", ((State.DONE, "completed"), (State.OPEN, "pending"), (State.IN_PROGRESS, "in_progress"),
                          (State.SKIPPED, "cancelled")))

@@ -80,7 +80,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 from .errors import PlanError
-from .source import common_prefix, looks_binary
+from .lines import common_prefix, looks_binary
 
 try:
     import fcntl

@@ -19,7 +19,7 @@ from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
 from .after_tick import fields_after, update
 from .progress import FieldState, Summary, describe, summarize, x_marks
-from .source import Lines, splice
+from .lines import Lines, splice
 
 Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
 

@@ -568,7 +568,7 @@ def record_change(log: "EventLog", path: Path, result, refs: list, origin: str) 
         log.close()
         return
     from .actions import resolve
-    from .source import printable
+    from .lines import printable
     from .progress import summarize
 
     snap = result.snapshot

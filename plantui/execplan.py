@@ -26,7 +26,7 @@ from .config import Settings
 from .model import Kind, Lineage, Plan, State
 from .parser import parse_lines
 from .progress import BLOCKED, Counts, Summary, count
-from .source import Lines
+from .lines import Lines
 
 PARTLY = re.compile(r"\(\s*completed\s*:[^)]*;\s*remaining\s*:[^)]*\)", re.IGNORECASE)
 PART_HEADING = re.compile(r"^(EP-\d{8}[\w.-]*)")

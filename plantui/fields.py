@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .model import Field
 from .names import starts_list
-from .source import Lines
+from .lines import Lines
 
 DERIVED = ("progress", "total tasks", "status", "last updated")
 DEPENDENCY_NAMES = ("dependencies", "depends on", "prerequisites", "blocked by", "dependency")

@@ -33,7 +33,7 @@ from .parser import parse_lines
 from .readers import read_plan, reader_for
 from .after_tick import marker_changes
 from .progress import Counts, count
-from .source import Lines, decode_lines, looks_binary, printable, relined
+from .lines import Lines, decode_lines, looks_binary, printable, relined
 from .disk import read_bytes
 from .errors import PlanError
 from .timeline import Point, Tick

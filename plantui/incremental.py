@@ -28,7 +28,7 @@ from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan
 from . import fields as fieldlib
 from .parser import has_arrow, parse_lines
-from .source import Lines
+from .lines import Lines
 
 GFM_MARKERS = (" ", "x", "X")  # the markers markdown-it reads as task boxes
 _SAFE_VALUE = re.compile(r"^[^|<>`*_\[\]\\#]*$")

@@ -126,7 +126,7 @@ def _array(text: str, pos: int, depth: int) -> tuple[list, int]:
 
 def string_at(lines, obj: Obj, key: str, base: int = 0) -> tuple[int, int, str] | None:
     """Where the content of ``obj``'s string member ``key`` stands in ``lines`` (a
-    :class:`plantui.source.Lines` of the text read; ``base``: the offset there of the
+    :class:`plantui.lines.Lines` of the text read; ``base``: the offset there of the
     text ``obj`` was loaded from): (0-based line, column, the content as written),
     inside its quotes; None when the member is not a string."""
     spot = obj.spots.get(key)

@@ -32,7 +32,7 @@ from .gate import check as check_gate
 from .model import Kind, Plan
 from .progress import BLOCKED, Summary, summarize
 from .report import document, plan_json
-from .source import printable
+from .lines import printable
 from .errors import PlanError
 from .snapshot import read
 

@@ -1,7 +1,7 @@
 """The plan as plantui understands it: immutable values (slotted dataclasses), no I/O.
 
 Line numbers are 1-based, as editors and the JSON output show them.  Columns
-are 0-based offsets in the decoded line (see :mod:`plantui.source`).
+are 0-based offsets in the decoded line (see :mod:`plantui.lines`).
 Cross references between values are indexes into the plan's tuples, so a plan
 compares equal to another parse of the same text.
 """

@@ -51,7 +51,7 @@ from .names import (
     split_id,
     starts_list,
 )
-from .source import Lines
+from .lines import Lines
 
 def _front_matter_end(lines: Lines) -> int | None:
     """Index of the line closing YAML front matter, when the file opens with it."""
@@ -64,7 +64,7 @@ def _front_matter_end(lines: Lines) -> int | None:
 
 
 def parse(text: str, settings: Settings = DEFAULT) -> Plan:
-    """Parse decoded plan text (see :func:`plantui.source.decode`)."""
+    """Parse decoded plan text (see :func:`plantui.lines.decode`)."""
     lines = Lines.of(text)
     return parse_lines(lines, settings)
 

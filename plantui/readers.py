@@ -21,7 +21,7 @@ from . import claude_store, cursor_plan, execplan, taskmaster
 from .config import DEFAULT, Settings
 from .model import Plan
 from .parser import parse_lines
-from .source import Lines
+from .lines import Lines
 
 
 class Reader(NamedTuple):

@@ -10,7 +10,7 @@ from .config import DEFAULT, Settings
 from .fields import is_placeholder
 from .model import Plan
 from .progress import Counts, Summary
-from .source import printable
+from .lines import printable
 from .tools import describe
 
 SCHEMA = 1

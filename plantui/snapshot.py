@@ -31,7 +31,7 @@ from .incremental import reparse
 from .model import Plan, same_structure
 from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
-from .source import BOM, Lines, common_prefix, decode_lines, encode, relined
+from .lines import BOM, Lines, common_prefix, decode_lines, encode, relined
 
 Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
 

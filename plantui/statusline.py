@@ -33,7 +33,7 @@ def fields_of(plan, summary) -> dict:
     """The values of a plan's line (:data:`VALUES`; every field of :data:`FIELDS` but ``bar`` and ``plan``):
     the one place a new field is added.  ``eta`` is empty until plantui knows a pace."""
     from .gate import short_name
-    from .source import printable
+    from .lines import printable
 
     t = summary.tasks
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None

@@ -26,7 +26,7 @@ from conftest import report_figures
 
 from plantui.edits import set_marker
 from plantui.parser import parse
-from plantui.source import Lines, decode, encode
+from plantui.lines import Lines, decode, encode
 
 PY = sys.executable
 FIGURES = {"commands": 0, "errors": 0, "bytes_checked": 0, "random_plans": 0, "markers_flipped": 0}

@@ -20,7 +20,7 @@ from benchmarks.generate import generate
 from plantui.model import Kind, State
 from plantui.parser import build_plan, parse
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 
 
 @pytest.mark.parametrize("n", [1, 7, 50, 333, 1000])

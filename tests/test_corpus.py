@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from plantui import actions, snapshot
 from plantui.edits import set_markers
 from plantui.progress import summarize
-from plantui.source import Lines, encode, splice
+from plantui.lines import Lines, encode, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
 FILES = corpus_files()

@@ -18,7 +18,7 @@ from plantui import settings as user_settings
 from plantui.model import State
 from plantui.parser import build_plan
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 from plantui.ui.app import PlantuiApp
 from plantui.ui.detail import detail_lines, task_detail
 from plantui.ui.screens import DashboardScreen, HelpScreen
@@ -424,7 +424,7 @@ async def test_the_search_marks_and_the_detail_keep_up_with_each_letter(plan: Pa
 
 
 def item_title(dash) -> str:
-    from plantui.ui.layout import item_label
+    from plantui.ui.tree_model import item_label
 
     return item_label(dash.plan_layout.item(dash.tree.cursor_key))
 

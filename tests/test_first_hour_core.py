@@ -16,7 +16,7 @@ from plantui.fields import Tally, percent
 from plantui.parser import build_plan
 from plantui.progress import Counts, summarize
 from plantui.report import plan_json, plan_text
-from plantui.source import Lines
+from plantui.lines import Lines
 
 NOW = datetime(2026, 1, 5, 14, 2, 11)
 

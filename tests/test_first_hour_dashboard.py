@@ -280,7 +280,7 @@ async def test_x_on_a_section_ticks_nothing_and_says_why(plan: Path):
 def test_checkpoints_show_the_count_first_and_their_id(kiro: Path):
     from plantui.parser import parse
     from plantui.progress import summarize
-    from plantui.ui.panel import panel_look
+    from plantui.ui.panel_model import panel_look
 
     plan = parse(KIRO)
     look = panel_look(plan, summarize(plan))

@@ -28,7 +28,7 @@ from plantui.config import DEFAULT_MARKERS, Settings
 from plantui.edits import set_markers
 from plantui.model import Kind, State
 from plantui.progress import summarize
-from plantui.source import Lines, encode
+from plantui.lines import Lines, encode
 
 NOW = datetime(2026, 11, 21, 14, 2)
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

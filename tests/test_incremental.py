@@ -15,7 +15,7 @@ from plantui.config import DEFAULT
 from plantui.edits import set_markers, sync_fields
 from plantui.incremental import changed_lines, fast_update, reparse
 from plantui.parser import build_plan
-from plantui.source import Lines, splice
+from plantui.lines import Lines, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
 FILES = corpus_files()

@@ -60,8 +60,8 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     from plantui.progress import summarize
     from plantui.snapshot import read
     from plantui.ui.changes import compare, milestones
-    from plantui.ui.layout import build, update
-    from plantui.ui.panel import panel_look
+    from plantui.ui.tree_model import build, update
+    from plantui.ui.panel_model import panel_look
 
     path = tmp_path / "tasks.md"
     path.write_text(generate(300).text, encoding="utf-8")

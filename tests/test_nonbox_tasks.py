@@ -17,8 +17,8 @@ from plantui.model import State
 from plantui.names import status_of_cell
 from plantui.parser import build_plan, parse
 from plantui.progress import summarize
-from plantui.source import Lines
-from plantui.ui import layout
+from plantui.lines import Lines
+from plantui.ui import tree_model
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nonbox"
 NAMES = ["headings.md", "task_001.md", "rows.md"]
@@ -185,7 +185,7 @@ def test_a_tick_re_reads_right_through_the_snapshot(tmp_path):
 
 def test_the_tree_shows_a_state_glyph_for_tasks_that_are_not_boxes():
     plan = snapshot.read(FIXTURES / "rows.md").plan
-    tree = layout.build(plan, summarize(plan))
+    tree = tree_model.build(plan, summarize(plan))
     looks = [node.look for node in tree.nodes.values() if node.kind == "item"]
     assert [look.marker for look in looks] == ["✓", "○", "◐", "○"]
 

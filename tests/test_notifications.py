@@ -17,7 +17,7 @@ from plantui.config import ConfigError, NotifySettings, load_notify
 from plantui.events import (DEFAULT_KINDS, Event, environment, events, stalled, title_line)
 from plantui.parser import parse_lines
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 from plantui.ui.app import PlantuiApp
 from plantui.notify import POP_TITLE, PUSH_TITLE, desktop_sequence, run_command, title_sequence
 from plantui.ui.widgets.compact import CompactPlan

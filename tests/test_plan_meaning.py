@@ -18,7 +18,7 @@ from plantui.model import Kind
 from plantui.names import is_checkpoint_name, phase_number
 from plantui.parser import build_plan, parse
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 
 NOW = datetime(2026, 11, 21, 14, 2)
 MEANING = Path(__file__).resolve().parent / "fixtures" / "meaning"

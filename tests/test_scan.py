@@ -25,7 +25,7 @@ from plantui.markdown.chunks import parse_chunk, read_chunk
 from plantui.config import DEFAULT, DEFAULT_MARKERS, Settings
 from plantui.model import State
 from plantui.markdown.scan import DECLINE, scan_chunk
-from plantui.source import Lines, decode
+from plantui.lines import Lines, decode
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "plantui" / "examples").glob("*.md"))
 REAL = corpus_files() + sorted(SEEDS.glob("*.md")) + EXAMPLES

@@ -500,7 +500,7 @@ def test_a_tick_read_without_a_parse_equals_a_full_parse(text):
     from plantui.edits import set_markers
     from plantui.incremental import reparse
     from plantui.parser import build_plan, parse_lines
-    from plantui.source import Lines
+    from plantui.lines import Lines
 
     lines = Lines.of(text)
     plan = parse_lines(lines)

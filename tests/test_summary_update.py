@@ -19,7 +19,7 @@ from plantui.incremental import reparse
 from plantui.parser import build_plan
 from plantui.after_tick import marker_changes, update
 from plantui.progress import summarize
-from plantui.source import Lines, splice
+from plantui.lines import Lines, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
 EXAMPLES = sorted((Path(__file__).parent.parent / "plantui" / "examples").glob("*.md"))

@@ -15,7 +15,7 @@ from ui_plan import PLAN
 
 from plantui.model import State
 from plantui.parser import build_plan
-from plantui.source import Lines
+from plantui.lines import Lines
 from plantui.ui.app import PlantuiApp
 from plantui.ui.screens import DashboardScreen, HelpScreen, OverviewScreen
 from plantui.ui.widgets.compact import CompactPlan, OverallLine

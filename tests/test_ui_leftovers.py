@@ -18,8 +18,8 @@ from plantui.progress import summarize
 from plantui.snapshot import read
 from plantui.ui.app import PlantuiApp
 from plantui.ui.detail import detail_lines, task_detail
-from plantui.ui.layout import build
-from plantui.ui.panel import OVERVIEW_CHARS, crop, panel_look
+from plantui.ui.tree_model import build
+from plantui.ui.panel_model import OVERVIEW_CHARS, crop, panel_look
 from plantui.ui.screens import DashboardScreen, OverviewScreen
 from plantui.ui.widgets.overview import PlanTable
 
@@ -269,7 +269,7 @@ def test_a_tick_that_unblocks_a_phase_redraws_the_rows_that_waited(taskmaster: P
     from dataclasses import replace
 
     from plantui.model import State
-    from plantui.ui.layout import update
+    from plantui.ui.tree_model import update
 
     plan = read(taskmaster).plan
     old = build(plan, summarize(plan))

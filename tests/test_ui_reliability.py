@@ -61,7 +61,7 @@ import plantui.disk as disk_layer
 import plantui.snapshot as snapshot
 from plantui.parser import build_plan
 from plantui.progress import summarize
-from plantui.source import Lines, decode
+from plantui.lines import Lines, decode
 from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.dashboard import PlanDashboard
 

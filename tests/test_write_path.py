@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from test_incremental import PIECES
 
 from plantui import edits as editlib
-from plantui import disk, snapshot, source
+from plantui import disk, snapshot
 from benchmarks.generate import generate
 from plantui.config import DEFAULT
 from plantui.edits import set_markers, sync_fields
 from plantui.parser import build_plan
-from plantui.source import Lines, encode, splice
+from plantui.lines import Lines, encode, splice
 
 NOW = datetime(2026, 11, 21, 14, 2)
 FILES = corpus_files() + sorted(SEEDS.glob("*.md"))
@@ -237,7 +237,7 @@ def test_chained_ticks_from_readied_reads_write_what_the_plain_way_writes(tmp_pa
 
     text = generate(300).text.replace("Add", "Ajouté ✅", 40)  # non-ASCII: byte offsets differ from offsets
     # A Progress value the first tick rewrites longer: every later line moves, and the
-    # carried starts must follow (tests/test_source.py moves bytes as well as characters).
+    # carried starts must follow (tests/test_lines.py moves bytes as well as characters).
     assert "**Progress:** " in text
     text = re.sub(r"\*\*Progress:\*\* [^\n]*", "**Progress:** 0/1 tasks complete", text, count=1)
     path = tmp_path / "plan.md"

@@ -253,7 +253,7 @@ def read(path: str, mode: str, versions: str, out: str, items: int, stop, pause:
     logged counts as that moment, or with ``strict`` only a logged version followed by the
     old tail (its write made, its truncate not yet)."""
     from plantui.parser import parse
-    from plantui.source import decode
+    from plantui.lines import decode
 
     known: set[str] = set()
     offset = 0

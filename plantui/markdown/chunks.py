@@ -18,7 +18,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from ..config import Settings
-from ..source import Lines
+from ..lines import Lines
 from .scan import DECLINE, scan_chunk
 from .walk import TOO_DEEP, BoldLabel, Collected, RawHeading, Walker, markdown
 

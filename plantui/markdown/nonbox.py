@@ -43,7 +43,7 @@ from itertools import takewhile
 
 from ..model import Spelling, State, Warning
 from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
-from ..source import Lines
+from ..lines import Lines
 from .walk import Collected, RawItem
 
 _EMOJI = {

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
 from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id, status_of_cell
-from ..source import Lines
+from ..lines import Lines
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -15,7 +15,7 @@ from ..events import PHASE_DONE, CHECKPOINT_READY, PLAN_DONE, Event, events
 from ..model import Plan
 from ..after_tick import marker_changes
 from ..progress import Summary
-from .layout import GLYPH, Key, item_keys, item_label, one_line
+from .tree_model import GLYPH, Key, item_keys, item_label, one_line
 
 MAX_NAMED = 3  # more added or removed items than this are counted, not named
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..model import Plan, State
 from ..pace import stamp_of
 from ..progress import Summary
-from .layout import GLYPH, WAITS_GLYPH, item_label, one_line, waits as task_waits
+from .tree_model import GLYPH, WAITS_GLYPH, item_label, one_line, waits as task_waits
 
 STATE_WORDS = {
     State.OPEN: "open",
@@ -53,7 +53,7 @@ class Detail:
     subtasks: tuple[str, ...]  # "✓ 2.2.1 Post a transaction"
     checkpoint: str | None
     stamp: str | None = None  # an ExecPlan step's time stamp: when it was done ("2025-10-01 13:00 UTC")
-    waits: bool = False  # open, and waiting for other tasks (see :func:`plantui.ui.layout.waits`)
+    waits: bool = False  # open, and waiting for other tasks (see :func:`plantui.ui.tree_model.waits`)
 
 
 def _stamp(text: str) -> str | None:

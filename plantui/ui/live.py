@@ -38,7 +38,7 @@ from ..progress import Summary
 from ..snapshot import Snapshot
 from ..watcher import PlanWatcher  # noqa: F401 - importable here (tests count the watchers started)
 from .changes import Changes, compare
-from .layout import GLYPH, Key, item_index, one_line
+from .tree_model import GLYPH, Key, item_index, one_line
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, Prepared, WriteDone, WriteRefused
 
 SINCE_SHOWN = 50  # at most this many changes made while a plan was not shown open its activity log

@@ -16,8 +16,8 @@ from textual.message import Message
 from ..progress import Summary
 from ..snapshot import Snapshot, WriteResult
 from .changes import Changes
-from .layout import Layout
-from .panel import PanelLook
+from .tree_model import Layout
+from .panel_model import PanelLook
 
 
 class Prepared(NamedTuple):

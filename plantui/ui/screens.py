@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from ..model import Warning as PlanWarning
 from .keys import DASHBOARD_KEYS, NAVIGATION
-from .layout import one_line
+from .tree_model import one_line
 from .messages import OpenPlan
 from .widgets.compact import CompactPlan, PhaseLines
 from .widgets.dashboard import PlanDashboard

@@ -19,7 +19,7 @@ from ...progress import Summary
 from ...report import bar
 from ...snapshot import Snapshot
 from ..changes import Changes
-from ..layout import GLYPH, PHASE_GLYPH, Key, build, item_label, one_line
+from ..tree_model import GLYPH, PHASE_GLYPH, Key, build, item_label, one_line
 from ..live import LivePlan
 from .activity import ActivityLog, Entry
 from .side_panel import PHASE_STYLE

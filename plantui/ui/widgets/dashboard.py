@@ -23,10 +23,10 @@ from ...snapshot import Snapshot
 from ..changes import Changes
 from ..detail import Detail, task_detail
 from ..keys import bindings
-from ..layout import FILTERS, Key, Layout, build, item_label, section_keys, update
+from ..tree_model import FILTERS, Key, Layout, build, item_label, section_keys, update
 from ..live import LivePlan
 from ..messages import Prepared, TickRequested, WriteDone, WriteRefused
-from ..panel import panel_look
+from ..panel_model import panel_look
 from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree

@@ -13,7 +13,7 @@ from .bars import PlanBar
 
 from ...model import Plan, State
 from ...progress import Summary
-from ..layout import GLYPH, item_label, one_line
+from ..tree_model import GLYPH, item_label, one_line
 from .overview import shown_path
 
 

@@ -49,7 +49,7 @@ from ...follower import Follower, read_settled
 from ...report import bar
 from ...tools import TOOLS, Place, describe
 from ...watcher import FolderWatcher
-from ..layout import one_line
+from ..tree_model import one_line
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
 
 TITLE_WIDTH = 40  # the widest the title column gets

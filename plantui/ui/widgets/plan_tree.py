@@ -1,6 +1,6 @@
 """The plan as a tree: sections with bars, tasks with their markers as glyphs.
 
-The tree draws from a :class:`~plantui.ui.layout.Layout` (plain values).
+The tree draws from a :class:`~plantui.ui.tree_model.Layout` (plain values).
 Node ``data`` is the layout key, and labels are drawn from the layout at
 render time, so a reload that keeps the same nodes only refreshes the lines
 whose look changed.  A reload that adds or removes nodes rebuilds the tree and
@@ -24,7 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from ...model import State
 from ...report import bar
-from ..layout import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, WAITS_GLYPH, ItemLook, Key, Layout, SectionLook, differences
+from ..tree_model import CHECKPOINT_GLYPH, GLYPH, PHASE_GLYPH, WAITS_GLYPH, ItemLook, Key, Layout, SectionLook, differences
 from ..messages import TickRequested
 
 TOGGLE = Style.from_meta({"toggle": True})

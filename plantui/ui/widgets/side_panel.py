@@ -14,8 +14,8 @@ from textual.widgets import Label, ProgressBar, Static
 
 from ...fields import is_placeholder
 from ...progress import PhaseState
-from ..layout import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
-from ..panel import PanelLook
+from ..tree_model import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
+from ..panel_model import PanelLook
 from .bars import EMPTY, PlanBar
 
 PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$text-muted", "blocked": "$error"}
@@ -188,7 +188,7 @@ class SidePanel(VerticalScroll):
         yield markers
 
     def update_plan(self, look: PanelLook) -> None:
-        """Show ``look`` (see :mod:`plantui.ui.panel`), redrawing what differs from the last."""
+        """Show ``look`` (see :mod:`plantui.ui.panel_model`), redrawing what differs from the last."""
         o_static = self.query_one("#panel-overview", Static)
         o_static.display = bool(look.overview)
         if look.overview:

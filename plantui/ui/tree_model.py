@@ -24,7 +24,7 @@ from functools import cached_property, lru_cache
 from ..model import Item, Kind, Plan, State, same_structure
 from ..after_tick import marker_changes
 from ..progress import BLOCKED, BLOCKED_TAG, Summary
-from ..source import printable
+from ..lines import printable
 
 Key = tuple
 

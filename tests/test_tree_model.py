@@ -9,9 +9,9 @@ import pytest
 from plantui.model import State
 from plantui.parser import parse_lines
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 from plantui.ui.changes import compare, milestones
-from plantui.ui.layout import build, item_keys
+from plantui.ui.tree_model import build, item_keys
 from plantui.ui.widgets.dashboard import editor_command
 
 PLAN = """\
@@ -176,7 +176,7 @@ def _ticks(text: str, rng, steps: int):
     """(old plan, new plan) pairs: random boxes flipped, the new plan from the fast path."""
     from plantui.config import DEFAULT
     from plantui.incremental import reparse
-    from plantui.source import splice
+    from plantui.lines import splice
 
     lines = Lines.of(text)
     plan = parse_lines(lines)
@@ -215,7 +215,7 @@ def _plans():
 
 @pytest.mark.needs_shared  # most of its fast updates are on corpus plans
 def test_a_layout_after_ticks_is_the_layout_built_afresh():
-    from plantui.ui.layout import update
+    from plantui.ui.tree_model import update
 
     fast = 0
     for name, text, rng in _plans():
@@ -257,7 +257,7 @@ def test_changes_after_ticks_are_what_a_full_comparison_finds():
 
 
 def test_a_filter_on_states_builds_the_layout_afresh():
-    from plantui.ui.layout import update
+    from plantui.ui.tree_model import update
 
     old = parse_lines(Lines.of(PLAN))
     new = parse_lines(Lines.of(PLAN.replace("- [ ] **2.3**", "- [x] **2.3**")))

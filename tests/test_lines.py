@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from plantui.source import BOM, Lines, decode, decode_lines, splice
+from plantui.lines import BOM, Lines, decode, decode_lines, splice
 
 BREAKS = re.compile(r"\r\n|\r|\n")
 TEXTS = st.lists(st.sampled_from(["a", "b", " ", "é", "[", "x", "\n", "\r", "\r\n", "\udc80"]), max_size=40).map("".join)
@@ -110,7 +110,7 @@ BYTES = st.lists(st.sampled_from([b"a", b" ", b"x", b"\n", b"\xc3\xa9", b"\xe2\x
 @settings(max_examples=400, deadline=None)
 @given(BYTES, st.booleans(), st.data())
 def test_relined_lines_are_the_lines_of_the_new_bytes(body, bom, data):
-    from plantui.source import relined
+    from plantui.lines import relined
 
     old_raw = (BOM if bom else b"") + body
     old = Lines.of(decode(old_raw)[0])
@@ -129,7 +129,7 @@ def test_relined_lines_are_the_lines_of_the_new_bytes(body, bom, data):
 
 
 def test_relined_takes_a_tick_and_declines_what_moves_a_line():
-    from plantui.source import relined
+    from plantui.lines import relined
 
     old_raw = b"# P\n\n**Progress:** 0/2\n- [ ] one\n- [ ] two\n"
     old = Lines.of(old_raw.decode())

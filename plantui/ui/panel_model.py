@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..config import DEFAULT, Settings
 from ..model import Checkpoint, Plan
 from ..progress import PhaseState, Summary
-from .layout import one_line
+from .tree_model import one_line
 
 WARNINGS_SHOWN = 3  # the side panel lists this many; w lists them all
 OVERVIEW_CHARS = 160  # a longer overview is cropped (at a word) to this many characters
