@@ -38,6 +38,7 @@ so that unticking removes what ticking added.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 from itertools import takewhile
 
@@ -251,6 +252,7 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
     else:
         found = _row_tasks(raw, body)
     found.sort(key=lambda t: t[0])
+    found = _numbered(found, [it.text for it in raw.items])
     words = _Words()
     for _, _, f, _, kind, _ in found:
         words.saw(f, heading=kind == "heading")
@@ -272,6 +274,25 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
         raw.items.append(RawItem(line, f.col, f.text, f.state, text, lines.line(line), False, parent, depth,
                                  spelling=sp))
     raw.warnings.extend(tally_warnings(raw))
+
+
+_WORD_ID_RE = re.compile(r"^(?:(?:sub)?task|story)\s*#?\s*(?P<num>\d+(?:\.\d+)*[a-z]?)\s*", re.I)
+
+
+def _numbered(found: list, others: list[str]) -> list:
+    """``Task 4 Deploy`` read as ``4 Deploy`` (its id ``4``, so that ``plantui tick
+    FILE 4`` finds it), where no other task of the plan has that id; where one
+    has (a Task Master subtask ``## 4.``, a second ``Task 4``), it keeps its word
+    and has no id."""
+    ids = Counter(split_id(t)[0] for t in others)
+    ids.update(m["num"] if (m := _WORD_ID_RE.match(t[1])) else split_id(t[1])[0] for t in found)
+    out = []
+    for t in found:
+        m = _WORD_ID_RE.match(t[1])
+        if m and ids[m["num"]] == 1 and t[1][m.end():].strip():
+            t = (t[0], f"{m['num']} {t[1][m.end():]}", *t[2:])
+        out.append(t)
+    return out
 
 
 def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
