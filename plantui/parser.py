@@ -88,7 +88,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         walker = Walker(lines, settings)
         walker.walk(markdown().parse("\n".join(body)))
         raw = walker.out
-    add_tasks(raw, lines, body)  # a plan without boxes: its task headings, status lines or task rows
+    gate_lines = add_tasks(raw, lines, body)  # a plan without box tasks: its task headings, status lines or task rows
     nlines = len(lines)
     raw_items = raw.items
 
@@ -102,7 +102,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
-    named_cp = [s.index for s in sections if is_checkpoint_name(s.title)]
+    named_cp = [s.index for s in sections if is_checkpoint_name(s.title) or s.line - 1 in gate_lines]
     grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)

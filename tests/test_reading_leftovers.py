@@ -68,3 +68,102 @@ def test_the_title_of_a_task_master_task_file_is_its_title_value():
     assert parse(text).title == "Import the old cards"
     assert parse("# Task ID: 7\n# Status: pending\n").title == "Task ID: 7"  # no title: as before
     assert parse("# Title: A page\n\n- [ ] one\n").title == "Title: A page"  # no Task ID: as before
+
+
+# 1. Task headings beside a closing gate checklist ------------------------------------------------
+
+SPECKIT = """# Tasks: Photo album
+
+## Phase 1: Setup
+
+### T001: Create the project ✅
+
+### T002: Add the database [DONE]
+
+## Phase 2: Albums
+
+### T003: List albums
+
+### T004: Upload a photo
+
+## Validation Checklist
+
+- [x] Every task has a test
+- [ ] The quickstart runs end to end
+"""
+
+GATES = """# Story 3: Export
+
+### Task 1: Pick the format [DONE]
+
+### Task 2: Write the file [IN PROGRESS]
+
+## Quality Gates
+
+- [ ] Lint passes
+- [ ] Tests pass
+
+## Definition of Done
+
+- [ ] Reviewed
+"""
+
+
+def _fresh(text: str):
+    return summarize(build_plan(Lines.of(text), chunked=False))
+
+
+def test_task_headings_are_read_when_the_only_boxes_are_a_closing_checklist():
+    plan = parse(SPECKIT)
+    assert [(it.line, it.kind.value, it.id, it.state) for it in plan.items] == [
+        (5, "task", "T001", State.DONE), (7, "task", "T002", State.DONE), (11, "task", "T003", State.OPEN),
+        (13, "task", "T004", State.OPEN), (17, "check", None, State.DONE), (18, "check", None, State.OPEN)]
+    s = summarize(plan)
+    assert (s.tasks.total, s.tasks.done, s.checks.total, s.checks.done) == (4, 2, 2, 1)
+    assert [p.status for p in s.phases] == ["done", "not started"]
+    assert [(c.title, c.items) for c in plan.checkpoints] == [("Validation Checklist", (4, 5))]
+    g = summarize(parse(GATES))
+    assert (g.tasks.total, g.tasks.done, g.tasks.in_progress, g.checks.total) == (2, 1, 1, 3)
+
+
+def test_a_plan_with_box_tasks_keeps_its_task_headings_as_they_were():
+    """One box outside the gate list: the plan has box tasks, its headings are notes
+    and its checklist is read as before (tasks: "Validation Checklist" is no gate name)."""
+    text = SPECKIT.replace("### T003: List albums\n", "### T003: List albums\n\n- [ ] the list view\n")
+    plan = parse(text)
+    assert [(it.kind.value, it.spelling) for it in plan.items] == [("task", None)] * 3
+    assert plan.checkpoints == ()
+
+
+def test_ticking_a_heading_task_and_a_check_beside_it(tmp_path, capsys):
+    path = _write(tmp_path, "tasks.md", SPECKIT)
+    assert main(["tick", str(path), "T003"]) == 0
+    text = path.read_text()
+    assert text == SPECKIT.replace("### T003: List albums", "### T003: List albums ✅")  # where T001 has it
+    assert summarize(snapshot.read(path).plan) == _fresh(text)
+    assert main(["tick", str(path), "--line", "18"]) == 0
+    text = path.read_text()
+    assert text.splitlines()[17] == "- [x] The quickstart runs end to end"
+    assert summarize(snapshot.read(path).plan) == _fresh(text)
+    assert main(["untick", str(path), "T003"]) == 0 and main(["untick", str(path), "--line", "18"]) == 0
+    assert path.read_text() == SPECKIT
+    capsys.readouterr()
+    assert main(["status", "--json", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    plan = out if "items" in out else out["plans"][0]
+    assert [(i["kind"], i["source"]) for i in plan["items"]] == [("task", "heading")] * 4 + [("check", "box")] * 2
+
+
+def test_a_tick_of_a_check_beside_heading_tasks_updates_the_summary_as_a_fresh_parse_does():
+    from plantui.after_tick import update
+    from plantui.incremental import reparse
+    lines = Lines.of(SPECKIT)
+    plan = build_plan(lines)
+    before = summarize(plan)
+    new_text = SPECKIT.replace("- [ ] The quickstart", "- [x] The quickstart")
+    new_lines = Lines.of(new_text)
+    new_plan = reparse(plan, lines, new_lines)
+    assert new_plan == build_plan(new_lines)
+    got = update(plan, before, new_plan)
+    want = summarize(new_plan)
+    assert got == want and got.parts == want.parts
