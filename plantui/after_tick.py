@@ -42,6 +42,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
     family = dict(old.parts.family)
     odd_moved = False
     lower, upper = old.parts.x_marks
+    n_optional, open_optional = old.parts.optional
     touched_phases: set[int] = set()
     touched_cps: set[int] = set()
     for k in changed:
@@ -54,6 +55,8 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
             continue
         if items[k].kind is Kind.TASK:
             tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched_phases)
+            if items[k].optional:
+                open_optional += was.closed - it.closed
         else:
             checks = checks.moved(was, it)
         cp = items[k].checkpoint
@@ -78,6 +81,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         derived=old.parts.derived,  # the fields' names and phases stay
         drifting=old.parts.drifting,
         stale=old.parts.stale,
+        optional=(n_optional, open_optional),
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
     fields = plan.fields

@@ -121,6 +121,7 @@ class Parts:
     derived: tuple[tuple[int, ...], dict[int, tuple[int, ...]]] = ((), {})
     drifting: tuple[int, ...] = ()  # the fields whose values the boxes say otherwise (set by _assemble)
     stale: tuple[int, ...] = ()  # the fields a sync would write: their values are not what is computed (ditto)
+    optional: tuple[int, int] = (0, 0)  # the optional tasks (Kiro's "- [ ]*"), and how many of them are open
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class Summary:
     @property
     def drift(self) -> tuple[FieldState, ...]:
         return tuple(f for f in self.fields if f.drift)
+
+    @property
+    def required_open(self) -> int:
+        """The open tasks that are not optional: those that hold the plan open."""
+        return self.tasks.open - self.parts.optional[1]
 
 
 
@@ -158,9 +164,29 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
         family=family,
         x_marks=x_marks(items),
         derived=_derived(plan),
+        optional=optional_tasks(plan.tasks),
     )
     phases = _phase_states(plan, parts.phase_counts)
     return assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
+
+
+def optional_tasks(tasks) -> tuple[int, int]:
+    """(optional tasks, of them open) among ``tasks``."""
+    n = n_open = 0
+    for it in tasks:
+        if it.optional:
+            n += 1
+            n_open += not it.state.closed
+    return n, n_open
+
+
+def plan_status(tasks: Counts, optional: tuple[int, int]) -> str:
+    """The plan's status: Complete when every task is done, or when the only ones
+    open are optional (as they never hold a phase open) and some other is done."""
+    n_optional, open_optional = optional
+    if tasks.complete or (tasks.open and tasks.open == open_optional and tasks.total > n_optional and tasks.done):
+        return "Complete"
+    return "In Progress" if (tasks.done or tasks.in_progress) else "Not Started"
 
 
 def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
@@ -422,7 +448,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
         warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
     parts = replace(parts, drifting=tuple(drifting), stale=tuple(stale))
 
-    status = "Complete" if tasks.complete else ("In Progress" if (tasks.done or tasks.in_progress) else "Not Started")
+    status = plan_status(tasks, parts.optional)
     warnings.sort(key=lambda w: w.line or 0)
     return Summary(
         tasks=tasks,

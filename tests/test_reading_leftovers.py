@@ -167,3 +167,58 @@ def test_a_tick_of_a_check_beside_heading_tasks_updates_the_summary_as_a_fresh_p
     got = update(plan, before, new_plan)
     want = summarize(new_plan)
     assert got == want and got.parts == want.parts
+
+
+# 5. Open optional tasks never hold the plan open ------------------------------------------------
+
+KIRO = """# Implementation Plan
+
+- [x] 1. Set up the store
+  - [x] 1.1 Write the schema
+  - [ ]* 1.2 Property tests for the schema
+
+- [x] 2. Serve the API
+  - [x] 2.1 Routes
+  - [ ]* 2.2 Load tests
+"""
+
+
+def test_open_optional_tasks_leave_the_plan_complete_and_every_gate_agrees(tmp_path, capsys):
+    s = summarize(parse(KIRO))
+    assert s.status == "Complete" and s.tasks.open == 2 and s.required_open == 0
+    assert [p.status for p in s.phases] == ["done", "done"]
+    path = _write(tmp_path, "tasks.md", KIRO)
+    assert main(["status", "--check", str(path)]) == 0  # the decision: --check asks what `plantui check` asks
+    assert main(["status", "--line", "--check", str(path)]) == 0
+    assert main(["check", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--json", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out if "status" in out else out["plans"][0])["status"] == "Complete"
+
+
+def test_a_required_task_open_still_holds_the_plan_open(tmp_path):
+    text = KIRO.replace("  - [x] 2.1 Routes", "  - [ ] 2.1 Routes")
+    s = summarize(parse(text))
+    assert s.status == "In Progress" and s.required_open == 1
+    path = _write(tmp_path, "tasks.md", text)
+    assert main(["status", "--check", str(path)]) == 1
+    assert main(["status", "--line", "--check", str(path)]) == 1
+    assert main(["check", str(path)]) == 1
+    only_optional = "# Plan\n\n- [ ]* 1. Maybe\n- [ ]* 2. Perhaps\n"
+    assert summarize(parse(only_optional)).status == "Not Started"  # nothing but optional ones: not complete
+
+
+def test_a_tick_updates_the_plan_status_as_a_fresh_summary_does():
+    from plantui.after_tick import update
+    text = KIRO.replace("  - [x] 2.1 Routes", "  - [ ] 2.1 Routes")
+    plan = parse(text)
+    before = summarize(plan)
+    for old, new in (("  - [ ] 2.1 Routes", "  - [x] 2.1 Routes"), ("  - [ ]* 1.2", "  - [x]* 1.2")):
+        text = text.replace(old, new)
+        new_plan = parse(text)
+        got = update(plan, before, new_plan)
+        want = summarize(new_plan)
+        assert got == want and got.parts == want.parts
+        plan, before = new_plan, got
+    assert before.status == "Complete" and before.required_open == 0
