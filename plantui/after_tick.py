@@ -120,7 +120,9 @@ def _phase_states_after(plan: Plan, old: tuple[PhaseState, ...], counts: tuple[C
                         changed: set[int]) -> list[PhaseState] | None:
     """The phase states after a tick, when no phase became done or undone
     (then only the phases whose counts changed have new states); else None."""
-    touched = touched | {ph.index for ph in plan.phases if ph.item_backed in changed}
+    sections = {plan.items[k].section for k in changed}  # a phase's Progress entries share its item's list
+    touched = touched | {ph.index for ph in plan.phases if ph.item_backed is not None
+                         and (ph.item_backed in changed or (not ph.items and plan.items[ph.item_backed].section in sections))}
     states = list(old)
     for p in touched:
         ph = plan.phases[p]

@@ -222,3 +222,72 @@ def test_a_tick_updates_the_plan_status_as_a_fresh_summary_does():
         assert got == want and got.parts == want.parts
         plan, before = new_plan, got
     assert before.status == "Complete" and before.required_open == 0
+
+
+# 4. A milestone named by several Progress entries -----------------------------------------------
+
+EXECPLAN = """# Add CSV export
+
+## Progress
+
+- [x] (2026-01-04 10:00Z) Milestone 1: wrote the exporter.
+- [x] (2026-01-04 12:00Z) Milestone 2: added the CLI flag.
+- [ ] Milestone 1: add the header row option.
+- [ ] Milestone 3: docs.
+- [ ] Milestone 3: a worked example.
+
+## Plan of Work
+
+### Milestone 1: Exporter
+
+Write it.
+
+### Milestone 2: CLI
+
+Flag it.
+
+### Milestone 3: Docs
+
+Write them.
+"""
+
+
+def _milestones(text: str) -> list[str]:
+    return [p.status for p in summarize(parse(text)).phases]
+
+
+def test_a_milestone_is_done_when_all_its_entries_are_started_when_one_is():
+    assert _milestones(EXECPLAN) == ["in progress", "done", "not started"]  # not "not started": one entry is done
+    done = EXECPLAN.replace("- [ ] Milestone 1:", "- [x] Milestone 1:")
+    assert _milestones(done) == ["done", "done", "not started"]
+    first_open = EXECPLAN.replace("- [x] (2026-01-04 10:00Z) Milestone 1", "- [ ] (2026-01-04 10:00Z) Milestone 1")
+    assert _milestones(first_open) == ["not started", "done", "not started"]
+    later_done = EXECPLAN.replace("- [ ] Milestone 3: docs.", "- [x] Milestone 3: docs.")
+    assert _milestones(later_done) == ["in progress", "done", "in progress"]  # not "done": the last entry is open
+
+
+def test_ticking_milestone_entries_one_by_one_updates_as_a_fresh_summary(tmp_path):
+    from plantui.after_tick import update
+    from plantui.incremental import reparse
+    text, lines = EXECPLAN, Lines.of(EXECPLAN)
+    plan = build_plan(lines)
+    summary = summarize(plan)
+    for old, new in (("- [ ] Milestone 1:", "- [x] Milestone 1:"), ("- [ ] Milestone 3: docs", "- [x] Milestone 3: docs"),
+                     ("- [ ] Milestone 3: a worked", "- [x] Milestone 3: a worked"),
+                     ("- [x] (2026-01-04 10:00Z)", "- [ ] (2026-01-04 10:00Z)")):
+        text = text.replace(old, new)
+        new_lines = Lines.of(text)
+        new_plan = reparse(plan, lines, new_lines)
+        assert new_plan == build_plan(new_lines)
+        got = update(plan, summary, new_plan)
+        want = summarize(new_plan)
+        assert got == want and got.parts == want.parts
+        plan, lines, summary = new_plan, new_lines, got
+    assert [p.status for p in summary.phases] == ["in progress", "done", "done"]
+
+
+def test_plantui_check_of_a_milestone_asks_every_entry(tmp_path, capsys):
+    path = _write(tmp_path, "execplan.md", EXECPLAN)
+    assert main(["check", str(path), "--phase", "1"]) == 1
+    assert "1 of 2" in capsys.readouterr().out
+    assert main(["check", str(path), "--phase", "2"]) == 0
