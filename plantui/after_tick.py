@@ -42,6 +42,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
     family = dict(old.parts.family)
     odd_moved = False
     lower, upper = old.parts.x_marks
+    n_optional, open_optional = old.parts.optional
     touched_phases: set[int] = set()
     touched_cps: set[int] = set()
     for k in changed:
@@ -54,6 +55,8 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
             continue
         if items[k].kind is Kind.TASK:
             tasks = _task_moved(plan, items[k], was, it, tasks, phase_counts, touched_phases)
+            if items[k].optional:
+                open_optional += was.closed - it.closed
         else:
             checks = checks.moved(was, it)
         cp = items[k].checkpoint
@@ -78,6 +81,7 @@ def _update(old_plan: Plan, old: Summary, plan: Plan, changed: list[int], now: d
         derived=old.parts.derived,  # the fields' names and phases stay
         drifting=old.parts.drifting,
         stale=old.parts.stale,
+        optional=(n_optional, open_optional),
     )
     phases = _phase_states_after(plan, old.phases, parts.phase_counts, touched_phases, set(changed))
     fields = plan.fields
@@ -116,7 +120,9 @@ def _phase_states_after(plan: Plan, old: tuple[PhaseState, ...], counts: tuple[C
                         changed: set[int]) -> list[PhaseState] | None:
     """The phase states after a tick, when no phase became done or undone
     (then only the phases whose counts changed have new states); else None."""
-    touched = touched | {ph.index for ph in plan.phases if ph.item_backed in changed}
+    sections = {plan.items[k].section for k in changed}  # a phase's Progress entries share its item's list
+    touched = touched | {ph.index for ph in plan.phases if ph.item_backed is not None
+                         and (ph.item_backed in changed or (not ph.items and plan.items[ph.item_backed].section in sections))}
     states = list(old)
     for p in touched:
         ph = plan.phases[p]

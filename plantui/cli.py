@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="print the progress of plans (or JSON); no PATH: the plans here")
     p.add_argument("paths", nargs="*", metavar="PATH", help="plan files, or folders to look for plans in (default: here)")
     p.add_argument("--json", action="store_true", help="print JSON (schema 1) for scripts")
-    p.add_argument("--check", action="store_true", help="exit 1 while any task is open (for CI)")
+    p.add_argument("--check", action="store_true", help="exit 1 while any task is open, optional ones aside (for CI)")
     p.add_argument("--line", action="store_true", help="one short line per plan, for a status bar or prompt")
     p.add_argument("--width", type=int, default=60, metavar="N", help="--line: at most N cells (default 60; 0: no limit)")
     p.add_argument("--format", metavar="FMT", help="--line: your own line, e.g. '{done}/{total} {percent}%% {phase} "
@@ -278,7 +278,7 @@ def _status(args) -> int:
         color = use_color(sys.stdout)
         sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o, d)
                                                  for (p, plan, s), o, d in zip(results, outlooks, dialects))) + "\n")
-    if args.check and any(s.tasks.open for _, _, s in results):
+    if args.check and any(s.required_open for _, _, s in results):  # open optional tasks hold no plan open
         return EXIT_OPEN
     return EXIT_OK
 
@@ -510,7 +510,7 @@ def _status_line(args) -> int:
         values = _line_values(path)
         if args.format is not None and "{eta}" in args.format:
             values = {**values, "eta": _eta_of(path)}  # the clock and the event log: never from the cache
-        any_open = any_open or values["open"] > 0
+        any_open = any_open or (values["open"] > 0 and values["status"] != "Complete")  # (open optional ones)
         try:
             lines.append(render(values, args.format, args.width, args.color, str(path) if several else ""))
         except FormatError as exc:

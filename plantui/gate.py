@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Item, Kind, Plan
-from .progress import PASSED, Summary
+from .progress import PASSED, Summary, phase_entries
 
 MAX_LINES = 10  # what a person (or an agent) is told at most
 _SHORT = re.compile(r"^(?:phase|step|stage|milestone|sprint|part|iteration|checkpoint|gate)s?\s*[-#]?\s*"
@@ -131,8 +131,8 @@ def check(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: st
     if phase is not None:
         p = find_phase(plan, phase)
         picked.update(plan.phases[p].items)
-        picked.update(ph.item_backed for ph in plan.phases
-                      if ph.item_backed is not None and (ph.index == p or _inside(plan, ph.index, p)))
+        picked.update(k for ph in plan.phases if ph.item_backed is not None and (ph.index == p or _inside(plan, ph.index, p))
+                      for k in phase_entries(plan, ph))
         scopes.append(short_name(plan.phases[p].title))
     if through is not None:
         p = find_phase(plan, through)
@@ -153,7 +153,7 @@ def check(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: st
     optional_open = sum(1 for it in chosen if it.optional and not it.state.closed)
     groups: dict[tuple, list[Item]] = {}
     totals: dict[tuple, int] = {}
-    backing = {ph.item_backed: ph.index for ph in plan.phases if ph.item_backed is not None}
+    backing = {k: ph.index for ph in plan.phases if ph.item_backed is not None for k in phase_entries(plan, ph)}
     for it in required:
         key = ("phase", backing[it.index]) if it.index in backing else _group_key(it)
         totals[key] = totals.get(key, 0) + 1

@@ -88,7 +88,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
         walker = Walker(lines, settings)
         walker.walk(markdown().parse("\n".join(body)))
         raw = walker.out
-    add_tasks(raw, lines, body)  # a plan without boxes: its task headings, status lines or task rows
+    gate_lines = add_tasks(raw, lines, body)  # a plan without box tasks: its task headings, status lines or task rows
     nlines = len(lines)
     raw_items = raw.items
 
@@ -102,7 +102,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
 
     # Checkpoint headings (Checkpoint, Gates, Definition of Done), unless one
     # only groups others ("## Checkpoints" above "### Checkpoint 1").
-    named_cp = [s.index for s in sections if is_checkpoint_name(s.title)]
+    named_cp = [s.index for s in sections if is_checkpoint_name(s.title) or s.line - 1 in gate_lines]
     grouping = {a for o in named_cp for a in _ancestors(sections, o)}
     cp_heads = [k for k in named_cp if k not in grouping]
     cp_set = set(cp_heads)
@@ -263,9 +263,8 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     cp_by_line = {c.line: c.index for c in checkpoints}
     sections = [_placed(s, section_phase.get(s.index), cp_by_line.get(s.line)) for s in sections]
 
-    title = next((s.title for s in sections if s.level == 1), sections[0].title if sections else "")
     plan = Plan(
-        title=title,
+        title=_plan_title(sections),
         items=items,
         sections=tuple(sections),
         phases=tuple(phases),
@@ -426,6 +425,23 @@ def _phase_items(raw_items: list[RawItem]) -> dict[str, int]:
         if num is not None:
             out[num] = k
     return out
+
+
+_TM_ID_RE = re.compile(r"^task\s+id\s*:", re.I)
+_TM_TITLE_RE = re.compile(r"^title\s*:\s*(?P<title>\S.*)", re.I)
+
+
+def _plan_title(sections: list[Section]) -> str:
+    """The first level-1 heading (or the first heading); in Task Master's generated
+    ``task_007.md`` (``# Task ID: 7`` then ``# Title: …``), the title's value."""
+    tops = [s for s in sections if s.level == 1]
+    if not tops:
+        return sections[0].title if sections else ""
+    if _TM_ID_RE.match(tops[0].title):
+        m = next((m for s in tops[1:3] if (m := _TM_TITLE_RE.match(s.title))), None)
+        if m:
+            return m["title"].strip()
+    return tops[0].title
 
 
 def _items(raw_items, kinds, children, item_section, phase_of_item, checkpoint_of) -> tuple[Item, ...]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from . import fields as fieldlib
 from .model import Item, Kind, Plan, State, Warning
-from .names import names_checkpoint_task, title_says_done, title_says_started, value_says_done, value_says_started
+from .names import names_checkpoint_task, phase_item_number, title_says_done, title_says_started, value_says_done, value_says_started
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,7 @@ class Parts:
     derived: tuple[tuple[int, ...], dict[int, tuple[int, ...]]] = ((), {})
     drifting: tuple[int, ...] = ()  # the fields whose values the boxes say otherwise (set by _assemble)
     stale: tuple[int, ...] = ()  # the fields a sync would write: their values are not what is computed (ditto)
+    optional: tuple[int, int] = (0, 0)  # the optional tasks (Kiro's "- [ ]*"), and how many of them are open
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ class Summary:
     @property
     def drift(self) -> tuple[FieldState, ...]:
         return tuple(f for f in self.fields if f.drift)
+
+    @property
+    def required_open(self) -> int:
+        """The open tasks that are not optional: those that hold the plan open."""
+        return self.tasks.open - self.parts.optional[1]
 
 
 
@@ -158,9 +164,29 @@ def summarize(plan: Plan, now: datetime | None = None) -> Summary:
         family=family,
         x_marks=x_marks(items),
         derived=_derived(plan),
+        optional=optional_tasks(plan.tasks),
     )
     phases = _phase_states(plan, parts.phase_counts)
     return assemble(plan, now, count(plan.tasks), count(plan.checks), phases, parts, next_task(plan, phases))
+
+
+def optional_tasks(tasks) -> tuple[int, int]:
+    """(optional tasks, of them open) among ``tasks``."""
+    n = n_open = 0
+    for it in tasks:
+        if it.optional:
+            n += 1
+            n_open += not it.state.closed
+    return n, n_open
+
+
+def plan_status(tasks: Counts, optional: tuple[int, int]) -> str:
+    """The plan's status: Complete when every task is done, or when the only ones
+    open are optional (as they never hold a phase open) and some other is done."""
+    n_optional, open_optional = optional
+    if tasks.complete or (tasks.open and tasks.open == open_optional and tasks.total > n_optional and tasks.done):
+        return "Complete"
+    return "In Progress" if (tasks.done or tasks.in_progress) else "Not Started"
 
 
 def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
@@ -220,8 +246,8 @@ def _phase_flags(plan: Plan, ph, c: Counts, stated: dict[int, State] | None = No
     """(done, started) of a phase with counts ``c``; ``stated``: what the phases say
     of themselves (:func:`stated_states`; worked out here when not given)."""
     if c.total == 0 and ph.item_backed is not None:
-        own = plan.items[ph.item_backed]
-        return own.state.closed, own.state in (State.DONE, State.IN_PROGRESS)
+        entries = [plan.items[k].state for k in phase_entries(plan, ph)]
+        return all(st.closed for st in entries), any(st in (State.DONE, State.IN_PROGRESS) for st in entries)
     if c.total == 0:
         said = (stated if stated is not None else stated_states(plan, ph.index)).get(ph.index)
         return said is State.DONE, said is not None
@@ -229,6 +255,30 @@ def _phase_flags(plan: Plan, ph, c: Counts, stated: dict[int, State] | None = No
     if c.open and ph.optional:
         return _only_optional_open(plan, ph, c), started
     return c.complete or c.open == 0, started
+
+
+def phase_entries(plan: Plan, ph) -> tuple[int, ...]:
+    """The items that stand for phase ``ph``: its own (``item_backed``), and for a
+    phase with no tasks of its own, every item of that item's list named for the
+    same phase (an ExecPlan's Progress entries ``- [x] Milestone 1: …``, ``- [ ]
+    Milestone 1: …``: the milestone is done when all are, started when one is)."""
+    k0 = ph.item_backed
+    if k0 is None:
+        return ()
+    items = plan.items
+    if ph.items or ph.number is None:
+        return (k0,)
+    own = items[k0]
+    a = b = k0
+    while a > 0 and items[a - 1].section == own.section:
+        a -= 1
+    while b + 1 < len(items) and items[b + 1].section == own.section:
+        b += 1
+    return tuple(k for k in range(a, b + 1)
+                 if k == k0 or (items[k].parent == own.parent and _item_phase(items[k].text) == ph.number))
+
+
+_item_phase = lru_cache(maxsize=1 << 15)(phase_item_number)
 
 
 def _only_optional_open(plan: Plan, ph, c: Counts) -> bool:
@@ -422,7 +472,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
         warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
     parts = replace(parts, drifting=tuple(drifting), stale=tuple(stale))
 
-    status = "Complete" if tasks.complete else ("In Progress" if (tasks.done or tasks.in_progress) else "Not Started")
+    status = plan_status(tasks, parts.optional)
     warnings.sort(key=lambda w: w.line or 0)
     return Summary(
         tasks=tasks,

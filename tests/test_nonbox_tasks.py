@@ -34,8 +34,8 @@ def test_task_headings_and_a_status_line_are_tasks_in_their_phases():
         (5, State.DONE, "heading", "T001", "Create the recipe table"),
         (9, State.OPEN, "heading", "T002", "Add the ingredient table"),  # says nothing: open
         (13, State.IN_PROGRESS, "status", "T003", "Import the old cards"),  # its **Status:** line says
-        (17, State.DONE, "heading", None, "Task 4 List recipes"),
-        (19, State.OPEN, "heading", None, "Task 5 Edit a recipe"),
+        (17, State.DONE, "heading", "4", "List recipes"),  # "Task 4": id 4, so that `tick FILE 4` finds it
+        (19, State.OPEN, "heading", "5", "Edit a recipe"),
         (21, State.DONE, "heading", "2.3", "Share a recipe"),  # N.M under a phase
     ]
     snap = snapshot.read(FIXTURES / "headings.md")
@@ -217,9 +217,9 @@ def test_a_heading_that_says_the_state_of_the_tasks_it_holds_is_no_task(tmp_path
     work.write_text(REPORT)
     plan = snapshot.read(work).plan
     assert [(it.line, it.state, it.text) for it in plan.items] == [
-        (5, State.DONE, "Task 1.1 Queue the changes"),
-        (7, State.IN_PROGRESS, "Task 1.2 Send a batch"),
-        (12, State.OPEN, "Task 1.3 Retry on failure"),
+        (5, State.DONE, "Queue the changes"),
+        (7, State.IN_PROGRESS, "Send a batch"),
+        (12, State.OPEN, "Retry on failure"),
     ]
     assert [p.title for p in plan.phases] == ["✅ Completed work", "🚧 Under way"]
     with pytest.raises((EditError, PlanError), match="cannot be marked open: its heading has no word for it; nothing written"):
@@ -368,8 +368,9 @@ def test_empty_brackets_in_a_heading_and_a_bracketed_status_line(tmp_path):
     work.write_text(text)
     plan = snapshot.read(work).plan
     assert [(it.line, it.state, it.text) for it in plan.items] == [
-        (3, State.OPEN, "Task 1 Bootstrap"), (4, State.DONE, "Task 1.1 Bucket"), (6, State.OPEN, "Task 2 Scaffold"),
-        (9, State.DONE, "Task 3 Models"), (12, State.DONE, "Task 4 Regression")]
+        (3, State.OPEN, "Bootstrap"), (4, State.DONE, "Bucket"), (6, State.OPEN, "Scaffold"),
+        (9, State.DONE, "Models"), (12, State.DONE, "Regression")]
+    assert [it.id for it in plan.items] == ["1", "1.1", "2", "3", "4"]  # "Task 1": id 1
     assert plan.items[1].parent == 0
     actions.mark(work, [6], None)
     assert work.read_text().splitlines()[5] == "### Task 2 - Scaffold [DONE]"  # the word its file uses, as written

@@ -1,7 +1,10 @@
 """Tasks that are not boxes: what a Markdown plan with no checkbox holds instead.
 
-Read only when the plan has no box at all (a plan with boxes reads as it
-always did: its task headings are mostly decisions and notes), in this order:
+Read only when the plan has no box task: no box at all, or boxes only in the
+gate lists that close it (``## Validation Checklist``, ``## Quality Gates``,
+``## Definition of Done``: their boxes are then checks).  A plan with box tasks
+reads as it always did (its task headings are mostly decisions and notes).
+In this order:
 
 * **Task headings** (level 2 and below, never a phase or checkpoint heading):
   a heading is a task when it names one -- ``T001``, ``TASK-12``, ``Task 3``,
@@ -38,6 +41,8 @@ so that unticking removes what ticking added.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import replace
 from functools import lru_cache
 from itertools import takewhile
 
@@ -236,14 +241,24 @@ def _bare_form(line: str, f: _Found) -> _Found:
     return f
 
 
-def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
-    """Add to ``raw`` (a plan's pieces, none a box) the tasks it holds that are
-    not boxes; ``body`` is the text as parsed (front matter blanked)."""
-    if raw.items:
-        raw.warnings.extend(tally_warnings(raw))
-        return
+def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> set[int]:
+    """Add to ``raw`` (a plan's pieces) the tasks it holds that are not boxes, when
+    it has no box tasks; ``body`` is the text as parsed (front matter blanked).
+    Returns the lines of the headings whose boxes are checks beside those tasks
+    (a closing ``## Validation Checklist``: see :func:`_gate_lists`)."""
     heads = sorted(raw.headings, key=lambda h: h.line)
+    gates: set[int] = set()
+    if raw.items:
+        gates = _gate_lists(raw, heads, len(body))
+        if not gates:  # a plan of box tasks reads as it always did
+            raw.warnings.extend(tally_warnings(raw))
+            return set()
+    boxes, raw.items = raw.items, []
     found = _heading_tasks(raw, heads, body)
+    if boxes and not found:
+        raw.items = boxes
+        raw.warnings.extend(tally_warnings(raw))
+        return set()
     if found:  # a task's own Status line says how the task stands: it is no field of the plan
         ends = dict(zip((h.line for h in heads), _section_ends(heads, len(body))))
         own = {k for line in raw.task_headings for k in range(line + 1, ends.get(line, line + 1))}
@@ -251,6 +266,7 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
     else:
         found = _row_tasks(raw, body)
     found.sort(key=lambda t: t[0])
+    found = _numbered(found, [it.text for it in boxes])
     words = _Words()
     for _, _, f, _, kind, _ in found:
         words.saw(f, heading=kind == "heading")
@@ -271,7 +287,66 @@ def add_tasks(raw: Collected, lines: Lines, body: list[str]) -> None:
             raw.task_of[line] = head
         raw.items.append(RawItem(line, f.col, f.text, f.state, text, lines.line(line), False, parent, depth,
                                  spelling=sp))
+    if boxes:
+        raw.items = _merged(raw.items, boxes)
     raw.warnings.extend(tally_warnings(raw))
+    return gates
+
+
+_CHECKLIST_RE = re.compile(
+    r"^(?:(?:final|pre[- ]?merge|pre[- ]?release|release|launch|validation|verification|review|completion|"
+    r"acceptance|quality|testing|test|qa|done)\s+)*(?:checklist|acceptance\s+criteria|success\s+criteria)\s*$", re.I)
+
+
+def _gate_lists(raw: Collected, heads, nlines: int) -> set[int]:
+    """The headings (lines) of the gate lists that hold every box of the plan, when
+    they do: a checkpoint or gate (``## Quality Gates``, ``## Definition of Done``) or
+    a checklist (``## Validation Checklist``, ``### Acceptance Criteria``); else none
+    (the plan has box tasks)."""
+    ends = _section_ends(heads, nlines)
+    spans = [(h.line, end) for h, end in zip(heads, ends)
+             if is_checkpoint_name(h.title) or _CHECKLIST_RE.match(name_of(h.title))]
+    if not spans:
+        return set()
+    out = set()
+    for it in raw.items:
+        holder = next((a for a, b in reversed(spans) if a < it.line < b), None)
+        if holder is None:
+            return set()
+        out.add(holder)
+    return out
+
+
+def _merged(tasks: list[RawItem], boxes: list[RawItem]) -> list[RawItem]:
+    """Task items and box items (each list in file order, with parents among its own)
+    in one list in file order, the parents renumbered."""
+    order = sorted([(it.line, 0, k) for k, it in enumerate(tasks)] + [(it.line, 1, k) for k, it in enumerate(boxes)])
+    new = {(src, k): n for n, (_, src, k) in enumerate(order)}
+    out = []
+    for _, src, k in order:
+        it = (tasks, boxes)[src][k]
+        parent = None if it.parent is None else new[(src, it.parent)]
+        out.append(replace(it, parent=parent))
+    return out
+
+
+_WORD_ID_RE = re.compile(r"^(?:(?:sub)?task|story)\s*#?\s*(?P<num>\d+(?:\.\d+)*[a-z]?)\s*", re.I)
+
+
+def _numbered(found: list, others: list[str]) -> list:
+    """``Task 4 Deploy`` read as ``4 Deploy`` (its id ``4``, so that ``plantui tick
+    FILE 4`` finds it), where no other task of the plan has that id; where one
+    has (a Task Master subtask ``## 4.``, a second ``Task 4``), it keeps its word
+    and has no id."""
+    ids = Counter(split_id(t)[0] for t in others)
+    ids.update(m["num"] if (m := _WORD_ID_RE.match(t[1])) else split_id(t[1])[0] for t in found)
+    out = []
+    for t in found:
+        m = _WORD_ID_RE.match(t[1])
+        if m and ids[m["num"]] == 1 and t[1][m.end():].strip():
+            t = (t[0], f"{m['num']} {t[1][m.end():]}", *t[2:])
+        out.append(t)
+    return out
 
 
 def _heading_tasks(raw: Collected, heads, body: list[str]) -> list:
