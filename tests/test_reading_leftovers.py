@@ -11,7 +11,7 @@ from plantui.cli import main
 from plantui.model import State
 from plantui.parser import build_plan, parse
 from plantui.progress import summarize
-from plantui.source import Lines
+from plantui.lines import Lines
 
 
 def _write(tmp_path, name: str, text: str):
