@@ -149,13 +149,17 @@ def fields_after(plan: Plan, old: Summary, states: dict[int, State],
     tasks = old.tasks
     phase_counts = list(old.parts.phase_counts)
     touched: set[int] = set()
+    n_optional, open_optional = old.parts.optional
     for k, state in states.items():
         item = items[k]
         if item.state is not state and item.kind is Kind.TASK:
             tasks = _task_moved(plan, item, item.state, state, tasks, phase_counts, touched)
+            if item.optional:
+                open_optional += item.state.closed - state.closed
     now = now or datetime.now()
     redone = _redone(old.parts, touched)
-    return tuple(_field_state(n, plan.fields[n], phase_counts, tasks, now) if n in redone else old.fields[n]
+    optional = (n_optional, open_optional)
+    return tuple(_field_state(n, plan.fields[n], phase_counts, tasks, now, optional) if n in redone else old.fields[n]
                  for n in sorted(redone.union(old.parts.stale)))
 
 

@@ -163,6 +163,7 @@ class Tally:
     done: int
     total: int  # tasks that count: skipped ones are not
     started: bool  # anything done or in progress
+    complete: bool = False  # complete though some are open (only optional ones: see progress.plan_status)
 
     @property
     def percent(self) -> int:
@@ -170,7 +171,7 @@ class Tally:
 
     @property
     def word(self) -> str:
-        if self.total and self.done >= self.total:
+        if self.complete or (self.total and self.done >= self.total):
             return "Complete"
         return "In Progress" if self.started else "Not Started"
 

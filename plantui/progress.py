@@ -55,8 +55,8 @@ class Counts:
                 c[name] += step
         return replace(self, **c)
 
-    def tally(self) -> fieldlib.Tally:
-        return fieldlib.Tally(self.done, self.countable, bool(self.done or self.in_progress))
+    def tally(self, complete: bool = False) -> fieldlib.Tally:
+        return fieldlib.Tally(self.done, self.countable, bool(self.done or self.in_progress), complete)
 
 
 _COUNTED = {State.DONE: "done", State.IN_PROGRESS: "in_progress", State.SKIPPED: "skipped", State.OTHER: "other"}
@@ -409,20 +409,25 @@ def _is_stale(f, fs: FieldState) -> bool:
     return fs.writable and fs.computed is not None and fs.computed != f.value
 
 
-def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime) -> FieldState:
-    """``phase_counts``: the counts of each phase (by index).  A value that holds
-    more than plantui derives (:func:`plantui.fields.whole`) is checked, never written:
-    its computed value is what the boxes say, plainly."""
+def _field_state(n: int, f, phase_counts, tasks: Counts, now: datetime, optional: tuple[int, int] = (0, 0)) -> FieldState:
+    """``phase_counts``: the counts of each phase (by index); ``optional``: the plan's
+    optional tasks and how many are open (a plan whose only open tasks are optional
+    is Complete, :func:`plan_status`).  A value that holds more than plantui derives
+    (:func:`plantui.fields.whole`) is checked, never written: its computed value is
+    what the boxes say, plainly."""
     computed = None
     drift = False
     if f.name in fieldlib.DERIVED:
-        scope = phase_counts[f.phase] if f.phase is not None else tasks
+        if f.phase is not None:
+            scope, tally = phase_counts[f.phase], phase_counts[f.phase].tally()
+        else:
+            scope, tally = tasks, tasks.tally(complete=plan_status(tasks, optional) == "Complete")
         if scope.total or f.name == "last updated":
-            computed = fieldlib.derive(f.name, f.value, scope.tally(), now)
+            computed = fieldlib.derive(f.name, f.value, tally, now)
         if computed is not None and f.name != "last updated" and not fieldlib.is_placeholder(f.value):
             drift = computed != f.value
         if computed is not None and not fieldlib.whole(f.name, f.value):
-            return FieldState(n, fieldlib.said_plainly(f.name, f.value, scope.tally()), drift, writable=False)
+            return FieldState(n, fieldlib.said_plainly(f.name, f.value, tally), drift, writable=False)
     return FieldState(n, computed, drift)
 
 
@@ -452,7 +457,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
     # Derived fields and drift.
     fields = plan.fields
     if since is None:
-        field_states = [_field_state(n, f, parts.phase_counts, tasks, now) for n, f in enumerate(fields)]
+        field_states = [_field_state(n, f, parts.phase_counts, tasks, now, parts.optional) for n, f in enumerate(fields)]
         drifting = [fs.index for fs in field_states if fs.drift]
         stale = [fs.index for fs in field_states if _is_stale(fields[fs.index], fs)]
     else:
@@ -463,7 +468,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
         field_states = list(old.fields)
         still, behind = set(parts.drifting), set(parts.stale)
         for n in again:
-            fs = field_states[n] = _field_state(n, fields[n], parts.phase_counts, tasks, now)
+            fs = field_states[n] = _field_state(n, fields[n], parts.phase_counts, tasks, now, parts.optional)
             (still.add if fs.drift else still.discard)(n)
             (behind.add if _is_stale(fields[n], fs) else behind.discard)(n)
         drifting, stale = sorted(still), sorted(behind)

@@ -291,3 +291,20 @@ def test_plantui_check_of_a_milestone_asks_every_entry(tmp_path, capsys):
     assert main(["check", str(path), "--phase", "1"]) == 1
     assert "1 of 2" in capsys.readouterr().out
     assert main(["check", str(path), "--phase", "2"]) == 0
+
+
+def test_a_status_field_follows_the_plan_when_only_optional_tasks_are_open(tmp_path):
+    """The plan says Complete while only optional tasks are open: so does its derived
+    Status field, whether a tick writes it (the no-parse path) or a sync does."""
+    text = "# Plan\n\n**Status:** In Progress\n\n## Phase 1: A\n\n- [ ] 1. Do it\n- [ ]* 2. Maybe\n"
+    ticked = _write(tmp_path, "ticked.md", text)
+    actions.mark(ticked, ["1"], None)
+    assert ticked.read_text().startswith("# Plan\n\n**Status:** Complete\n")
+    synced = _write(tmp_path, "synced.md", text.replace("- [ ] 1.", "- [x] 1."))
+    plan = parse(synced.read_text())
+    summary = summarize(plan)
+    assert summary.status == "Complete" and summary.fields[0].drift and summary.fields[0].computed == "Complete"
+    actions.sync(synced)
+    assert synced.read_text() == ticked.read_text()
+    actions.mark(ticked, ["1"], " ")
+    assert "**Status:** Not Started" in ticked.read_text()
