@@ -97,7 +97,7 @@ class OverviewScreen(Screen):
         out: list[tuple[str, str, Path, int | None]] = []
         for path in self.paths:
             out.append((f"Open {path.name}", f"The dashboard of {path}", path, None))
-            for part in table._parts.get(path, ()):  # the table's own split of the file, as its rows show it
+            for part in table.parts_of(path):
                 anchor = part.name.rpartition("#")[2]
                 title = one_line(part.title)
                 if title.startswith(anchor):  # "EP-20260311-x: Import CSV": the anchor is said once

@@ -279,6 +279,11 @@ class PlanTable(DataTable):
             self._grouped = len(tools) > 1
         return self._grouped
 
+    def parts_of(self, path: Path) -> tuple[Part, ...]:
+        """The plans of the file ``path`` when it keeps several (ExecPlans), as its rows
+        show them; () for a file of one plan, or not read yet."""
+        return self._parts.get(path, ())
+
     def group_of(self, path: Path | str) -> str | None:
         """The group ``path``'s row is in (or the row ``path``, a part's name):
         ``"archived"``, its tool's name (grouped), or None."""
