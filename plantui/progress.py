@@ -214,18 +214,13 @@ def x_marks(items) -> tuple[int, int]:
 
 
 
-def stated_done(plan: Plan, only: int | None = None) -> set[int]:
-    """The phases that say they are done, in their heading (``## Phase 1: Setup ✅``,
-    ``(COMPLETE)``, ``[DONE]``, ``— Done``) or in a ``**Status:** Complete`` field
-    of their own section.  It counts for a phase without task boxes, whose
-    status would otherwise read "not started" for ever.  ``only``: that phase alone."""
-    return {p for p, state in stated_states(plan, only).items() if state is State.DONE}
-
-
 def stated_states(plan: Plan, only: int | None = None) -> dict[int, State]:
-    """What the phases say of themselves: done (:func:`stated_done`), or in progress
-    (``## Phase 4: Export 🚧``, ``(In Progress)``, ``**Status:** In progress``); a
-    phase that says both is done.  ``only``: that phase alone."""
+    """What the phases say of themselves: done in their heading (``## Phase 1: Setup ✅``,
+    ``(COMPLETE)``, ``[DONE]``, ``— Done``) or in a ``**Status:** Complete`` field of
+    their own section, or in progress (``## Phase 4: Export 🚧``, ``(In Progress)``,
+    ``**Status:** In progress``); a phase that says both is done.  It counts for a
+    phase without task boxes, whose status would otherwise read "not started" for
+    ever.  ``only``: that phase alone."""
     phases = plan.phases if only is None else (plan.phases[only],)
     out: dict[int, State] = {}
     for ph in phases:
