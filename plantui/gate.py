@@ -84,10 +84,6 @@ class GateResult:
             f"and {len(rest)} more ({', '.join(g.name for g in rest[:4])}{', …' if len(rest) > 4 else ''}; "
             f"{left} open)"]
 
-    def headline(self) -> str:
-        """One line: ``Phase 2: not complete, 4 of 5 boxes open``."""
-        return f"{self.scope}: {self.verdict()}"
-
     def verdict(self) -> str:
         """``complete (8 boxes)`` or ``not complete, 4 of 5 boxes open``."""
         if self.complete:

@@ -148,10 +148,6 @@ class Lines:
             out._starts, out._ends = self._starts, self._ends
         return out
 
-    def normalized(self) -> str:
-        """The text with every line ending turned into LF, line for line."""
-        return "\n".join(self.parts)
-
 
 def _extra(text: str) -> int:
     """How many more bytes than characters ``text`` takes in UTF-8 (``surrogateescape``)."""

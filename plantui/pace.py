@@ -572,10 +572,3 @@ def short_text(o: Outlook, now: datetime | None = None) -> str:
     if not o.pace.completed:
         return ""
     return f"{pace_text(o.pace)} · {eta_text(o.plan, now)}"
-
-
-def plan_eta_text(path: str | Path, plan: Plan, summary, *, now: datetime | None = None,
-                  window: timedelta = WINDOW, settings: Settings = DEFAULT) -> str:
-    """The plan's ETA in a few words (:func:`eta_text`), from all that was seen of it: ``{eta}`` of ``status --line``."""
-    o = outlook(plan, summary, observed(path, plan), now=now, window=window, settings=settings)
-    return eta_text(o.plan, now)

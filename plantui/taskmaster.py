@@ -45,14 +45,6 @@ def claims(path: Path | None, lines: Lines) -> bool:
     return path is not None and path.name == "tasks.json" and path.parent.name == "tasks"
 
 
-def in_project(folder: Path) -> Path | None:
-    """The Task Master file of the project ``folder``, if it has one (for discovery)."""
-    for candidate in (folder / ".taskmaster" / "tasks" / "tasks.json", folder / "tasks" / "tasks.json"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def current_tag(path: Path) -> str | None:
     """``currentTag`` of the ``.taskmaster/state.json`` beside the tasks folder, if any."""
     try:

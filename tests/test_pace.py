@@ -455,13 +455,6 @@ def test_estimates_without_any_count_every_open_task():
     assert (w.hours, w.estimated, w.open) == (0.0, 0, 3)
 
 
-def test_plan_eta_text_for_the_status_line(tmp_path):
-    path = stamped_plan(tmp_path)
-    plan = parse(path.read_text(encoding="utf-8"))
-    assert P.plan_eta_text(path, plan, summarize(plan)).startswith("ETA ")
-    assert P.plan_eta_text(path, plan, summarize(plan), window=timedelta(hours=3)) == "no ETA (2/5 ticks)"
-
-
 async def test_the_header_works_the_eta_out_again_after_ticks(tmp_path):
     path = stamped_plan(tmp_path)
     app = PlantuiApp([path], live=False)

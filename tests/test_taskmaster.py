@@ -59,13 +59,6 @@ def test_tasks_are_phases_and_subtasks_their_tasks(project: Path):
     assert any("feature-reports" in w.message for w in plan.warnings)  # the other tag is said, not shown
 
 
-def test_a_project_s_file_is_found_for_discovery(project: Path, tmp_path: Path):
-    from plantui.taskmaster import in_project
-
-    assert in_project(project) == tasks_json(project)
-    assert in_project(tmp_path) is None
-
-
 def test_the_current_tag_of_state_json_is_shown(project: Path):
     (project / ".taskmaster" / "state.json").write_text(json.dumps({"currentTag": "feature-reports"}))
     plan = read(tasks_json(project)).plan
