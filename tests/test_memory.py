@@ -59,7 +59,8 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     from benchmarks.generate import generate
     from plantui.progress import summarize
     from plantui.snapshot import read
-    from plantui.ui.changes import compare, milestones
+    from plantui.events import events
+    from plantui.ui.changes import compare
     from plantui.ui.tree_model import build, update
     from plantui.ui.panel_model import panel_look
 
@@ -93,7 +94,7 @@ def test_the_work_on_a_plan_leaves_no_reference_cycles(tmp_path):
     assert cyclic(lambda: read(path, previous=snap)) == 0
     assert cyclic(lambda: after.summary()) == 0  # worked out from the summary before the tick
     assert cyclic(lambda: update(layout, after.plan, summarize(after.plan))) == 0
-    assert cyclic(lambda: (compare(snap.plan, after.plan), milestones(snap.plan, summary, after.plan,
+    assert cyclic(lambda: (compare(snap.plan, after.plan), events(snap.plan, summary, after.plan,
                                                                      summarize(after.plan)))) == 0
     path.write_text(path.read_text(encoding="utf-8").replace("- [ ]", "- [ ] more\n- [ ]", 1), encoding="utf-8")
     assert cyclic(lambda: read(path, previous=after)) == 0  # an edit: a chunk parsed again

@@ -10,7 +10,8 @@ from plantui.model import State
 from plantui.parser import parse_lines
 from plantui.progress import summarize
 from plantui.lines import Lines
-from plantui.ui.changes import compare, milestones
+from plantui.events import events
+from plantui.ui.changes import compare
 from plantui.ui.tree_model import build, item_keys
 from plantui.ui.widgets.dashboard import editor_command
 
@@ -150,16 +151,16 @@ def test_compare_names_what_changed():
     assert added.lines == ["+ 9.9 Late addition"] and added.structure
 
 
-def test_milestones():
+def test_a_phase_done_a_checkpoint_ready_and_the_plan_done_are_events():
     old_plan, old = plan_of(PLAN)
     text = PLAN.replace("- [/] **2.2**", "- [x] **2.2**").replace("- [ ] **2.2.2**", "- [x] **2.2.2**").replace("- [ ] **2.3**", "- [x] **2.3**")
     new_plan, new = plan_of(text)
-    messages = [m for m, _ in milestones(old_plan, old, new_plan, new)]
+    messages = [e.title for e in events(old_plan, old, new_plan, new)]
     assert "Phase done: Phase 2: Core" in messages
     assert "Checkpoint ready: Checkpoint: Core ready" in messages
     all_done = text.replace("- [ ] **3.1**", "- [x] **3.1**")
     done_plan, done = plan_of(all_done)
-    assert any(m.startswith("Plan complete") for m, _ in milestones(new_plan, new, done_plan, done))
+    assert any(e.title.startswith("Plan complete") for e in events(new_plan, new, done_plan, done))
 
 
 def test_editor_command():

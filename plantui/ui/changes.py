@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..events import PHASE_DONE, CHECKPOINT_READY, PLAN_DONE, Event, events
+from ..events import Event, events
 from ..model import Plan
 from ..after_tick import marker_changes
 from ..progress import Summary
@@ -112,9 +112,3 @@ def _field_changes(old: Plan, new: Plan) -> list[str]:
         if was is not None and was.value != f.value:
             out.append(f"{one_line(f.key)}: {one_line(f.value)}")
     return out
-
-
-def milestones(old_plan: Plan, old: Summary, new_plan: Plan, new: Summary) -> list[tuple[str, str]]:
-    """(message, severity) for each phase that completed, checkpoint that became ready, and the plan done."""
-    return [(e.title, e.severity) for e in events(old_plan, old, new_plan, new)
-            if e.kind in (PHASE_DONE, CHECKPOINT_READY, PLAN_DONE)]
