@@ -323,7 +323,12 @@ async def test_writer_app_and_command_line_tick_together(tmp_path, monkeypatch, 
             while writer.poll() is None:
                 burst = 1 if rnd.random() < 0.75 else 3  # three presses in a row: queued behind each other
                 bursts += burst > 1
-                keys = [key_of(dash, t) for t in rnd.sample(APP_TASKS, burst)]
+                chosen = rnd.sample(APP_TASKS, burst)
+                # The view shows what it last read; vim writes its new file in place, and a read in the
+                # middle of that shows the plan cut short until the write's own event is read.
+                await wait_for(pilot, lambda: all(shown(dash, t) is not None for t in chosen), timeout=15,
+                               what="the app's tasks in view")
+                keys = [key_of(dash, t) for t in chosen]
                 before = len(ledger.requests)
                 for n, key in enumerate(keys, 1):
                     assert dash.tree.reveal(key)
