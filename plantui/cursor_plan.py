@@ -41,7 +41,7 @@ from pathlib import Path
 from .config import Settings
 from .model import Edge, Field, Item, Kind, Lineage, Plan, Spelling, State, Warning
 from .names import clean_inline
-from .parser import _front_matter_end, parse_lines
+from .parser import front_matter_end, parse_lines
 from .progress import BLOCKED_TAG
 from .lines import Lines
 
@@ -67,7 +67,7 @@ LONGEST = 20_000  # lines of front matter looked through: a plan of a few thousa
 def _end(lines: Lines) -> int | None:
     """Index of the line closing the front matter (the parser's, or further down
     for a long list of todos: the parser looks 400 lines down)."""
-    end = _front_matter_end(lines)
+    end = front_matter_end(lines)
     if end is None and len(lines) > 1 and lines.line(0).rstrip() == "---":
         end = next((k for k in range(1, min(len(lines), LONGEST)) if lines.line(k).rstrip() in ("---", "...")), None)
     return end
@@ -75,7 +75,7 @@ def _end(lines: Lines) -> int | None:
 
 def _body(lines: Lines, end: int, settings: Settings) -> Plan:
     """The Markdown plan of the body (the front matter read as blank lines)."""
-    if _front_matter_end(lines) == end:
+    if front_matter_end(lines) == end:
         return parse_lines(lines, settings)  # the parser blanks it itself
     return parse_lines(Lines.of("\n".join([""] * (end + 1) + lines.parts[end + 1:])), settings)
 

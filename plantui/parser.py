@@ -53,7 +53,7 @@ from .names import (
 )
 from .lines import Lines
 
-def _front_matter_end(lines: Lines) -> int | None:
+def front_matter_end(lines: Lines) -> int | None:
     """Index of the line closing YAML front matter, when the file opens with it."""
     if len(lines) < 2 or lines.line(0).rstrip() != "---":
         return None
@@ -78,7 +78,7 @@ def parse_lines(lines: Lines, settings: Settings = DEFAULT) -> Plan:
 def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = True) -> Plan:
     """A full parse, always.  ``chunked=False`` parses the text in one piece
     (the plain approach the benchmark and the tests compare with)."""
-    fm_end = _front_matter_end(lines)
+    fm_end = front_matter_end(lines)
     body = lines.parts  # read, never changed
     if fm_end is not None:
         body = [""] * (fm_end + 1) + body[fm_end + 1 :]
