@@ -422,15 +422,18 @@ def _demo(args=None) -> int:
 def _chosen_plans(paths: list[str], every: bool) -> list[Path]:
     """The plans named: files as given; for a folder (none given: here) its plans,
     most recently changed first, only the first unless ``every``."""
-    from .claude_store import is_task_list
-
     out: list[Path] = []
     for raw in paths or ["."]:
         p = Path(raw)
-        if not p.is_dir() or is_task_list(p):  # (a Claude Code task list: a folder that is one plan)
+        if not p.is_dir():  # a file: as given (a status line's warm path imports no reader)
             out.append(p)
             continue
+        from .claude_store import is_task_list
         from .discover import plans_in
+
+        if is_task_list(p):  # a Claude Code task list: a folder that is one plan
+            out.append(p)
+            continue
 
         found = plans_in(p)
         if not found:

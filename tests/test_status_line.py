@@ -248,7 +248,7 @@ def test_the_warm_path_never_imports_the_parser(tmp_path):
     probe = ("import sys, time; from plantui import statcache; statcache.now = lambda: time.time_ns() + 10**10; "
              "from plantui.cli import main; code = main(['status', '--line', sys.argv[1]]); "
              "print(sorted(m for m in sys.modules if m in ('plantui.parser', 'plantui.snapshot', 'markdown_it', "
-             "'plantui.progress', 'plantui.discover')))")
+             "'plantui.progress', 'plantui.discover', 'plantui.readers', 'plantui.claude_store', 'plantui.model')))")
     runs = [subprocess.run([sys.executable, "-c", probe, str(plan)], capture_output=True, text=True, env=os.environ)
             for _ in range(2)]
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
