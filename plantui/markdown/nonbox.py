@@ -49,24 +49,9 @@ from itertools import takewhile
 from ..model import Spelling, State, Warning
 from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
+from .status_words import EMOJI as _EMOJI, EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_word
 from .walk import Collected, RawItem
 
-_EMOJI = {
-    "✅": State.DONE, "✔": State.DONE, "☑": State.DONE, "✓": State.DONE,
-    "🚧": State.IN_PROGRESS, "🔄": State.IN_PROGRESS, "⏳": State.IN_PROGRESS, "🟡": State.IN_PROGRESS,
-    "⬜": State.OPEN, "☐": State.OPEN, "🔲": State.OPEN, "❌": State.OPEN,
-}
-_WORDS = (  # longest first within a state; the first that matches says the state
-    (State.OPEN, r"not[ _-]started|not[ _-]done|not[ _-]complete|to[ _-]do|todo|pending|planned|backlog|queued|open"),
-    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review|partial"),
-    (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
-    (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
-    (State.OTHER, r"blocked|failed|on[ _-]hold"),
-)
-WORD = "|".join(w for _, w in _WORDS)
-_WORD_RE = re.compile(rf"(?<![\w-])(?:{WORD})(?![\w-])", re.I)
-_STATE_RES = tuple((state, re.compile(rf"^(?:{w})$", re.I)) for state, w in _WORDS)
-EMOJI_RE = _EMOJI_RE = re.compile("(?:" + "|".join(map(re.escape, _EMOJI)) + ")\ufe0f?")
 _EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)
 _BRACKET_RE = re.compile(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
 _DASH_RE = re.compile(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
@@ -93,11 +78,6 @@ DEFAULT_EMOJI = {State.DONE: "✅", State.OPEN: "⬜", State.IN_PROGRESS: "🚧"
 WORDED_EMOJI = {**DEFAULT_EMOJI, State.OPEN: "⏳"}  # before a word, which says the state: "⏳ Pending", as plans write it
 
 
-def state_of_word(word: str) -> State:
-    for state, pattern in _STATE_RES:
-        if pattern.match(word):
-            return state
-    return State.OTHER
 
 
 @lru_cache(maxsize=256)

@@ -18,6 +18,7 @@ from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
 from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id, status_of_cell
 from ..lines import Lines
+from .status_words import EMOJI_RE, state_of_word
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -53,8 +54,6 @@ def _tally(row: list[str]) -> tuple[str, State | None, int] | None:
     its label, the state it counts (None: all) and the count; None for any other row."""
     if len(row) < 2:
         return None
-    from .nonbox import EMOJI_RE, state_of_word  # (nonbox reads this module's pieces)
-
     label = clean_inline(EMOJI_RE.sub("", row[0])).strip(" :")
     numbers = [m.group(1) for cell in row[1:] if (m := _NUMBER_CELL.match(clean_inline(cell)))]
     if len(numbers) != 1 or len(label.split()) > 3:

@@ -1,0 +1,34 @@
+"""The words and emoji a plan writes a task's state in (``✅``, ``pending``,
+``In Progress``, ``cancelled``…): read by the tasks that are not boxes
+(:mod:`.nonbox`) and by the tables of counts (:mod:`.walk`)."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import State
+
+EMOJI = {
+    "✅": State.DONE, "✔": State.DONE, "☑": State.DONE, "✓": State.DONE,
+    "🚧": State.IN_PROGRESS, "🔄": State.IN_PROGRESS, "⏳": State.IN_PROGRESS, "🟡": State.IN_PROGRESS,
+    "⬜": State.OPEN, "☐": State.OPEN, "🔲": State.OPEN, "❌": State.OPEN,
+}
+WORDS = (  # longest first within a state; the first that matches says the state
+    (State.OPEN, r"not[ _-]started|not[ _-]done|not[ _-]complete|to[ _-]do|todo|pending|planned|backlog|queued|open"),
+    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review|partial"),
+    (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
+    (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
+    (State.OTHER, r"blocked|failed|on[ _-]hold"),
+)
+WORD = "|".join(w for _, w in WORDS)
+WORD_RE = re.compile(rf"(?<![\w-])(?:{WORD})(?![\w-])", re.I)
+_STATE_RES = tuple((state, re.compile(rf"^(?:{w})$", re.I)) for state, w in WORDS)
+EMOJI_RE = re.compile("(?:" + "|".join(map(re.escape, EMOJI)) + ")\ufe0f?")
+
+
+def state_of_word(word: str) -> State:
+    """The state a status word says (``pending``: open); OTHER for one it does not know."""
+    for state, pattern in _STATE_RES:
+        if pattern.match(word):
+            return state
+    return State.OTHER
