@@ -118,7 +118,7 @@ def synthetic_history(plan, summary):
 
 async def burnup_screen(pilot) -> None:
     """The burn-up chart of the plan on screen, over a made-up history."""
-    from plantui.ui.screens import BurnupScreen
+    from plantui.ui.plan_screens import BurnupScreen
 
     dash = pilot.app.screen.query_one(LivePlan)
     plan, summary = dash.snapshot.plan, dash.summary

@@ -151,7 +151,7 @@ def pane_title(dash) -> str:
 
 
 async def test_the_warnings_count_shows_and_w_lists_them(warned: Path):
-    from plantui.ui.screens import WarningsScreen
+    from plantui.ui.plan_screens import WarningsScreen
     from textual.widgets import OptionList
 
     app = app_for(warned)
@@ -173,7 +173,7 @@ async def test_the_warnings_count_shows_and_w_lists_them(warned: Path):
 
 
 async def test_choosing_a_warning_moves_the_cursor_to_its_line(warned: Path):
-    from plantui.ui.screens import WarningsScreen
+    from plantui.ui.plan_screens import WarningsScreen
 
     app = app_for(warned)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -468,7 +468,7 @@ class PlanDashboard(LivePlan):
         return f" · [$text-warning]⚠ {n} warning{'s' if n != 1 else ''}[/] · w" if n else ""
 
     def action_warnings(self) -> None:
-        from ..screens import WarningsScreen  # screens imports this module
+        from ..plan_screens import WarningsScreen
 
         summary = self.summary
         if summary is None:
@@ -479,7 +479,7 @@ class PlanDashboard(LivePlan):
         self.app.push_screen(WarningsScreen(summary.warnings, self.name_shown), self._go_to_line)
 
     def action_burnup(self) -> None:
-        from ..screens import BurnupScreen  # screens imports this module
+        from ..plan_screens import BurnupScreen
 
         if self.snapshot is not None and self.summary is not None:
             now = self.app.now().astimezone() if getattr(self.app, "_clock", None) else None
