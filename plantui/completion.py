@@ -75,9 +75,9 @@ def parser():
     """The command's parser with completers on the arguments a plain file name does not fit."""
     from argcomplete.completers import DirectoriesCompleter
 
-    from .cli import _parser
+    from .arguments import command_parser
 
-    top = _parser()
+    top = command_parser()
     sub = next(a for a in top._actions if a.dest == "command")
     sub.completer = _commands_or_plans
     for name, p in sub.choices.items():

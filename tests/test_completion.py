@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from plantui.cli import COMMANDS, _parser
+from plantui.arguments import COMMANDS, command_parser as _parser
 
 pytest.importorskip("argcomplete")
 
