@@ -419,6 +419,23 @@ async def test_b_opens_the_burnup_and_arrows_choose_the_phase(tmp_path):
     assert path.read_bytes() == before
 
 
+async def test_the_burnup_follows_the_plan_while_it_is_open(tmp_path):
+    """A task ticked from outside while the chart is open: the chart ends at the new count
+    (it stayed on the plan it was opened with)."""
+    path = stamped_plan(tmp_path)
+    app = PlantuiApp([path])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        chart = app.screen.query_one(burnup_widget.BurnupChart)
+        await wait_for(pilot, lambda: chart.series is not None and chart.series.done[-1] == 5, what="the chart")
+        path.write_text(path.read_text(encoding="utf-8").replace("- [ ] Build step 1", "- [x] Build step 1"),
+                        encoding="utf-8")
+        await wait_for(pilot, lambda: chart.series.done[-1] == 6, timeout=15, what="the chart to follow the tick")
+        assert "6/8 done" in str(app.screen.query_one("#burnup-legend").render())
+        assert type(app.screen).__name__ == "BurnupScreen"
+
+
 async def test_without_the_chart_extra_the_screen_says_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(burnup_widget, "PlotextPlot", None)
     path = stamped_plan(tmp_path)

@@ -77,6 +77,7 @@ class BurnupScreen(Screen):
                                                 if st.counts.countable)]
         self.scope = self.scopes.index(phase) if phase in self.scopes else 0
         self.seen = seen  # given (screenshots, tests), or gathered when mounted
+        self.given = seen is not None
         self.outlook = None
 
     def compose(self) -> ComposeResult:
@@ -103,6 +104,22 @@ class BurnupScreen(Screen):
             return
         self.query_one("#burnup-title", Label).update(Content.styled("Burn-up: reading the history…", "$text-muted"))
         outlook_later(self, self.path, self.plan, self.summary, self._now(), self._seen, git=True)
+
+    def follow(self, plan, summary) -> None:
+        """The plan changed while the chart is open: draw it again, what was seen gathered
+        anew (the change itself is in the event log by now) once the changes pause."""
+        from .widgets.burnup import QUIET, outlook_later
+
+        scope = self.scopes[self.scope]
+        self.plan, self.summary = plan, summary
+        self.scopes = [None, *(ph.index for ph, st in zip(plan.phases, summary.phases) if st.counts.countable)]
+        self.scope = self.scopes.index(scope) if scope in self.scopes else 0
+        if self.given:  # what was seen was handed in (screenshots, tests): the plan alone is new
+            from ..pace import outlook
+
+            self._seen(self.seen, outlook(self.plan, self.summary, self.seen, now=self._now()))
+            return
+        outlook_later(self, self.path, plan, summary, self._now(), self._seen, quiet=QUIET, git=True)
 
     def _seen(self, seen, outlook) -> None:
         self.seen, self.outlook = seen, outlook

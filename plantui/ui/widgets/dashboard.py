@@ -27,6 +27,7 @@ from ..tree_model import FILTERS, Key, Layout, build, item_label, section_keys, 
 from ..live import LivePlan
 from ..messages import Prepared, TickRequested, WriteDone, WriteRefused
 from ..panel_model import panel_look
+from ..plan_screens import BurnupScreen
 from .activity import ActivityLog, Entry
 from .header import PlanHeader
 from .plan_tree import PlanTree
@@ -120,6 +121,9 @@ class PlanDashboard(LivePlan):
             panel = panel_look(snap.plan, summary, snap.settings)
         self.query_one(SidePanel).update_plan(panel)
         self._relayout(flash=changes.flash, cursor=self._start_key() if old is None else None)
+        for screen in self.app.screen_stack:  # a burn-up of this plan, open over it, follows it
+            if isinstance(screen, BurnupScreen) and screen.path == self.path:
+                screen.follow(snap.plan, summary)
         if old is None:
             t = summary.tasks
             what = f"{t.done}/{t.countable} tasks done" if t.total else "no checkbox tasks"
@@ -479,7 +483,6 @@ class PlanDashboard(LivePlan):
         self.app.push_screen(WarningsScreen(summary.warnings, self.name_shown), self._go_to_line)
 
     def action_burnup(self) -> None:
-        from ..plan_screens import BurnupScreen
 
         if self.snapshot is not None and self.summary is not None:
             now = self.app.now().astimezone() if getattr(self.app, "_clock", None) else None
