@@ -25,7 +25,7 @@ from pathlib import Path
 from .config import Settings
 from .model import Kind, Lineage, Plan, State
 from .parser import parse_lines
-from .progress import BLOCKED, Counts, Summary, count
+from .progress import BLOCKED, Counts, Summary, count, optional_tasks, plan_status
 from .lines import Lines
 
 PARTLY = re.compile(r"\(\s*completed\s*:[^)]*;\s*remaining\s*:[^)]*\)", re.IGNORECASE)
@@ -79,6 +79,8 @@ class Part:
 def parts(path: str, plan: Plan, summary: Summary) -> tuple[Part, ...]:
     """The plans in the file at ``path`` (``plan``) when it keeps two or more, each
     under a level-1 ``# EP-…`` heading; () otherwise."""
+    if plan.source != "execplan":
+        return ()
     heads = [s for s in plan.sections if s.level == 1 and PART_HEADING.match(s.title)]
     if len(heads) < 2:
         return ()
@@ -86,7 +88,7 @@ def parts(path: str, plan: Plan, summary: Summary) -> tuple[Part, ...]:
     for s in heads:
         tasks = [it for it in plan.items if s.line <= it.line <= s.end_line and it.kind is Kind.TASK]
         c = count(tasks)
-        status = "Complete" if c.complete else ("In Progress" if (c.done or c.in_progress) else "Not Started")
+        status = plan_status(c, optional_tasks(tasks))  # the words and rule of a whole plan's status
         out.append(Part(f"{path}#{PART_HEADING.match(s.title).group(1)}", s.title, s.line, s.end_line, c, status,
                         _next(plan, summary, tasks)))
     return tuple(out)

@@ -249,8 +249,8 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         raw, st = disk.read_bytes(path)
     except PlanError:
         return from_bytes(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
-    if raw != ours or isinstance(patch, str) or snap.plan.source != "markdown":
-        return from_bytes(path, raw, st, snap.settings, previous=snap)  # (a store: read whole, by its reader)
+    if raw != ours or isinstance(patch, str):
+        return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
     plan = _plan_after(snap, path, lines, snap.settings)
     return Snapshot(path, raw, snap.bom, lines, plan, snap.settings, st.st_ino, st.st_mtime_ns, _after(snap, plan))

@@ -691,7 +691,7 @@ class PlanTable(DataTable):
         self._problem.pop(event.path, None)
         self._state[event.path] = (event.snapshot, event.summary)
         plan = event.snapshot.plan
-        self._parts[event.path] = parts(str(event.path), plan, event.summary) if plan.source == "execplan" else ()
+        self._parts[event.path] = parts(str(event.path), plan, event.summary)
         if event.path not in self._changed and event.snapshot.mtime_ns is not None:
             self._changed[event.path] = datetime.fromtimestamp(event.snapshot.mtime_ns / 1e9)
         self._show_row(event.path)
