@@ -83,6 +83,11 @@ PENDING, READY, PASSED = "pending", "ready", "passed"
 BLOCKED_TAG = "blocked"  # the tag a reader gives a task that waits for open ones (a Cursor todo's dependencies)
 
 
+def tagged_waiting(it) -> bool:
+    """Whether a reader said ``it`` waits for open tasks (:data:`BLOCKED_TAG`); a box's tag never does."""
+    return it.spelling is not None and BLOCKED_TAG in it.tags
+
+
 @dataclass(frozen=True)
 class PhaseState:
     index: int
@@ -525,7 +530,7 @@ def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], sta
             continue
         if it.phase is not None and phases[it.phase].status == BLOCKED:
             continue
-        if it.spelling is not None and BLOCKED_TAG in it.tags:  # a reader's task that waits for open ones
+        if tagged_waiting(it):
             continue
         if it.optional:
             optional = it.index if optional is None else optional

@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 
 from ..model import Item, Kind, Plan, State, same_structure
 from ..after_tick import marker_changes
-from ..progress import BLOCKED, BLOCKED_TAG, Summary
+from ..progress import BLOCKED, BLOCKED_TAG, Summary, tagged_waiting
 from ..lines import printable
 
 Key = tuple
@@ -215,7 +215,7 @@ def waits(plan: Plan, summary: Summary | None, it: Item) -> bool:
     under a heading that is a blocked phase are not: the heading says it."""
     if it.state.closed:
         return False
-    if it.spelling is not None and BLOCKED_TAG in it.tags:
+    if tagged_waiting(it):
         return True
     if it.phase is None or summary is None or it.phase >= len(summary.phases):
         return False
