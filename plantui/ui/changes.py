@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..events import Event, events
+from ..events import Event
 from ..model import Plan
 from ..after_tick import marker_changes
-from ..progress import Summary
 from .tree_model import GLYPH, Key, item_keys, item_label, one_line
 
 MAX_NAMED = 3  # more added or removed items than this are counted, not named

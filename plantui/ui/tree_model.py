@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from functools import cached_property, lru_cache
 
-from ..model import Item, Kind, Plan, State, same_structure
+from ..model import Item, Kind, Plan, State
 from ..after_tick import marker_changes
 from ..progress import BLOCKED, BLOCKED_TAG, Summary, tagged_waiting
 from ..lines import printable
