@@ -271,10 +271,6 @@ class PlanDashboard(LivePlan):
         else:
             self.app.push_screen(DetailScreen(self))
 
-    def on_resize(self, event) -> None:
-        if self.has_class("-detail") and event.size.width < self.DETAIL_BESIDE:
-            self.remove_class("-detail")  # no room beside the tree any more: d opens it over it
-
     def _toggle_pane(self, cls: str, widget) -> bool:
         """Hide or show a pane; the focus goes back to the tree if it was in it. True: now shown."""
         self.toggle_class(cls)
@@ -515,6 +511,11 @@ class PlanDashboard(LivePlan):
         # The tree gets the room first: the log goes below LOG_BELOW rows (the side
         # panel goes below 70 columns, see DashboardScreen), then the header's
         # next/drift lines and the tree's frame.  The CSS (-no-log, -tiny) does it.
+        # The detail beside the tree closes below DETAIL_BESIDE columns: d then opens it over it.
+        if self.has_class("-detail") and event.size.width < self.DETAIL_BESIDE:
+            self.remove_class("-detail")
+            if self.query_one(TaskDetail).has_focus:
+                self.tree.focus()
         self.fit(event.size.height)
 
     def fit(self, height: int) -> None:
