@@ -10,9 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .model import State
-
-
 PHASE_WORDS = (
     r"phase|step|stage|milestone|sprint|part|iteration|slice|"
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
@@ -69,29 +66,6 @@ _EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 _ATX_DECOR = re.compile(r"^[\W_]*?(?=\w)", re.UNICODE)
 GRAPH_SPLIT = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
 GRAPH_ID = re.compile(r"^(?:[A-Z]{1,6}-?\d+|\d+(?:\.\d+)+)$")
-
-_STATUS_EMOJI = {
-    "✅": State.DONE,
-    "✔": State.DONE,
-    "☑": State.DONE,
-    "✓": State.DONE,
-    "⬜": State.OPEN,
-    "☐": State.OPEN,
-    "🔲": State.OPEN,
-    "⏳": State.IN_PROGRESS,
-    "🔄": State.IN_PROGRESS,
-    "🚧": State.IN_PROGRESS,
-    "🟡": State.IN_PROGRESS,
-    "❌": State.OTHER,
-}
-_STATUS_WORDS = (
-    (re.compile(r"\bnot\s+(?:yet\s+)?(?:started|done|complete|completed)\b|\btodo\b|\bto\s+do\b|\bpending\b|"
-                r"\bplanned\b|\bbacklog\b|\bqueued\b", re.I), State.OPEN),
-    (re.compile(r"\bin[\s-]progress\b|\bwip\b|\bongoing\b|\bpartial\b", re.I), State.IN_PROGRESS),
-    (re.compile(r"\b(?:done|complete|completed|passed|shipped|finished)\b", re.I), State.DONE),
-    (re.compile(r"\bblocked\b|\bfailed\b|\bcancell?ed\b", re.I), State.OTHER),
-)
-
 
 def clean_inline(text: str) -> str:
     """Readable text from a line of Markdown: emphasis marks off, spaces folded."""
@@ -182,22 +156,6 @@ def names_checkpoint_task(text: str) -> bool:
     """Whether a task's text is Kiro's checkpoint task: ``Checkpoint - Ensure all
     tests pass``, ``Final checkpoint``."""
     return bool(_CHECKPOINT_TASK_RE.match(name_of(text)))
-
-
-def status_of_cell(cell: str) -> State | None:
-    """The state a table cell says: its first status word (``Done, pending review`` is done;
-    ``Not done`` is open), which wins over an emoji (``⏳ Pending`` is open)."""
-    best = None
-    for pattern, state in _STATUS_WORDS:
-        m = pattern.search(cell)
-        if m and (best is None or (m.start(), -m.end()) < best[0]):
-            best = ((m.start(), -m.end()), state)
-    if best is not None:
-        return best[1]
-    for emoji, state in _STATUS_EMOJI.items():
-        if emoji in cell:
-            return state
-    return None
 
 
 @lru_cache(maxsize=1 << 17)

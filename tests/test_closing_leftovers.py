@@ -4,6 +4,7 @@ fields worked out again after a tick of any reader's plan."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,13 @@ import pytest
 from pilot import loaded
 from ui_plan import PLAN
 
+from plantui.lines import Lines
+from plantui.markdown.status_words import status_of_cell
+from plantui.model import State
+from plantui.parser import build_plan
 from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.side_panel import SidePanel
 from plantui.ui.widgets.task_detail import DetailScreen, TaskDetail
-
-from datetime import datetime
 
 NOW = datetime(2026, 1, 5, 14, 2, 11)
 
@@ -59,3 +62,79 @@ async def test_the_focus_in_the_detail_goes_back_to_the_tree_when_it_closes(plan
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.focused is dash.tree
+
+
+# -- 2: one vocabulary of status words -------------------------------------------
+
+TABLE = """\
+# Plan
+
+| Task | Status |
+| --- | --- |
+| Write the parser | ✅ Done |
+| Check the schema | In review |
+| Drop the old API | Cancelled |
+| Port the CLI | ❌ |
+| Add a cache | Not yet started |
+| Time the reads | On hold |
+"""
+
+
+def test_a_status_cell_and_a_task_row_read_the_same_words():
+    plan = build_plan(Lines.of(TABLE))
+    said = [(it.text, it.state) for it in plan.items]
+    assert said == [
+        ("Write the parser", State.DONE),
+        ("Check the schema", State.IN_PROGRESS),  # "review": in progress (was no status at all)
+        ("Drop the old API", State.SKIPPED),  # "cancelled": skipped (the row said other)
+        ("Port the CLI", State.OPEN),  # ❌ alone: not done, open (the row said other)
+        ("Add a cache", State.OPEN),
+        ("Time the reads", State.OTHER),
+    ]
+    assert [r.state for r in plan.status_rows] == [state for _, state in said]
+
+
+@pytest.mark.parametrize("words, state", [
+    (("❌", "❌ Not done", "Open", "not yet started", "Not completed", "to-do"), State.OPEN),
+    (("In review", "review", "Doing", "in_progress"), State.IN_PROGRESS),
+    (("Resolved", "✅ Completed", "Done, pending review"), State.DONE),
+    (("Cancelled", "canceled", "Deferred", "Dropped", "Skipped"), State.SKIPPED),
+    (("On hold", "Blocked", "Failed"), State.OTHER),
+])
+def test_the_words_that_changed(words, state):
+    for word in words:
+        assert status_of_cell(word) is state, word
+
+
+def test_a_word_inside_a_hyphenated_name_says_no_status():
+    assert status_of_cell("Tab auto-complete") is None
+
+
+HEADINGS = """\
+# Tasks
+
+## Phase 1: Storage
+
+### T001: Create the table
+
+**Status:** Not completed
+
+### T002: Import the cards
+
+**Status:** Not yet started
+
+### T003: Check the import
+
+**Status:** Review
+"""
+
+
+def test_a_status_line_reads_the_same_words_as_a_cell():
+    plan = build_plan(Lines.of(HEADINGS))
+    assert [(it.id, it.state) for it in plan.items] == [
+        ("T001", State.OPEN),  # "Not completed" is open, not the "completed" inside it
+        ("T002", State.OPEN),
+        ("T003", State.IN_PROGRESS),
+    ]
+    assert [status_of_cell(w) for w in ("Not completed", "Not yet started", "Review")] == [
+        it.state for it in plan.items]

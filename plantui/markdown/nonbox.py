@@ -49,7 +49,7 @@ from itertools import takewhile
 from ..model import Spelling, State, Warning
 from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
-from .status_words import EMOJI as _EMOJI, EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_word
+from .status_words import EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_emoji, state_of_word
 from .walk import Collected, RawItem
 
 _EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)
@@ -107,10 +107,6 @@ class _Found:
         self.end = end  # in a heading that says nothing: where its title ends
 
 
-def _emoji_state(emoji: str) -> State:
-    return _EMOJI[emoji.rstrip("\ufe0f")]
-
-
 def _in_heading(line: str, start: int, end: int) -> _Found | None:
     """The status a heading's title (``line[start:end]``) carries, if any (never inside `code`)."""
     title = _CODE_SPAN.sub(lambda m: " " * len(m.group()), line[start:end]) if "`" in line else line[start:end]
@@ -122,7 +118,7 @@ def _in_heading(line: str, start: int, end: int) -> _Found | None:
         col = start + m.start()
         if m["word"]:
             return _Found(col, m.group(), state_of_word(m["word"]), "emoji word", m["emoji"], m["sep"] or "", m["word"])
-        return _Found(col, m["emoji"], _emoji_state(m["emoji"]), "emoji", m["emoji"])
+        return _Found(col, m["emoji"], state_of_emoji(m["emoji"]), "emoji", m["emoji"])
     m = _DASH_RE.search(title)
     if m:
         return _Found(start + m.start("word"), m["word"], state_of_word(m["word"]), "word", word=m["word"])
@@ -471,7 +467,7 @@ def _row_tasks(raw: Collected, body: list[str]) -> list:
         elif m:
             f = _Found(a + m.start(), m.group(), state_of_word(m.group()), "word", word=m.group())
         elif e:
-            f = _Found(a + e.start(), e.group(), _emoji_state(e.group()), "emoji", e.group())
+            f = _Found(a + e.start(), e.group(), state_of_emoji(e.group()), "emoji", e.group())
         else:
             continue
         out.append((k, _row_text(body[k], row.label, a), f, None, "row", k))

@@ -1,6 +1,7 @@
 """The words and emoji a plan writes a task's state in (``✅``, ``pending``,
-``In Progress``, ``cancelled``…): read by the tasks that are not boxes
-(:mod:`.nonbox`) and by the tables of counts (:mod:`.walk`)."""
+``In Progress``, ``cancelled``…): the one vocabulary read by the tasks that are not
+boxes (:mod:`.nonbox`), by the status cells of tables and by the tables of counts
+(:mod:`.walk`)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ EMOJI = {
     "⬜": State.OPEN, "☐": State.OPEN, "🔲": State.OPEN, "❌": State.OPEN,
 }
 WORDS = (  # longest first within a state; the first that matches says the state
-    (State.OPEN, r"not[ _-]started|not[ _-]done|not[ _-]complete|to[ _-]do|todo|pending|planned|backlog|queued|open"),
+    (State.OPEN, r"not[ _-](?:yet[ _-])?(?:started|done|completed|complete)|to[ _-]do|todo|pending|planned|backlog|"
+                 r"queued|open"),
     (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review|partial"),
     (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
     (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
@@ -32,3 +34,18 @@ def state_of_word(word: str) -> State:
         if pattern.match(word):
             return state
     return State.OTHER
+
+
+def state_of_emoji(emoji: str) -> State:
+    """The state an emoji of :data:`EMOJI` says, with or without its variation selector."""
+    return EMOJI[emoji.rstrip("\ufe0f")]
+
+
+def status_of_cell(cell: str) -> State | None:
+    """The state a table cell says: its first status word (``Done, pending review`` is done;
+    ``Not done`` is open), which wins over an emoji (``⏳ Pending`` is open); None for none."""
+    m = WORD_RE.search(cell)
+    if m:
+        return state_of_word(m.group())
+    m = EMOJI_RE.search(cell)
+    return state_of_emoji(m.group()) if m else None
