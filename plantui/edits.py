@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Sequence
 
+from . import readers
 from .config import DEFAULT, Settings, is_marker
 from .model import Field, Item, Plan, State
 from .incremental import GFM_MARKERS, reparse
@@ -194,8 +195,8 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
                 settings: Settings = DEFAULT, now: datetime | None = None, sync: bool = True,
                 summary: Summary | None = None) -> Change:
     """Set the markers of ``wanted`` items (from any earlier read; each located
-    in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields.
-    ``summary``: the summary of ``plan`` when the caller has one (a snapshot's): the
+    in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields,
+    as the reader that made ``plan`` reads the text after the edits.  ``summary``: the summary of ``plan`` when the caller has one (a snapshot's): the
     fields after a tick are then worked out from it, at the cost of what the tick touches."""
     edits = []
     changed = []
@@ -231,9 +232,17 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
         changed.append(f"{glyph} {fresh.label}")
     if not edits:
         return Change(lines, (), ())
-    if not sync or plan.source not in ("markdown", "execplan"):
-        # Only a Markdown plan has derived fields to follow (a YAML or JSON store has none).
+    if not sync:
         return Change(lines, tuple(edits), tuple(changed))
+    if plan.source != "markdown":
+        # Another reader's plan (a Cursor plan's body, an ExecPlan): its fields follow
+        # from that reader's reading of the text after the edits, read whole.
+        new_lines = lines.spliced(edits)
+        reader = {r.name: r for r in readers.READERS}[plan.source]
+        synced = sync_fields(new_lines, settings=settings, now=now, touched=True,
+                             plan=reader.read(None, new_lines, settings))
+        both = _after(tuple(edits), synced.edits) or ((0, lines.chars, synced.text),)
+        return Change(lines, both, tuple(changed) + synced.changed)
     states = _flips(plan, flips, settings)
     if states is not None:
         # Only markers changed: the fields follow from the summary before, updated

@@ -12,10 +12,12 @@ import pytest
 from pilot import loaded
 from ui_plan import PLAN
 
+from plantui import actions
 from plantui.lines import Lines
 from plantui.markdown.status_words import status_of_cell
 from plantui.model import State
 from plantui.parser import build_plan
+from plantui.snapshot import read
 from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.side_panel import SidePanel
 from plantui.ui.widgets.task_detail import DetailScreen, TaskDetail
@@ -138,3 +140,67 @@ def test_a_status_line_reads_the_same_words_as_a_cell():
     ]
     assert [status_of_cell(w) for w in ("Not completed", "Not yet started", "Review")] == [
         it.state for it in plan.items]
+
+
+# -- 3: every reader's plan has its fields worked out from its own reading --------
+
+CURSOR = """\
+---
+name: Add caching
+overview: Cache the catalogue.
+todos:
+  - id: client
+    content: Add the Redis client
+    status: completed
+  - id: reads
+    content: Read through the cache
+    status: pending
+  - id: expiry
+    content: Expire old entries
+    status: pending
+---
+
+# Add caching
+
+**Progress:** 1/3 tasks (33%)
+**Last Updated:** 2026-01-01
+
+Notes on the cache.
+"""
+
+
+def test_a_todo_tick_brings_a_cursor_plans_progress_line_up_to_date(tmp_path: Path):
+    # The body's Progress line counts the plan's tasks, the todos (`plantui sync` writes it
+    # so): a tick of a todo brings it up to date as a tick of a box does.
+    path = tmp_path / ".cursor" / "plans" / "cache_1a2b3c4d.plan.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(CURSOR.replace("\n", "\r\n").encode())
+    result = actions.mark(path, ["reads"], None, now=NOW)
+    assert result.changed == ("✓ reads Read through the cache", "Progress: 2/3 tasks (66%)", "Last Updated: 2026-01-05")
+    assert path.read_bytes() == (CURSOR.replace("status: pending\n  - id: expiry", "status: completed\n  - id: expiry")
+                                 .replace("1/3 tasks (33%)", "2/3 tasks (66%)").replace("2026-01-01", "2026-01-05")
+                                 .replace("\n", "\r\n").encode())
+
+
+EXECPLAN = """\
+# Search the catalogue
+
+**Status:** Complete
+
+## Progress
+
+- [x] Index the documents (completed: the schema; remaining: the loader).
+"""
+
+
+def test_an_execplans_status_follows_its_own_reading_after_a_mark(tmp_path: Path):
+    # An unticked step that says it is partly done is in progress for an ExecPlan: the
+    # plan is in progress (a Markdown reading of the same text says not started).
+    path = tmp_path / ".agent" / "plans" / "search.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(EXECPLAN, encoding="utf-8")
+    result = actions.mark(path, [7], " ", now=NOW)
+    assert result.changed == ("○ Index the documents (completed: the schema; remaining: the loader).",
+                              "Status: In Progress")
+    assert path.read_text(encoding="utf-8") == EXECPLAN.replace("[x]", "[ ]").replace("Complete", "In Progress")
+    assert read(path).plan.items[0].state is State.IN_PROGRESS
