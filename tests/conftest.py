@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the seeds and the corpus live, and copies to write to.
+"""Shared test fixtures: where the seeds and the corpus live, copies to write to, and
+the UI tests' small plan in a folder of its own (``plan``).
 
 The seeds and the corpus are not part of the repository: they live in ``../shared`` beside
 it (CI always has them), or in the folder named by $PLANTUI_SHARED.  Without them the
@@ -16,6 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from ui_plan import PLAN
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("PLANTUI_SHARED") or ROOT.parent / "shared").resolve()
@@ -36,6 +38,14 @@ def seed(n: int) -> Path:
 
 def corpus_files() -> list[Path]:
     return sorted(CORPUS.glob("*.md"))
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    """The UI tests' small plan (``ui_plan.PLAN``), as plan.md in the test's own folder."""
+    path = tmp_path / "plan.md"
+    path.write_text(PLAN, encoding="utf-8")
+    return path
 
 
 def pytest_configure(config):

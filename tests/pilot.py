@@ -2,9 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
+from ui_plan import NOW
+
+from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.dashboard import PlanDashboard
+
+
+def app_for(*paths: Path, live: bool = False, mode: str = "dashboard", **kw) -> PlantuiApp:
+    """The app on ``paths`` at the clock :data:`ui_plan.NOW`, its watchers off unless ``live``."""
+    return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW, **kw)
+
+
+def atomic_save(path: Path, text: str) -> None:
+    """What editors do: write a temporary file beside the plan, rename it over."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "condition") -> None:

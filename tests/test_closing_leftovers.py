@@ -4,13 +4,12 @@ fields worked out again after a tick of any reader's plan."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from pilot import loaded
-from ui_plan import PLAN
+from pilot import app_for, loaded
+from ui_plan import NOW
 
 from plantui import actions
 from plantui.lines import Lines
@@ -18,30 +17,25 @@ from plantui.markdown.status_words import status_of_cell
 from plantui.model import State
 from plantui.parser import build_plan
 from plantui.snapshot import read
-from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.side_panel import SidePanel
 from plantui.ui.widgets.task_detail import DetailScreen, TaskDetail
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.md"
-    path.write_text(PLAN, encoding="utf-8")
-    return path
-
 
 # -- 1: the detail pane gives way when the window narrows ----------------------
 
 
+async def detail_beside(pilot):
+    """The dashboard, once d has opened the task detail beside the tree."""
+    dash = await loaded(pilot)
+    await pilot.press("d")
+    await pilot.pause()
+    assert dash.has_class("-detail") and dash.query_one(TaskDetail).display
+    return dash
+
+
 async def test_the_detail_beside_the_tree_closes_when_the_window_narrows(plan: Path):
-    app = PlantuiApp([plan], live=False, clock=lambda: NOW)
+    app = app_for(plan)
     async with app.run_test(size=(120, 35)) as pilot:
-        dash = await loaded(pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        assert dash.has_class("-detail") and dash.query_one(TaskDetail).display
+        dash = await detail_beside(pilot)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not dash.has_class("-detail")
@@ -54,11 +48,9 @@ async def test_the_detail_beside_the_tree_closes_when_the_window_narrows(plan: P
 
 
 async def test_the_focus_in_the_detail_goes_back_to_the_tree_when_it_closes(plan: Path):
-    app = PlantuiApp([plan], live=False, clock=lambda: NOW)
+    app = app_for(plan)
     async with app.run_test(size=(120, 35)) as pilot:
-        dash = await loaded(pilot)
-        await pilot.press("d")
-        await pilot.pause()
+        dash = await detail_beside(pilot)
         dash.query_one(TaskDetail).focus()
         await pilot.pause()
         await pilot.resize_terminal(80, 24)

@@ -4,30 +4,26 @@ keys in the help and footer, search, the plan's path, NO_COLOR bars, a remembere
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from rich.style import Style
 
-from pilot import loaded, wait_for
-from ui_plan import PLAN
+from pilot import app_for, loaded, wait_for
+from ui_plan import NOW, PLAN
 
 from plantui import settings as user_settings
 from plantui.model import State
 from plantui.parser import build_plan
 from plantui.progress import summarize
 from plantui.lines import Lines
-from plantui.ui.app import PlantuiApp
 from plantui.ui.detail import detail_lines, task_detail
 from plantui.ui.screens import DashboardScreen, HelpScreen
 from plantui.ui.widgets.bars import GlyphBar
 from plantui.ui.widgets.header import PlanHeader, shorten_left
 from plantui.ui.widgets.side_panel import SidePanel
 from plantui.ui.widgets.task_detail import DetailScreen, TaskDetail
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
 
 KIRO = """\
 # Implementation Plan
@@ -53,17 +49,6 @@ def _config(tmp_path: Path, monkeypatch) -> Path:
     folder = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
     return folder
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.md"
-    path.write_text(PLAN, encoding="utf-8")
-    return path
-
-
-def app_for(*paths: Path, **kw) -> PlantuiApp:
-    return PlantuiApp(list(paths), live=False, clock=lambda: NOW, **kw)
 
 
 def key_of(dash, ident: str):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from pilot import loaded, wait_for
-from ui_plan import PLAN
+from ui_plan import NOW, PLAN
 
 from plantui import cli, eventlog
 from plantui.eventlog import EventLog, item_names, since_last_seen, version_of
@@ -315,16 +315,6 @@ def test_many_processes_writing_at_once_lose_nothing(tmp_path: Path, state_home:
 
 
 # -- the dashboard and watch -------------------------------------------------------
-
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.md"
-    path.write_text(PLAN, encoding="utf-8")
-    return path
 
 
 def entries(widget) -> list[str]:

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from pilot import loaded, wait_for
-from ui_plan import PLAN
+from pilot import app_for, loaded, wait_for
 
 from plantui.ui.app import PlantuiApp
 from plantui.ui.widgets.dashboard import editor_command
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.md"
-    path.write_text(PLAN, encoding="utf-8")
-    return path
-
-
-def app_for(path: Path) -> PlantuiApp:
-    return PlantuiApp([path], live=False, clock=lambda: NOW)
 
 
 def messages(app: PlantuiApp) -> list[str]:

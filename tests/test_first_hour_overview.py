@@ -8,7 +8,6 @@ were left painted because no update covered them.
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,10 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import ControlType
 
-from pilot import wait_for
+from pilot import app_for, atomic_save, wait_for
+from ui_plan import NOW
 
 from plantui.ui.app import PlantuiApp, toasts_that_fit
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
 
 PHASED = """\
 # Plan: Garden shed
@@ -85,16 +83,6 @@ def phased(tmp_path: Path) -> Path:
     path = tmp_path / "plan.md"
     path.write_text(PHASED, encoding="utf-8")
     return path
-
-
-def app_for(*paths: Path, live: bool = False, mode: str = "dashboard") -> PlantuiApp:
-    return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
-
-
-def atomic_save(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.swp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 # -- 4. notifications ---------------------------------------------------------------

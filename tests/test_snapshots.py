@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from ui_plan import PLAN
+from ui_plan import NOW, PLAN
 
 from plantui.ui.app import PlantuiApp
 from plantui.ui.live import LivePlan
 from plantui.ui.widgets.overview import PlanTable
 from plantui.ui.widgets.plan_tree import PlanTree
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
 
 
 SEARCH_TASKS = """\

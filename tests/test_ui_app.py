@@ -5,44 +5,21 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from pilot import loaded, wait_for
-from ui_plan import PLAN
+from pilot import app_for, atomic_save, loaded, wait_for
+from ui_plan import NOW, PLAN
 
 from plantui.model import State
 from plantui.parser import build_plan
 from plantui.lines import Lines
-from plantui.ui.app import PlantuiApp
 from plantui.ui.screens import DashboardScreen, HelpScreen, OverviewScreen
 from plantui.ui.widgets.compact import CompactPlan, OverallLine
 from plantui.ui.widgets.dashboard import PlanDashboard
 from plantui.ui.widgets.header import PlanHeader
 from plantui.ui.widgets.overview import PlanTable
-
-NOW = datetime(2026, 1, 5, 14, 2, 11)
-
-
-
-@pytest.fixture
-def plan(tmp_path: Path) -> Path:
-    path = tmp_path / "plan.md"
-    path.write_text(PLAN, encoding="utf-8")
-    return path
-
-
-def app_for(*paths: Path, live: bool = False, mode: str = "dashboard") -> PlantuiApp:
-    return PlantuiApp(list(paths), live=live, mode=mode, clock=lambda: NOW)
-
-
-def atomic_save(path: Path, text: str) -> None:
-    """What editors do: write a temporary file beside the plan, rename it over."""
-    tmp = path.with_name(f".{path.name}.swp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def key_of(dash: PlanDashboard, ident: str):

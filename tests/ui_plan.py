@@ -1,4 +1,8 @@
-"""The small plan the UI tests and snapshots share."""
+"""The small plan the UI tests and snapshots share, and the clock they run at."""
+
+from datetime import datetime
+
+NOW = datetime(2026, 1, 5, 14, 2, 11)
 
 PLAN = """\
 # Payments Service — Implementation Plan
