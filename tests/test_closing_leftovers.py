@@ -138,21 +138,21 @@ def test_a_status_line_reads_the_same_words_as_a_cell():
 
 CURSOR = """\
 ---
-name: Add caching
-overview: Cache the catalogue.
+name: Cache the catalogue
+overview: Keep the catalogue in Redis between reads.
 todos:
   - id: client
-    content: Add the Redis client
+    content: Connect to Redis
     status: completed
   - id: reads
-    content: Read through the cache
+    content: Serve reads from Redis first
     status: pending
   - id: expiry
     content: Expire old entries
     status: pending
 ---
 
-# Add caching
+# Cache the catalogue
 
 **Progress:** 1/3 tasks (33%)
 **Last Updated:** 2026-01-01
@@ -168,7 +168,7 @@ def test_a_todo_tick_brings_a_cursor_plans_progress_line_up_to_date(tmp_path: Pa
     path.parent.mkdir(parents=True)
     path.write_bytes(CURSOR.replace("\n", "\r\n").encode())
     result = actions.mark(path, ["reads"], None, now=NOW)
-    assert result.changed == ("✓ reads Read through the cache", "Progress: 2/3 tasks (66%)", "Last Updated: 2026-01-05")
+    assert result.changed == ("✓ reads Serve reads from Redis first", "Progress: 2/3 tasks (66%)", "Last Updated: 2026-01-05")
     assert path.read_bytes() == (CURSOR.replace("status: pending\n  - id: expiry", "status: completed\n  - id: expiry")
                                  .replace("1/3 tasks (33%)", "2/3 tasks (66%)").replace("2026-01-01", "2026-01-05")
                                  .replace("\n", "\r\n").encode())
