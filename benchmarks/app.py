@@ -275,12 +275,13 @@ class Trace:
         self.marks.append((stage, time.monotonic()))
 
     def install(self) -> None:
+        from plantui.snapshot import Snapshot
         from plantui.ui import live
         from plantui.ui.widgets.dashboard import PlanDashboard
         from plantui.watcher import PlanWatcher
 
         trace = self
-        fire, read_settled, summarize = PlanWatcher._fire, live.read_settled, live.summarize
+        fire, read_settled, summarize = PlanWatcher._fire, live.read_settled, Snapshot.summary
         prepare, loaded = PlanDashboard.prepare, live.LivePlan.on_plan_loaded
 
         def traced_fire(self):
@@ -309,7 +310,7 @@ class Trace:
 
         PlanWatcher._fire = traced_fire
         live.read_settled = traced_read
-        live.summarize = traced_summarize
+        Snapshot.summary = traced_summarize
         PlanDashboard.prepare = traced_prepare
         live.LivePlan.on_plan_loaded = traced_loaded
 

@@ -477,3 +477,17 @@ async def test_one_watcher_per_plan_and_it_stops_with_its_widget(plan: Path, mon
         await wait_for(pilot, lambda: owner.loads > 0, what="the first read")
         assert len(started) == 1  # one watcher, however many reloads it caused
     assert started[0]._observer is None  # stopped on unmount
+
+
+async def test_the_app_outlives_its_collector_pass(plan, monkeypatch):
+    """The app's periodic full pass of the collector runs without ending the app (Textual
+    could not call ``gc.collect`` itself as a timer callback: every 5 minutes the app died)."""
+    import plantui.ui.app as app_module
+
+    monkeypatch.setattr(app_module, "FULL_PASS_EVERY", 0.05)
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause(0.3)  # several passes
+        assert app.is_running and app._exception is None
+    assert app.return_code in (None, 0)

@@ -89,7 +89,7 @@ class PlantuiApp(App[int]):
         # by allocation; the app runs one now and then, for the cycles Textual leaves.
         self._gc_threshold = gc.get_threshold()
         gc.set_threshold(*self._gc_threshold[:2], 1 << 30)
-        self.set_interval(FULL_PASS_EVERY, gc.collect)
+        self.set_interval(FULL_PASS_EVERY, self._full_pass)
         if self.remember_theme:
             self._use_saved_theme()
         if self.mode == "watch":
@@ -97,6 +97,10 @@ class PlantuiApp(App[int]):
         self.screen_change_signal.subscribe(self, self._watch_toasts, immediate=True)
         self._watch_toasts(self.screen)
         self.screen_change_signal.subscribe(self, lambda _screen: self.notifier.update_title())
+
+    def _full_pass(self) -> None:
+        """The collector's full pass (Textual cannot take the built-in ``gc.collect`` as a callback)."""
+        gc.collect()
 
     def on_unmount(self) -> None:
         self.notifier.restore_title()  # before Textual's driver closes
