@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
 
 KEEP = 300  # entries kept on screen
 
@@ -43,8 +44,12 @@ def entry_content(entry: Entry, *, show_source: bool = True, width: int = 0) -> 
     return Content.assemble(*parts)
 
 
-class ActivityLog(VerticalScroll):
-    """The changes seen while plantui runs, newest last."""
+class ActivityLog(ScrollView):
+    """The changes seen while plantui runs, newest last.
+
+    Drawn a line at a time, only the lines in view, each entry's line made once
+    for the width: a new entry draws one line and lays nothing else out again.
+    """
 
     can_focus = False
 
@@ -52,24 +57,34 @@ class ActivityLog(VerticalScroll):
         super().__init__(id=id)
         self.show_source = show_source
         self.entries: list[Entry] = []
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="activity-lines")
+        self._lines: dict[Entry, Strip] = {}  # each entry's line at the width it was drawn for
+        self._width = 0
 
     def add(self, entry: Entry) -> None:
         self.entries.append(entry)
-        del self.entries[:-KEEP]
-        if self.is_mounted:
-            self._show()
-
-    def on_mount(self) -> None:
-        self._show()
+        if len(self.entries) > KEEP:
+            for old in self.entries[:-KEEP]:
+                self._lines.pop(old, None)
+            del self.entries[:-KEEP]
+        self.virtual_size = Size(0, len(self.entries))
+        self.scroll_end(animate=False, x_axis=False)
+        self.refresh()
 
     def on_resize(self) -> None:
-        self._show()
+        self.virtual_size = Size(0, len(self.entries))
+        self.scroll_end(animate=False, x_axis=False)
 
-    def _show(self) -> None:
+    def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        lines = [entry_content(e, show_source=self.show_source, width=width) for e in self.entries]
-        self.query_one("#activity-lines", Static).update(Content("\n").join(lines))
-        self.call_after_refresh(self.scroll_end, animate=False)
+        if width != self._width:
+            self._width, self._lines = width, {}
+        index = self.scroll_offset.y + y
+        if not 0 <= index < len(self.entries):
+            return Strip.blank(width, self.rich_style)
+        entry = self.entries[index]
+        line = self._lines.get(entry)
+        if line is None:
+            content = entry_content(entry, show_source=self.show_source, width=width)
+            line = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)[0]
+            self._lines[entry] = line
+        return line

@@ -15,13 +15,7 @@ from ...model import Plan, State
 from ...progress import Summary
 from ..tree_model import GLYPH, item_label, one_line
 from .overview import shown_path
-
-
-def _set(label: Label, content: Content | str) -> None:
-    """Update a label only when its content changes (nothing else is redrawn)."""
-    if getattr(label, "_plantui_last", None) != content:
-        label._plantui_last = content  # type: ignore[attr-defined]
-        label.update(content)
+from .text import show
 
 
 def shorten_left(text: str, width: int) -> str:
@@ -64,13 +58,13 @@ class PlanHeader(Vertical):
         self.query_one("#notice").display = False
 
     def loading(self, name: str) -> None:
-        _set(self.query_one("#title", Label), Content.styled(f"Loading {name}…", "$text-muted"))
+        show(self.query_one("#title", Label), Content.styled(f"Loading {name}…", "$text-muted"))
         self._show_file(name)
 
     def _show_file(self, name: str) -> None:
         self.path_name = name
         room = self.size.width // 2 - 4 if self.size.width else 0  # at most half the row, less the padding
-        _set(self.query_one("#file", Label), Content(shorten_left(name, room)))
+        show(self.query_one("#file", Label), Content(shorten_left(name, room)))
 
     def on_resize(self) -> None:
         if self.path_name:
@@ -80,7 +74,7 @@ class PlanHeader(Vertical):
 
     def update_plan(self, plan: Plan, summary: Summary, name: str, path: Path | None = None) -> None:
         t = summary.tasks
-        _set(self.query_one("#title", Label), Content(one_line(plan.title) or name))
+        show(self.query_one("#title", Label), Content(one_line(plan.title) or name))
         self._show_file(shown_path(path) if path is not None else name)
         bar = self.query_one("#overall", ProgressBar)
         if bar.total != 100 or bar.progress != t.percent:  # out of 100: its label shows Counts.percent
@@ -113,7 +107,7 @@ class PlanHeader(Vertical):
             nxt = Content.styled("No task can start now: the open phases are blocked", "$warning")
         else:
             nxt = Content.styled("This plan has no checkbox tasks yet", "$text-muted")
-        _set(self.query_one("#next", Label), nxt)
+        show(self.query_one("#next", Label), nxt)
 
         drift_label = self.query_one("#drift", Label)
         drifts = [(f, st) for f, st in zip(plan.fields, summary.fields) if st.drift]
@@ -130,7 +124,7 @@ class PlanHeader(Vertical):
                 parts.append((f"  (+{len(drifts) - 1} more)", "$text-muted"))
             # a hand-written breakdown (not writable) is said, never synced
             parts.append(("  s syncs" if any(st.writable for _, st in drifts) else "  left as written", "$text-muted"))
-            _set(drift_label, Content.assemble(*parts))
+            show(drift_label, Content.assemble(*parts))
             drift_label.display = True
         else:
             drift_label.display = False
@@ -145,7 +139,7 @@ class PlanHeader(Vertical):
             if room <= 0 or with_pace.cell_length <= room:
                 shown = with_pace
                 break
-        _set(label, shown)
+        show(label, shown)
 
     def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
         """Work out the pace and ETA in a thread (it may read the event log and git)."""
@@ -154,7 +148,7 @@ class PlanHeader(Vertical):
 
         now = self.app.now().astimezone()
 
-        def show(seen, outlook) -> None:
+        def paced(seen, outlook) -> None:
             said = short_text(outlook, now)
             said = (said, said.split(" · ")[-1]) if said else ()
             if said != self.pace_said:
@@ -162,7 +156,7 @@ class PlanHeader(Vertical):
                 self._show_counts()
 
         first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
-        outlook_later(self, path, plan, summary, now, show, quiet=0.0 if first else QUIET)
+        outlook_later(self, path, plan, summary, now, paced, quiet=0.0 if first else QUIET)
 
     def set_notice(self, text: str | None, severity: str = "warning") -> None:
         notice = self.query_one("#notice", Label)
@@ -171,5 +165,5 @@ class PlanHeader(Vertical):
             return
         notice.set_class(severity == "error", "-error")
         notice.set_class(severity != "error", "-warning")
-        _set(notice, Content(text))
+        show(notice, Content(text))
         notice.display = True

@@ -17,6 +17,7 @@ from ...progress import PhaseState
 from ..tree_model import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
 from ..panel_model import PanelLook
 from .bars import EMPTY, PlanBar
+from .text import show
 
 PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$text-muted", "blocked": "$error"}
 CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-muted"}
@@ -192,7 +193,7 @@ class SidePanel(VerticalScroll):
         o_static = self.query_one("#panel-overview", Static)
         o_static.display = bool(look.overview)
         if look.overview:
-            _set_static(o_static, Content.styled(look.overview, "italic"))
+            show(o_static, Content.styled(look.overview, "italic"))
         titles = look.titles
         box = self.query_one("#phases", Vertical)
         lines = self.query_one("#phase-lines", PhaseList)
@@ -230,7 +231,7 @@ class SidePanel(VerticalScroll):
                     (f"{CHECKPOINT_GLYPH[status]} ", style), (f"{count:>{width}} ", "bold"),
                     (f"{status:<7} ", style), (f"{ident} " if ident else "", "bold $text-accent"), title,
                 ))
-            _set_static(cp_static, Content("\n").join(out))
+            show(cp_static, Content("\n").join(out))
 
         shown = look.fields
         self.query_one("#fields-title").display = bool(shown)
@@ -245,7 +246,7 @@ class SidePanel(VerticalScroll):
                     mark = ("drift", "$warning bold") if drift else ("to fill", "$text-muted")
                     kept = "" if writable else ("  left as written", "$text-muted")  # a breakdown: said, never written
                     out.append(Content.assemble("  → ", (computed or "", "$success"), "  ", mark, kept))
-            _set_static(f_static, Content("\n").join(out))
+            show(f_static, Content("\n").join(out))
 
         self._show_warnings(look)
         m_static = self.query_one("#panel-markers", Static)
@@ -254,7 +255,7 @@ class SidePanel(VerticalScroll):
             name, _, says = look.markers.partition(" (")  # "kiro ([~] queued, …) + .plantui.toml"
             said, _, extra = says.partition(")")
             lines = [f"markers: {name}{extra}", f"  {said}"]
-            _set_static(m_static, Content.styled("\n".join(lines), "$text-muted"))
+            show(m_static, Content.styled("\n".join(lines), "$text-muted"))
 
     def _show_warnings(self, look: PanelLook) -> None:
         """The first warnings, each with its line, and how many more ``w`` lists."""
@@ -268,10 +269,4 @@ class SidePanel(VerticalScroll):
                for line, message in look.warnings]
         more = n - len(look.warnings)
         out.append(Content.styled(f"… {more} more · w lists them" if more else "w lists them", "$text-muted"))
-        _set_static(w_static, Content("\n").join(out))
-
-
-def _set_static(static: Static, content: Content) -> None:
-    if getattr(static, "_plantui_last", None) != content:
-        static._plantui_last = content  # type: ignore[attr-defined]
-        static.update(content)
+        show(w_static, Content("\n").join(out))
