@@ -104,6 +104,28 @@ def test_a_word_inside_a_hyphenated_name_says_no_status():
     assert status_of_cell("Tab auto-complete") is None
 
 
+NO_STATUS_COLUMN = """\
+# Release notes
+
+| Area | Owner | Note |
+|------|-------|------|
+| Logging | Ana | Review error logs |
+| Sharing | Ben | Open Graph tags |
+| Billing | Cy | ✅ Done |
+| Search | Di | **Pending** |
+| Export | Eve | DONE ✅ |
+| Audit | Fay | ⚠️ Partial |
+"""
+
+
+def test_without_a_status_column_only_a_cell_that_is_a_status_says_one():
+    """A table with no Status column: "Review error logs" names work to do, it says no state."""
+    plan = build_plan(Lines.of(NO_STATUS_COLUMN))
+    assert [(r.label, r.status, r.state) for r in plan.status_rows] == [
+        ("Billing", "✅ Done", State.DONE), ("Search", "Pending", State.OPEN), ("Export", "DONE ✅", State.DONE),
+        ("Audit", "⚠️ Partial", State.IN_PROGRESS)]
+
+
 HEADINGS = """\
 # Tasks
 

@@ -49,3 +49,18 @@ def status_of_cell(cell: str) -> State | None:
         return state_of_word(m.group())
     m = EMOJI_RE.search(cell)
     return state_of_emoji(m.group()) if m else None
+
+
+_MARKUP = re.compile(r"[*_`~\s.:!]+")
+_SIGNS = re.compile(r"^[^\w(]+|[^\w)]+$")
+
+
+def status_of_bare_cell(cell: str) -> State | None:
+    """The state of a cell that reads as a status: it starts with a status emoji (``✅ Pass``,
+    ``🚧``) or says nothing but a status word (``**Pending**``, ``⚠️ Partial``); None for any
+    other (``Review error logs`` is a task's name, not a status)."""
+    text = _MARKUP.sub(" ", cell).strip()
+    if EMOJI_RE.match(text):
+        return status_of_cell(text)
+    rest = _SIGNS.sub("", text)
+    return state_of_word(rest) if WORD_RE.fullmatch(rest) else None

@@ -18,7 +18,7 @@ from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
 from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
-from .status_words import EMOJI_RE, state_of_word, status_of_cell
+from .status_words import EMOJI_RE, WORD_RE, state_of_word, status_of_bare_cell, status_of_cell
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -61,10 +61,7 @@ def _tally(row: list[str]) -> tuple[str, State | None, int] | None:
     if label.lower() == "total":
         return label, None, int(numbers[0])
     state = state_of_word(label)
-    return (label, state, int(numbers[0])) if state is not State.OTHER or _OTHER_WORD.match(label) else None
-
-
-_OTHER_WORD = re.compile(r"^(?:blocked|failed|on[ _-]hold)$", re.I)
+    return (label, state, int(numbers[0])) if state is not State.OTHER or WORD_RE.fullmatch(label) else None
 
 
 @dataclass(slots=True)
@@ -320,9 +317,10 @@ class Walker:
                     self.out.tallies.append((row_line, *tally))
                     j += 1
                     continue
-                cells = [row[status_col]] if status_col is not None and status_col < len(row) else row
-                for cell in cells:
-                    state = status_of_cell(cell)
+                # its status column; without one, a cell that says nothing but a status
+                in_column = status_col is not None and status_col < len(row)
+                for cell in [row[status_col]] if in_column else row:
+                    state = status_of_cell(cell) if in_column else status_of_bare_cell(cell)
                     if state is not None:
                         self.out.status_rows.append(StatusRow(row_line + 1, clean_inline(row[0]), clean_inline(cell), state))
                         if status_col is not None and not phases and not PHASE_RE.match(name_of(row[0])) and (
