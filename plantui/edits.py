@@ -238,9 +238,8 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
         # Another reader's plan (a Cursor plan's body, an ExecPlan): its fields follow
         # from that reader's reading of the text after the edits, read whole.
         new_lines = lines.spliced(edits)
-        reader = {r.name: r for r in readers.READERS}[plan.source]
         synced = sync_fields(new_lines, settings=settings, now=now, touched=True,
-                             plan=reader.read(None, new_lines, settings))
+                             plan=readers.reader_named(plan.source).read(None, new_lines, settings))
         both = _after(tuple(edits), synced.edits) or ((0, lines.chars, synced.text),)
         return Change(lines, both, tuple(changed) + synced.changed)
     states = _flips(plan, flips, settings)

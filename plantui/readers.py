@@ -55,6 +55,11 @@ def reader_for(path: Path | None, lines: Lines) -> Reader | None:
     return next((r for r in READERS if r.claims(path, lines)), None)
 
 
+def reader_named(name: str) -> Reader:
+    """The reader whose name a plan carries in ``Plan.source`` (not ``"markdown"``)."""
+    return next(r for r in READERS if r.name == name)
+
+
 def read_plan(path: Path | None, lines: Lines, settings: Settings = DEFAULT) -> Plan:
     """The plan of ``lines`` (the text of the file at ``path``), by the reader that claims it."""
     reader = reader_for(path, lines)
