@@ -95,7 +95,7 @@ class BurnupScreen(Screen):
         return (self.now or datetime.now(timezone.utc)).astimezone()
 
     def on_mount(self) -> None:
-        from .widgets.burnup import outlook_later
+        from .outlook import outlook_later
 
         if self.seen is not None:
             from ..pace import outlook
@@ -108,7 +108,7 @@ class BurnupScreen(Screen):
     def follow(self, plan, summary) -> None:
         """The plan changed while the chart is open: draw it again, what was seen gathered
         anew (the change itself is in the event log by now) once the changes pause."""
-        from .widgets.burnup import QUIET, outlook_later
+        from .outlook import QUIET, outlook_later
 
         scope = self.scopes[self.scope]
         self.plan, self.summary = plan, summary

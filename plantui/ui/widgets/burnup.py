@@ -3,28 +3,24 @@
 The chart is an optional extra (``pip install plantui[chart]``); without it
 the screen says so in one line.  What it draws comes from
 :func:`plantui.pace.burnup`; what was seen is gathered off the UI thread
-(:func:`outlook_later`), since it may read the event log and git.
+(:func:`plantui.ui.outlook.outlook_later`), since it may read the event log and git.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Callable
 
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
 from ... import pace as P
-from ...model import Plan
 
 try:
     from textual_plotext import PlotextPlot
 except ImportError:  # the chart extra is not installed
     PlotextPlot = None
 
-QUIET = 1.0  # seconds without a change before the header's pace and ETA are worked out again
 MISSING = "The burn-up chart needs plotext: install plantui[chart] for it (pip install 'plantui[chart]')."
 
 
@@ -117,29 +113,6 @@ class BurnupChart(Widget):
         marks = [start + (0 - start) * n / 4 for n in range(5)]
         plt.xticks(marks, tick_labels(marks, now))
         plot.refresh()
-
-
-def outlook_later(widget: Widget, path: Path, plan: Plan, summary, now: datetime,
-                  then: Callable[[P.Observed, P.Outlook], None], *, quiet: float = 0.0, git: bool = False) -> None:
-    """Gather what was seen of ``plan`` and its outlook in a thread; ``then(seen, outlook)`` on the UI thread.
-    ``quiet``: seconds without a newer call first (a burst of ticks is worked out once, after it);
-    ``git``: read the plan's git history too (the chart does; the header and watch do not)."""
-
-    def work() -> None:
-        seen = P.observed(path, plan, git=git)
-        o = P.outlook(plan, summary, seen, now=now)
-        widget.app.call_from_thread(then, seen, o)
-
-    def start() -> None:
-        widget.run_worker(work, thread=True, exclusive=True, group="pace", exit_on_error=False)
-
-    timer = getattr(widget, "_plantui_pace_timer", None)
-    if timer is not None:
-        timer.stop()
-    if quiet <= 0:
-        start()
-    else:
-        widget._plantui_pace_timer = widget.set_timer(quiet, start)  # type: ignore[attr-defined]
 
 
 def legend(series: P.Series, o: P.Outlook | None, now: datetime) -> Content:

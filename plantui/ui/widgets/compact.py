@@ -229,7 +229,7 @@ class CompactPlan(LivePlan):
     def _ask_eta(self) -> None:
         """The ETA, worked out in a thread (it may read the event log and git)."""
         from ...pace import eta_text
-        from .burnup import QUIET, outlook_later
+        from ..outlook import QUIET, outlook_later
 
         snap, summary = self.snapshot, self.summary
         if snap is None or summary is None:

@@ -144,7 +144,7 @@ class PlanHeader(Vertical):
     def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
         """Work out the pace and ETA in a thread (it may read the event log and git)."""
         from ...pace import short_text
-        from .burnup import QUIET, outlook_later
+        from ..outlook import QUIET, outlook_later
 
         now = self.app.now().astimezone()
 
