@@ -32,6 +32,7 @@ from .snapshot import Snapshot, WriteResult, read
 from .watcher import PlanWatcher
 
 SETTLE_TRIES = 4
+SHRUNK_WAIT = 0.05  # seconds before a read that lost most of the plan is made again (see read_settled)
 LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
 GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before it is called deleted
 MARK_STATES = {"progress": State.IN_PROGRESS, "skip": State.SKIPPED}  # requests that set a marker
@@ -41,7 +42,17 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     """Read the plan; read again while it changes between the read and a second look.
 
     ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
+    A read that finds less than half of ``previous`` is made again after
+    :data:`SHRUNK_WAIT`: an editor that saves in place empties the file first.
     """
+    snap = _settled(path, previous)
+    if previous is not None and len(snap.raw) * 2 < len(previous.raw):
+        time.sleep(SHRUNK_WAIT)
+        snap = _settled(path, previous)
+    return snap
+
+
+def _settled(path: Path, previous: Snapshot | None) -> Snapshot:
     snap = read(path, previous=previous)
     if os.path.isdir(path):
         return snap  # a folder read as one plan: its files are replaced whole (renamed in), never half written

@@ -167,3 +167,35 @@ def test_a_tick_made_here_is_undone_and_a_gone_task_is_said(tmp_path):
     assert follower.take_write(seen, item_of, datetime(2026, 1, 2)) == ("That task is no longer in the plan.", "warning")
     assert not follower.writing
     assert os.path.exists(path)
+
+
+def test_a_read_while_an_editor_empties_the_file_to_save_in_place_waits_for_the_save(tmp_path, monkeypatch):
+    """vim (and others) may save in place: the file is emptied, then written.  A read in
+    between would show the plan gone for one event; it is made again a moment later."""
+    import plantui.follower as follower
+
+    path = plan(tmp_path)
+    before = read(path)
+    ticked = PLAN.replace("- [ ]", "- [x]", 1)
+    path.write_text("", encoding="utf-8")  # the editor has emptied it...
+    waits = []
+
+    def the_editor_finishes(seconds: float) -> None:  # ...and writes it while plantui waits
+        waits.append(seconds)
+        path.write_text(ticked, encoding="utf-8")
+
+    monkeypatch.setattr(follower.time, "sleep", the_editor_finishes)
+    snap = follower.read_settled(path, before)
+    assert waits == [follower.SHRUNK_WAIT]
+    assert snap.raw == ticked.encode() and len(snap.plan.items) == len(before.plan.items)
+
+
+def test_a_plan_cut_short_for_good_is_shown_as_it_is(tmp_path, monkeypatch):
+    import plantui.follower as follower
+
+    path = plan(tmp_path)
+    before = read(path)
+    short = PLAN.split("\n")[0] + "\n"
+    path.write_text(short, encoding="utf-8")
+    monkeypatch.setattr(follower.time, "sleep", lambda seconds: None)
+    assert follower.read_settled(path, before).raw == short.encode()
