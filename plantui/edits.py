@@ -196,8 +196,9 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
                 summary: Summary | None = None) -> Change:
     """Set the markers of ``wanted`` items (from any earlier read; each located
     in ``plan``, the plan of ``lines`` now) and, with ``sync``, the derived fields,
-    as the reader that made ``plan`` reads the text after the edits.  ``summary``: the summary of ``plan`` when the caller has one (a snapshot's): the
-    fields after a tick are then worked out from it, at the cost of what the tick touches."""
+    as the reader that made ``plan`` reads the text after the edits.  ``summary``:
+    the summary of ``plan`` when the caller has one (a snapshot's): the fields after
+    a tick are then worked out from it, at the cost of what the tick touches."""
     edits = []
     changed = []
     flips: dict[int, str] = {}
@@ -235,6 +236,8 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
     if not sync:
         return Change(lines, tuple(edits), tuple(changed))
     if plan.source != "markdown":
+        if not plan.fields:
+            return Change(lines, tuple(edits), tuple(changed))  # a store with no fields (JSON): nothing to follow
         # Another reader's plan (a Cursor plan's body, an ExecPlan): its fields follow
         # from that reader's reading of the text after the edits, read whole.
         new_lines = lines.spliced(edits)

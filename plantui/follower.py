@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from . import actions
+from .errors import PlanError
 from .model import Item, State
 from .snapshot import Snapshot, WriteResult, read
 from .watcher import PlanWatcher
@@ -42,11 +43,17 @@ def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     """Read the plan; read again while it changes between the read and a second look.
 
     ``previous`` is the last snapshot shown: a tick from outside then costs no parse.
-    A read that finds less than half of ``previous`` is made again after
-    :data:`SHRUNK_WAIT`: an editor that saves in place empties the file first.
+    A read that finds less than half of ``previous``, or cannot read what it finds
+    (an emptied JSON store), is made again after :data:`SHRUNK_WAIT`: an editor
+    that saves in place empties the file first.
     """
-    snap = _settled(path, previous)
-    if previous is not None and len(snap.raw) * 2 < len(previous.raw):
+    if previous is None:
+        return _settled(path, previous)
+    try:
+        snap = _settled(path, previous)
+    except PlanError:
+        snap = None
+    if snap is None or len(snap.raw) * 2 < len(previous.raw):
         time.sleep(SHRUNK_WAIT)
         snap = _settled(path, previous)
     return snap

@@ -57,7 +57,10 @@ def reader_for(path: Path | None, lines: Lines) -> Reader | None:
 
 def reader_named(name: str) -> Reader:
     """The reader whose name a plan carries in ``Plan.source`` (not ``"markdown"``)."""
-    return next(r for r in READERS if r.name == name)
+    found = next((r for r in READERS if r.name == name), None)
+    if found is None:
+        raise ValueError(f"no reader named {name!r}")
+    return found
 
 
 def read_plan(path: Path | None, lines: Lines, settings: Settings = DEFAULT) -> Plan:

@@ -115,6 +115,9 @@ NO_STATUS_COLUMN = """\
 | Search | Di | **Pending** |
 | Export | Eve | DONE ✅ |
 | Audit | Fay | ⚠️ Partial |
+| Logs | Gus | ✅ Review error logs |
+| Queue | Hal | ⏳ Pending |
+| Notes | Ida | Done (2024-01-05) |
 """
 
 
@@ -123,7 +126,8 @@ def test_without_a_status_column_only_a_cell_that_is_a_status_says_one():
     plan = build_plan(Lines.of(NO_STATUS_COLUMN))
     assert [(r.label, r.status, r.state) for r in plan.status_rows] == [
         ("Billing", "✅ Done", State.DONE), ("Search", "Pending", State.OPEN), ("Export", "DONE ✅", State.DONE),
-        ("Audit", "⚠️ Partial", State.IN_PROGRESS)]
+        ("Audit", "⚠️ Partial", State.IN_PROGRESS), ("Logs", "✅ Review error logs", State.DONE),
+        ("Queue", "⏳ Pending", State.OPEN), ("Notes", "Done (2024-01-05)", State.DONE)]
 
 
 HEADINGS = """\

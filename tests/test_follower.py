@@ -199,3 +199,18 @@ def test_a_plan_cut_short_for_good_is_shown_as_it_is(tmp_path, monkeypatch):
     path.write_text(short, encoding="utf-8")
     monkeypatch.setattr(follower.time, "sleep", lambda seconds: None)
     assert follower.read_settled(path, before).raw == short.encode()
+
+
+def test_an_emptied_json_store_is_read_again_before_it_is_called_unreadable(tmp_path, monkeypatch):
+    """An emptied tasks.json is no JSON at all: the read is made again after the editor's moment."""
+    import plantui.follower as follower
+
+    store = tmp_path / ".taskmaster" / "tasks"
+    store.mkdir(parents=True)
+    path = store / "tasks.json"
+    text = '{"master": {"tasks": [{"id": 1, "title": "Set up", "status": "pending", "dependencies": [], "subtasks": []}]}}\n'
+    path.write_text(text, encoding="utf-8")
+    before = read(path)
+    path.write_text("", encoding="utf-8")
+    monkeypatch.setattr(follower.time, "sleep", lambda seconds: path.write_text(text.replace("pending", "done"), encoding="utf-8"))
+    assert follower.read_settled(path, before).plan.items[0].marker == "done"

@@ -52,6 +52,7 @@ def status_of_cell(cell: str) -> State | None:
 
 
 _MARKUP = re.compile(r"[*_`~\s.:!]+")
+_NOTE = re.compile(r"\s*\([^)]*\)\s*$")  # "(2024-01-05)" after a status
 _SIGNS = re.compile(r"^[^\w(]+|[^\w)]+$")
 
 
@@ -60,7 +61,9 @@ def status_of_bare_cell(cell: str) -> State | None:
     ``🚧``) or says nothing but a status word (``**Pending**``, ``⚠️ Partial``); None for any
     other (``Review error logs`` is a task's name, not a status)."""
     text = _MARKUP.sub(" ", cell).strip()
-    if EMOJI_RE.match(text):
-        return status_of_cell(text)
-    rest = _SIGNS.sub("", text)
+    emoji = EMOJI_RE.match(text)
+    if emoji:  # a status word after it says more (⏳ Pending); other words name a thing (✅ Review logs)
+        word = _SIGNS.sub("", _NOTE.sub("", text[emoji.end():]))
+        return state_of_word(word) if WORD_RE.fullmatch(word) else state_of_emoji(emoji.group())
+    rest = _SIGNS.sub("", _NOTE.sub("", text))
     return state_of_word(rest) if WORD_RE.fullmatch(rest) else None

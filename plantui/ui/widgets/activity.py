@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
+
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -29,9 +31,9 @@ def entry_content(entry: Entry, *, show_source: bool = True, width: int = 0) -> 
     source = f" ({entry.source})" if show_source and entry.source else ""
     text = entry.text
     if width > 0:
-        room = width - len(entry.time) - 1 - len(source)
-        if len(text) > room:
-            text = text[: max(1, room - 1)] + "…"
+        room = width - len(entry.time) - 1 - cell_len(source)
+        if cell_len(text) > room:
+            text = set_cell_size(text, max(1, room - 1)).rstrip() + "…"
     parts: list[str | tuple[str, str]] = [(entry.time, "$text-muted"), " "]
     if text[:1] == "✓":
         parts += [("✓", "$text-success"), (text[1:], style)]
@@ -48,7 +50,16 @@ class ActivityLog(ScrollView):
     """The changes seen while plantui runs, newest last.
 
     Drawn a line at a time, only the lines in view, each entry's line made once
-    for the width: a new entry draws one line and lays nothing else out again.
+    for its width and theme (a Static of every entry drew all 300 again on each
+    change).  Its text can be selected and copied, a line per entry.
+    """
+
+    DEFAULT_CSS = """
+    ActivityLog {
+        overflow-x: hidden;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
 
     can_focus = False
@@ -74,6 +85,20 @@ class ActivityLog(ScrollView):
         self.virtual_size = Size(0, len(self.entries))
         self.scroll_end(animate=False, x_axis=False)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines = {}  # another theme: other colours
+
+    def selection_updated(self, selection) -> None:
+        self._lines = {}
+        self.refresh()
+
+    def get_selection(self, selection) -> tuple[str, str] | None:
+        """The selected text, a line per entry, as the log shows it."""
+        width = self.scrollable_content_region.width
+        text = "\n".join(entry_content(e, show_source=self.show_source, width=width).plain for e in self.entries)
+        return selection.extract(text), "\n"
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width != self._width:
@@ -85,6 +110,7 @@ class ActivityLog(ScrollView):
         line = self._lines.get(entry)
         if line is None:
             content = entry_content(entry, show_source=self.show_source, width=width)
-            line = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)[0]
-            self._lines[entry] = line
+            line = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)[0].apply_offsets(0, index)
+            if self.text_selection is None:  # a selected line is drawn afresh until the selection ends
+                self._lines[entry] = line
         return line

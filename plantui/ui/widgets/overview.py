@@ -663,7 +663,8 @@ class PlanTable(DataTable):
         worker = get_current_worker()
         with self._followers[path].lock:
             try:
-                snap = read_settled(path)
+                shown = self._state.get(path, (None, None))[0]  # the row's last read: a tick costs no parse
+                snap = read_settled(path, shown)
                 message = PlanLoaded(path, seq, snap, snap.summary(self.now()), "outside")
             except PlanError as exc:
                 message = PlanUnreadable(path, seq, str(exc), not path.exists())

@@ -16,12 +16,21 @@ def show(widget: Static, content: Content | str) -> None:
     """Show ``content`` in ``widget``; nothing when it shows it already.
 
     A Static sized by its text (``auto`` width or height) takes another size only when
-    the text's shape changes; otherwise, as when its size is set, it is only drawn again
-    and the screen is not laid out (a layout redraws every pane it moves: ~15 ms).
+    the text's shape changes, or, when it wraps, when the text changes at all;
+    otherwise, as when its size is set, it is only drawn again and the screen is not
+    laid out (a layout redraws every pane it moves).
     """
     old = getattr(widget, "_plantui_shown", None)
     if old == content:
         return
     widget._plantui_shown = content  # type: ignore[attr-defined]
-    sized_by_text = widget.styles.width.is_auto or widget.styles.height.is_auto  # type: ignore[union-attr]
-    widget.update(content, layout=old is None or (sized_by_text and _shape(old) != _shape(content)))
+    widget.update(content, layout=old is None or _may_resize(widget, old, content))
+
+
+def _may_resize(widget: Static, old: Content | str, new: Content | str) -> bool:
+    styles = widget.styles
+    auto_width = styles.width is not None and styles.width.is_auto
+    auto_height = styles.height is None or styles.height.is_auto
+    if auto_height and styles.text_wrap != "nowrap":
+        return True  # the same widths may wrap to another number of lines
+    return (auto_width or auto_height) and _shape(old) != _shape(new)
