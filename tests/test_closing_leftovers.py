@@ -100,6 +100,12 @@ def test_the_words_that_changed(words, state):
         assert status_of_cell(word) is state, word
 
 
+def test_a_status_of_two_words_may_be_spaced_any_way():
+    for cell in ("Not  started", "Not\u00a0started", "In  Progress", "on\u00a0hold", "To Do"):
+        assert status_of_cell(cell) is not None, cell
+    assert status_of_cell("Not\u00a0started") is State.OPEN and status_of_cell("In  Progress") is State.IN_PROGRESS
+
+
 def test_a_word_inside_a_hyphenated_name_says_no_status():
     assert status_of_cell("Tab auto-complete") is None
 

@@ -15,12 +15,12 @@ EMOJI = {
     "⬜": State.OPEN, "☐": State.OPEN, "🔲": State.OPEN, "❌": State.OPEN,
 }
 WORDS = (  # longest first within a state; the first that matches says the state
-    (State.OPEN, r"not[ _-](?:yet[ _-])?(?:started|done|completed|complete)|to[ _-]do|todo|pending|planned|backlog|"
+    (State.OPEN, r"not[\s_-]+(?:yet[\s_-]+)?(?:started|done|completed|complete)|to[\s_-]?do|todo|pending|planned|backlog|"
                  r"queued|open"),
-    (State.IN_PROGRESS, r"in[ _-]progress|in[ _-]review|wip|ongoing|doing|review|partial"),
+    (State.IN_PROGRESS, r"in[\s_-]+progress|in[\s_-]+review|wip|ongoing|doing|review|partial"),
     (State.DONE, r"completed|complete|done|finished|passed|shipped|resolved"),
     (State.SKIPPED, r"cancell?ed|deferred|skipped|dropped"),
-    (State.OTHER, r"blocked|failed|on[ _-]hold"),
+    (State.OTHER, r"blocked|failed|on[\s_-]+hold"),
 )
 WORD = "|".join(w for _, w in WORDS)
 WORD_RE = re.compile(rf"(?<![\w-])(?:{WORD})(?![\w-])", re.I)
