@@ -95,3 +95,18 @@ async def test_text_of_the_same_shape_is_redrawn_without_a_layout_and_wrapped_te
             show(widget, "350/1000 tasks done")
         assert layouts == [("one-line", True), ("one-line", False), ("one-line", True),
                            ("wrapping", True), ("wrapping", True), ("wrapping", True)]
+
+
+async def test_a_line_says_its_entrys_place_after_the_oldest_are_dropped(plan: Path):
+    """A selection finds a line by the offsets it carries: the entry's place in the log now."""
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dash = await loaded(pilot)
+        log = dash.activity
+        for n in range(KEEP + 3):
+            dash.log_line(f"same line {n % 2}")  # equal entries at many places
+        await pilot.pause()
+        for y in range(log.scrollable_content_region.height):
+            index = log.scroll_offset.y + y
+            offsets = {seg.style.meta.get("offset") for seg in log.render_line(y) if seg.style and seg.style.meta}
+            assert offsets and all(o[1] == index for o in offsets if o), (y, offsets)

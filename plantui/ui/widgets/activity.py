@@ -110,7 +110,7 @@ class ActivityLog(ScrollView):
         line = self._lines.get(entry)
         if line is None:
             content = entry_content(entry, show_source=self.show_source, width=width)
-            line = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)[0].apply_offsets(0, index)
+            line = Visual.to_strips(self, content, width, 1, self.visual_style, pad=True)[0]
             if self.text_selection is None:  # a selected line is drawn afresh until the selection ends
                 self._lines[entry] = line
-        return line
+        return line.apply_offsets(0, index)  # where a selection finds it: the entry's place now
