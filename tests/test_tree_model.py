@@ -12,7 +12,7 @@ from plantui.progress import summarize
 from plantui.lines import Lines
 from plantui.events import events
 from plantui.ui.changes import compare
-from plantui.ui.tree_model import build, item_keys
+from plantui.ui.tree_model import build
 from plantui.ui.widgets.dashboard import editor_command
 
 PLAN = """\
@@ -108,7 +108,7 @@ def test_an_inserted_task_changes_the_shape_but_not_the_other_keys():
 
 def test_duplicate_texts_get_distinct_keys():
     plan, _ = plan_of("# P\n\n- [ ] same\n- [ ] same\n- [x] same\n")
-    keys = item_keys(plan)
+    keys = plan.item_keys
     assert len(set(keys)) == 3
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..events import Event
 from ..model import Plan
 from ..after_tick import marker_changes
-from .tree_model import GLYPH, Key, item_keys, item_label, one_line
+from .tree_model import GLYPH, Key, item_label, one_line
 
 MAX_NAMED = 3  # more added or removed items than this are counted, not named
 
@@ -44,7 +44,7 @@ def compare(old: Plan, new: Plan) -> Changes:
     out = Changes()
     ticked = marker_changes(old, new)
     if ticked is not None:  # only boxes (and field values) changed: look at those alone
-        keys = item_keys(new)
+        keys = new.item_keys
         for k in ticked:
             if old.items[k].marker != new.items[k].marker:
                 out.lines.append(state_line(new.items[k]))
@@ -52,8 +52,8 @@ def compare(old: Plan, new: Plan) -> Changes:
                 out.flash.add(keys[k])
         out.fields = _field_changes(old, new)
         return out
-    okeys = item_keys(old)
-    nkeys = item_keys(new)
+    okeys = old.item_keys
+    nkeys = new.item_keys
     # (comprehensions, not dict(zip()): one C call over 100,000 items held the UI thread)
     before = {k: it for k, it in zip(okeys, old.items)}
     after = {k: it for k, it in zip(nkeys, new.items)}

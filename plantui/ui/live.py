@@ -38,7 +38,7 @@ from ..progress import Summary
 from ..snapshot import Snapshot
 from ..watcher import PlanWatcher  # noqa: F401 - importable here (tests count the watchers started)
 from .changes import Changes, compare
-from .tree_model import GLYPH, Key, item_index, one_line
+from .tree_model import GLYPH, Key, one_line
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, Prepared, WriteDone, WriteRefused
 
 SINCE_SHOWN = 50  # at most this many changes made while a plan was not shown open its activity log
@@ -203,7 +203,7 @@ class LivePlan(Widget):
         notifier = getattr(self.app, "notifier", None)
         if notifier is not None:  # the terminal title, the stall timer
             notifier.plan_shown(self, changed=old_snap is None or old_snap.raw != snap.raw)
-        self._key_index = item_index(snap.plan)
+        self._key_index = snap.plan.key_index
         if old_snap is None:
             self.plan_changed(None, None, Changes(), source, here)
             self._next_write()  # a key pressed before the first read

@@ -57,17 +57,6 @@ def item_label(item: Item) -> str:
 _SERIALS = count(1)
 
 
-def item_keys(plan: Plan) -> list[Key]:
-    """The key of every item (see :attr:`Plan.item_keys`): ``(name, n)``, where a
-    section's is ``("s", level, title, n)``."""
-    return plan.item_keys
-
-
-def item_index(plan: Plan) -> dict[Key, int]:
-    """Key -> index of the item (see :func:`item_keys`)."""
-    return plan.key_index
-
-
 def section_keys(plan: Plan) -> list[Key]:
     seen: dict[Key, int] = {}
     keys: list[Key] = []
@@ -297,7 +286,7 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
     query = query.strip().lower()
     items = plan.items
     sections = plan.sections
-    ikeys = item_keys(plan)
+    ikeys = plan.item_keys
     skeys = section_keys(plan)
 
     # Which items show: a match, or the parent of one.
