@@ -351,20 +351,24 @@ def stamped_plan(tmp_path, per_phase: int = 4):
     return path
 
 
+async def paced_header(pilot):
+    """The dashboard's header, once the pace has been worked out."""
+    await loaded(pilot)
+    header = pilot.app.screen.query_one("#header")
+    await wait_for(pilot, lambda: header.pace_said, what="the pace")
+    return header
+
+
 async def test_the_header_shows_pace_and_eta(tmp_path):
     path = stamped_plan(tmp_path)
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await loaded(pilot)
-        header = app.screen.query_one("#header")
-        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        await paced_header(pilot)
         counts = str(app.screen.query_one("#counts").render())
         assert "pace " in counts and "/day · ETA " in counts
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(80, 24)) as pilot:  # narrow: the ETA alone, after the counts
-        await loaded(pilot)
-        header = app.screen.query_one("#header")
-        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        header = await paced_header(pilot)
         await pilot.pause()
         counts = str(app.screen.query_one("#counts").render())
         assert "5/8" in counts and "ETA " in counts and "pace" not in counts, (header.pace_said, app.screen.query_one("#counts").size)
@@ -377,9 +381,7 @@ async def test_the_pace_is_fitted_again_when_the_counts_get_their_width(tmp_path
     path = stamped_plan(tmp_path)
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        header = app.screen.query_one("#header")
-        await wait_for(pilot, lambda: header.pace_said, what="the pace")
+        header = await paced_header(pilot)
         bar = app.screen.query_one("#overall")
         width = bar.styles.width
         bar.styles.width = 70  # the counts squeezed: no room for the pace

@@ -154,19 +154,25 @@ def test_ticking_a_heading_task_and_a_check_beside_it(tmp_path, capsys):
     assert [(i["kind"], i["source"]) for i in plan["items"]] == [("task", "heading")] * 4 + [("check", "box")] * 2
 
 
-def test_a_tick_of_a_check_beside_heading_tasks_updates_the_summary_as_a_fresh_parse_does():
+def _ticked(plan, lines: Lines, summary, text: str):
+    """The plan, lines and summary after ``text`` by the tick path (no parse, the summary
+    updated), each checked equal to a fresh parse and a fresh summary."""
     from plantui.after_tick import update
     from plantui.incremental import reparse
-    lines = Lines.of(SPECKIT)
-    plan = build_plan(lines)
-    before = summarize(plan)
-    new_text = SPECKIT.replace("- [ ] The quickstart", "- [x] The quickstart")
-    new_lines = Lines.of(new_text)
+
+    new_lines = Lines.of(text)
     new_plan = reparse(plan, lines, new_lines)
     assert new_plan == build_plan(new_lines)
-    got = update(plan, before, new_plan)
+    got = update(plan, summary, new_plan)
     want = summarize(new_plan)
     assert got == want and got.parts == want.parts
+    return new_plan, new_lines, got
+
+
+def test_a_tick_of_a_check_beside_heading_tasks_updates_the_summary_as_a_fresh_parse_does():
+    lines = Lines.of(SPECKIT)
+    plan = build_plan(lines)
+    _ticked(plan, lines, summarize(plan), SPECKIT.replace("- [ ] The quickstart", "- [x] The quickstart"))
 
 
 # 5. Open optional tasks never hold the plan open ------------------------------------------------
@@ -267,8 +273,6 @@ def test_a_milestone_is_done_when_all_its_entries_are_started_when_one_is():
 
 
 def test_ticking_milestone_entries_one_by_one_updates_as_a_fresh_summary(tmp_path):
-    from plantui.after_tick import update
-    from plantui.incremental import reparse
     text, lines = EXECPLAN, Lines.of(EXECPLAN)
     plan = build_plan(lines)
     summary = summarize(plan)
@@ -276,13 +280,7 @@ def test_ticking_milestone_entries_one_by_one_updates_as_a_fresh_summary(tmp_pat
                      ("- [ ] Milestone 3: a worked", "- [x] Milestone 3: a worked"),
                      ("- [x] (2026-01-04 10:00Z)", "- [ ] (2026-01-04 10:00Z)")):
         text = text.replace(old, new)
-        new_lines = Lines.of(text)
-        new_plan = reparse(plan, lines, new_lines)
-        assert new_plan == build_plan(new_lines)
-        got = update(plan, summary, new_plan)
-        want = summarize(new_plan)
-        assert got == want and got.parts == want.parts
-        plan, lines, summary = new_plan, new_lines, got
+        plan, lines, summary = _ticked(plan, lines, summary, text)
     assert [p.status for p in summary.phases] == ["in progress", "done", "done"]
 
 

@@ -23,6 +23,7 @@ from ..tree_model import GLYPH, PHASE_GLYPH, Key, build, item_label, one_line
 from ..live import LivePlan
 from .activity import ActivityLog, Entry
 from .side_panel import PHASE_STYLE
+from .text import show
 
 UPCOMING = 3  # open tasks listed after the current one when the pane is tall
 
@@ -184,7 +185,7 @@ class CompactPlan(LivePlan):
         snap, summary = self.snapshot, self.summary
         assert snap is not None and summary is not None
         plan = snap.plan
-        self.query_one("#c-title", Label).update(Content.styled(one_line(plan.title) or self.name_shown, "bold"))
+        show(self.query_one("#c-title", Label), Content.styled(one_line(plan.title) or self.name_shown, "bold"))
         overall = self.query_one(OverallLine)
         if overall.counts != summary.tasks:
             overall.counts = summary.tasks
