@@ -191,11 +191,12 @@ def _sync(args) -> int:
     return EXIT_OK
 
 
-def _check_plans(paths: list[Path]) -> None:
+def _check_plans(paths: list[Path]) -> dict:
+    """Read each plan: a PlanError says why one cannot be shown, before Textual starts.
+    The reads are handed to the app, whose first read of an unchanged plan costs no parse."""
     from .snapshot import read
 
-    for p in paths:
-        read(p)  # raises PlanError with a clear sentence before Textual starts
+    return {p: read(p) for p in paths}
 
 
 def _watch(args) -> int:
@@ -205,12 +206,12 @@ def _watch(args) -> int:
     if not paths:
         here = args.path == "."
         raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
-    _check_plans(paths[:1])
+    reads = _check_plans(paths[:1])
     _check_notify(paths[:1])
     _switch_history(args)
     from .ui.app import run_watch
 
-    return run_watch(paths[0], notify_cmd=args.notify_cmd, title=not args.no_title)
+    return run_watch(paths[0], notify_cmd=args.notify_cmd, title=not args.no_title, reads=reads)
 
 
 def _dashboard(args) -> int:
@@ -229,12 +230,12 @@ def _dashboard(args) -> int:
         folders = [Path.cwd()]
         if not paths:
             raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
-    _check_plans(paths)
+    reads = _check_plans(paths)
     _check_notify(paths)
     _switch_history(args)
     from .ui.app import run
 
-    return run(paths, folders=folders, notify_cmd=args.notify_cmd, title=not args.no_title)
+    return run(paths, folders=folders, notify_cmd=args.notify_cmd, title=not args.no_title, reads=reads)
 
 
 def _claude(args) -> int:

@@ -314,6 +314,45 @@ async def test_parsing_happens_off_the_ui_thread(plan: Path, monkeypatch):
         await wait_for(pilot, lambda: dash.loads > before, what="the reload")
 
 
+
+@pytest.mark.parametrize("mode", ["dashboard", "watch"])
+async def test_the_read_made_before_the_start_is_not_parsed_again(plan: Path, monkeypatch, mode: str):
+    """The command line reads a plan to check it before Textual starts; the app's first
+    read of the same bytes starts from that read (no second parse) and shows it."""
+    import plantui.snapshot as snapshot
+
+    checked = snapshot.read(plan)
+    parses = []
+    real = snapshot.read_plan
+    monkeypatch.setattr(snapshot, "read_plan", lambda *a: parses.append(a) or real(*a))
+    app = app_for(plan, mode=mode, reads={plan: checked})
+    async with app.run_test(size=(120, 35)) as pilot:
+        live = app.screen.query_one(PlanDashboard if mode == "dashboard" else CompactPlan)
+        await wait_for(pilot, lambda: live.loads > 0, what="the first read")
+        assert parses == []
+        assert live.snapshot.raw == checked.raw and live.snapshot.plan == checked.plan
+        assert live.summary.tasks == checked_summary(checked).tasks
+
+
+async def test_a_plan_changed_after_the_start_read_shows_as_it_is_now(plan: Path):
+    import plantui.snapshot as snapshot
+
+    checked = snapshot.read(plan)
+    plan.write_text(plan.read_text(encoding="utf-8").replace("- [ ] ", "- [x] ", 1), encoding="utf-8")
+    app = app_for(plan, reads={plan: checked})
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        fresh = snapshot.read(plan)
+        assert dash.snapshot.raw == fresh.raw
+        assert dash.snapshot.plan == fresh.plan
+        assert dash.summary.tasks.done == checked_summary(checked).tasks.done + 1
+
+
+def checked_summary(snap):
+    from plantui.progress import summarize
+
+    return summarize(snap.plan)
+
 async def test_big_plans_build_only_what_is_open(tmp_path: Path):
     text = "# Big plan\n\n" + "".join(
         f"## Phase {p}: Part {p}\n\n" + "".join(

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets._toast import ToastRack
 
 from .. import settings as user_settings
+from ..snapshot import Snapshot
 from .keys import DASHBOARD_KEYS
 from .notifier import Notifier
 from .screens import DashboardScreen, HelpScreen, OverviewScreen, WatchScreen
@@ -52,8 +53,9 @@ class PlantuiApp(App[int]):
     def __init__(self, paths: list[Path], *, mode: str = "dashboard", live: bool = True,
                  clock: Callable[[], datetime] | None = None, folders: list[Path] | None = None,
                  note: str | None = None, remember_theme: bool = False, notify_cmd: str | None = None,
-                 title: bool = True, order: str = "path") -> None:
+                 title: bool = True, order: str = "path", reads: dict[Path, Snapshot] | None = None) -> None:
         super().__init__()
+        self.reads = dict(reads or {})  # plans read before the app started (to check them): shown from these first
         if order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}")
         self.order = order  # the overview's first order: "path", "progress" or "last change" (newest first)
@@ -76,9 +78,10 @@ class PlantuiApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         if self.mode == "watch":
-            return WatchScreen(self.paths[0], live=self.live)
+            return WatchScreen(self.paths[0], live=self.live, read=self.reads.pop(self.paths[0], None))
         if len(self.paths) == 1:
-            return DashboardScreen(self.paths[0], live=self.live)
+            return DashboardScreen(self.paths[0], live=self.live, read=self.reads.pop(self.paths[0], None))
+        self.reads.clear()  # (the overview's rows read their plans themselves)
         return OverviewScreen(self.paths, live=self.live, folders=self.folders, order=self.order)
 
     def on_mount(self) -> None:
@@ -186,20 +189,23 @@ class PlantuiApp(App[int]):
 
 
 def run(paths: list[Path], *, folders: list[Path] | None = None, note: str | None = None,
-        notify_cmd: str | None = None, title: bool = True, order: str = "path") -> int:
+        notify_cmd: str | None = None, title: bool = True, order: str = "path",
+        reads: dict[Path, Snapshot] | None = None) -> int:
     """The dashboard of one plan, or the overview of several.  ``folders``: the folders
     the plans were found in (as given), which the overview watches for new plans;
     ``note``: a line for the activity log of the first dashboard (where the demo plan is);
     ``notify_cmd``: a command run for each event; ``title``: set the terminal title; ``order``:
-    how the overview sorts its rows at first ("last change": newest first)."""
+    how the overview sorts its rows at first ("last change": newest first); ``reads``: the plans as
+    the command line read them to check them (a dashboard starts from its read)."""
     app = PlantuiApp(list(paths), folders=folders, note=note, remember_theme=True, notify_cmd=notify_cmd, title=title,
-                     order=order)
+                     order=order, reads=reads)
     app.run()
     return app.return_code or 0
 
 
-def run_watch(path: Path, *, notify_cmd: str | None = None, title: bool = True) -> int:
+def run_watch(path: Path, *, notify_cmd: str | None = None, title: bool = True,
+              reads: dict[Path, Snapshot] | None = None) -> int:
     """Watch mode: compact and read-only, for a split pane."""
-    app = PlantuiApp([path], mode="watch", remember_theme=True, notify_cmd=notify_cmd, title=title)
+    app = PlantuiApp([path], mode="watch", remember_theme=True, notify_cmd=notify_cmd, title=title, reads=reads)
     app.run()
     return app.return_code or 0

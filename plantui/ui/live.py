@@ -58,10 +58,11 @@ def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summ
 class LivePlan(Widget):
     """Owns one plan file: keeps its latest snapshot and summary up to date."""
 
-    def __init__(self, path: Path, *, live: bool = True, read_only: bool = False,
+    def __init__(self, path: Path, *, live: bool = True, read_only: bool = False, read: Snapshot | None = None,
                  id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.path = Path(path)
+        self.first_read = read  # the plan as read before the app started: the first read starts from it
         self.live = live
         self.read_only = read_only
         self.snapshot: Snapshot | None = None
@@ -135,7 +136,9 @@ class LivePlan(Widget):
                 return
             try:
                 shown = self._shown
-                snap = read_settled(self.path, shown[0])
+                # (the read made before the app started: no parse while the file is the same)
+                snap = read_settled(self.path, shown[0] or self.first_read)
+                self.first_read = None  # (not kept: it would hold an old plan once the file changes)
                 if not self.read_only:
                     actions.ready(snap)
                 summary = snap.summary(self.now())

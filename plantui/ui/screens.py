@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Label, Static
 
+from ..snapshot import Snapshot
 from .keys import DASHBOARD_KEYS, NAVIGATION
 from .tree_model import one_line
 from .messages import OpenPlan
@@ -34,14 +35,16 @@ class DashboardScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
-    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None) -> None:
+    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None,
+                 read: Snapshot | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.live = live
         self.start_line = start_line  # the cursor starts on the heading of this line (a part of the file)
+        self.read = read  # the plan as the command line read it
 
     def compose(self) -> ComposeResult:
-        yield PlanDashboard(self.path, live=self.live, start_line=self.start_line, id="dashboard")
+        yield PlanDashboard(self.path, live=self.live, start_line=self.start_line, read=self.read, id="dashboard")
         yield Footer()
 
     @property
@@ -164,13 +167,14 @@ class WatchScreen(Screen):
         Binding("k,up", "scroll_phases(-1)", "Up", show=False),
     ]
 
-    def __init__(self, path: Path, *, live: bool = True) -> None:
+    def __init__(self, path: Path, *, live: bool = True, read: Snapshot | None = None) -> None:
         super().__init__()
         self.path = Path(path)
         self.live = live
+        self.read = read  # the plan as the command line read it
 
     def action_scroll_phases(self, by: int) -> None:
         self.query_one(PhaseLines).scroll_rows(by)
 
     def compose(self) -> ComposeResult:
-        yield CompactPlan(self.path, live=self.live, id="compact")
+        yield CompactPlan(self.path, live=self.live, read=self.read, id="compact")

@@ -143,8 +143,8 @@ class TaskLines(Widget):
 class CompactPlan(LivePlan):
     """The watch-mode view of one plan: read-only, no keys needed."""
 
-    def __init__(self, path, *, live: bool = True, id: str | None = None) -> None:
-        super().__init__(path, live=live, read_only=True, id=id)
+    def __init__(self, path, *, live: bool = True, read: Snapshot | None = None, id: str | None = None) -> None:
+        super().__init__(path, live=live, read_only=True, read=read, id=id)
         self.phase_count = 0
 
     def compose(self) -> ComposeResult:

@@ -62,8 +62,9 @@ class PlanDashboard(LivePlan):
 
     DETAIL_BESIDE = 100  # columns from which the task detail shows beside the tree
 
-    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None, id: str | None = None) -> None:
-        super().__init__(path, live=live, id=id)
+    def __init__(self, path: Path, *, live: bool = True, start_line: int | None = None, read: Snapshot | None = None,
+                 id: str | None = None) -> None:
+        super().__init__(path, live=live, read=read, id=id)
         self.start_line = start_line  # the first layout puts the cursor on the heading at this line
         self.show = "all"
         self.query_text = ""
