@@ -20,6 +20,7 @@ from itertools import count
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from functools import cached_property, lru_cache
+from operator import itemgetter
 
 from ..model import Item, Kind, Plan, State
 from ..after_tick import marker_changes
@@ -245,40 +246,57 @@ class _Grow:
     only the collector's full pass frees it (one that a big plan holds off).
     """
 
-    def __init__(self, plan: Plan, summary: Summary, visible: list[bool], ikeys: list[Key], skeys: list[Key],
-                 sidx: dict[Key, int], item_at: dict[Key, int], sec_entries: dict[int | None, list[tuple[int, int, Key]]],
-                 has_content: dict[int, bool], tallies: tuple, next_key: Key | None) -> None:
-        self.plan, self.summary, self.visible = plan, summary, visible
+    def __init__(self, plan: Plan, summary: Summary, visible: list[bool], has_kids: list[bool], ikeys: list[Key],
+                 skeys: list[Key], sidx: dict[Key, int], item_at: dict[Key, int],
+                 sec_entries: dict[int | None, list[tuple[int, int, Key]]], has_content: dict[int, bool],
+                 tallies: tuple, next_key: Key | None) -> None:
+        self.plan, self.summary, self.visible, self.has_kids = plan, summary, visible, has_kids
         self.ikeys, self.skeys, self.sidx, self.item_at = ikeys, skeys, sidx, item_at
         self.sec_entries, self.has_content, self.tallies, self.next_key = sec_entries, has_content, tallies, next_key
         self.nodes: dict[Key, Node] = {}
 
     def entries(self, s: int | None) -> list[Key]:
         out = []
-        for _, kind, key in sorted(self.sec_entries.get(s, ()), key=lambda e: (e[0], e[1])):
+        for _, kind, key in sorted(self.sec_entries.get(s, ()), key=itemgetter(0, 1)):
             if kind == 0 and not self.has_content.get(self.sidx[key], False):
                 continue
             out.append(key)
         return out
 
-    def item(self, it: Item, parent: Key | None) -> Key:
+    def item(self, it: Item, parent: Key | None, pad: bool) -> Key:
+        """The node of ``it``; ``pad``: a leaf among expandable siblings (indented to line up)."""
         key = self.ikeys[it.index]
-        items, visible = self.plan.items, self.visible
-        child_keys = tuple(self.item(items[k], key) for k in it.children if visible[k])
-        self.nodes[key] = Node(key, "item", it.index, parent, child_keys, _item_look(self.plan, self.summary, it, key, self.next_key))
+        if it.children:
+            items, visible, has_kids = self.plan.items, self.visible, self.has_kids
+            kids = [k for k in it.children if visible[k]]
+            branchy = any(has_kids[k] for k in kids)
+            child_keys = tuple([self.item(items[k], key, branchy and not has_kids[k]) for k in kids])
+        else:
+            child_keys = ()
+        self.nodes[key] = Node(key, "item", it.index, parent, child_keys,
+                               _item_look(self.plan, self.summary, it, key, self.next_key), pad)
         return key
+
+    def under(self, keys: list[Key], parent: Key | None) -> tuple[Key, ...]:
+        """The nodes of ``keys`` (a section's entries, or the roots): sections, and items
+        padded when a sibling can open (a section shown always can)."""
+        sidx, item_at, has_kids = self.sidx, self.item_at, self.has_kids
+        branchy = any(k in sidx or has_kids[item_at[k]] for k in keys)
+        out = []
+        for k in keys:
+            if k in sidx:
+                out.append(self.section(sidx[k], parent))
+            else:
+                n = item_at[k]
+                out.append(self.item(self.plan.items[n], parent, branchy and not has_kids[n]))
+        return tuple(out)
 
     def section(self, s: int, parent: Key | None) -> Key:
         key = self.skeys[s]
-        child_keys = tuple(self.entry(k, key) for k in self.entries(s))
+        child_keys = self.under(self.entries(s), key)
         self.nodes[key] = Node(key, "section", s, parent, child_keys,
                                _section_look(self.plan, self.summary, s, self.tallies[s]))
         return key
-
-    def entry(self, key: Key, parent: Key | None) -> Key:
-        if key in self.sidx:
-            return self.section(self.sidx[key], parent)
-        return self.item(self.plan.items[self.item_at[key]], parent)
 
 
 def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -> Layout:
@@ -289,8 +307,9 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
     ikeys = plan.item_keys
     skeys = section_keys(plan)
 
-    # Which items show: a match, or the parent of one.
+    # Which items show: a match, or the parent of one; and which have a child that shows.
     visible = [False] * len(items)
+    has_kids = [False] * len(items)
     match_count = 0
     for it in reversed(items):  # children come after their parents
         if _matches(it, show, query):
@@ -298,6 +317,7 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
             match_count += 1
         if visible[it.index] and it.parent is not None:
             visible[it.parent] = True
+            has_kids[it.parent] = True
 
     # Children of each section (items without an item parent, and subsections).
     sec_entries: dict[int | None, list[tuple[int, int, Key]]] = {}
@@ -307,24 +327,27 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
     for s in sections:
         sec_entries.setdefault(s.parent, []).append((s.line, 0, skeys[s.index]))
 
-    # Boxes under each section, subtree included: tasks, else checks.
-    tasks = [[0, 0, 0] for _ in sections]  # total, done, skipped
-    checks = [[0, 0, 0] for _ in sections]
+    # Boxes under each section, subtree included: (tasks, checks), each (total, done, skipped).
+    # Counted where they stand, then added up into the parents: subsections come after their
+    # parents in the file, so one pass from the end settles every one.
+    under = [[0, 0, 0, 0, 0, 0] for _ in sections]
     for it in items:
-        s = it.section
-        bucket = tasks if it.kind is Kind.TASK else checks
-        while s is not None:
-            c = bucket[s]
-            c[0] += 1
+        if it.section is not None:
+            c = under[it.section]
+            at = 0 if it.kind is Kind.TASK else 3
+            c[at] += 1
             if it.state is State.DONE:
-                c[1] += 1
+                c[at + 1] += 1
             elif it.state is State.SKIPPED:
-                c[2] += 1
-            s = sections[s].parent
-    tallies = tuple((tuple(t), tuple(c)) for t, c in zip(tasks, checks))
+                c[at + 2] += 1
+    for sec in reversed(sections):
+        if sec.parent is not None:
+            up, c = under[sec.parent], under[sec.index]
+            for j in range(6):
+                up[j] += c[j]
+    tallies = tuple(((c[0], c[1], c[2]), (c[3], c[4], c[5])) for c in under)
 
-    # A section shows when something under it shows.  Subsections come after
-    # their parents in the file, so one pass from the end settles every one.
+    # A section shows when something under it shows (the same pass from the end).
     sidx = {k: n for n, k in enumerate(skeys)}
     has_content: dict[int, bool] = {}
     for s in reversed(range(len(sections))):
@@ -333,7 +356,8 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
 
     next_key = ikeys[summary.next_task] if summary.next_task is not None else None
     item_at = plan.key_index
-    grow = _Grow(plan, summary, visible, ikeys, skeys, sidx, item_at, sec_entries, has_content, tallies, next_key)
+    grow = _Grow(plan, summary, visible, has_kids, ikeys, skeys, sidx, item_at, sec_entries, has_content, tallies,
+                 next_key)
     nodes = grow.nodes
 
     top = grow.entries(None)
@@ -341,20 +365,7 @@ def build(plan: Plan, summary: Summary, *, show: str = "all", query: str = "") -
     top_sections = [k for k in top if k in sidx]
     if len(top_sections) == 1 and len(top) == 1 and sections[sidx[top[0]]].level == 1:
         top = grow.entries(sidx[top[0]])
-    roots = tuple(grow.entry(k, None) for k in top)
-
-    # Pad leaves that sit among expandable siblings, so the glyphs line up.
-    def pad(keys: tuple[Key, ...]) -> None:
-        if any(nodes[k].children for k in keys):
-            for k in keys:
-                n = nodes[k]
-                if not n.children and n.kind == "item":
-                    nodes[k] = n._replace(pad=True)
-
-    pad(roots)
-    for n in list(nodes.values()):
-        if n.children:
-            pad(n.children)
+    roots = grow.under(top, None)
 
     layout = Layout(
         plan=plan,
