@@ -334,6 +334,33 @@ async def test_the_read_made_before_the_start_is_not_parsed_again(plan: Path, mo
         assert live.summary.tasks == checked_summary(checked).tasks
 
 
+async def test_the_first_frame_shows_the_read_made_before_the_start(plan: Path, monkeypatch):
+    """No "Loading…" frame while the worker reads again: the plan the command line read
+    is in the first frame (the worker's read, held back here, comes after)."""
+    import plantui.snapshot as snapshot
+    import plantui.ui.live as live
+
+    gate = threading.Event()
+    real = live.read_settled
+    monkeypatch.setattr(live, "read_settled", lambda path, previous=None: gate.wait(5) and real(path, previous))
+    checked = snapshot.read(plan)
+    app = app_for(plan, reads={plan: checked})
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await pilot.pause()
+            dash = app.screen.query_one(PlanDashboard)
+            assert dash.loads == 0  # the worker's read has not come back
+            assert dash.plan_layout is not None and dash.snapshot is checked
+            title = str(dash.query_one("#title").render())
+            assert checked.plan.title in title and "Loading" not in title
+            assert dash.tree.root.children  # the plan's sections, built
+            gate.set()
+            await wait_for(pilot, lambda: dash.loads > 0, what="the worker's read")
+            assert dash.snapshot.plan == checked.plan
+    finally:
+        gate.set()
+
+
 async def test_a_plan_changed_after_the_start_read_shows_as_it_is_now(plan: Path):
     import plantui.snapshot as snapshot
 

@@ -114,7 +114,14 @@ class LivePlan(Widget):
         # Textual calls every on_mount along the class hierarchy (subclass first),
         # so subclasses set themselves up in their own on_mount without super().
         self.follower.start()
-        self.load("start")
+        if self.first_read is not None:
+            # Read before the app started: shown in the first frame, its summary and layout worked
+            # out here once (no "Loading…" frame, no round trip through a worker to wait for).
+            snap = self.first_read
+            summary = snap.summary(self.now())
+            self.prepared = self.prepare(snap, summary)
+            self._apply(snap, summary, "start", here=())
+        self.load("start")  # (what changed since that read, and the event log)
 
     def on_unmount(self) -> None:
         self._unmounted = True
