@@ -297,7 +297,7 @@ async def test_no_color_bars_differ_by_glyph(plan: Path, monkeypatch):
         from textual.widgets._progress_bar import Bar
 
         bars = list(dash.query(Bar))
-        assert bars and all(b.bar_renderable is GlyphBar for b in bars)  # header and side panel
+        assert bars and all(b.bar_renderable is GlyphBar for b in bars)  # the header's (the side panel draws its own)
         header_bar = dash.query_one("#overall").query_one(Bar)
         drawn = _plain(header_bar.render(), header_bar.size.width)
         assert "━" in drawn and "╌" in drawn  # 5/10: half done, half to do
@@ -376,7 +376,7 @@ async def test_no_color_many_phases_bars_differ_by_glyph(tmp_path: Path, monkeyp
     monkeypatch.setenv("NO_COLOR", "1")
     path = tmp_path / "plan.md"
     parts = ["# Many phases\n"]
-    for n in range(1, 15):  # more phases than get a ProgressBar each: one widget draws them
+    for n in range(1, 15):  # one widget draws every phase's bar
         parts.append(f"\n## Phase {n}: Step {n}\n\n- [x] **{n}.1** Done\n- [ ] **{n}.2** To do\n")
     path.write_text("".join(parts), encoding="utf-8")
     app = app_for(path)

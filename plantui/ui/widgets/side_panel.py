@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.css.query import NoMatches
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Label, Static
 
 from ...fields import is_placeholder
-from ...progress import PhaseState
 from ..tree_model import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
 from ..panel_model import PanelLook
-from .bars import EMPTY, PlanBar
+from .bars import EMPTY
 from .text import show
 
+NARROW = 36  # a phase list narrower than this (the side panel at 70–109 columns) draws shorter bars
 PHASE_STYLE = {"done": "$success", "in progress": "$warning", "not started": "$text-muted", "blocked": "$error"}
 CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-muted"}
 
 
-PROGRESSBAR_ROWS = 12  # up to this many phases get a ProgressBar widget each
-
-
 def _phase_lines(title: str, status: str, done: int, countable: int, blockers: tuple[str, ...],
                  width: int = 16, empty: str = "━") -> list[Content]:
-    """A phase as two lines of text, drawn like a PhaseRow."""
+    """A phase as two lines of text: its status glyph and title; its bar (``width`` cells), done/total, status."""
     style = PHASE_STYLE[status]
     frac = done / countable if countable else (1.0 if status == "done" else 0.0)
     full = int(round(frac * width))
@@ -49,67 +45,14 @@ def _phase_lines(title: str, status: str, done: int, countable: int, blockers: t
     ]
 
 
-class PhaseRow(Vertical):
-    """One phase: its status glyph and title, then a ProgressBar and done/total."""
-
-    def __init__(self, title: str, state: PhaseState, blockers: tuple[str, ...]) -> None:
-        super().__init__(classes="phase-row")
-        self.phase_title = title
-        self._state = (state, blockers)
-        self._last: tuple | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Label(classes="phase-title")
-        with Horizontal(classes="phase-bar"):
-            yield PlanBar(total=1, show_eta=False, show_percentage=False)
-            yield Label(classes="phase-count")
-
-    def on_mount(self) -> None:
-        self._apply()
-
-    def set_state(self, state: PhaseState, blockers: tuple[str, ...]) -> None:
-        self._state = (state, blockers)
-        if self.is_mounted:
-            self._apply()
-
-    def _apply(self) -> None:
-        state, blockers = self._state
-        c = state.counts
-        look = (state.status, c.done, c.countable, blockers)
-        if look == self._last:
-            return  # unchanged: nothing to redraw
-        try:
-            title = self.query_one(".phase-title", Label)
-            bar = self.query_one(ProgressBar)
-            count = self.query_one(".phase-count", Label)
-        except NoMatches:
-            return  # its parts are not there (yet, or any more: the app is closing)
-        self._last = look
-        style = PHASE_STYLE[state.status]
-        title.update(
-            Content.assemble((PHASE_GLYPH[state.status] + " ", style), (self.phase_title, "bold" if state.status == "in progress" else ""))
-        )
-        if c.countable:
-            total, progress = c.countable, c.done
-        else:
-            total, progress = 1, 1 if state.status == "done" else 0
-        bar.update(total=total, progress=progress)
-        status = state.status
-        if state.status == "blocked" and blockers:
-            status = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
-        count.update(
-            Content.assemble((f"{c.done}/{c.countable}" if c.countable else "—", "bold"), " ", (status, style))
-        )
-        self.set_class(state.status == "blocked", "-blocked")
-        self.set_class(state.status == "done", "-done")
-
-
 class PhaseList(Widget):
-    """Every phase as two lines (title; bar, count, status), for plans with many phases.
+    """Every phase as two lines (title; bar, count, status), drawn by this one widget.
 
     Lines are drawn when they come into view (the Line API), and a new state
     redraws only the phases whose look changed: a tick in a plan of 2,500
-    phases costs two lines, not 5,000.
+    phases costs two lines, not 5,000.  (A widget per phase, with a ProgressBar,
+    cost some seven widgets a phase to mount, style and lay out.)  The bars are
+    16 cells wide, 10 in a narrow panel.
     """
 
     DEFAULT_CSS = """
@@ -151,7 +94,7 @@ class PhaseList(Widget):
         strip = self._strips.get((n, part))
         if strip is None:
             title, status, done, countable, blockers = self.looks[n]
-            line = _phase_lines(title, status, done, countable, blockers,
+            line = _phase_lines(title, status, done, countable, blockers, width=16 if width >= NARROW else 10,
                                 empty=EMPTY if self.app.no_color else "━")[part]
             strip = Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
             self._strips[(n, part)] = strip
@@ -159,13 +102,12 @@ class PhaseList(Widget):
 
 
 class SidePanel(VerticalScroll):
-    """Phases (ProgressBars), checkpoints and fields of one plan."""
+    """Phases (a bar each), checkpoints and fields of one plan."""
 
     can_focus = False
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._phase_titles: tuple[str, ...] | None = None
         self._cp_look: tuple | None = None
         self._f_look: tuple | None = None
 
@@ -176,7 +118,6 @@ class SidePanel(VerticalScroll):
         overview.styles.text_overflow = "fold"
         yield overview
         yield Label("Phases", classes="panel-title", id="phases-title")
-        yield Vertical(id="phases")
         yield PhaseList(id="phase-lines", classes="panel-lines")
         yield Label("Checkpoints", classes="panel-title", id="checkpoints-title")
         yield Static(id="checkpoints", classes="panel-lines")
@@ -195,25 +136,10 @@ class SidePanel(VerticalScroll):
         if look.overview:
             show(o_static, Content.styled(look.overview, "italic"))
         titles = look.titles
-        box = self.query_one("#phases", Vertical)
-        lines = self.query_one("#phase-lines", PhaseList)
-        rows = len(titles) <= PROGRESSBAR_ROWS
-        if titles != self._phase_titles:
-            self._phase_titles = titles
-            box.remove_children()
-            if rows:
-                box.mount_all(PhaseRow(t, st, blockers) for t, (st, blockers) in zip(titles, look.phases))
-        elif rows:
-            for row, (st, blockers) in zip(box.query_children(PhaseRow), look.phases):
-                row.set_state(st, blockers)
-        if not rows:
-            # Many phases: one widget draws them all, bars and all (hundreds of
-            # ProgressBar widgets would make every layout pass slow).
-            lines.set_looks([(t, st.status, st.counts.done, st.counts.countable, blockers)
-                             for t, (st, blockers) in zip(titles, look.phases)])
+        self.query_one("#phase-lines", PhaseList).set_looks(
+            [(t, st.status, st.counts.done, st.counts.countable, blockers) for t, (st, blockers) in zip(titles, look.phases)])
         self.query_one("#phases-title").display = bool(titles)
-        box.display = bool(titles) and rows
-        lines.display = bool(titles) and not rows
+        self.query_one("#phase-lines").display = bool(titles)
 
         cps = look.checkpoints
         self.query_one("#checkpoints-title").display = bool(cps)
