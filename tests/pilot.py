@@ -33,6 +33,15 @@ async def wait_for(pilot, condition, timeout: float = 8.0, what: str = "conditio
         await pilot.pause(0.02)
 
 
+def header_row(dash, name: str) -> str | None:
+    """The text of a row of the dashboard's header ("title", "progress", "next", "drift",
+    "notice") as drawn at its width now; None when the row is not shown."""
+    from plantui.ui.widgets.header import PlanHeader
+
+    row = dash.query_one(PlanHeader).rows().get(name)
+    return None if row is None else row.plain
+
+
 async def loaded(pilot) -> PlanDashboard:
     """The dashboard on screen, once it has read and laid out its plan."""
     dash = pilot.app.screen.query_one(PlanDashboard)

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from rich.style import Style
 
 from pilot import app_for, loaded, wait_for
@@ -20,7 +19,7 @@ from plantui.progress import summarize
 from plantui.lines import Lines
 from plantui.ui.detail import detail_lines, task_detail
 from plantui.ui.screens import DashboardScreen, HelpScreen
-from plantui.ui.widgets.bars import GlyphBar
+from plantui.ui.widgets.bars import bar
 from plantui.ui.widgets.header import PlanHeader, shorten_left
 from plantui.ui.widgets.side_panel import SidePanel
 from plantui.ui.widgets.task_detail import DetailScreen, TaskDetail
@@ -269,8 +268,9 @@ async def test_the_header_shows_the_path_from_here(tmp_path: Path, monkeypatch):
     app = app_for(path)
     async with app.run_test(size=(120, 35)) as pilot:
         dash = await loaded(pilot)
-        label = dash.query_one(PlanHeader).query_one("#file")
-        assert str(label.render()) == "specs/003-auth/tasks.md"
+        header = dash.query_one(PlanHeader)
+        assert header.file_shown() == "specs/003-auth/tasks.md"
+        assert header.rows()["title"].plain.endswith("  specs/003-auth/tasks.md")
 
 
 def test_a_long_path_is_shortened_from_the_left():
@@ -282,30 +282,20 @@ def test_a_long_path_is_shortened_from_the_left():
 # -- NO_COLOR ---------------------------------------------------------------------
 
 
-def _plain(renderable, width: int) -> str:
-    console = Console(width=width, color_system=None, record=True)
-    console.print(renderable, end="")
-    return console.export_text()
-
-
 async def test_no_color_bars_differ_by_glyph(plan: Path, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = app_for(plan)
     async with app.run_test(size=(120, 35)) as pilot:
         dash = await loaded(pilot)
         assert app.no_color
-        from textual.widgets._progress_bar import Bar
-
-        bars = list(dash.query(Bar))
-        assert bars and all(b.bar_renderable is GlyphBar for b in bars)  # the header's (the side panel draws its own)
-        header_bar = dash.query_one("#overall").query_one(Bar)
-        drawn = _plain(header_bar.render(), header_bar.size.width)
+        drawn = dash.query_one(PlanHeader).rows()["progress"].plain
         assert "━" in drawn and "╌" in drawn  # 5/10: half done, half to do
 
 
-def test_glyph_bar_draws_done_and_to_do_apart():
-    drawn = _plain(GlyphBar(highlight_range=(0, 3), width=10), 10)
-    assert drawn == "━━━╌╌╌╌╌╌╌"
+def test_the_bar_draws_done_and_to_do_apart():
+    assert bar(0.3, 10, no_color=True).plain == "━━━╌╌╌╌╌╌╌"
+    assert bar(0.3, 10).plain == "━" * 10  # (in two colours)
+    assert bar(1.0, 4, complete=True).plain == "━━━━"
 
 
 # -- the theme is remembered -------------------------------------------------------

@@ -363,35 +363,31 @@ async def test_the_header_shows_pace_and_eta(tmp_path):
     path = stamped_plan(tmp_path)
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(120, 30)) as pilot:
-        await paced_header(pilot)
-        counts = str(app.screen.query_one("#counts").render())
+        header = await paced_header(pilot)
+        counts = header.rows()["progress"].plain
         assert "pace " in counts and "/day · ETA " in counts
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(80, 24)) as pilot:  # narrow: the ETA alone, after the counts
         header = await paced_header(pilot)
         await pilot.pause()
-        counts = str(app.screen.query_one("#counts").render())
-        assert "5/8" in counts and "ETA " in counts and "pace" not in counts, (header.pace_said, app.screen.query_one("#counts").size)
+        counts = header.rows()["progress"].plain
+        assert "5/8" in counts and "ETA " in counts and "pace" not in counts, (header.pace_said, counts)
 
 
 async def test_the_pace_is_fitted_again_when_the_counts_get_their_width(tmp_path):
-    """The counts' label settles its width after the first layout (32 cells, then 48 at
-    80 columns): a pace worked out before that was left out for good, and the header
-    showed no ETA under load."""
+    """The pace is fitted to the room the counts have as the header is drawn: a pace
+    worked out while the row had no room for it shows once it has (it was once left
+    out for good, and the header showed no ETA under load)."""
     path = stamped_plan(tmp_path)
     app = PlantuiApp([path], live=False)
     async with app.run_test(size=(80, 24)) as pilot:
         header = await paced_header(pilot)
-        bar = app.screen.query_one("#overall")
-        width = bar.styles.width
-        bar.styles.width = 70  # the counts squeezed: no room for the pace
+        await pilot.resize_terminal(48, 24)  # the counts squeezed: no room for the pace
         await pilot.pause()
-        header._show_counts()
-        assert "ETA" not in str(app.screen.query_one("#counts").render())
-        bar.styles.width = width  # room again: the counts' label alone changes width
+        assert "5/8" in header.rows()["progress"].plain and "ETA" not in header.rows()["progress"].plain
+        await pilot.resize_terminal(80, 24)  # room again
         await pilot.pause()
-        await pilot.pause()
-        assert "ETA " in str(app.screen.query_one("#counts").render())
+        assert "ETA " in header.rows()["progress"].plain
 
 
 async def test_b_opens_the_burnup_and_arrows_choose_the_phase(tmp_path):

@@ -103,10 +103,10 @@ async def test_sync_writes_the_derived_fields(plan: Path):
     async with app.run_test(size=(120, 35)) as pilot:
         dash = await loaded(pilot)
         header = dash.query_one(PlanHeader)
-        assert header.query_one("#drift").display  # Progress says 3/12, the boxes 5/10
+        assert "drift" in header.rows()  # Progress says 3/12, the boxes 5/10
         await pilot.press("s")
         await wait_for(pilot, lambda: "**Progress:** 5/10 tasks complete" in plan.read_text(), what="the sync")
-        await wait_for(pilot, lambda: not header.query_one("#drift").display, what="the drift line to go")
+        await wait_for(pilot, lambda: "drift" not in header.rows(), what="the drift line to go")
 
 
 # -- live ------------------------------------------------------------------------
@@ -238,10 +238,11 @@ async def test_the_cursor_stays_in_view_when_a_drift_line_makes_the_tree_shorter
         last = key_of(dash, "3.2")
         tree.reveal(last)
         await pilot.pause()
-        assert not dash.query_one("#drift").display
+        header = dash.query_one(PlanHeader)
+        assert "drift" not in header.rows()
         # a box ticked, Progress not: it drifts, and a drift line appears above the tree
         atomic_save(plan, synced.replace("- [ ] **2.3**", "- [x] **2.3**"))
-        await wait_for(pilot, lambda: dash.query_one("#drift").display, what="the drift line")
+        await wait_for(pilot, lambda: "drift" in header.rows(), what="the drift line")
         await pilot.pause()
         await pilot.pause()
         top, height = tree.scroll_offset.y, tree.scrollable_content_region.height
@@ -254,12 +255,12 @@ async def test_a_deleted_plan_keeps_the_view_and_comes_back(plan: Path):
         dash = await loaded(pilot)
         plan.unlink()
         await wait_for(pilot, lambda: dash.missing, what="the deletion")
-        notice = dash.query_one("#notice")
-        assert notice.display and "deleted" in str(notice.render())
+        header = dash.query_one(PlanHeader)
+        assert "deleted" in header.rows()["notice"].plain
         assert state_shown(dash, "1.1") is State.DONE  # the last view stays
         plan.write_text(PLAN.replace("- [ ] **3.1**", "- [x] **3.1**"), encoding="utf-8")
         await wait_for(pilot, lambda: not dash.missing and state_shown(dash, "3.1") is State.DONE, what="the return")
-        assert not notice.display
+        assert "notice" not in header.rows()
 
 
 async def test_an_unreadable_plan_says_why(plan: Path):
@@ -269,11 +270,11 @@ async def test_an_unreadable_plan_says_why(plan: Path):
         plan.write_bytes(b"\x00\x01 not markdown")
         await wait_for(pilot, lambda: dash.error is not None, what="the error")
         assert "binary" in dash.error
-        assert "binary" in str(dash.query_one("#notice").render())
+        assert "binary" in dash.query_one(PlanHeader).rows()["notice"].plain
         assert state_shown(dash, "1.1") is State.DONE  # the last view stays
         plan.write_text(PLAN, encoding="utf-8")
         await wait_for(pilot, lambda: dash.error is None, what="the recovery")
-        assert not dash.query_one("#notice").display
+        assert "notice" not in dash.query_one(PlanHeader).rows()
 
 
 async def test_milestones_notify(plan: Path):
@@ -351,7 +352,7 @@ async def test_the_first_frame_shows_the_read_made_before_the_start(plan: Path, 
             dash = app.screen.query_one(PlanDashboard)
             assert dash.loads == 0  # the worker's read has not come back
             assert dash.plan_layout is not None and dash.snapshot is checked
-            title = str(dash.query_one("#title").render())
+            title = dash.query_one(PlanHeader).rows()["title"].plain
             assert checked.plan.title in title and "Loading" not in title
             assert dash.tree.root.children  # the plan's sections, built
             gate.set()

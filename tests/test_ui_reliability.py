@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pytest
 from conftest import report_figures
-from pilot import loaded, wait_for
+from pilot import header_row, loaded, wait_for
 from writers import MODES, WRITERS_PY, flocked, locked_critical, normalize, own_state, plantui_env, rebuild, shared_plan
 
 import plantui.disk as disk_layer
@@ -600,11 +600,9 @@ async def test_plan_deleted_renamed_and_recreated(tmp_path, monkeypatch):
     plan = tmp_path / "plan.md"
     plan.write_text(fault_plan(), encoding="utf-8")
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
-        notice = dash.query_one("#notice")
-
         plan.unlink()  # deleted
         await wait_for(pilot, lambda: dash.missing, what="the deletion")
-        assert notice.display and "deleted" in str(notice.render())
+        assert "deleted" in header_row(dash, "notice")
         FAULTS["deleted"] = error_said(ledger, "deleted")
         assert shown(dash, "T001").marker == "x"  # the last view stays
         kind, _, message = await tick(pilot, dash, ledger, "T004")
@@ -612,7 +610,7 @@ async def test_plan_deleted_renamed_and_recreated(tmp_path, monkeypatch):
         assert not plan.exists()  # a tick never brings a deleted plan back
         plan.write_text(fault_plan(4), encoding="utf-8")  # recreated
         await wait_for(pilot, lambda: not dash.missing and shown(dash, "T004").marker == "x", what="the return")
-        assert not notice.display
+        assert header_row(dash, "notice") is None
         await view_catches_up(pilot, dash, plan)
 
         away = tmp_path / "renamed.md"
@@ -666,7 +664,7 @@ async def test_plan_replaced_by_a_folder(tmp_path, monkeypatch):
         assert (plan / "inside.txt").read_text() == "not a plan"
         await pilot.press("r")  # a reload says what it is now
         await wait_for(pilot, lambda: dash.error is not None and "folder" in dash.error, what="the folder message")
-        assert "folder" in str(dash.query_one("#notice").render())
+        assert "folder" in header_row(dash, "notice")
         shutil.rmtree(plan)
         plan.write_text(fault_plan(5), encoding="utf-8")
         await wait_for(pilot, lambda: dash.error is None and not dash.missing, what="the plan to come back")
@@ -759,7 +757,7 @@ async def test_permissions_removed_while_open(tmp_path, monkeypatch):
             await pilot.press("r")
             await wait_for(pilot, lambda: dash.error is not None, what="the error")
             FAULTS["permissions removed (read)"] = error_said(ledger, "Permission denied")
-            assert "Permission denied" in str(dash.query_one("#notice").render())
+            assert "Permission denied" in header_row(dash, "notice")
             assert shown(dash, "T001").marker == "x"
             monkeypatch.undo()
             ledger = Ledger(monkeypatch)
@@ -895,7 +893,7 @@ async def test_spaces_and_non_ascii_names(tmp_path, monkeypatch):
     plan.write_text(fault_plan().replace("# Fault plan", "# План: düğüm ✓"), encoding="utf-8")
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         assert dash.name_shown == plan.name
-        assert "План: düğüm ✓" in str(dash.query_one("#title").render())
+        assert "План: düğüm ✓" in header_row(dash, "title")
         assert (await tick(pilot, dash, ledger, "T004"))[0] == "applied"
         assert (await tick(pilot, dash, ledger, "T004"))[0] == "applied"  # and back
         assert (await tick(pilot, dash, ledger, "T012"))[0] == "applied"
@@ -931,7 +929,7 @@ async def test_an_empty_plan(tmp_path, monkeypatch):
     plan.write_bytes(b"")
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         assert dash.error is None and dash.snapshot.plan.items == ()
-        assert "no checkbox tasks" in str(dash.query_one("#next").render()).lower()
+        assert "no checkbox tasks" in header_row(dash, "next").lower()
         mtime = plan.stat().st_mtime_ns
         await pilot.press("x", "space", "n", "u", "f", "f", "f")
         await pilot.pause(0.2)
@@ -982,7 +980,7 @@ async def test_nul_bytes_written_while_open(tmp_path, monkeypatch):
             fh.write(binary)
         await wait_for(pilot, lambda: dash.error is not None, what="the error")
         INPUTS["NUL bytes written while open"] = error_said(ledger, "binary")
-        assert "binary" in str(dash.query_one("#notice").render())
+        assert "binary" in header_row(dash, "notice")
         assert shown(dash, "T001").marker == "x"  # the last view stays
         kind, _, message = await tick(pilot, dash, ledger, "T004")
         assert kind == "refused" and "binary" in message
@@ -990,7 +988,7 @@ async def test_nul_bytes_written_while_open(tmp_path, monkeypatch):
         plan.write_text(text, encoding="utf-8")
         await wait_for(pilot, lambda: dash.error is None, what="the recovery")
         await view_catches_up(pilot, dash, plan)
-        assert not dash.query_one("#notice").display
+        assert header_row(dash, "notice") is None
 
 
 async def test_started_on_a_binary_file(tmp_path, monkeypatch):
@@ -1003,7 +1001,7 @@ async def test_started_on_a_binary_file(tmp_path, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         dash = pilot.app.screen.query_one(PlanDashboard)
         await wait_for(pilot, lambda: dash.error is not None, what="the error")
-        assert "binary" in dash.error and "binary" in str(dash.query_one("#notice").render())
+        assert "binary" in dash.error and "binary" in header_row(dash, "notice")
         await pilot.press("x", "s", "u", "n", "f")
         await pilot.pause(0.2)
         assert plan.read_bytes() == png and not ledger.requests
@@ -1020,7 +1018,7 @@ async def test_invalid_utf8_and_mixed_line_endings(tmp_path, monkeypatch):
     plan.write_bytes(body)
     async with open_dashboard(plan, monkeypatch) as (pilot, dash, ledger):
         await view_catches_up(pilot, dash, plan)
-        assert "\ufffd" in str(dash.query_one("#title").render())  # shown, not crashed on
+        assert "\ufffd" in header_row(dash, "title")  # shown, not crashed on
         current = body
         for ident in ("T001", "T003", "T004", "T002", "T001"):
             assert (await tick(pilot, dash, ledger, ident))[0] == "applied"

@@ -523,3 +523,4 @@ class PlanDashboard(LivePlan):
         """Give way to the tree at ``height`` rows (see :meth:`on_resize`)."""
         self.set_class(height < LOG_BELOW, "-no-log")
         self.set_class(height < TINY_BELOW, "-tiny")
+        self.query_one(PlanHeader).fit(height < TINY_BELOW)

@@ -1,21 +1,25 @@
-"""The top of the dashboard: title, overall progress, next task, drift, notices."""
+"""The top of the dashboard: title, overall progress, next task, drift, notices.
+
+One widget draws its rows as lines (a Label per row and a ProgressBar of three
+widgets cost a dozen widgets to mount, style and lay out, and each tick
+redrew four of them); each row is fitted to the width as it is drawn.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Label, ProgressBar
-
-from .bars import PlanBar
+from textual.widget import Widget
 
 from ...model import Plan, State
 from ...progress import Summary
 from ..tree_model import GLYPH, item_label, one_line
-from .overview import shown_path
-from .text import show
+from .bars import bar
+from .text import shown_path
+
+BAR_CELLS = ((110, 40), (70, 24), (0, 12))  # the overall bar's cells by the header's width (the screen's)
+PERCENT_CELLS = 5  # "100%" right-aligned, as a ProgressBar shows it
 
 
 def shorten_left(text: str, width: int) -> str:
@@ -25,60 +29,38 @@ def shorten_left(text: str, width: int) -> str:
     return "…" + text[len(text) - max(0, width - 1):] if width > 1 else "…"
 
 
-class CountsLabel(Label):
-    """The counts and, where they fit, the pace: fitted again whenever its own width
-    changes (the row around it may settle after the pace was worked out)."""
+class PlanHeader(Widget):
+    """Title and file; the overall bar with done/total, percent and pace; the next task; drift; a notice."""
 
-    def on_resize(self) -> None:
-        header = next((a for a in self.ancestors if isinstance(a, PlanHeader)), None)
-        if header is not None and header._counts:
-            header._show_counts()
-
-
-class PlanHeader(Vertical):
-    """Title, the overall bar with done/total and percent, the next task, drift."""
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="title-row"):
-            yield Label(id="title")
-            yield Label(id="file")
-        with Horizontal(id="progress-row"):
-            yield PlanBar(total=1, show_eta=False, id="overall")
-            yield CountsLabel(id="counts")
-        yield Label(id="next")
-        yield Label(id="drift")
-        yield Label(id="notice")
+    DEFAULT_CSS = """
+    PlanHeader { height: auto; }
+    """
 
     path_name = ""  # the plan's path as shown, before it is shortened to fit
     pace_said: tuple[str, ...] = ()  # ("pace 4/day · ETA Thu–Fri", "ETA Thu–Fri"): long, short; worked out in a thread
-    _counts: tuple = ()
 
-    def on_mount(self) -> None:
-        self.query_one("#drift").display = False
-        self.query_one("#notice").display = False
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._title = Content("")
+        self._percent: int | None = None  # None: no plan read yet
+        self._counts: tuple = ()
+        self._next = Content("")
+        self._drift: Content | None = None
+        self._notice: tuple[str, str] | None = None  # (text, "warning" or "error")
+        self._tiny = False  # only the first two rows (and a notice): a terminal of few rows
+
+    # -- what it shows ----------------------------------------------------------
 
     def loading(self, name: str) -> None:
-        show(self.query_one("#title", Label), Content.styled(f"Loading {name}…", "$text-muted"))
-        self._show_file(name)
-
-    def _show_file(self, name: str) -> None:
         self.path_name = name
-        room = self.size.width // 2 - 4 if self.size.width else 0  # at most half the row, less the padding
-        show(self.query_one("#file", Label), Content(shorten_left(name, room)))
-
-    def on_resize(self) -> None:
-        if self.path_name:
-            self._show_file(self.path_name)
-        if self._counts:
-            self.call_after_refresh(self._show_counts)  # once the counts' label has its new width
+        self._title = Content.styled(f"Loading {name}…", "$text-muted")
+        self.refresh()
 
     def update_plan(self, plan: Plan, summary: Summary, name: str, path: Path | None = None) -> None:
         t = summary.tasks
-        show(self.query_one("#title", Label), Content(one_line(plan.title) or name))
-        self._show_file(shown_path(path) if path is not None else name)
-        bar = self.query_one("#overall", ProgressBar)
-        if bar.total != 100 or bar.progress != t.percent:  # out of 100: its label shows Counts.percent
-            bar.update(total=100, progress=t.percent)
+        self._title = Content(one_line(plan.title) or name)
+        self.path_name = shown_path(path) if path is not None else name
+        self._percent = t.percent
         parts: list[str | tuple[str, str]] = []
         if t.total:
             parts.append((f"{t.done}/{t.countable}", "bold"))
@@ -94,26 +76,23 @@ class PlanHeader(Vertical):
         status_style = "$success bold" if summary.status == "Complete" else "$text-muted"
         parts += ["  ", (summary.status, status_style)]
         self._counts = tuple(parts)
-        self._show_counts()
-        if path is not None:
-            self._ask_pace(plan, summary, path)
 
         if summary.next_task is not None:
             it = plan.items[summary.next_task]
-            nxt = Content.assemble(("Next ", "$text-muted"), (item_label(it), "bold"), (f"  line {it.line}", "$text-muted"))
+            self._next = Content.assemble(("Next ", "$text-muted"), (item_label(it), "bold"),
+                                          (f"  line {it.line}", "$text-muted"))
         elif t.total and t.complete:
-            nxt = Content.assemble(("✓ ", "$success"), ("Every task is done", "$success"))
+            self._next = Content.assemble(("✓ ", "$success"), ("Every task is done", "$success"))
         elif t.total:
-            nxt = Content.styled("No task can start now: the open phases are blocked", "$warning")
+            self._next = Content.styled("No task can start now: the open phases are blocked", "$warning")
         else:
-            nxt = Content.styled("This plan has no checkbox tasks yet", "$text-muted")
-        show(self.query_one("#next", Label), nxt)
+            self._next = Content.styled("This plan has no checkbox tasks yet", "$text-muted")
 
-        drift_label = self.query_one("#drift", Label)
         drifts = [(f, st) for f, st in zip(plan.fields, summary.fields) if st.drift]
+        drift = None
         if drifts:
             f, st = drifts[0]
-            parts = [
+            said = [
                 ("⚠ Drift ", "$warning bold"),
                 f"{one_line(f.key)} says ",
                 (one_line(f.value), "$warning"),
@@ -121,25 +100,33 @@ class PlanHeader(Vertical):
                 (st.computed or "", "$success"),
             ]
             if len(drifts) > 1:
-                parts.append((f"  (+{len(drifts) - 1} more)", "$text-muted"))
+                said.append((f"  (+{len(drifts) - 1} more)", "$text-muted"))
             # a hand-written breakdown (not writable) is said, never synced
-            parts.append(("  s syncs" if any(st.writable for _, st in drifts) else "  left as written", "$text-muted"))
-            show(drift_label, Content.assemble(*parts))
-            drift_label.display = True
-        else:
-            drift_label.display = False
+            said.append(("  s syncs" if any(st.writable for _, st in drifts) else "  left as written", "$text-muted"))
+            drift = Content.assemble(*said)
+        self._set_drift(drift)
+        if path is not None:
+            self._ask_pace(plan, summary, path)
 
-    def _show_counts(self) -> None:
-        label = self.query_one("#counts", Label)
-        counts = Content.assemble(*self._counts)
-        room = label.size.width - 1  # less its padding
-        shown = counts
-        for said in self.pace_said:  # the long form, else the short one, else none (the counts come first)
-            with_pace = Content.assemble(counts, "  ", (said, "$accent"))
-            if room <= 0 or with_pace.cell_length <= room:
-                shown = with_pace
-                break
-        show(label, shown)
+    def set_notice(self, text: str | None, severity: str = "warning") -> None:
+        notice = (text, "error" if severity == "error" else "warning") if text else None
+        if notice != self._notice:
+            rows = self._notice is None, notice is None
+            self._notice = notice
+            self.refresh(layout=rows[0] != rows[1])
+
+    def fit(self, tiny: bool) -> None:
+        """Keep only the first two rows (and a notice) when ``tiny``: a terminal of few rows."""
+        if tiny != self._tiny:
+            self._tiny = tiny
+            # (asked from the dashboard's resize, while the screen is being laid out: a layout
+            # asked for now is lost, so the header asks once this one is done)
+            self.call_after_refresh(self.refresh, layout=True)
+
+    def _set_drift(self, drift: Content | None) -> None:
+        layout = (drift is None) != (self._drift is None)
+        self._drift = drift
+        self.refresh(layout=layout)
 
     def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
         """Work out the pace and ETA in a thread (it may read the event log and git)."""
@@ -153,17 +140,51 @@ class PlanHeader(Vertical):
             said = (said, said.split(" · ")[-1]) if said else ()
             if said != self.pace_said:
                 self.pace_said = said
-                self._show_counts()
+                self.refresh()
 
         first, self._paced = not getattr(self, "_paced", False), True  # at once when opened
         outlook_later(self, path, plan, summary, now, paced, quiet=0.0 if first else QUIET)
 
-    def set_notice(self, text: str | None, severity: str = "warning") -> None:
-        notice = self.query_one("#notice", Label)
-        if not text:
-            notice.display = False
-            return
-        notice.set_class(severity == "error", "-error")
-        notice.set_class(severity != "error", "-warning")
-        show(notice, Content(text))
-        notice.display = True
+    # -- drawing ----------------------------------------------------------------
+
+    def rows(self) -> dict[str, Content]:
+        """The rows shown at the header's width now, by name: title (with the file),
+        progress, next, drift, notice; a row not shown is not there."""
+        width = self.content_size.width
+        out = {"title": self._title_row(width), "progress": self._progress_row(width)}
+        if not self._tiny:
+            out["next"] = self._next.truncate(width, ellipsis=True) if width > 0 else self._next
+            if self._drift is not None:
+                out["drift"] = self._drift.truncate(width, ellipsis=True) if width > 0 else self._drift
+        if self._notice is not None:
+            text, severity = self._notice
+            colours = "$text-error on $error-muted" if severity == "error" else "$text-warning on $warning-muted"
+            out["notice"] = Content(text).truncate(max(width, 1), ellipsis=True, pad=True).stylize(f"bold {colours}")
+        return out
+
+    def file_shown(self) -> str:
+        """The plan's path as the title row shows it: at most half the row, cut from the left."""
+        return shorten_left(self.path_name, self.size.width // 2 - 4 if self.size.width else 0)
+
+    def _title_row(self, width: int) -> Content:
+        file = self.file_shown()
+        room = width - (len(file) + 2 if file else 0)
+        title = self._title.stylize_before("bold").truncate(max(room, 1), ellipsis=True, pad=True)
+        return Content.assemble(title, ("  " + file, "$text-muted")) if file else title
+
+    def _progress_row(self, width: int) -> Content:
+        cells = next(cells for at_least, cells in BAR_CELLS if self.size.width >= at_least)
+        percent = self._percent or 0
+        drawn = bar(percent / 100, cells, complete=self._percent == 100, no_color=self.app.no_color)
+        said = Content(f"{percent}%".rjust(PERCENT_CELLS) if self._percent is not None else "")
+        counts = Content.assemble(*self._counts)
+        room = width - cells - PERCENT_CELLS - 1
+        for pace in self.pace_said:  # the long form, else the short one, else none (the counts come first)
+            with_pace = Content.assemble(counts, "  ", (pace, "$accent"))
+            if with_pace.cell_length <= room:
+                counts = with_pace
+                break
+        return Content.assemble(drawn, said, " ", counts.truncate(max(room, 0), ellipsis=True))
+
+    def render(self) -> Content:
+        return Content("\n").join(self.rows().values())

@@ -49,6 +49,7 @@ from ...follower import Follower, read_settled
 from ...report import bar
 from ...tools import TOOLS, Place, describe
 from ...watcher import FolderWatcher
+from .text import shown_path
 from ..tree_model import one_line
 from ..messages import FileChanged, OpenPlan, PlanLoaded, PlanUnreadable
 
@@ -102,19 +103,6 @@ def crop(text: str, width: int) -> str:
     if width <= 1:
         return "…"[:width]
     return set_cell_size(text, width - 1).rstrip() + "…"
-
-
-def shown_path(path: Path) -> str:
-    """A path as a person wants to read it: relative to here, or under ~."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        pass
-    home = Path.home()
-    try:
-        return "~/" + str(path.resolve().relative_to(home))
-    except ValueError:
-        return str(path)
 
 
 def ago(then: datetime, now: datetime) -> str:

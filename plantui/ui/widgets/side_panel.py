@@ -14,7 +14,7 @@ from textual.widgets import Label, Static
 from ...fields import is_placeholder
 from ..tree_model import CHECKPOINT_GLYPH, PHASE_GLYPH, one_line
 from ..panel_model import PanelLook
-from .bars import EMPTY
+from .bars import bar
 from .text import show
 
 NARROW = 36  # a phase list narrower than this (the side panel at 70–109 columns) draws shorter bars
@@ -23,11 +23,10 @@ CHECKPOINT_STYLE = {"passed": "$success", "ready": "$accent", "pending": "$text-
 
 
 def _phase_lines(title: str, status: str, done: int, countable: int, blockers: tuple[str, ...],
-                 width: int = 16, empty: str = "━") -> list[Content]:
+                 width: int = 16, no_color: bool = False) -> list[Content]:
     """A phase as two lines of text: its status glyph and title; its bar (``width`` cells), done/total, status."""
     style = PHASE_STYLE[status]
     frac = done / countable if countable else (1.0 if status == "done" else 0.0)
-    full = int(round(frac * width))
     said = status
     if status == "blocked" and blockers:
         said = "blocked by " + ", ".join(b.split(":")[0] for b in blockers)
@@ -35,8 +34,7 @@ def _phase_lines(title: str, status: str, done: int, countable: int, blockers: t
         Content.assemble((PHASE_GLYPH[status] + " ", style), (title, "bold" if status == "in progress" else "")),
         Content.assemble(
             "  ",
-            ("━" * full, "$success" if frac >= 1 else "$primary"),
-            (empty * (width - full), "$panel-lighten-1"),
+            bar(frac, width, complete=frac >= 1, no_color=no_color),
             " ",
             (f"{done}/{countable}" if countable else "—", "bold"),
             " ",
@@ -95,7 +93,7 @@ class PhaseList(Widget):
         if strip is None:
             title, status, done, countable, blockers = self.looks[n]
             line = _phase_lines(title, status, done, countable, blockers, width=16 if width >= NARROW else 10,
-                                empty=EMPTY if self.app.no_color else "━")[part]
+                                no_color=self.app.no_color)[part]
             strip = Visual.to_strips(self, line, width, 1, self.visual_style, pad=True)[0]
             self._strips[(n, part)] = strip
         return strip

@@ -1,6 +1,9 @@
-"""Putting new text in a Static or a Label without laying the screen out again when it need not be."""
+"""Text in widgets: putting new text in a Static or a Label without laying the screen out again
+when it need not be (:func:`show`), and a path as a person reads it (:func:`shown_path`)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -34,3 +37,16 @@ def _may_resize(widget: Static, old: Content | str, new: Content | str) -> bool:
     if auto_height and styles.text_wrap != "nowrap":
         return True  # the same widths may wrap to another number of lines
     return (auto_width or auto_height) and _shape(old) != _shape(new)
+
+
+def shown_path(path: Path) -> str:
+    """A path as a person wants to read it: relative to here, or under ~."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        pass
+    home = Path.home()
+    try:
+        return "~/" + str(path.resolve().relative_to(home))
+    except ValueError:
+        return str(path)
