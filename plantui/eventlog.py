@@ -311,8 +311,7 @@ class EventLog:
 
         def run(db: sqlite3.Connection) -> list[Tick]:
             pid = self._plan_id(db, key)
-            ns, digest, seen_at = db.execute("SELECT version_ns, version_hash, shown FROM plans WHERE id = ?",
-                                             (pid,)).fetchone()
+            ns, digest = db.execute("SELECT version_ns, version_hash FROM plans WHERE id = ?", (pid,)).fetchone()
             if shown:
                 db.execute("UPDATE plans SET shown = max(coalesce(shown, 0), ?) WHERE id = ?", (at, pid))
             if ns is not None and (version[0] < ns or (version[0] == ns and version[1] == digest)):

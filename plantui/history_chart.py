@@ -11,7 +11,6 @@ from datetime import datetime
 
 from .timeline import Point
 
-DATE_FORM = "Y-m-d H:M"  # plotext's spelling of %Y-%m-%d %H:%M
 MISSING = "the chart needs plotext: install plantui[chart] (pip install 'plantui[chart]')"
 
 

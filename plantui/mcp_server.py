@@ -36,7 +36,6 @@ from .lines import printable
 from .errors import PlanError
 from .snapshot import read
 
-WRITE_TOOLS = ("tick", "untick", "mark")
 INSTRUCTIONS = """\
 plantui reads the Markdown implementation plans (plan.md, tasks.md, TODO.md, specs/*/tasks.md ...) under one
 folder. Ask it where the work stands instead of reading the file: next_task gives the task to do now (phases,
