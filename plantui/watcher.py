@@ -28,16 +28,15 @@ CHANGED, DELETED = "changed", "deleted"
 class PlanWatcher(FileSystemEventHandler):
     """Calls ``callback(kind)`` with ``"changed"`` or ``"deleted"``."""
 
-    def __init__(self, path: str | os.PathLike, callback: Callable[[str], None], *,
-                 quiet: float = 0.02, longest: float = 0.2, polling: bool = False):
+    quiet = 0.02  # seconds of calm that end a burst
+    longest = 0.2  # seconds a burst goes on at most before the callback runs
+
+    def __init__(self, path: str | os.PathLike, callback: Callable[[str], None]):
         super().__init__()
         self.path = Path(path).absolute()
         self._targets = {str(self.path), os.path.realpath(self.path)}
         self._folder = os.path.isdir(self.path)  # a folder read as one plan: the files in it are the plan
         self.callback = callback
-        self.quiet = quiet
-        self.longest = longest
-        self._polling = polling
         self._observer = None
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -51,8 +50,8 @@ class PlanWatcher(FileSystemEventHandler):
     def start(self) -> "PlanWatcher":
         folders = ({str(self.path), os.path.realpath(self.path)} if self._folder else
                    {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))})
-        for attempt in (self._polling, True):
-            observer = PollingObserver(timeout=0.25) if attempt else Observer()
+        for polling in (False, True):
+            observer = PollingObserver(timeout=0.25) if polling else Observer()
             try:
                 for folder in folders:
                     observer.schedule(self, folder, recursive=False)
@@ -159,15 +158,17 @@ class FolderWatcher(PlanWatcher):
     show up.  Bursts collapse as for a plan (a little longer).  Starting it walks the whole
     tree (a watch per folder): start it in a thread of its own."""
 
+    quiet = 0.1
+    longest = 0.5
+
     def __init__(self, folder: str | os.PathLike, callback: Callable[[str], None], *,
-                 known: Callable[[str], bool] = lambda path: False,
-                 quiet: float = 0.1, longest: float = 0.5, polling: bool = False):
-        super().__init__(folder, callback, quiet=quiet, longest=longest, polling=polling)
+                 known: Callable[[str], bool] = lambda path: False):
+        super().__init__(folder, callback)
         self.known = known
 
     def start(self) -> "FolderWatcher":
         # No fall back to polling: polling a big tree would read it all every second.
-        observer = PollingObserver(timeout=1.0) if self._polling else Observer()
+        observer = Observer()
         try:
             observer.schedule(self, str(self.path), recursive=True)
             observer.daemon = True
