@@ -54,7 +54,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
          sync: bool = True) -> WriteResult:
     """Set the marker of the items named by ``refs`` (None: the file's done marker)."""
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         items = [resolve(snap.plan, r) for r in refs]
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
                              now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
@@ -143,7 +143,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
     """
     made: list[tuple[Lines, tuple[Edit, ...]]] = []
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now, summary=snap.summary(now))
         if result.edits:
@@ -193,7 +193,7 @@ def _find(lines: Lines, sw: LineSwap, used: set[int]) -> int | None:
 def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult:
     """Bring the derived fields already in the file up to date."""
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan, summary=snap.summary(now))
         return result.edits, result.changed
 

@@ -267,37 +267,6 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def differing_spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
-    """Byte ranges where two equal-length buffers differ."""
-    spans = []
-    n = len(old)
-    k = 0
-    # compare in blocks to keep this fast on big files
-    block = 4096
-    while k < n:
-        if old[k : k + 16 * block] == new[k : k + 16 * block]:
-            k += 16 * block
-            continue
-        if old[k : k + block] == new[k : k + block]:
-            k += block
-            continue
-        end = min(n, k + block)
-        j = k
-        while j < end:
-            if old[j] != new[j]:
-                s = j
-                while j < end and old[j] != new[j]:
-                    j += 1
-                if spans and spans[-1][1] >= s - 8:
-                    spans[-1] = (spans[-1][0], j)
-                else:
-                    spans.append((s, j))
-            else:
-                j += 1
-        k = end
-    return spans
-
-
 def _unchanged(fd: int, snap: Read, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
                full: bool = True) -> int:
     """Check the open file still holds the bytes we read; return its size.

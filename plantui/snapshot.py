@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence
 
 from . import disk
 from .after_tick import update
@@ -31,9 +31,9 @@ from .incremental import reparse
 from .model import Plan, same_structure
 from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
-from .lines import BOM, Lines, common_prefix, decode_lines, encode, relined
+from .lines import BOM, Lines, decode_lines, relined
 
-Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
+Patch = Sequence[tuple[int, int, str]]  # edits of the text read (character offsets)
 
 
 @dataclass(frozen=True)
@@ -144,10 +144,9 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
            settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
-    ``change`` gets a fresh :class:`Snapshot` and returns the new text (or
-    the edits that make it, which spares copying a big file's text) and a
-    description of what changed; it raises to refuse.  Nothing is written
-    when the text comes back the same.  ``previous`` (the caller's last read)
+    ``change`` gets a fresh :class:`Snapshot` and returns the edits of its
+    text and a description of what changed; it raises to refuse.  Nothing
+    is written when the edits change nothing.  ``previous`` (the caller's last read)
     saves parsing the file again when its bytes are still the same.
     """
     path = Path(path)
@@ -249,7 +248,7 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         raw, st = disk.read_bytes(path)
     except PlanError:
         return from_bytes(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
-    if raw != ours or isinstance(patch, str):
+    if raw != ours:
         return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
     plan = _plan_after(snap, path, lines, snap.settings)
@@ -259,15 +258,6 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
 def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
     """``patch`` as edits of the bytes read, each trimmed to the bytes it changes."""
     raw = snap.raw
-    if isinstance(patch, str):
-        if patch == snap.text:
-            return []
-        new_raw = encode(patch, snap.bom)
-        if len(new_raw) == len(raw):
-            return [(s, e, new_raw[s:e]) for s, e in disk.differing_spans(raw, new_raw)]
-        k = common_prefix(raw, 0, new_raw, 0)
-        tail = common_prefix(raw[k:][::-1], 0, new_raw[k:][::-1], 0)
-        return [(k, len(raw) - tail, new_raw[k : len(new_raw) - tail])]
     bom = len(BOM) if snap.bom else 0
     out = []
     for start, end, new in sorted(patch):
