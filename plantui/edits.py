@@ -48,26 +48,20 @@ class Change:
         return splice(self.base, self.edits) if self.edits else self.base
 
 
-def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | None = None,
-                item: Item | None = None) -> str:
+def _done_marker(plan: Plan, settings: Settings, marks: tuple[int, int], item: Item) -> str:
     """The done marker the file already uses: the spelling most of its done boxes have.
 
     With the default markers that is ``X`` where most done boxes say ``[X]``,
-    else ``x`` (counted in the plan's ``summary`` when given: the edit needs it anyway).
-    In a file that mixes the two, ``item`` (the one to tick) takes the spelling of
-    its neighbours: the boxes of its own list, else of its phase, else the file's.
+    else ``x`` (``marks``: the plan's counts of ``[x]`` and ``[X]``).  In a file
+    that mixes the two, ``item`` (the one to tick) takes the spelling of its
+    neighbours: the boxes of its own list, else of its phase, else the file's.
     Where settings make another marker mean done (``"✅" = "done"``), the done
     boxes are counted; ``x`` wins a tie, and a file with no done box gets ``x``.
     """
-    lower, upper = summary.parts.x_marks if summary is not None else x_marks(plan.items)
+    lower, upper = marks
     usual = "X" if upper > lower else "x"
-    if item is not None and lower and upper:
+    if lower and upper:
         usual = _neighbours_marker(plan, item) or usual
-    return _done_marker(plan, settings, lower, upper, usual)
-
-
-def _done_marker(plan: Plan, settings: Settings, lower: int, upper: int, usual: str) -> str:
-    """:func:`done_marker`, given the counts of ``[x]`` and ``[X]`` and the one of them to use."""
     others = [m for m, state in settings.markers.items() if state is State.DONE and m not in "xX"]
     if not others:
         return usual
@@ -171,14 +165,6 @@ def _already_so(plan: Plan, lines: Lines, item: Item, marker: str | None, settin
     return now.marker == marker or (marker is None and settings.state_of(now.marker) is State.DONE)
 
 
-def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings = DEFAULT,
-               now: datetime | None = None, sync: bool = True) -> Change:
-    """Set ``item``'s marker (None: the file's done marker) in ``text``."""
-    lines = Lines.of(text)
-    plan = parse_lines(lines, settings)
-    return set_markers(lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
-
-
 def warm(plan: Plan, lines: Lines) -> None:
     """Work out now what a tick of ``plan`` (the plan of ``lines``) needs: its items
     by line, the lines of its fields and of its items' texts, where its lines start
@@ -217,10 +203,7 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
             new = _spelled(fresh, marker, settings)
             state = State.DONE if marker is None else settings.state_of(marker)
         else:
-            new = marker
-            if marker is None:
-                near = _neighbours_marker(plan, fresh) if all(marks) else None
-                new = _done_marker(plan, settings, *marks, near or ("X" if marks[1] > marks[0] else "x"))
+            new = marker if marker is not None else _done_marker(plan, settings, marks, fresh)
             if not is_marker(new):
                 raise EditError(f"{new!r} is not a marker: give one character")
             state = settings.state_of(new)
