@@ -240,7 +240,7 @@ class EventLog:
             self._fail(exc)
             return None
         self._db = db
-        self._thin_safely(db, daily=True)
+        self._thin(db)
         return db
 
     def close(self) -> None:
@@ -450,24 +450,16 @@ class EventLog:
 
     # -- keeping it small -----------------------------------------------------
 
-    def thin(self, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> None:
-        """Past ``keep_days``: keep the last tick of each item per day and the last point of each plan per day."""
-        with self._lock:
-            db = self._connect()
-            if db is not None:
-                self._thin_safely(db, now, keep_days)
-
-    def _thin_safely(self, db: sqlite3.Connection, now: datetime | None = None, keep_days: int = KEEP_DAYS,
-                     daily: bool = False) -> None:
-        """Thin (see :meth:`thin`); ``daily``: only when the last thinning is a day old or more
-        (every process opening the log asks; one a day does it)."""
-        clock = time.time() if now is None else _seconds(now)
-        cutoff = clock - keep_days * 86400
+    def _thin(self, db: sqlite3.Connection) -> None:
+        """Past :data:`KEEP_DAYS`, keep the last tick of each item per day and the last point of each
+        plan per day; only when the last thinning is a day old or more (every process opening the log
+        asks; one a day does it)."""
+        clock = time.time()
+        cutoff = clock - KEEP_DAYS * 86400
         try:
-            if daily:
-                row = db.execute("SELECT value FROM meta WHERE key = 'thinned'").fetchone()
-                if row is not None and clock - row[0] < 86400:
-                    return
+            row = db.execute("SELECT value FROM meta WHERE key = 'thinned'").fetchone()
+            if row is not None and clock - row[0] < 86400:
+                return
             db.execute("BEGIN IMMEDIATE")
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('thinned', ?)", (clock,))
             db.execute("DELETE FROM ticks WHERE at < ?1 AND id NOT IN (SELECT max(id) FROM ticks WHERE at < ?1 "

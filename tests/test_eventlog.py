@@ -188,8 +188,8 @@ def test_record_and_read_since(small: Path):
 def test_thinning_keeps_one_tick_per_item_per_day_and_the_last_state(small: Path):
     log = EventLog()
     plan = str(small.resolve())
-    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    old_day = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    now = datetime.now(UTC)
+    old_day = (now - timedelta(days=KEEP + 60)).replace(hour=9, minute=0, second=0, microsecond=0)
     ticks = []
     for i in range(6):  # ticked and unticked six times that day, ending ticked
         ticks.append(Tick(old_day + timedelta(minutes=i), plan, "1.1 First", " " if i % 2 else "x",
@@ -200,7 +200,9 @@ def test_thinning_keeps_one_tick_per_item_per_day_and_the_last_state(small: Path
     log.record(ticks)
     for i in range(5):
         log.record([], Point(old_day + timedelta(hours=i), i, 9, "cli"), plan=plan)
-    log.thin(now)
+    log._db.execute("UPDATE meta SET value = 0 WHERE key = 'thinned'")  # the last thinning a day old
+    log.close()
+    log = EventLog()  # opening it thins it
     kept = [(t.item, t.old, t.new) for t in log.ticks(small)]
     assert kept == [("1.1 First", " ", "x"), ("1.2 Second", " ", "x"), ("1.3 Third", "x", " "), ("1.3 Third", " ", "x")]
     assert [(p.done, p.total) for p in log.points(small)] == [(4, 9)]
