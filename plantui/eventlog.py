@@ -104,10 +104,9 @@ def recording() -> bool:
     return _on
 
 
-def state_dir(env=None) -> Path:
+def state_dir() -> Path:
     """``$XDG_STATE_HOME/plantui`` (when set to an absolute path), else ``~/.local/state/plantui``."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME", "")
+    base = os.environ.get("XDG_STATE_HOME", "")
     if not base or not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(base) / "plantui"
