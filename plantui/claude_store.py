@@ -112,7 +112,7 @@ def read_list(path: Path | None, lines: Lines, settings: Settings) -> Plan:
             raise PlanError(f"{where}: not valid JSON ({error_text(exc, chunk)})") from None
         if isinstance(task, Obj):
             made.item(task, start, TASK, task.get("subject"), _id(task.get("id"), name[:-5]))
-    made.phases_by(lambda it: it.id)
+    made.phases_by_id()
     folder = path.name if path is not None else "task list"
     return Plan(f"Claude Code tasks: {folder}", tuple(made.items), (), tuple(made.phases), (), (),
                 graph=tuple(made.edges), warnings=tuple(made.warnings), source="claude-tasks")
@@ -177,13 +177,13 @@ class _Made:
         self.blocked_by.append([_id(b, "?") for b in _list(obj.get("blockedBy")) if b is not None])
         self.blocks.append([_id(b, "?") for b in _list(obj.get("blocks")) if b is not None])
 
-    def phases_by(self, key) -> None:
+    def phases_by_id(self) -> None:
         """Each item a phase of its own, waiting for those its ``blockedBy`` names (and
         those that say they ``block`` it: Claude Code keeps both sides)."""
         phase_of = {}
         for it in self.items:
             it.phase = len(self.phases)
-            phase_of.setdefault(key(it), it.phase)
+            phase_of.setdefault(it.id, it.phase)
             self.phases.append(Phase(it.phase, it.line, it.label, it.id, (it.index,), item_backed=it.index))
         for it, blocks in zip(self.items, self.blocks):
             for b in blocks:
