@@ -47,16 +47,6 @@ def load(text: str) -> object:
     return value
 
 
-def values(text: str, start: int = 0):
-    """Each JSON value in ``text`` after ``start``, one after another (whitespace between):
-    (value, start, end)."""
-    pos = _WS.match(text, start).end()
-    while pos < len(text):
-        value, end = value_at(text, pos)
-        yield value, pos, end
-        pos = _WS.match(text, end).end()
-
-
 def value_at(text: str, pos: int, depth: int = 0) -> tuple[object, int]:
     """The value that starts at ``pos`` (no whitespace before it) and where it ends."""
     if depth > MAX_DEPTH:
