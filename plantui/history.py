@@ -112,18 +112,6 @@ class Commit:
             return f"{self.author} (agent)"
         return f"{self.author} (with {', '.join(self.agents)})"
 
-    @property
-    def ticked(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.old is not None and c.new is not None)
-
-    @property
-    def added(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.old is None)
-
-    @property
-    def removed(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.new is None)
-
 
 @dataclass(frozen=True)
 class Uncommitted:
