@@ -234,12 +234,12 @@ def example(name: str = EXAMPLES[0]) -> Path:
     return Path(str(resources.files("plantui") / "examples" / name))
 
 
-def demo_copy(name: str = EXAMPLES[0]) -> Path:
-    """A bundled example copied to a fresh temporary folder, safe to tick."""
+def demo_copy() -> Path:
+    """The first bundled example copied to a fresh temporary folder, safe to tick."""
     import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="plantui-demo-"))
     target = folder / "plan.md"
-    shutil.copyfile(example(name), target)
+    shutil.copyfile(example(), target)
     return target

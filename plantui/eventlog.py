@@ -415,17 +415,15 @@ class EventLog:
 
         return self._read(run, [])
 
-    def points(self, plan: str | os.PathLike, since: datetime | None = None) -> list[Point]:
-        """The counts recorded for ``plan``, oldest first; ``since``: only those after it."""
+    def points(self, plan: str | os.PathLike) -> list[Point]:
+        """The counts recorded for ``plan``, oldest first."""
         key = plan_key(plan)
-        after = -1.0 if since is None else _seconds(since)
 
         def run(db: sqlite3.Connection) -> list[Point]:
             pid = self._plan_id(db, key, make=False)
             if pid is None:
                 return []
-            rows = db.execute("SELECT at, done, total, origin FROM points WHERE plan = ? AND at > ? ORDER BY at, id",
-                              (pid, after))
+            rows = db.execute("SELECT at, done, total, origin FROM points WHERE plan = ? ORDER BY at, id", (pid,))
             return [Point(_when(at), done, total, origin) for at, done, total, origin in rows]
 
         return self._read(run, [])
@@ -476,20 +474,20 @@ _shared: dict[Path, EventLog] = {}
 _shared_lock = threading.Lock()
 
 
-def shared(*, quiet: bool = True) -> EventLog:
-    """This process's log at the default path (made on first use)."""
+def shared() -> EventLog:
+    """This process's log at the default path (made on first use; quiet: the app says its warning)."""
     path = default_path()
     with _shared_lock:
         log = _shared.get(path)
         if log is None:
-            log = _shared[path] = EventLog(path, quiet=quiet)
+            log = _shared[path] = EventLog(path, quiet=True)
         return log
 
 
-def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None, *, git: bool = True) -> list[Tick]:
+def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None) -> list[Tick]:
     """What happened to the plan since a dashboard last showed it, oldest first (none when
-    it was never shown): the ticks recorded after that moment and, with ``git``, the
-    plan's commits since then.  A commit's tick stands in for the "outside" tick the log
+    it was never shown): the ticks recorded after that moment and the plan's commits
+    since then.  A commit's tick stands in for the "outside" tick the log
     recorded of the same change (it knows who made it, and when it was committed); a
     commit the log never saw (undone again before plantui looked) is added."""
     log = shared() if log is None else log
@@ -499,9 +497,7 @@ def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None, *
     if seen is None:
         return []
     ticks = log._ticks_after(key, seen)
-    if git:
-        ticks = _with_commits(Path(plan_path), ticks, datetime.fromtimestamp(seen, timezone.utc))
-    return ticks
+    return _with_commits(Path(plan_path), ticks, datetime.fromtimestamp(seen, timezone.utc))
 
 
 def _with_commits(path: Path, ticks: list[Tick], since: datetime) -> list[Tick]:

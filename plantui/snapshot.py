@@ -141,7 +141,7 @@ def read(path: str | os.PathLike, settings: Settings | None = None, previous: Sn
 
 
 def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tuple[str, ...]]],
-           settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
+           previous: Snapshot | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
     ``change`` gets a fresh :class:`Snapshot` and returns the edits of its
@@ -159,9 +159,9 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
         # The caller's read, while the file's stat says it is the same file: every
         # write compares the whole file with it before writing anything, and a
         # refusal or a "nothing to do" is only said after a real read.
-        trusted = _unmoved(path, previous, settings)
+        trusted = _unmoved(path, previous)
         while True:
-            snap = trusted or _read_fresh(path, settings, previous)
+            snap = trusted or _read_fresh(path, previous)
             try:
                 patch, changed = change(snap)
             except Exception:
@@ -203,23 +203,23 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
 UNSETTLED_LOOKS = 20  # × 10 ms
 
 
-def _unmoved(path: Path, previous: Snapshot | None, settings: Settings | None) -> Snapshot | None:
+def _unmoved(path: Path, previous: Snapshot | None) -> Snapshot | None:
     """``previous``, if the file at ``path`` has its inode, size and time (not proof:
     the bytes are compared before any write), and its settings are the same."""
-    if previous is None or settings is not None and settings != previous.settings:
+    if previous is None:
         return None
     try:
         st = os.stat(path)
         if (st.st_ino, st.st_size, st.st_mtime_ns) != (previous.inode, len(previous.raw), previous.mtime_ns):
             return None
-        if settings is None and load_settings(path) != previous.settings:
+        if load_settings(path) != previous.settings:
             return None
     except (OSError, ConfigError):
         return None
     return replace(previous, path=path) if previous.path != path else previous
 
 
-def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None = None) -> Snapshot:
+def _read_fresh(path: Path, previous: Snapshot | None) -> Snapshot:
     """Read the plan; if it is not there, wait a moment for it to come back.
 
     An editor saving by rename leaves the name empty for a moment.  A plan
@@ -228,7 +228,7 @@ def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None
     deadline = time.monotonic() + disk.VANISH_WAIT
     while True:
         try:
-            return read(path, settings, previous)
+            return read(path, previous=previous)
         except PlanError:
             if os.path.exists(path) or time.monotonic() > deadline:
                 raise
