@@ -8,7 +8,6 @@ import os
 import re
 from pathlib import Path
 
-from .tools import USUAL_NAMES  # noqa: F401 (where it always was, for callers)
 from .tools import LAYOUT, LOOK, ROOT, ROOT_NAMES, claude_plans_folders, rule
 
 SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
