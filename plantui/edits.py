@@ -38,14 +38,10 @@ class Change:
     edits: tuple[Edit, ...]  # non-overlapping, each one changing something
     changed: tuple[str, ...]
 
-    @property
-    def base(self) -> str:
-        """The text edited."""
-        return self.lines.text
-
     @cached_property
     def text(self) -> str:
-        return splice(self.base, self.edits) if self.edits else self.base
+        """The text after the edits."""
+        return splice(self.lines.text, self.edits) if self.edits else self.lines.text
 
 
 def _done_marker(plan: Plan, settings: Settings, marks: tuple[int, int], item: Item) -> str:
