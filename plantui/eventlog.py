@@ -149,11 +149,6 @@ def item_names(plan: Plan) -> list[str]:
     return out
 
 
-def markers_of(plan: Plan) -> dict[str, str]:
-    """Item name → its marker."""
-    return dict(zip(item_names(plan), (_text(it.marker) for it in plan.items)))
-
-
 def version_of(raw: bytes, mtime_ns: int) -> tuple[int, str]:
     """A file version as every process sees it: its modification time and its content's hash."""
     return mtime_ns, hashlib.blake2b(raw, digest_size=8).hexdigest()
@@ -303,7 +298,7 @@ class EventLog:
         dashboard shows this version.  Returns the ticks recorded (none when another
         process recorded this version first, or when it is older than the one stored)."""
         key = plan_key(path)
-        markers = markers_of(plan)
+        markers = dict(zip(item_names(plan), (_text(it.marker) for it in plan.items)))  # item name → its marker
         mine_set = None if mine is None else set(mine)
         at = _seconds(_when(version[0] / 1e9))  # to the microsecond, as read back: `since` compares alike
         tag = f"{version[0]}:{version[1]}"
