@@ -356,33 +356,6 @@ class EventLog:
             self._cache.pop(key, None)
         return got or []
 
-    def record(self, ticks: Iterable[Tick], point: Point | None = None, *, plan: str | os.PathLike | None = None) -> None:
-        """Record ``ticks`` and ``point`` as they are (no comparison), for a caller that knows
-        what it changed; ``plan``: the plan of ``point`` when there are no ticks."""
-        ticks = list(ticks)
-        where = plan if plan is not None else (ticks[0].plan if ticks else None)
-        if where is None:
-            return
-
-        def run(db: sqlite3.Connection) -> None:
-            ids: dict[str, int] = {}
-            for t in ticks:
-                k = plan_key(t.plan)
-                pid = ids[k] = ids.get(k) or self._plan_id(db, k)
-                db.execute("INSERT INTO ticks (plan, at, item, old, new, origin, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (pid, _seconds(t.at), t.item, t.old, t.new, t.origin, t.author))
-                if t.new is None:
-                    db.execute("DELETE FROM states WHERE plan = ? AND item = ?", (pid, t.item))
-                else:
-                    db.execute("INSERT OR REPLACE INTO states (plan, item, marker) VALUES (?, ?, ?)", (pid, t.item, t.new))
-                self._cache.pop(k, None)
-            if point is not None:
-                pid = self._plan_id(db, plan_key(where))
-                db.execute("INSERT INTO points (plan, at, done, total, origin) VALUES (?, ?, ?, ?, ?)",
-                           (pid, _seconds(point.at), point.done, point.total, point.origin))
-
-        self._write(run)
-
     def mark_shown(self, path: str | os.PathLike, at: datetime | None = None) -> None:
         """A dashboard shows the plan now (or at ``at``): :func:`since_last_seen` starts from here."""
         when = time.time() if at is None else _seconds(at)
