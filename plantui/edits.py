@@ -19,7 +19,7 @@ from .model import Field, Item, Plan, State
 from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
 from .after_tick import fields_after, update
-from .progress import FieldState, Summary, describe, summarize, x_marks
+from .progress import FieldState, Summary, describe, section_of, summarize, x_marks
 from .lines import Lines, splice
 
 Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
@@ -77,13 +77,7 @@ def _neighbours_marker(plan: Plan, item: Item) -> str | None:
     if item.parent is not None:
         groups = [items[item.parent].children]
     else:
-        k = item.index
-        first = last = k
-        while first > 0 and items[first - 1].section == item.section:
-            first -= 1
-        while last + 1 < len(items) and items[last + 1].section == item.section:
-            last += 1
-        groups = [[j for j in range(first, last + 1) if items[j].parent is None]]
+        groups = [[j for j in section_of(items, item.index) if items[j].parent is None]]
     if item.phase is not None:
         groups.append(plan.phases[item.phase].items)
     for group in groups:
