@@ -114,17 +114,13 @@ def _why(exc: OSError) -> str:
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = path.stat()
-    except FileNotFoundError:
-        raise PlanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise PlanError(f"{path} is a folder, not a plan file")
-    if not stat.S_ISREG(st.st_mode):
-        raise PlanError(f"{path} is not a regular file")
-    if st.st_size > MAX_BYTES:
-        raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
-    try:
+        if stat.S_ISDIR(st.st_mode):
+            raise PlanError(f"{path} is a folder, not a plan file")
+        if not stat.S_ISREG(st.st_mode):
+            raise PlanError(f"{path} is not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to "
+                            f"{MAX_BYTES // (1024 * 1024)} MB")
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang us
     except FileNotFoundError:
         raise PlanError(f"{path}: no such file") from None
