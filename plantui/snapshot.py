@@ -31,7 +31,7 @@ from .incremental import reparse
 from .model import Plan, same_structure
 from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
-from .lines import BOM, Lines, decode_lines, relined
+from .lines import BOM, Lines, common_prefix, decode_lines, relined
 
 Patch = Sequence[tuple[int, int, str]]  # edits of the text read (character offsets)
 
@@ -263,13 +263,8 @@ def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
     for start, end, new in sorted(patch):
         a, b = bom + snap.lines.byte_offset(start), bom + snap.lines.byte_offset(end)
         old, nb = raw[a:b], new.encode("utf-8", "surrogateescape")
-        n = min(len(old), len(nb))
-        p = 0
-        while p < n and old[p] == nb[p]:
-            p += 1
-        q = 0
-        while q < n - p and old[-1 - q] == nb[-1 - q]:
-            q += 1
+        p = common_prefix(old, 0, nb, 0)
+        q = min(common_prefix(old[::-1], 0, nb[::-1], 0), min(len(old), len(nb)) - p)  # the common tail, after p
         if p == len(old) == len(nb):
             continue  # the same bytes
         out.append((a + p, b - q, nb[p : len(nb) - q]))
