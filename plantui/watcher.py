@@ -197,10 +197,3 @@ class FolderWatcher(PlanWatcher):
         if kind in ("modified", "closed") and all(self.known(p) for p in markdown):
             return  # a plan already shown, written: its own watcher sees it
         self._schedule(CHANGED)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self._timer = None
-            self._last_fire = time.monotonic()
-        if not self._stopped:
-            self.callback(CHANGED)
