@@ -22,6 +22,8 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from .discover import SKIPPED
+
 CHANGED, DELETED = "changed", "deleted"
 
 
@@ -148,10 +150,6 @@ class PlanWatcher(FileSystemEventHandler):
             self.callback(kind)
 
 
-IGNORED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-           ".pytest_cache", ".ruff_cache"}  # folders the folder watcher pays no attention to
-
-
 class FolderWatcher(PlanWatcher):
     """Calls ``callback(kind)`` when a Markdown file (or a Task Master ``tasks.json``) or a folder appears,
     goes or is renamed anywhere under ``folder``, or such a file not ``known`` is written: where new plans
@@ -185,8 +183,8 @@ class FolderWatcher(PlanWatcher):
         if kind in ("opened", "closed_no_write"):
             return
         paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", None)) if p]
-        if all(IGNORED.intersection(Path(p).parts) for p in paths):
-            return  # git's objects, a virtualenv…: never plans, and busy
+        if all(SKIPPED.intersection(Path(p).parts) for p in paths):
+            return  # git's objects, a virtualenv…: folders discovery never walks, and busy
         if event.is_directory:
             if kind in ("created", "deleted", "moved"):
                 self._schedule(CHANGED)
