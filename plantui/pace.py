@@ -93,10 +93,6 @@ def item_key(item: Item) -> str:
     return item.id or _STAMP.sub("", item.text, count=1)
 
 
-def _key(name: str) -> str:
-    return _STAMP.sub("", name, count=1)
-
-
 def plan_ticks(plan: Plan, path: str = "") -> tuple[Tick, ...]:
     """The completions a plan wrote itself: each done item whose text starts with a time stamp."""
     out = []
@@ -161,7 +157,7 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     done: dict[str, bool] = {}
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
-        key = _key(t.item)
+        key = _STAMP.sub("", t.item, count=1)  # as item_key names it
         now_done = t.new is not None and settings.state_of(t.new) is State.DONE
         was = done.get(key)
         if was is None:
