@@ -54,7 +54,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
          sync: bool = True) -> WriteResult:
     """Set the marker of the items named by ``refs`` (None: the file's done marker)."""
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         items = [resolve(snap.plan, r) for r in refs]
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
                              now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
@@ -101,7 +101,7 @@ def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
     """The lines ``edits`` (of the text of ``lines``) change, before and after."""
     by_line: dict[int, list[Edit]] = {}
     for start, end, new in edits:
-        k = _line_at(lines, start)
+        k = lines.line_of(start)
         if "\n" in new or "\r" in new or end > lines.offset(k, len(lines.line(k))):
             return _compared(lines, edits)  # a whole-text edit: compare the lines
         by_line.setdefault(k, []).append((start, end, new))
@@ -111,19 +111,6 @@ def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
         before = lines.line(k)
         out.append(LineSwap(k, before, splice(before, [(s - base, e - base, n) for s, e, n in mine])))
     return tuple(out)
-
-
-def _line_at(lines: Lines, offset: int) -> int:
-    """The line that holds ``offset``: a binary search on line starts, each at the
-    cost of a few lines (``Lines.line_of`` counts every line break before it)."""
-    lo, hi = 0, len(lines) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if lines.offset(mid, 0) <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 def _compared(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
@@ -143,7 +130,7 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
     """
     made: list[tuple[Lines, tuple[Edit, ...]]] = []
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now, summary=snap.summary(now))
         if result.edits:
@@ -193,7 +180,7 @@ def _find(lines: Lines, sw: LineSwap, used: set[int]) -> int | None:
 def sync(path: str | os.PathLike, *, now: datetime | None = None) -> WriteResult:
     """Bring the derived fields already in the file up to date."""
 
-    def change(snap: Snapshot) -> tuple[str, tuple[str, ...]]:
+    def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         result = sync_fields(snap.lines, settings=snap.settings, now=now, plan=snap.plan, summary=snap.summary(now))
         return result.edits, result.changed
 

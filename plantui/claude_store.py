@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 from .config import Settings
 from .errors import PlanError
-from .jsonspots import JSONError, Obj, error_text, first_line, load, string_at
+from .jsonspots import JSONError, Made, Obj, as_list, as_text, error_text, first_line, load, string_at
 from .model import Edge, Item, Kind, Phase, Plan, Spelling, State, Warning
 from .lines import Lines
 
@@ -112,7 +112,7 @@ def read_list(path: Path | None, lines: Lines, settings: Settings) -> Plan:
             raise PlanError(f"{where}: not valid JSON ({error_text(exc, chunk)})") from None
         if isinstance(task, Obj):
             made.item(task, start, TASK, task.get("subject"), _id(task.get("id"), name[:-5]))
-    made.phases_by(lambda it: it.id)
+    made.phases_by_id()
     folder = path.name if path is not None else "task list"
     return Plan(f"Claude Code tasks: {folder}", tuple(made.items), (), tuple(made.phases), (), (),
                 graph=tuple(made.edges), warnings=tuple(made.warnings), source="claude-tasks")
@@ -142,14 +142,9 @@ def read_todos(path: Path | None, lines: Lines, settings: Settings) -> Plan:
                 warnings=tuple(made.warnings), source="claude-todos")
 
 
-class _Made:
+class _Made(Made):
     def __init__(self, lines: Lines) -> None:
-        self.lines = lines
-        lines.starts  # noqa: B018 - worked out once: every status is located by a bisect in them
-        self.items: list[Item] = []
-        self.phases: list[Phase] = []
-        self.edges: list[Edge] = []
-        self.warnings: list[Warning] = []
+        super().__init__(lines)
         self.blocked_by: list[list[str]] = []
         self.blocks: list[list[str]] = []
 
@@ -164,26 +159,26 @@ class _Made:
         state = STATES.get(status, State.OTHER)
         if state is State.OTHER:
             self.warnings.append(Warning(n + 1, f"{ident}: status {status!r} is not one Claude Code uses; counted as not done"))
-        said = _text(text) or "(no subject)"
-        doing = _text(obj.get("activeForm"))
-        details = [_text(obj.get("description"))]
+        said = as_text(text) or "(no subject)"
+        doing = as_text(obj.get("activeForm"))
+        details = [as_text(obj.get("description"))]
         if state is State.IN_PROGRESS and doing:
             said, details = doing, [said, *details]  # what Claude Code shows while it works on it
-        owner = _text(obj.get("owner"))
+        owner = as_text(obj.get("owner"))
         if owner:
             details.append(f"owner: {owner}")
         self.items.append(Item(len(self.items), n + 1, col, marker, state, Kind.TASK, ident, said, lines.line(n),
                                details=tuple(d for d in details if d), spelling=spelling))
-        self.blocked_by.append([_id(b, "?") for b in _list(obj.get("blockedBy")) if b is not None])
-        self.blocks.append([_id(b, "?") for b in _list(obj.get("blocks")) if b is not None])
+        self.blocked_by.append([_id(b, "?") for b in as_list(obj.get("blockedBy")) if b is not None])
+        self.blocks.append([_id(b, "?") for b in as_list(obj.get("blocks")) if b is not None])
 
-    def phases_by(self, key) -> None:
+    def phases_by_id(self) -> None:
         """Each item a phase of its own, waiting for those its ``blockedBy`` names (and
         those that say they ``block`` it: Claude Code keeps both sides)."""
         phase_of = {}
         for it in self.items:
             it.phase = len(self.phases)
-            phase_of.setdefault(key(it), it.phase)
+            phase_of.setdefault(it.id, it.phase)
             self.phases.append(Phase(it.phase, it.line, it.label, it.id, (it.index,), item_backed=it.index))
         for it, blocks in zip(self.items, self.blocks):
             for b in blocks:
@@ -199,14 +194,6 @@ class _Made:
 
 def _id(value: object, default: str) -> str:
     return str(value).strip() if value is not None and str(value).strip() else default
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 # -- the lists of a project ---------------------------------------------------------------------

@@ -15,7 +15,6 @@ import sys
 
 from .errors import PlanError
 
-SHELLS = ("bash", "zsh", "fish")
 MISSING = "shell completion needs the argcomplete package: install plantui[completion] for this"
 MARKERS = ("x", " ", "/", "-", "~")
 

@@ -48,7 +48,6 @@ from .lines import Lines
 YAML = Spelling("yaml", ((State.DONE, "completed"), (State.OPEN, "pending"), (State.IN_PROGRESS, "in_progress"),
                          (State.SKIPPED, "cancelled")))
 STATES = {word: state for state, word in YAML.states}
-BLOCKED = BLOCKED_TAG  # the tag of a todo waiting for others
 
 _TODOS = re.compile(r"^todos[ \t]*:[ \t]*(?:\[|#|$)")
 
@@ -200,7 +199,7 @@ def _plan(body: Plan, lines: Lines, todos, root, where) -> Plan:
             elif not states[dep].closed:
                 waiting = True
         if waiting and not item.state.closed:
-            item = replace(item, tags=(BLOCKED,))
+            item = replace(item, tags=(BLOCKED_TAG,))  # waits for open todos
         items.append(item)
     warnings.extend(_disagreements(items, body))
     if not body.items:

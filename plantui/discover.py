@@ -8,7 +8,6 @@ import os
 import re
 from pathlib import Path
 
-from .tools import USUAL_NAMES  # noqa: F401 (where it always was, for callers)
 from .tools import LAYOUT, LOOK, ROOT, ROOT_NAMES, claude_plans_folders, rule
 
 SKIPPED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox", ".mypy_cache",
@@ -234,12 +233,12 @@ def example(name: str = EXAMPLES[0]) -> Path:
     return Path(str(resources.files("plantui") / "examples" / name))
 
 
-def demo_copy(name: str = EXAMPLES[0]) -> Path:
-    """A bundled example copied to a fresh temporary folder, safe to tick."""
+def demo_copy() -> Path:
+    """The first bundled example copied to a fresh temporary folder, safe to tick."""
     import shutil
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="plantui-demo-"))
     target = folder / "plan.md"
-    shutil.copyfile(example(name), target)
+    shutil.copyfile(example(), target)
     return target

@@ -114,17 +114,13 @@ def _why(exc: OSError) -> str:
 def read_bytes(path: Path) -> tuple[bytes, os.stat_result]:
     try:
         st = path.stat()
-    except FileNotFoundError:
-        raise PlanError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise PlanError(f"{path}: cannot read it ({_why(exc)})") from None
-    if stat.S_ISDIR(st.st_mode):
-        raise PlanError(f"{path} is a folder, not a plan file")
-    if not stat.S_ISREG(st.st_mode):
-        raise PlanError(f"{path} is not a regular file")
-    if st.st_size > MAX_BYTES:
-        raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to {MAX_BYTES // (1024 * 1024)} MB")
-    try:
+        if stat.S_ISDIR(st.st_mode):
+            raise PlanError(f"{path} is a folder, not a plan file")
+        if not stat.S_ISREG(st.st_mode):
+            raise PlanError(f"{path} is not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise PlanError(f"{path} is {st.st_size // (1024 * 1024)} MB; plantui reads plans up to "
+                            f"{MAX_BYTES // (1024 * 1024)} MB")
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO swapped in must not hang us
     except FileNotFoundError:
         raise PlanError(f"{path}: no such file") from None
@@ -267,50 +263,18 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def differing_spans(old: bytes, new: bytes) -> list[tuple[int, int]]:
-    """Byte ranges where two equal-length buffers differ."""
-    spans = []
-    n = len(old)
-    k = 0
-    # compare in blocks to keep this fast on big files
-    block = 4096
-    while k < n:
-        if old[k : k + 16 * block] == new[k : k + 16 * block]:
-            k += 16 * block
-            continue
-        if old[k : k + block] == new[k : k + block]:
-            k += block
-            continue
-        end = min(n, k + block)
-        j = k
-        while j < end:
-            if old[j] != new[j]:
-                s = j
-                while j < end and old[j] != new[j]:
-                    j += 1
-                if spans and spans[-1][1] >= s - 8:
-                    spans[-1] = (spans[-1][0], j)
-                else:
-                    spans.append((s, j))
-            else:
-                j += 1
-        k = end
-    return spans
-
-
-def _unchanged(fd: int, snap: Read, appended_ok: bool, spans: list[tuple[int, int]] | None = None, *,
-               full: bool = True) -> int:
+def _unchanged(fd: int, snap: Read, appended_ok: bool, spans: list[tuple[int, int]] | None = None) -> int:
     """Check the open file still holds the bytes we read; return its size.
 
-    Bytes appended after them are fine when ``appended_ok``.  ``full=False``
-    (the last check, right before writing) compares the whole file only when
-    it is small, else the changed spans with a margin around them.
+    Bytes appended after them are fine when ``appended_ok``.  With ``spans``
+    (the last check, right before writing) the whole file is compared only
+    when it is small, else the changed spans with a margin around them.
     """
     st = os.fstat(fd)
     n = len(snap.raw)
     if st.st_ino != snap.inode or st.st_size < n or (st.st_size != n and not appended_ok):
         raise Moved
-    if full or n <= CHECK_ALL or spans is None:
+    if spans is None or n <= CHECK_ALL:
         if not _holds(fd, snap.raw):
             raise Moved
     else:
@@ -423,7 +387,7 @@ def _write_in_place(real: Path, snap: Read, edits: list[ByteEdit], appended_ok: 
             os.fsync(fd)
 
         with _critical(real):
-            _unchanged(fd, snap, appended_ok, spans, full=False)
+            _unchanged(fd, snap, appended_ok, spans)
             try:
                 for s, e, new in edits:
                     done.append((s, e))
@@ -503,7 +467,7 @@ def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, append
                 raise Moved from None
             if now.st_ino != snap.inode:
                 raise Moved
-            size = _unchanged(old_fd, snap, appended_ok, [(k, len(snap.raw))], full=False)
+            size = _unchanged(old_fd, snap, appended_ok, [(k, len(snap.raw))])
             try:
                 if size > copied:  # appended since our read: the new file gets them too
                     extra = _read_from(old_fd, copied)
@@ -563,7 +527,7 @@ def _write_moving(real: Path, snap: Read, new_raw: bytes, appended_ok: bool) -> 
         _unchanged(fd, snap, appended_ok)
         splice = _Splice(fd, afd, k, snap.raw[k:], new_raw[k:])
         with _critical(real):
-            _unchanged(fd, snap, appended_ok, [(k, len(snap.raw))], full=False)
+            _unchanged(fd, snap, appended_ok, [(k, len(snap.raw))])
             try:
                 splice.run()
             except OSError as exc:
@@ -601,19 +565,16 @@ class _Splice:
         self.tail = _read_from(fd, old_end, size - old_end)
         d = len(self.new) - len(self.old)
         if d > 0:
-            body = self.new + self.tail
-            n = os.write(self.afd, body[-d:])
+            n = os.write(self.afd, (self.new + self.tail)[-d:])
             at = os.lseek(self.afd, 0, os.SEEK_CUR) - n
             self.reserved = (at, n)
             if n != d:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             if at > size:  # appended between our look at the size and our reservation
                 self.tail += _read_from(fd, size, at - size)
-            _pwrite_all(fd, self.new + self.tail, k)
-        else:
-            _pwrite_all(fd, self.new + self.tail, k)
-            if d < 0:
-                self._cut(size + d, -d, keep=True)
+        _pwrite_all(fd, self.new + self.tail, k)
+        if d < 0:
+            self._cut(size + d, -d, keep=True)
         self.done = True
 
     def _cut(self, at: int, n: int, keep: bool) -> None:

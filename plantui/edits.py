@@ -19,7 +19,7 @@ from .model import Field, Item, Plan, State
 from .incremental import GFM_MARKERS, reparse
 from .parser import parse_lines
 from .after_tick import fields_after, update
-from .progress import FieldState, Summary, describe, summarize, x_marks
+from .progress import FieldState, Summary, describe, section_of, summarize, x_marks
 from .lines import Lines, splice
 
 Edit = tuple[int, int, str]  # (start, end, replacement): character offsets in the text edited
@@ -38,36 +38,26 @@ class Change:
     edits: tuple[Edit, ...]  # non-overlapping, each one changing something
     changed: tuple[str, ...]
 
-    @property
-    def base(self) -> str:
-        """The text edited."""
-        return self.lines.text
-
     @cached_property
     def text(self) -> str:
-        return splice(self.base, self.edits) if self.edits else self.base
+        """The text after the edits."""
+        return splice(self.lines.text, self.edits) if self.edits else self.lines.text
 
 
-def done_marker(plan: Plan, settings: Settings = DEFAULT, summary: Summary | None = None,
-                item: Item | None = None) -> str:
+def _done_marker(plan: Plan, settings: Settings, marks: tuple[int, int], item: Item) -> str:
     """The done marker the file already uses: the spelling most of its done boxes have.
 
     With the default markers that is ``X`` where most done boxes say ``[X]``,
-    else ``x`` (counted in the plan's ``summary`` when given: the edit needs it anyway).
-    In a file that mixes the two, ``item`` (the one to tick) takes the spelling of
-    its neighbours: the boxes of its own list, else of its phase, else the file's.
+    else ``x`` (``marks``: the plan's counts of ``[x]`` and ``[X]``).  In a file
+    that mixes the two, ``item`` (the one to tick) takes the spelling of its
+    neighbours: the boxes of its own list, else of its phase, else the file's.
     Where settings make another marker mean done (``"✅" = "done"``), the done
     boxes are counted; ``x`` wins a tie, and a file with no done box gets ``x``.
     """
-    lower, upper = summary.parts.x_marks if summary is not None else x_marks(plan.items)
+    lower, upper = marks
     usual = "X" if upper > lower else "x"
-    if item is not None and lower and upper:
+    if lower and upper:
         usual = _neighbours_marker(plan, item) or usual
-    return _done_marker(plan, settings, lower, upper, usual)
-
-
-def _done_marker(plan: Plan, settings: Settings, lower: int, upper: int, usual: str) -> str:
-    """:func:`done_marker`, given the counts of ``[x]`` and ``[X]`` and the one of them to use."""
     others = [m for m, state in settings.markers.items() if state is State.DONE and m not in "xX"]
     if not others:
         return usual
@@ -87,13 +77,7 @@ def _neighbours_marker(plan: Plan, item: Item) -> str | None:
     if item.parent is not None:
         groups = [items[item.parent].children]
     else:
-        k = item.index
-        first = last = k
-        while first > 0 and items[first - 1].section == item.section:
-            first -= 1
-        while last + 1 < len(items) and items[last + 1].section == item.section:
-            last += 1
-        groups = [[j for j in range(first, last + 1) if items[j].parent is None]]
+        groups = [[j for j in section_of(items, item.index) if items[j].parent is None]]
     if item.phase is not None:
         groups.append(plan.phases[item.phase].items)
     for group in groups:
@@ -171,14 +155,6 @@ def _already_so(plan: Plan, lines: Lines, item: Item, marker: str | None, settin
     return now.marker == marker or (marker is None and settings.state_of(now.marker) is State.DONE)
 
 
-def set_marker(text: str, item: Item, marker: str | None, *, settings: Settings = DEFAULT,
-               now: datetime | None = None, sync: bool = True) -> Change:
-    """Set ``item``'s marker (None: the file's done marker) in ``text``."""
-    lines = Lines.of(text)
-    plan = parse_lines(lines, settings)
-    return set_markers(lines, plan, [(item, marker)], settings=settings, now=now, sync=sync)
-
-
 def warm(plan: Plan, lines: Lines) -> None:
     """Work out now what a tick of ``plan`` (the plan of ``lines``) needs: its items
     by line, the lines of its fields and of its items' texts, where its lines start
@@ -217,10 +193,7 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
             new = _spelled(fresh, marker, settings)
             state = State.DONE if marker is None else settings.state_of(marker)
         else:
-            new = marker
-            if marker is None:
-                near = _neighbours_marker(plan, fresh) if all(marks) else None
-                new = _done_marker(plan, settings, *marks, near or ("X" if marks[1] > marks[0] else "x"))
+            new = marker if marker is not None else _done_marker(plan, settings, marks, fresh)
             if not is_marker(new):
                 raise EditError(f"{new!r} is not a marker: give one character")
             state = settings.state_of(new)

@@ -104,10 +104,9 @@ def recording() -> bool:
     return _on
 
 
-def state_dir(env=None) -> Path:
+def state_dir() -> Path:
     """``$XDG_STATE_HOME/plantui`` (when set to an absolute path), else ``~/.local/state/plantui``."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME", "")
+    base = os.environ.get("XDG_STATE_HOME", "")
     if not base or not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".local", "state")
     return Path(base) / "plantui"
@@ -148,11 +147,6 @@ def item_names(plan: Plan) -> list[str]:
             seen[name] = 1
         out.append(name)
     return out
-
-
-def markers_of(plan: Plan) -> dict[str, str]:
-    """Item name → its marker."""
-    return dict(zip(item_names(plan), (_text(it.marker) for it in plan.items)))
 
 
 def version_of(raw: bytes, mtime_ns: int) -> tuple[int, str]:
@@ -240,7 +234,7 @@ class EventLog:
             self._fail(exc)
             return None
         self._db = db
-        self._thin_safely(db, daily=True)
+        self._thin(db)
         return db
 
     def close(self) -> None:
@@ -304,15 +298,14 @@ class EventLog:
         dashboard shows this version.  Returns the ticks recorded (none when another
         process recorded this version first, or when it is older than the one stored)."""
         key = plan_key(path)
-        markers = markers_of(plan)
+        markers = dict(zip(item_names(plan), (_text(it.marker) for it in plan.items)))  # item name → its marker
         mine_set = None if mine is None else set(mine)
         at = _seconds(_when(version[0] / 1e9))  # to the microsecond, as read back: `since` compares alike
         tag = f"{version[0]}:{version[1]}"
 
         def run(db: sqlite3.Connection) -> list[Tick]:
             pid = self._plan_id(db, key)
-            ns, digest, seen_at = db.execute("SELECT version_ns, version_hash, shown FROM plans WHERE id = ?",
-                                             (pid,)).fetchone()
+            ns, digest = db.execute("SELECT version_ns, version_hash FROM plans WHERE id = ?", (pid,)).fetchone()
             if shown:
                 db.execute("UPDATE plans SET shown = max(coalesce(shown, 0), ?) WHERE id = ?", (at, pid))
             if ns is not None and (version[0] < ns or (version[0] == ns and version[1] == digest)):
@@ -363,33 +356,6 @@ class EventLog:
             self._cache.pop(key, None)
         return got or []
 
-    def record(self, ticks: Iterable[Tick], point: Point | None = None, *, plan: str | os.PathLike | None = None) -> None:
-        """Record ``ticks`` and ``point`` as they are (no comparison), for a caller that knows
-        what it changed; ``plan``: the plan of ``point`` when there are no ticks."""
-        ticks = list(ticks)
-        where = plan if plan is not None else (ticks[0].plan if ticks else None)
-        if where is None:
-            return
-
-        def run(db: sqlite3.Connection) -> None:
-            ids: dict[str, int] = {}
-            for t in ticks:
-                k = plan_key(t.plan)
-                pid = ids[k] = ids.get(k) or self._plan_id(db, k)
-                db.execute("INSERT INTO ticks (plan, at, item, old, new, origin, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (pid, _seconds(t.at), t.item, t.old, t.new, t.origin, t.author))
-                if t.new is None:
-                    db.execute("DELETE FROM states WHERE plan = ? AND item = ?", (pid, t.item))
-                else:
-                    db.execute("INSERT OR REPLACE INTO states (plan, item, marker) VALUES (?, ?, ?)", (pid, t.item, t.new))
-                self._cache.pop(k, None)
-            if point is not None:
-                pid = self._plan_id(db, plan_key(where))
-                db.execute("INSERT INTO points (plan, at, done, total, origin) VALUES (?, ?, ?, ?, ?)",
-                           (pid, _seconds(point.at), point.done, point.total, point.origin))
-
-        self._write(run)
-
     def mark_shown(self, path: str | os.PathLike, at: datetime | None = None) -> None:
         """A dashboard shows the plan now (or at ``at``): :func:`since_last_seen` starts from here."""
         when = time.time() if at is None else _seconds(at)
@@ -417,17 +383,15 @@ class EventLog:
 
         return self._read(run, [])
 
-    def points(self, plan: str | os.PathLike, since: datetime | None = None) -> list[Point]:
-        """The counts recorded for ``plan``, oldest first; ``since``: only those after it."""
+    def points(self, plan: str | os.PathLike) -> list[Point]:
+        """The counts recorded for ``plan``, oldest first."""
         key = plan_key(plan)
-        after = -1.0 if since is None else _seconds(since)
 
         def run(db: sqlite3.Connection) -> list[Point]:
             pid = self._plan_id(db, key, make=False)
             if pid is None:
                 return []
-            rows = db.execute("SELECT at, done, total, origin FROM points WHERE plan = ? AND at > ? ORDER BY at, id",
-                              (pid, after))
+            rows = db.execute("SELECT at, done, total, origin FROM points WHERE plan = ? ORDER BY at, id", (pid,))
             return [Point(_when(at), done, total, origin) for at, done, total, origin in rows]
 
         return self._read(run, [])
@@ -451,24 +415,16 @@ class EventLog:
 
     # -- keeping it small -----------------------------------------------------
 
-    def thin(self, now: datetime | None = None, keep_days: int = KEEP_DAYS) -> None:
-        """Past ``keep_days``: keep the last tick of each item per day and the last point of each plan per day."""
-        with self._lock:
-            db = self._connect()
-            if db is not None:
-                self._thin_safely(db, now, keep_days)
-
-    def _thin_safely(self, db: sqlite3.Connection, now: datetime | None = None, keep_days: int = KEEP_DAYS,
-                     daily: bool = False) -> None:
-        """Thin (see :meth:`thin`); ``daily``: only when the last thinning is a day old or more
-        (every process opening the log asks; one a day does it)."""
-        clock = time.time() if now is None else _seconds(now)
-        cutoff = clock - keep_days * 86400
+    def _thin(self, db: sqlite3.Connection) -> None:
+        """Past :data:`KEEP_DAYS`, keep the last tick of each item per day and the last point of each
+        plan per day; only when the last thinning is a day old or more (every process opening the log
+        asks; one a day does it)."""
+        clock = time.time()
+        cutoff = clock - KEEP_DAYS * 86400
         try:
-            if daily:
-                row = db.execute("SELECT value FROM meta WHERE key = 'thinned'").fetchone()
-                if row is not None and clock - row[0] < 86400:
-                    return
+            row = db.execute("SELECT value FROM meta WHERE key = 'thinned'").fetchone()
+            if row is not None and clock - row[0] < 86400:
+                return
             db.execute("BEGIN IMMEDIATE")
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('thinned', ?)", (clock,))
             db.execute("DELETE FROM ticks WHERE at < ?1 AND id NOT IN (SELECT max(id) FROM ticks WHERE at < ?1 "
@@ -486,20 +442,20 @@ _shared: dict[Path, EventLog] = {}
 _shared_lock = threading.Lock()
 
 
-def shared(*, quiet: bool = True) -> EventLog:
-    """This process's log at the default path (made on first use)."""
+def shared() -> EventLog:
+    """This process's log at the default path (made on first use; quiet: the app says its warning)."""
     path = default_path()
     with _shared_lock:
         log = _shared.get(path)
         if log is None:
-            log = _shared[path] = EventLog(path, quiet=quiet)
+            log = _shared[path] = EventLog(path, quiet=True)
         return log
 
 
-def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None, *, git: bool = True) -> list[Tick]:
+def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None) -> list[Tick]:
     """What happened to the plan since a dashboard last showed it, oldest first (none when
-    it was never shown): the ticks recorded after that moment and, with ``git``, the
-    plan's commits since then.  A commit's tick stands in for the "outside" tick the log
+    it was never shown): the ticks recorded after that moment and the plan's commits
+    since then.  A commit's tick stands in for the "outside" tick the log
     recorded of the same change (it knows who made it, and when it was committed); a
     commit the log never saw (undone again before plantui looked) is added."""
     log = shared() if log is None else log
@@ -509,9 +465,7 @@ def since_last_seen(plan_path: str | os.PathLike, log: EventLog | None = None, *
     if seen is None:
         return []
     ticks = log._ticks_after(key, seen)
-    if git:
-        ticks = _with_commits(Path(plan_path), ticks, datetime.fromtimestamp(seen, timezone.utc))
-    return ticks
+    return _with_commits(Path(plan_path), ticks, datetime.fromtimestamp(seen, timezone.utc))
 
 
 def _with_commits(path: Path, ticks: list[Tick], since: datetime) -> list[Tick]:

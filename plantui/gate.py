@@ -25,6 +25,7 @@ from .model import Item, Kind, Plan
 from .progress import PASSED, Summary, phase_entries
 
 MAX_LINES = 10  # what a person (or an agent) is told at most
+WIDTH = 100  # characters in one of those lines at most
 _SHORT = re.compile(r"^(?:phase|step|stage|milestone|sprint|part|iteration|checkpoint|gate)s?\s*[-#]?\s*"
                     r"(?:\d+(?:\.\d+)*[a-z]?|[IVX]+)(?![\w.])", re.I)
 
@@ -46,18 +47,18 @@ class Group:
     status: str | None = None  # a checkpoint's status (pending, ready, passed)
     waiting: tuple[str, ...] = ()  # a checkpoint without checks: the phases it waits for
 
-    def sentence(self, width: int = 100) -> str:
+    def sentence(self) -> str:
         """One line: ``Phase 2: 3 open — 2.3 Add retries, 2.4 Log failures, …``."""
         if self.kind == "checkpoint":
             if self.open:
                 head = f"{self.name}: not passed, {len(self.open)} of {self.total} checks open"
             else:
                 head = f"{self.name}: not passed, waiting for {', '.join(self.waiting) or 'its phases'}"
-                return _cut(head, width)
+                return _cut(head, WIDTH)
         else:
             head = f"{self.name}: {len(self.open)} open"
         names = ", ".join(_label(it) for it in self.open)
-        return _cut(f"{head} — {names}", width) if names else _cut(head, width)
+        return _cut(f"{head} — {names}" if names else head, WIDTH)
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,14 @@ class GateResult:
     def open_items(self) -> tuple[Item, ...]:
         return tuple(it for g in self.groups for it in g.open)
 
-    def lines(self, limit: int = MAX_LINES, width: int = 100) -> list[str]:
-        """What is open, at most ``limit`` lines, the last one ``and N more …`` when it does not fit."""
-        if len(self.groups) <= limit:
-            return [g.sentence(width) for g in self.groups]
-        shown = list(self.groups[: limit - 1])
-        rest = self.groups[limit - 1 :]
+    def lines(self) -> list[str]:
+        """What is open, at most :data:`MAX_LINES` lines, the last one ``and N more …`` when it does not fit."""
+        if len(self.groups) <= MAX_LINES:
+            return [g.sentence() for g in self.groups]
+        shown = list(self.groups[: MAX_LINES - 1])
+        rest = self.groups[MAX_LINES - 1 :]
         left = sum(len(g.open) for g in rest)
-        return [g.sentence(width) for g in shown] + [
+        return [g.sentence() for g in shown] + [
             f"and {len(rest)} more ({', '.join(g.name for g in rest[:4])}{', …' if len(rest) > 4 else ''}; "
             f"{left} open)"]
 
@@ -273,8 +274,8 @@ def _group(plan: Plan, summary: Summary, key: tuple, found: tuple[Item, ...], to
     return Group("tasks", "Other tasks" if plan.phases else "Tasks", "", first, found, total)
 
 
-def _label(it: Item, width: int = 32) -> str:
-    text = it.text if len(it.text) <= width else it.text[: width - 1] + "…"
+def _label(it: Item) -> str:
+    text = _cut(it.text, 32)
     return f"{it.id} {text}" if it.id else text
 
 

@@ -112,18 +112,6 @@ class Commit:
             return f"{self.author} (agent)"
         return f"{self.author} (with {', '.join(self.agents)})"
 
-    @property
-    def ticked(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.old is not None and c.new is not None)
-
-    @property
-    def added(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.old is None)
-
-    @property
-    def removed(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.new is None)
-
 
 @dataclass(frozen=True)
 class Uncommitted:
@@ -371,7 +359,7 @@ def _changes(old: _Version, new: _Version) -> tuple[Change, ...]:
     return tuple(out)
 
 
-def read_history(path: str | os.PathLike, settings: Settings | None = None) -> History:
+def read_history(path: str | os.PathLike) -> History:
     """The history of the plan at ``path`` from git, oldest commit first.
 
     Outside a git repository, or for a file git never committed, raises
@@ -397,11 +385,10 @@ def read_history(path: str | os.PathLike, settings: Settings | None = None) -> H
         if not real.exists():
             raise PlanError(f"{given}: no such file, and git has no history of it")
         raise PlanError(f"git does not track {given}, so it has no history to show (git add and commit it first)")
-    if settings is None:
-        try:
-            settings = load_settings(real)
-        except ConfigError as exc:
-            raise PlanError(str(exc)) from None
+    try:
+        settings = load_settings(real)
+    except ConfigError as exc:
+        raise PlanError(str(exc)) from None
     entries.reverse()  # oldest first
     names = [e.oid if e.oid else f"{e.sha}:{e.path}" for e in entries if e.oid is not None]
     names += [e.parent for e in entries if e.parent]

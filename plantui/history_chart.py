@@ -11,7 +11,6 @@ from datetime import datetime
 
 from .timeline import Point
 
-DATE_FORM = "Y-m-d H:M"  # plotext's spelling of %Y-%m-%d %H:%M
 MISSING = "the chart needs plotext: install plantui[chart] (pip install 'plantui[chart]')"
 
 
@@ -70,8 +69,7 @@ def _int_ticks(top: int, most: int) -> list[int]:
     return list(range(0, -(-top // step) * step + 1, step))
 
 
-def burnup_text(points: list[Point], width: int = 80, height: int = 20, *, color: bool = False,
-                title: str = "") -> str:
+def burnup_text(points: list[Point], width: int = 80, height: int = 20, *, color: bool = False) -> str:
     """The burn-up of ``points`` (done against total over time), ``width`` × ``height`` characters.
 
     Time runs along the x axis (a stall is a flat stretch); when every point
@@ -106,8 +104,6 @@ def burnup_text(points: list[Point], width: int = 80, height: int = 20, *, color
     else:
         labels = [times[0].astimezone().strftime(fmt)] + [""] * (len(xt) - 1)
     plt.xticks(xt, labels)
-    if title:
-        plt.title(title)
     text = plt.build()
     plt.clear_figure()
     return text if color else plt.uncolorize(text)

@@ -6,13 +6,16 @@ a :class:`Obj` (a dict) whose ``spots`` give the character offsets (start, end)
 of each member's value in the text: a string's spot includes its quotes, so its
 content is ``text[start + 1:end - 1]``, exactly as written (escapes and all).
 Strings are decoded by :func:`json.decoder.scanstring` (C): the same rules as
-:mod:`json`.
+:mod:`json`.  :class:`Made`, :func:`as_list` and :func:`as_text` are what the
+stores' readers share.
 """
 
 from __future__ import annotations
 
 import re
 from json.decoder import scanstring
+
+from .model import Edge, Item, Phase, Warning
 
 _WS = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -45,16 +48,6 @@ def load(text: str) -> object:
     if end != len(text):
         raise JSONError("more after the JSON value", end)
     return value
-
-
-def values(text: str, start: int = 0):
-    """Each JSON value in ``text`` after ``start``, one after another (whitespace between):
-    (value, start, end)."""
-    pos = _WS.match(text, start).end()
-    while pos < len(text):
-        value, end = value_at(text, pos)
-        yield value, pos, end
-        pos = _WS.match(text, end).end()
 
 
 def value_at(text: str, pos: int, depth: int = 0) -> tuple[object, int]:
@@ -147,3 +140,28 @@ def error_text(exc: JSONError, text: str) -> str:
     line = text.count("\n", 0, exc.pos) + 1
     column = exc.pos - (text.rfind("\n", 0, exc.pos) + 1) + 1
     return f"line {line} column {column}: {exc}"
+
+
+# -- what the stores' readers share --------------------------------------------------------
+
+
+class Made:
+    """The items, phases, edges and warnings of a store, as they are read."""
+
+    def __init__(self, lines) -> None:
+        self.lines = lines
+        lines.starts  # noqa: B018 - worked out once: every status is located by a bisect in them
+        self.items: list[Item] = []
+        self.phases: list[Phase] = []
+        self.edges: list[Edge] = []
+        self.warnings: list[Warning] = []
+
+
+def as_list(value: object) -> list:
+    """``value`` when it is a JSON array, else an empty list."""
+    return value if isinstance(value, list) else []
+
+
+def as_text(value: object) -> str:
+    """``value`` on one line when it is a JSON string, else ""."""
+    return " ".join(value.split()) if isinstance(value, str) else ""

@@ -56,14 +56,13 @@ class Lines:
     for, and carried over by :meth:`spliced` when no line changes its length.
     """
 
-    __slots__ = ("text", "parts", "_seps", "_starts", "_ends", "_ascii")
+    __slots__ = ("text", "parts", "_seps", "_starts", "_ascii")
 
     def __init__(self, text: str, parts: list[str], seps: list[str] | None) -> None:
         self.text = text
         self.parts = parts
         self._seps = seps  # each line's ending; None when every one is LF
         self._starts: tuple[int, ...] | None = None
-        self._ends: tuple[int, ...] | None = None
         self._ascii: bool | None = None
 
     @classmethod
@@ -94,13 +93,6 @@ class Lines:
                 steps = map(add, map(len, parts), map(len, self._seps))
             self._starts = (0, *accumulate(steps))
         return self._starts
-
-    @property
-    def ends(self) -> tuple[int, ...]:
-        """Where each line's content ends, before its line ending."""
-        if self._ends is None:
-            self._ends = tuple(map(add, self.starts, map(len, self.parts)))
-        return self._ends
 
     def line(self, n: int) -> str:
         """Line ``n`` (0-based) without its line ending."""
@@ -145,7 +137,7 @@ class Lines:
             same_lengths = same_lengths and len(parts[k]) == len(self.parts[k])
         out = Lines(text, parts, self._seps)
         if same_lengths:
-            out._starts, out._ends = self._starts, self._ends
+            out._starts = self._starts
         return out
 
 

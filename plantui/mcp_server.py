@@ -36,7 +36,6 @@ from .lines import printable
 from .errors import PlanError
 from .snapshot import read
 
-WRITE_TOOLS = ("tick", "untick", "mark")
 INSTRUCTIONS = """\
 plantui reads the Markdown implementation plans (plan.md, tasks.md, TODO.md, specs/*/tasks.md ...) under one
 folder. Ask it where the work stands instead of reading the file: next_task gives the task to do now (phases,
@@ -216,11 +215,14 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
     server.plans = plans
     reading = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
-    def status_of(plan: str | None) -> dict:
+    def read_or_refuse(plan: str | None):
         try:
-            name, snap, summary = plans.read(plan)
+            return plans.read(plan)
         except PlanError as exc:
             raise _refused(exc) from None
+
+    def status_of(plan: str | None) -> dict:
+        name, snap, summary = read_or_refuse(plan)
         from .pace import observed, outlook
         from .report import with_outlook
 
@@ -256,10 +258,7 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
         """The task to do now: the first open task, deepest first, in a phase that is not blocked, not waiting
         for an open task in the plan's task graph (optional tasks last); null with the reason when there is none.
         plan: its path relative to the server's folder; may be left out when the folder holds one plan."""
-        try:
-            name, snap, summary = plans.read(plan)
-        except PlanError as exc:
-            raise _refused(exc) from None
+        name, snap, summary = read_or_refuse(plan)
         return {"plan": name, **next_of(snap.plan, summary), "tasks": {"done": summary.tasks.done,
                                                                        "total": summary.tasks.countable}}
 
@@ -323,23 +322,22 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
             "-" skipped, "x" done, " " open (or the plan's own markers, e.g. "~", "⚠️")."""
             return write(plan, tasks, lines, marker, sync)
 
-    def resource_plans(path: str) -> tuple[str, Any]:
+    def resource_plans(path: str):
         try:
-            name, snap, summary = plans.read(path)
+            return plans.read(path)
         except PlanError as exc:
             raise ResourceError(printable(str(exc))) from None
-        return name, (snap, summary)
 
     @server.resource("plantui://plan/{+path}", name="plan", mime_type="text/markdown",
                      description="A plan file's Markdown; path relative to the server's folder")
     def plan_markdown(path: str) -> str:
-        _, (snap, _) = resource_plans(path)
+        _, snap, _ = resource_plans(path)
         return snap.lines.text
 
     @server.resource("plantui://status/{+path}", name="status", mime_type="application/json",
                      description="A plan's status: the JSON of `plantui status --json`")
     def plan_status_json(path: str) -> str:
-        name, (snap, summary) = resource_plans(path)
+        name, snap, summary = resource_plans(path)
         return json.dumps(document([plan_json(name, snap.plan, summary, snap.settings)]), ensure_ascii=False)
 
     return server

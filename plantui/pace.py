@@ -38,7 +38,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from .config import DEFAULT, Settings
 from .model import Item, Plan, State
@@ -91,10 +91,6 @@ def stamp_of(text: str) -> datetime | None:
 def item_key(item: Item) -> str:
     """How a tick names an item: its id, else its text (without an ExecPlan time stamp)."""
     return item.id or _STAMP.sub("", item.text, count=1)
-
-
-def _key(name: str) -> str:
-    return _STAMP.sub("", name, count=1)
 
 
 def plan_ticks(plan: Plan, path: str = "") -> tuple[Tick, ...]:
@@ -161,7 +157,7 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     done: dict[str, bool] = {}
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
-        key = _key(t.item)
+        key = _STAMP.sub("", t.item, count=1)  # as item_key names it
         now_done = t.new is not None and settings.state_of(t.new) is State.DONE
         was = done.get(key)
         if was is None:
@@ -207,12 +203,11 @@ def _aware(at: datetime) -> datetime:
 
 
 def pace(ticks: Iterable[Tick], *, now: datetime | None = None, window: timedelta = WINDOW,
-         settings: Settings = DEFAULT, only: Callable[[str], bool] | None = None) -> Pace:
-    """The pace over ``window`` before ``now``; ``only``: count just the items it accepts (a phase)."""
+         settings: Settings = DEFAULT) -> Pace:
+    """The pace over ``window`` before ``now``."""
     now = _aware(now or datetime.now(timezone.utc))
     start = now - window
-    steps = [(at, n, k) for at, n, k in completions(ticks, settings)
-             if start <= at <= now and (only is None or only(k))]
+    steps = [(at, n, k) for at, n, k in completions(ticks, settings) if start <= at <= now]
     if not steps:
         return Pace(now, window, None, 0, 0, 0, 0, 0, ())
     since = steps[0][0]
@@ -258,14 +253,14 @@ def _percentile(values: Sequence[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
-def rate_range(daily: Sequence[int], *, seed: int = SEED, rounds: int = ROUNDS) -> tuple[float, float]:
-    """The 10th and 90th percentiles of the mean daily rate, over ``rounds`` resamplings of the days."""
+def rate_range(daily: Sequence[int]) -> tuple[float, float]:
+    """The 10th and 90th percentiles of the mean daily rate, over :data:`ROUNDS` resamplings of the days."""
     if len(set(daily)) <= 1:
         rate = float(daily[0]) if daily else 0.0
         return rate, rate
-    rng = random.Random(seed)
+    rng = random.Random(SEED)
     n = len(daily)
-    means = [sum(rng.choice(daily) for _ in range(n)) / n for _ in range(rounds)]
+    means = [sum(rng.choice(daily) for _ in range(n)) / n for _ in range(ROUNDS)]
     return _percentile(means, 0.10), _percentile(means, 0.90)
 
 
@@ -328,10 +323,10 @@ class Estimates:
     open: int
 
 
-def estimates(plan: Plan, items: Iterable[int] | None = None) -> Estimates:
-    """The estimated work left on the open tasks (of ``items``, indexes; all tasks by default).
+def estimates(plan: Plan) -> Estimates:
+    """The estimated work left on the open tasks.
     A task whose subtasks carry estimates counts through them, not twice."""
-    chosen = [plan.items[k] for k in items] if items is not None else list(plan.tasks)
+    chosen = list(plan.tasks)
     own = {it.index: h for it in plan.items if it.details and (h := item_estimate(it)) is not None}
     if not own:
         return Estimates(0.0, 0, sum(1 for it in chosen if not it.state.closed and it.kind.value == "task"))
@@ -379,19 +374,19 @@ def current_phase(plan: Plan, summary) -> int | None:
 
 
 def outlook(plan: Plan, summary, seen: Observed, *, now: datetime | None = None, window: timedelta = WINDOW,
-            settings: Settings = DEFAULT, min_ticks: int = MIN_TICKS) -> Outlook:
+            settings: Settings = DEFAULT) -> Outlook:
     """The pace and ETAs of ``plan`` from what was ``seen``."""
     p = pace(seen.ticks, now=now, window=window, settings=settings)
     t = summary.tasks
-    whole = eta(t.countable - t.done, p, min_ticks=min_ticks)
+    whole = eta(t.countable - t.done, p)
     phase = None
     k = current_phase(plan, summary)
     if k is not None:
         ph, st = plan.phases[k], summary.phases[k]
-        phase = eta(st.counts.countable - st.counts.done, p, scope=ph.title, min_ticks=min_ticks)
+        phase = eta(st.counts.countable - st.counts.done, p, scope=ph.title)
     work = estimates(plan)
     done_at = None
-    if work.estimated and p.completed >= min_ticks and p.hours_per_day > 0:
+    if work.estimated and p.completed >= MIN_TICKS and p.hours_per_day > 0:
         done_at = p.now + DAY * (work.hours / p.hours_per_day)
     return Outlook(p, whole, phase, work, done_at)
 
@@ -526,8 +521,7 @@ class Series:
     total: tuple[int, ...]
 
 
-def burnup(plan: Plan, summary, seen: Observed, *, phase: int | None = None, now: datetime | None = None,
-           settings: Settings = DEFAULT) -> Series:
+def burnup(plan: Plan, summary, seen: Observed, *, phase: int | None = None, now: datetime | None = None) -> Series:
     """Done against total over time, for the plan or one phase, ending with the plan as it is now.
 
     The plan's counts come from the points seen (the event log, git) when there
@@ -543,7 +537,7 @@ def burnup(plan: Plan, summary, seen: Observed, *, phase: int | None = None, now
         done_now, total_now, title = st.counts.done, st.counts.countable, ph.title
         keys = {item_key(plan.items[k]) for k in ph.items}
     points = [p for p in seen.points if p.at <= now] if phase is None else []
-    steps = [(t, n) for t, n, k in completions(seen.ticks, settings) if t <= now and (keys is None or k in keys)]
+    steps = [(t, n) for t, n, k in completions(seen.ticks) if t <= now and (keys is None or k in keys)]
     if points:  # before the first point, the completions seen earlier (the plan's own stamps) tell the story
         first = points[0]
         before = _steps_to(first.done, [(t, n) for t, n in steps if t < first.at], first.at)[:-1]

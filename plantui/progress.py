@@ -269,13 +269,18 @@ def phase_entries(plan: Plan, ph) -> tuple[int, ...]:
     if ph.items or ph.number is None:
         return (k0,)
     own = items[k0]
-    a = b = k0
-    while a > 0 and items[a - 1].section == own.section:
-        a -= 1
-    while b + 1 < len(items) and items[b + 1].section == own.section:
-        b += 1
-    return tuple(k for k in range(a, b + 1)
+    return tuple(k for k in section_of(items, k0)
                  if k == k0 or (items[k].parent == own.parent and _item_phase(items[k].text) == ph.number))
+
+
+def section_of(items: tuple[Item, ...], k: int) -> range:
+    """The indexes of the items in item ``k``'s section (they stand together)."""
+    first = last = k
+    while first > 0 and items[first - 1].section == items[k].section:
+        first -= 1
+    while last + 1 < len(items) and items[last + 1].section == items[k].section:
+        last += 1
+    return range(first, last + 1)
 
 
 _item_phase = lru_cache(maxsize=1 << 15)(phase_item_number)
@@ -545,8 +550,8 @@ def _n(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _short(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def describe(item: Item) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Callable, Sequence, Union
+from typing import Callable, Sequence
 
 from . import disk
 from .after_tick import update
@@ -31,9 +31,9 @@ from .incremental import reparse
 from .model import Plan, same_structure
 from .readers import folder_bytes, read_plan, reader_for
 from .progress import Summary, summarize
-from .lines import BOM, Lines, common_prefix, decode_lines, encode, relined
+from .lines import BOM, Lines, common_prefix, decode_lines, relined
 
-Patch = Union[str, Sequence[tuple[int, int, str]]]  # a new text, or edits of the text read (character offsets)
+Patch = Sequence[tuple[int, int, str]]  # edits of the text read (character offsets)
 
 
 @dataclass(frozen=True)
@@ -141,13 +141,12 @@ def read(path: str | os.PathLike, settings: Settings | None = None, previous: Sn
 
 
 def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tuple[str, ...]]],
-           settings: Settings | None = None, previous: Snapshot | None = None) -> WriteResult:
+           previous: Snapshot | None = None) -> WriteResult:
     """Apply ``change`` to the plan at ``path`` as it is on disk now.
 
-    ``change`` gets a fresh :class:`Snapshot` and returns the new text (or
-    the edits that make it, which spares copying a big file's text) and a
-    description of what changed; it raises to refuse.  Nothing is written
-    when the text comes back the same.  ``previous`` (the caller's last read)
+    ``change`` gets a fresh :class:`Snapshot` and returns the edits of its
+    text and a description of what changed; it raises to refuse.  Nothing
+    is written when the edits change nothing.  ``previous`` (the caller's last read)
     saves parsing the file again when its bytes are still the same.
     """
     path = Path(path)
@@ -160,9 +159,9 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
         # The caller's read, while the file's stat says it is the same file: every
         # write compares the whole file with it before writing anything, and a
         # refusal or a "nothing to do" is only said after a real read.
-        trusted = _unmoved(path, previous, settings)
+        trusted = _unmoved(path, previous)
         while True:
-            snap = trusted or _read_fresh(path, settings, previous)
+            snap = trusted or _read_fresh(path, previous)
             try:
                 patch, changed = change(snap)
             except Exception:
@@ -204,23 +203,23 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
 UNSETTLED_LOOKS = 20  # × 10 ms
 
 
-def _unmoved(path: Path, previous: Snapshot | None, settings: Settings | None) -> Snapshot | None:
+def _unmoved(path: Path, previous: Snapshot | None) -> Snapshot | None:
     """``previous``, if the file at ``path`` has its inode, size and time (not proof:
     the bytes are compared before any write), and its settings are the same."""
-    if previous is None or settings is not None and settings != previous.settings:
+    if previous is None:
         return None
     try:
         st = os.stat(path)
         if (st.st_ino, st.st_size, st.st_mtime_ns) != (previous.inode, len(previous.raw), previous.mtime_ns):
             return None
-        if settings is None and load_settings(path) != previous.settings:
+        if load_settings(path) != previous.settings:
             return None
     except (OSError, ConfigError):
         return None
     return replace(previous, path=path) if previous.path != path else previous
 
 
-def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None = None) -> Snapshot:
+def _read_fresh(path: Path, previous: Snapshot | None) -> Snapshot:
     """Read the plan; if it is not there, wait a moment for it to come back.
 
     An editor saving by rename leaves the name empty for a moment.  A plan
@@ -229,7 +228,7 @@ def _read_fresh(path: Path, settings: Settings | None, previous: Snapshot | None
     deadline = time.monotonic() + disk.VANISH_WAIT
     while True:
         try:
-            return read(path, settings, previous)
+            return read(path, previous=previous)
         except PlanError:
             if os.path.exists(path) or time.monotonic() > deadline:
                 raise
@@ -249,7 +248,7 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
         raw, st = disk.read_bytes(path)
     except PlanError:
         return from_bytes(path, ours, SimpleNamespace(st_ino=0, st_mtime_ns=0), snap.settings)  # type: ignore[arg-type]
-    if raw != ours or isinstance(patch, str):
+    if raw != ours:
         return from_bytes(path, raw, st, snap.settings, previous=snap)
     lines = snap.lines.spliced(list(patch))
     plan = _plan_after(snap, path, lines, snap.settings)
@@ -259,27 +258,13 @@ def _read_after(path: Path, snap: Snapshot, edits: list[ByteEdit], patch: Patch)
 def _byte_edits(snap: Snapshot, patch: Patch) -> list[ByteEdit]:
     """``patch`` as edits of the bytes read, each trimmed to the bytes it changes."""
     raw = snap.raw
-    if isinstance(patch, str):
-        if patch == snap.text:
-            return []
-        new_raw = encode(patch, snap.bom)
-        if len(new_raw) == len(raw):
-            return [(s, e, new_raw[s:e]) for s, e in disk.differing_spans(raw, new_raw)]
-        k = common_prefix(raw, 0, new_raw, 0)
-        tail = common_prefix(raw[k:][::-1], 0, new_raw[k:][::-1], 0)
-        return [(k, len(raw) - tail, new_raw[k : len(new_raw) - tail])]
     bom = len(BOM) if snap.bom else 0
     out = []
     for start, end, new in sorted(patch):
         a, b = bom + snap.lines.byte_offset(start), bom + snap.lines.byte_offset(end)
         old, nb = raw[a:b], new.encode("utf-8", "surrogateescape")
-        n = min(len(old), len(nb))
-        p = 0
-        while p < n and old[p] == nb[p]:
-            p += 1
-        q = 0
-        while q < n - p and old[-1 - q] == nb[-1 - q]:
-            q += 1
+        p = common_prefix(old, 0, nb, 0)
+        q = min(common_prefix(old[::-1], 0, nb[::-1], 0), min(len(old), len(nb)) - p)  # the common tail, after p
         if p == len(old) == len(nb):
             continue  # the same bytes
         out.append((a + p, b - q, nb[p : len(nb) - q]))

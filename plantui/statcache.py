@@ -34,10 +34,9 @@ KEPT = 256  # cache files; past that the oldest half goes
 CONFIG_NAMES = (".plantui.toml", "pyproject.toml")
 
 
-def cache_dir(env=None) -> str:
+def cache_dir() -> str:
     """``$XDG_CACHE_HOME/plantui/line`` (when set to an absolute path), else ``~/.cache/plantui/line``."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME", "")
+    base = os.environ.get("XDG_CACHE_HOME", "")
     if not base or not os.path.isabs(base):
         base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "plantui", "line")
@@ -75,14 +74,14 @@ def identity(real: str) -> tuple[list, int] | None:
     return key, newest
 
 
-def _file(real: str, env=None) -> str:
-    return os.path.join(cache_dir(env), f"{zlib.crc32(real.encode('utf-8', 'surrogateescape')):08x}.json")
+def _file(real: str) -> str:
+    return os.path.join(cache_dir(), f"{zlib.crc32(real.encode('utf-8', 'surrogateescape')):08x}.json")
 
 
-def lookup(real: str, key: list, env=None) -> dict | None:
+def lookup(real: str, key: list) -> dict | None:
     """The values stored for the plan at ``real`` under ``key``; None when there are none."""
     try:
-        with open(_file(real, env), "rb") as fh:
+        with open(_file(real), "rb") as fh:
             entry = json.loads(fh.read())
     except (OSError, ValueError):
         return None
@@ -91,14 +90,14 @@ def lookup(real: str, key: list, env=None) -> dict | None:
     return entry["values"]
 
 
-def store(real: str, key: list, newest: int, values: dict, stat_time: int, env=None) -> bool:
+def store(real: str, key: list, newest: int, values: dict, stat_time: int) -> bool:
     """Keep ``values`` for the plan at ``real`` under ``key``; ``stat_time``: when the key's
     stats were taken (``time.time_ns()`` before them).  False when it was not kept:
     too fresh (see :data:`SETTLED_NS`) or the cache folder is not writable (never an error)."""
     if stat_time - newest < SETTLED_NS:
         return False
-    folder = cache_dir(env)
-    path = _file(real, env)
+    folder = cache_dir()
+    path = _file(real)
     try:
         os.makedirs(folder, exist_ok=True)
         tmp = f"{path}.{os.getpid()}.tmp"

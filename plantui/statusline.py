@@ -87,15 +87,6 @@ def default_line(v: dict) -> str:
     return f"{v['plan']} {out}" if v["plan"] else out
 
 
-def title_line(values: dict, name: str) -> str:
-    """A terminal title for a plan: ``58% · Phase 3 · plan.md`` (for the dashboard and ``watch``)."""
-    parts = [f"{values['percent']}%"] if values["total"] else []
-    if values["phase"]:
-        parts.append(cut(values["phase"], 20))
-    parts.append(name)
-    return " · ".join(parts)
-
-
 def render(values: dict, fmt: str | None = None, width: int = 60, color: bool = False, plan: str = "") -> str:
     """The line for a plan's ``values`` (from :func:`fields_of`), at most ``width`` cells
     (0: no limit); ``plan``: a name to show first (when several plans are shown)."""

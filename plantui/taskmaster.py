@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import PlanError
-from .jsonspots import JSONError, Obj, error_text, first_line, load, string_at
+from .jsonspots import JSONError, Made, Obj, as_list, as_text, error_text, first_line, load, string_at
 from .model import Edge, Item, Kind, Phase, Plan, Spelling, State, Warning
 from .lines import Lines
 
@@ -92,16 +92,11 @@ def read(path: Path | None, lines: Lines, settings: Settings) -> Plan:
                 warnings=tuple(warnings), source="taskmaster")
 
 
-class _Made:
+class _Made(Made):
     """The items, phases and edges of a tag's tasks, as they are read."""
 
     def __init__(self, lines: Lines) -> None:
-        self.lines = lines
-        lines.starts  # noqa: B018 - worked out once: every status is located by a bisect in them
-        self.items: list[Item] = []
-        self.phases: list[Phase] = []
-        self.edges: list[Edge] = []
-        self.warnings: list[Warning] = []
+        super().__init__(lines)
         self.deps: list[tuple[int, list[str]]] = []  # (item, the ids it waits for)
         self.task_phase: dict[str, int] = {}  # a task's id -> its phase
         self.status_lines: dict[int, int] = {}  # line -> statuses on it
@@ -110,7 +105,7 @@ class _Made:
         tid = _id(task.get("id"))
         k = self.item(task, tid, None)
         kids = []
-        for sub in _list(task.get("subtasks")):
+        for sub in as_list(task.get("subtasks")):
             if isinstance(sub, Obj):
                 sid = f"{tid}.{_id(sub.get('id'))}"
                 kids.append(self.item(sub, sid, k, sibling=tid))
@@ -134,16 +129,16 @@ class _Made:
         word = status.strip().lower()
         state = STATES.get(word, State.OTHER)
         self.status_lines[n] = self.status_lines.get(n, 0) + 1
-        details = [one for one in (_text(obj.get("description")),) if one]
+        details = [one for one in (as_text(obj.get("description")),) if one]
         k = len(self.items)
-        self.items.append(Item(k, n + 1, col, marker, state, Kind.TASK, ident, _text(obj.get("title")) or "(no title)",
+        self.items.append(Item(k, n + 1, col, marker, state, Kind.TASK, ident, as_text(obj.get("title")) or "(no title)",
                                lines.line(n), depth=0 if parent is None else 1, parent=parent,
                                details=tuple(details), spelling=spelling))
         if state is State.OTHER:
             self.warnings.append(Warning(n + 1, f"{ident}: status {status!r} is not one Task Master uses; "
                                                 f"counted as not done"))
         deps = []
-        for d in _list(obj.get("dependencies")):
+        for d in as_list(obj.get("dependencies")):
             d = _id(d)
             if sibling is not None and "." not in d:
                 deps.append((f"{sibling}.{d}", d))  # a subtask's number: a sibling subtask (else task d)
@@ -170,11 +165,3 @@ class _Made:
 
 def _id(value: object) -> str:
     return str(value).strip() if value is not None else "?"
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _text(value: object) -> str:
-    return " ".join(value.split()) if isinstance(value, str) else ""

@@ -17,12 +17,11 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-# The tools, in the order the overview groups them; "markdown" is a plan no tool is known to keep.
-TOOLS = ("speckit", "kiro", "openspec", "cursor", "codex", "claude", "taskmaster", "bmad", "agent-os", "conductor",
-         "antigravity", "markdown")
+# The tools and their names, in the order the overview groups them; "markdown" is a plan no tool is known to keep.
 TOOL_NAMES = {"speckit": "Spec Kit", "kiro": "Kiro", "openspec": "OpenSpec", "cursor": "Cursor", "codex": "Codex",
               "claude": "Claude Code", "taskmaster": "Task Master", "bmad": "BMAD", "agent-os": "Agent OS",
               "conductor": "Conductor", "antigravity": "Antigravity", "markdown": "Markdown"}
+TOOLS = tuple(TOOL_NAMES)
 
 # The usual names of a plan: in the folder named, and in a feature folder of a layout.
 USUAL_NAMES = ("plan.md", "tasks.md", "PLAN.md", "TASKS.md", "TODO.md", "ROADMAP.md", "IMPLEMENTATION_PLAN.md",

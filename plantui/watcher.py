@@ -22,22 +22,23 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
+from .discover import SKIPPED
+
 CHANGED, DELETED = "changed", "deleted"
 
 
 class PlanWatcher(FileSystemEventHandler):
     """Calls ``callback(kind)`` with ``"changed"`` or ``"deleted"``."""
 
-    def __init__(self, path: str | os.PathLike, callback: Callable[[str], None], *,
-                 quiet: float = 0.02, longest: float = 0.2, polling: bool = False):
+    quiet = 0.02  # seconds of calm that end a burst
+    longest = 0.2  # seconds a burst goes on at most before the callback runs
+
+    def __init__(self, path: str | os.PathLike, callback: Callable[[str], None]):
         super().__init__()
         self.path = Path(path).absolute()
         self._targets = {str(self.path), os.path.realpath(self.path)}
         self._folder = os.path.isdir(self.path)  # a folder read as one plan: the files in it are the plan
         self.callback = callback
-        self.quiet = quiet
-        self.longest = longest
-        self._polling = polling
         self._observer = None
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
@@ -51,8 +52,8 @@ class PlanWatcher(FileSystemEventHandler):
     def start(self) -> "PlanWatcher":
         folders = ({str(self.path), os.path.realpath(self.path)} if self._folder else
                    {str(self.path.parent), os.path.dirname(os.path.realpath(self.path))})
-        for attempt in (self._polling, True):
-            observer = PollingObserver(timeout=0.25) if attempt else Observer()
+        for polling in (False, True):
+            observer = PollingObserver(timeout=0.25) if polling else Observer()
             try:
                 for folder in folders:
                     observer.schedule(self, folder, recursive=False)
@@ -149,25 +150,23 @@ class PlanWatcher(FileSystemEventHandler):
             self.callback(kind)
 
 
-IGNORED = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-           ".pytest_cache", ".ruff_cache"}  # folders the folder watcher pays no attention to
-
-
 class FolderWatcher(PlanWatcher):
     """Calls ``callback(kind)`` when a Markdown file (or a Task Master ``tasks.json``) or a folder appears,
     goes or is renamed anywhere under ``folder``, or such a file not ``known`` is written: where new plans
     show up.  Bursts collapse as for a plan (a little longer).  Starting it walks the whole
     tree (a watch per folder): start it in a thread of its own."""
 
+    quiet = 0.1
+    longest = 0.5
+
     def __init__(self, folder: str | os.PathLike, callback: Callable[[str], None], *,
-                 known: Callable[[str], bool] = lambda path: False,
-                 quiet: float = 0.1, longest: float = 0.5, polling: bool = False):
-        super().__init__(folder, callback, quiet=quiet, longest=longest, polling=polling)
+                 known: Callable[[str], bool] = lambda path: False):
+        super().__init__(folder, callback)
         self.known = known
 
     def start(self) -> "FolderWatcher":
         # No fall back to polling: polling a big tree would read it all every second.
-        observer = PollingObserver(timeout=1.0) if self._polling else Observer()
+        observer = Observer()
         try:
             observer.schedule(self, str(self.path), recursive=True)
             observer.daemon = True
@@ -184,8 +183,8 @@ class FolderWatcher(PlanWatcher):
         if kind in ("opened", "closed_no_write"):
             return
         paths = [os.fsdecode(p) for p in (event.src_path, getattr(event, "dest_path", None)) if p]
-        if all(IGNORED.intersection(Path(p).parts) for p in paths):
-            return  # git's objects, a virtualenv…: never plans, and busy
+        if all(SKIPPED.intersection(Path(p).parts) for p in paths):
+            return  # git's objects, a virtualenv…: folders discovery never walks, and busy
         if event.is_directory:
             if kind in ("created", "deleted", "moved"):
                 self._schedule(CHANGED)
@@ -196,10 +195,3 @@ class FolderWatcher(PlanWatcher):
         if kind in ("modified", "closed") and all(self.known(p) for p in markdown):
             return  # a plan already shown, written: its own watcher sees it
         self._schedule(CHANGED)
-
-    def _fire(self) -> None:
-        with self._lock:
-            self._timer = None
-            self._last_fire = time.monotonic()
-        if not self._stopped:
-            self.callback(CHANGED)

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from conftest import report_figures
 
-from plantui.edits import set_marker
+from plantui.edits import set_markers
 from plantui.parser import parse
 from plantui.lines import Lines, decode, encode
 
@@ -363,7 +363,7 @@ def test_set_marker_and_back_is_the_identity(case, data):
         offset = lines.offset(item.line - 1, item.col)
         assert text[offset] == item.marker
         new_marker = data.draw(st.sampled_from([m for m in MARKERS if m != item.marker]))
-        changed = set_marker(text, item, new_marker, sync=False)
+        changed = set_markers(lines, plan_, [(item, new_marker)], sync=False)
         new = changed.text
         # only the marker character changed
         assert len(new) == len(text)
@@ -374,9 +374,10 @@ def test_set_marker_and_back_is_the_identity(case, data):
         at = (3 if bom else 0) + len(text[:offset].encode("utf-8", "surrogateescape"))
         assert [k for k in range(len(raw)) if raw[k] != new_raw[k]] == [at]
         # and back
-        fresh = parse(new).item_at_line(item.line)
+        new_plan = parse(new)
+        fresh = new_plan.item_at_line(item.line)
         assert fresh is not None and fresh.marker == new_marker and fresh.col == item.col
-        back = set_marker(new, fresh, item.marker, sync=False)
+        back = set_markers(Lines.of(new), new_plan, [(fresh, item.marker)], sync=False)
         assert back.text == text
         assert encode(back.text, bom) == raw
         FIGURES["markers_flipped"] += 1

@@ -66,6 +66,20 @@ def observe(log: EventLog, path: Path, origin: str = "outside", **kw) -> list[Ti
                        version=version_of(snap.raw, snap.mtime_ns), **kw)
 
 
+def seed(log: EventLog, ticks: list[Tick], points: list[Point] = (), *, plan: str = "") -> None:
+    """Put ``ticks`` (and ``points``, of ``plan``) in the log as they are, as earlier runs left them."""
+    def run(db) -> None:
+        for t in ticks:
+            db.execute("INSERT INTO ticks (plan, at, item, old, new, origin, author) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (log._plan_id(db, eventlog.plan_key(t.plan)), t.at.timestamp(), t.item, t.old, t.new,
+                        t.origin, t.author))
+        for p in points:
+            db.execute("INSERT INTO points (plan, at, done, total, origin) VALUES (?, ?, ?, ?, ?)",
+                       (log._plan_id(db, eventlog.plan_key(plan)), p.at.timestamp(), p.done, p.total, p.origin))
+
+    log._write(run)
+
+
 def changes(log: EventLog, path: Path) -> list[tuple[str, str | None, str | None, str]]:
     return [(t.item, t.old, t.new, t.origin) for t in log.ticks(path)]
 
@@ -170,13 +184,13 @@ def test_items_in_bytes_that_are_not_utf8_are_recorded(tmp_path: Path):
     log.close()
 
 
-def test_record_and_read_since(small: Path):
+def test_ticks_and_points_read_back_and_since(small: Path):
     log = EventLog()
     t0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     plan = str(small.resolve())
-    log.record([Tick(t0, plan, "1.1 First", " ", "x", "mcp"),
-                Tick(t0 + timedelta(hours=1), plan, "1.2 Second", " ", "x", "mcp", "agent:claude")],
-               Point(t0 + timedelta(hours=1), 2, 3, "mcp"))
+    seed(log, [Tick(t0, plan, "1.1 First", " ", "x", "mcp"),
+               Tick(t0 + timedelta(hours=1), plan, "1.2 Second", " ", "x", "mcp", "agent:claude")],
+         [Point(t0 + timedelta(hours=1), 2, 3, "mcp")], plan=plan)
     assert [t.item for t in log.ticks(small)] == ["1.1 First", "1.2 Second"]
     assert [t.item for t in log.ticks(small, since=t0)] == ["1.2 Second"]
     assert log.ticks(small, since=t0)[0].author == "agent:claude"
@@ -188,8 +202,8 @@ def test_record_and_read_since(small: Path):
 def test_thinning_keeps_one_tick_per_item_per_day_and_the_last_state(small: Path):
     log = EventLog()
     plan = str(small.resolve())
-    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    old_day = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    now = datetime.now(UTC)
+    old_day = (now - timedelta(days=KEEP + 60)).replace(hour=9, minute=0, second=0, microsecond=0)
     ticks = []
     for i in range(6):  # ticked and unticked six times that day, ending ticked
         ticks.append(Tick(old_day + timedelta(minutes=i), plan, "1.1 First", " " if i % 2 else "x",
@@ -197,10 +211,10 @@ def test_thinning_keeps_one_tick_per_item_per_day_and_the_last_state(small: Path
     ticks.append(Tick(old_day + timedelta(days=1), plan, "1.2 Second", " ", "x", "cli"))
     recent = now - timedelta(days=2)
     ticks += [Tick(recent, plan, "1.3 Third", "x", " ", "here"), Tick(recent + timedelta(minutes=1), plan, "1.3 Third", " ", "x", "here")]
-    log.record(ticks)
-    for i in range(5):
-        log.record([], Point(old_day + timedelta(hours=i), i, 9, "cli"), plan=plan)
-    log.thin(now)
+    seed(log, ticks, [Point(old_day + timedelta(hours=i), i, 9, "cli") for i in range(5)], plan=plan)
+    log._db.execute("UPDATE meta SET value = 0 WHERE key = 'thinned'")  # the last thinning a day old
+    log.close()
+    log = EventLog()  # opening it thins it
     kept = [(t.item, t.old, t.new) for t in log.ticks(small)]
     assert kept == [("1.1 First", " ", "x"), ("1.2 Second", " ", "x"), ("1.3 Third", "x", " "), ("1.3 Third", " ", "x")]
     assert [(p.done, p.total) for p in log.points(small)] == [(4, 9)]
@@ -211,7 +225,7 @@ def test_opening_the_log_thins_it_once_a_day(small: Path):
     plan = str(small.resolve())
     day = datetime.now(UTC) - timedelta(days=KEEP + 5)
     a = EventLog()
-    a.record([Tick(day + timedelta(minutes=i), plan, "1.1 First", " ", "x", "cli") for i in range(3)])
+    seed(a, [Tick(day + timedelta(minutes=i), plan, "1.1 First", " ", "x", "cli") for i in range(3)])
     a.close()
     b = EventLog()
     assert len(b.ticks(small)) == 3  # thinned less than a day ago (when a opened it)

@@ -147,6 +147,12 @@ def _figures(pytestconfig, tmp_path_factory):
 # --- the file moves under plantui ----------------------------------------------------------
 
 
+def _tick(snap, ref: str) -> list[tuple[int, int, str]]:
+    """The edit that ticks the box of task ``ref`` in the text ``snap`` read."""
+    at = snap.text.index("[ ] " + ref) + 1
+    return [(at, at + 1, "x")]
+
+
 @pytest.mark.parametrize("kind", [SAME, LONGER], ids=["same-length", "longer"])
 def test_plan_deleted_between_read_and_write(tmp_path, kind):
     path = make(tmp_path, kind)
@@ -154,7 +160,7 @@ def test_plan_deleted_between_read_and_write(tmp_path, kind):
     def change(snap):
         if path.exists():
             path.unlink()  # someone deletes it while plantui computes
-        return snap.text.replace("[ ] " + kind["ref"], "[x] " + kind["ref"]), ("tick",)
+        return _tick(snap, kind["ref"]), ("tick",)
 
     with pytest.raises(PlanError, match="no such file"):
         snapshot.modify(path, change)
@@ -172,7 +178,7 @@ def test_plan_replaced_by_a_folder(tmp_path, kind):
             path.unlink()
             path.mkdir()
             (path / "inside.txt").write_text("keep me")
-        return snap.text.replace("[ ] " + kind["ref"], "[x] " + kind["ref"]), ("tick",)
+        return _tick(snap, kind["ref"]), ("tick",)
 
     with pytest.raises(PlanError, match="is a folder"):
         snapshot.modify(path, change)
@@ -190,7 +196,7 @@ def test_plan_that_never_stops_changing_is_refused(tmp_path):
         n[0] += 1
         data = re.sub(rb"Closing [^\n]*", b"Closing words, take %d." % n[0], path.read_bytes())
         path.write_bytes(data)  # somebody rewrites the middle on every cycle
-        return snap.text.replace("[ ] T004", "[x] T004"), ("tick",)
+        return _tick(snap, "T004"), ("tick",)
 
     with pytest.raises(PlanError, match="kept changing"):
         snapshot.modify(path, change)

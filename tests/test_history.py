@@ -55,10 +55,11 @@ def test_counts_at_every_commit(repo):
         assert (got.subject, got.author, got.by, got.path) == (want.subject, want.author, want.by, want.path), n
         assert (got.tasks.done, got.tasks.total, got.checks.done, got.checks.total) == \
             (want.done, want.total, want.checks_done, want.checks_total), n
-        assert tuple(c.item for c in got.ticked if c.done) == want.ticked, n
-        assert tuple(c.item for c in got.ticked if not c.done) == want.unticked, n
-        assert tuple(c.item for c in got.added) == want.added, n
-        assert not got.removed
+        ticked = [c for c in got.changes if c.old is not None and c.new is not None]
+        assert tuple(c.item for c in ticked if c.done) == want.ticked, n
+        assert tuple(c.item for c in ticked if not c.done) == want.unticked, n
+        assert tuple(c.item for c in got.changes if c.old is None) == want.added, n
+        assert all(c.new is not None for c in got.changes)  # nothing removed
     assert history.commits[0].first and not any(c.first for c in history.commits[1:])
     assert history.commits[0].changes == ()  # the first version is the baseline, not COMMITS ticks
 
@@ -278,7 +279,8 @@ def test_deleted_and_restored(tmp_path):
     git(folder, "commit", "-qm", "Back")
     a, b, c = read_history(plan).commits
     assert (a.tasks.done, b.tasks.total, b.gone, c.tasks.done) == (1, 0, True, 2)
-    assert [ch.item for ch in b.removed] == ["1", "2"] and [ch.item for ch in c.added] == ["1", "2"]
+    assert [ch.item for ch in b.changes if ch.new is None] == ["1", "2"]  # removed
+    assert [ch.item for ch in c.changes if ch.old is None] == ["1", "2"]  # added
 
 
 def test_text_output_names_ticks_and_unticks(repo):

@@ -12,7 +12,7 @@ import pytest
 
 from plantui import statcache
 from plantui.cli import main
-from plantui.statusline import bar, cells, cut, fields_of, render, title_line
+from plantui.statusline import bar, cells, cut, fields_of, render
 
 PLAN = """\
 # Plan: Billing export
@@ -295,13 +295,3 @@ def test_the_benchmark_figure_runs(tmp_path):
     assert len(r.samples("status_line_warm", 20, "plantui")) == 10 == len(r.samples("status_line_warm", 20, "python"))
     (row,) = [x for x in benchrun.rows(r, [20]) if x["metric"] == "status_line_warm"]
     assert row["other"] == "python" and row["ratio"] > 0
-
-
-def test_a_terminal_title_from_the_same_values(tmp_path):
-    from plantui.progress import summarize
-    from plantui.snapshot import read
-
-    snap = read(write(tmp_path / "plan.md", PLAN))
-    assert title_line(fields_of(snap.plan, summarize(snap.plan)), "plan.md") == "58% · Phase 3 · plan.md"
-    empty = read(write(tmp_path / "notes.md", "# Notes\n"))
-    assert title_line(fields_of(empty.plan, summarize(empty.plan)), "notes.md") == "notes.md"
