@@ -230,7 +230,9 @@ def test_command_gets_the_event(tmp_path: Path):
     out = tmp_path / "env.txt"
     e = Event("unticked", "specs/x/tasks.md", "Un-ticked: 1.1 Pick", "was done, now open", 5)
     assert run_command(f"env > {out}", e) is None
-    env = dict(line.split("=", 1) for line in out.read_text().splitlines() if line.startswith("PLANTUI_"))
+    ours = {k for k in os.environ if k.startswith("PLANTUI_")}  # (the suite's own, e.g. PLANTUI_SHARED, pass through)
+    env = dict(line.split("=", 1) for line in out.read_text().splitlines()
+               if line.startswith("PLANTUI_") and line.split("=", 1)[0] not in ours)
     assert env == {"PLANTUI_EVENT": "unticked", "PLANTUI_PLAN": "specs/x/tasks.md", "PLANTUI_TITLE": "Un-ticked: 1.1 Pick",
                    "PLANTUI_DETAIL": "was done, now open", "PLANTUI_LINE": "5"}
 
