@@ -105,7 +105,7 @@ def _status(args) -> int:
         raise PlanError("--format, --width, --color, --all and --stdin-json go with --line")
     from .discover import expand, plans_in
     from .progress import summarize
-    from .report import document, plan_json, plan_text, use_color
+    from .report import decodable, document, plan_json, plan_text, use_color
     from .lines import printable
     from .snapshot import read
 
@@ -122,20 +122,22 @@ def _status(args) -> int:
     from .pace import observed, outlook
     from .report import with_outlook
 
-    results, outlooks, dialects = [], [], []
+    results, outlooks, dialects, clean = [], [], [], []
     for path in paths:
         snap = read(path)
         results.append((str(path), snap.plan, summarize(snap.plan)))
         dialects.append(snap.settings)
+        # a Markdown plan's texts all come from its text: none needs printable() when it has no undecodable byte
+        clean.append(args.json and snap.plan.source == "markdown" and decodable(snap.lines.text))
         outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan, git=args.git), settings=snap.settings,
                                 window=timedelta(days=args.window)))
     if args.json:
-        doc = document([with_outlook(plan_json(p, plan, s, d), o)
-                        for (p, plan, s), o, d in zip(results, outlooks, dialects)])
+        doc = document([with_outlook(plan_json(p, plan, s, d, clean=c), o)
+                        for (p, plan, s), o, d, c in zip(results, outlooks, dialects, clean)])
         # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
         pretty = sys.stdout.isatty()
         text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
-        sys.stdout.write(printable(text) + "\n")
+        _write_text(text + "\n")
     else:
         color = use_color(sys.stdout)
         sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o, d)
@@ -143,6 +145,23 @@ def _status(args) -> int:
     if args.check and any(s.required_open for _, _, s in results):  # open optional tasks hold no plan open
         return EXIT_OPEN
     return EXIT_OK
+
+
+def _write_text(text: str) -> None:
+    """Write ``text`` to stdout, printable: as UTF-8 bytes at once when stdout is UTF-8 and
+    the text holds no undecodable byte (the common case: no copy through :func:`printable`)."""
+    from .lines import printable
+
+    stream = sys.stdout
+    if os.linesep == "\n" and (stream.encoding or "").lower().replace("-", "") == "utf8" and hasattr(stream, "buffer"):
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # an undecodable byte (a lone surrogate): U+FFFD in its place
+            data = printable(text).encode("utf-8")
+        stream.flush()
+        stream.buffer.write(data)
+    else:
+        stream.write(printable(text))
 
 
 def _refs(args) -> list[str | int]:

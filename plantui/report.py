@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .execplan import parts
 from .config import DEFAULT, Settings
 from .fields import is_placeholder
-from .model import Plan
+from .model import Kind, Plan, State
 from .progress import Counts, Summary
 from .lines import printable
 from .tools import describe
@@ -37,8 +38,28 @@ def markers_json(settings: Settings) -> dict:
     }
 
 
-def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None = None) -> dict:
-    p = printable
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what decoding with surrogateescape makes of a byte UTF-8 cannot read
+
+
+def decodable(text: str) -> bool:
+    """Whether ``text`` holds no undecodable byte, so that :func:`printable` changes none of it."""
+    return text.isascii() or not _UNDECODABLE.search(text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+_STATE = {s: s.value for s in State}  # (an enum's .value is a slow lookup, once per item)
+_KIND = {k: k.value for k in Kind}
+
+
+def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None = None, *,
+              clean: bool = False) -> dict:
+    """A plan's JSON (schema 1), every text printable; ``clean``: the caller knows that no text of the
+    plan holds an undecodable byte (a Markdown plan whose text is :func:`decodable`), so none is converted."""
+    p = _same if clean else printable
+    tags = list if clean else (lambda ts: [printable(t) for t in ts])
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
     place = describe(path)
@@ -98,16 +119,16 @@ def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None
             {
                 "line": it.line,
                 "marker": p(it.marker),
-                "state": it.state.value,
-                "done": it.done,
-                "kind": it.kind.value,
+                "state": _STATE[it.state],
+                "done": it.state is State.DONE,
+                "kind": _KIND[it.kind],
                 "source": "box" if it.spelling is None else it.spelling.name,
                 "id": it.id,
                 "text": p(it.text),
                 "depth": it.depth,
                 "phase": phase_title.get(it.phase) if it.phase is not None else None,
                 "parent_line": plan.items[it.parent].line if it.parent is not None else None,
-                "tags": [p(t) for t in it.tags],
+                "tags": tags(it.tags),
                 "optional": it.optional,
             }
             for it in plan.items
