@@ -104,9 +104,11 @@ def in_item(lines: Lines, k: int, item_lines: frozenset[int]) -> bool:
 
 
 def _bold_fields(text: str, line1: int) -> list[Field]:
-    lead = _LEAD.match(text).end()
     if "**" not in text:
-        return _plain_field(text, lead, line1)
+        if not _may_be_plain(text):
+            return []  # (most lines: "- Note: …", prose)
+        return _plain_field(text, _LEAD.match(text).end(), line1)
+    lead = _LEAD.match(text).end()
     matches = []
     for m in _BOLD_KEY.finditer(text):
         before = text[:m.start()].rstrip()
@@ -128,6 +130,12 @@ def _bold_fields(text: str, line1: int) -> list[Field]:
             trimmed = trimmed.rstrip("|").rstrip()
         out.append(Field(normalise(m.group("key")), m.group("key").strip(), line1, m.end(), m.end() + len(trimmed), trimmed))
     return out
+
+
+def _may_be_plain(text: str) -> bool:
+    """Whether a line could hold a plain field: its key, ASCII letters, names one of :data:`_PLAIN_NAMES`."""
+    low = text.lower()
+    return "progress" in low or "status" in low
 
 
 def _plain_field(text: str, lead: int, line1: int) -> list[Field]:

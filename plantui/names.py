@@ -115,7 +115,14 @@ def is_workstream_name(title: str) -> bool:
     return not PHASE_RE.match(name) and bool(WORKSTREAM_RE.match(name))
 
 
-_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")  # one of them in every checkpoint name
+def may_name_checkpoint(text: str) -> bool:
+    """Whether an ASCII text holds one of the words every checkpoint name holds, emphasis
+    marks aside (no ASCII text without one names a checkpoint; beyond ASCII, case folding
+    can make one)."""
+    low = text.lower()
+    if "*" in low or "_" in low:
+        low = low.replace("*", "").replace("_", "")
+    return "checkpoint" in low or "gate" in low or "definition" in low or "exit" in low
 
 
 def is_checkpoint_name(title: str) -> bool:
@@ -123,10 +130,8 @@ def is_checkpoint_name(title: str) -> bool:
     After Phase 2``, ``Quality Gates``, ``Definition of Done``, Kiro's ``Final
     checkpoint``), not a topic that mentions one (``Checkpoint System``,
     ``Quality Gates Module``, ``Quality gates for the CI pipeline``)."""
-    if title.isascii():  # the common case, without the regexes (case folding aside)
-        low = title.lower().replace("*", "").replace("_", "")
-        if not any(word in low for word in _CHECKPOINT_WORDS):
-            return False
+    if title.isascii() and not may_name_checkpoint(title):  # the common case, without the regexes
+        return False
     name = name_of(title)
     m = _CHECKPOINT_RE.match(name)
     return bool(m) and not _TOPIC_RE.match(name[m.end():])

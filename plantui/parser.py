@@ -44,6 +44,7 @@ from .names import (
     clean_inline,
     is_checkpoint_name,
     is_workstream_name,
+    may_name_checkpoint,
     name_of,
     phase_item_number,
     phase_number,
@@ -411,6 +412,8 @@ def _in_summary(sections: list[Section], k: int) -> bool:
 @lru_cache(maxsize=1 << 17)
 def _names_checkpoint(text: str) -> bool:
     """Whether an item's text, its id and tags aside, names a checkpoint."""
+    if text.isascii() and not may_name_checkpoint(text):
+        return False  # (most items; what split_id takes off cannot make a checkpoint's word)
     return is_checkpoint_name(split_id(text)[2])
 
 
