@@ -10,6 +10,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+class LazyRe:
+    """A regex compiled when first used, so that an import compiles none a run may never need
+    (the readings of rare forms, in a plan of Markdown boxes).  Used as the compiled pattern is."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(self.pattern, self._flags)
+        for method in ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split"):
+            setattr(self, method, getattr(compiled, method))  # looked up at once from now on
+        return getattr(compiled, name)
+
+
 PHASE_WORDS = (
     r"phase|step|stage|milestone|sprint|part|iteration|slice|"
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
@@ -138,7 +153,7 @@ def is_checkpoint_name(title: str) -> bool:
 
 
 # what leads an item that names a phase: a timestamp "(2025-10-01 13:00Z)", "Completed:"
-_ITEM_LEAD_RE = re.compile(
+_ITEM_LEAD_RE = LazyRe(
     r"^(?:\([^()]{1,40}\)\s*|(?:completed?|finished|done|started|shipped|implemented)\b\s*[:—–-]?\s*)+", re.I)
 
 
@@ -191,7 +206,7 @@ REF_RE = re.compile(rf"(?:{PHASE_WORDS})s?\s*((?:\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|a
 _DONE_WORD = r"(?:complete|completed|done|finished)"
 _TITLE_DONE_RE = re.compile(
     rf"✅|✔|☑|\(\s*{_DONE_WORD}\s*\)|\[\s*{_DONE_WORD}\s*\]|\s[—–-]+\s*{_DONE_WORD}\s*[.!]?\s*$", re.I)
-_VALUE_DONE_RE = re.compile(rf"^[\W_]*(?:{_DONE_WORD})\b|^\s*(?:✅|✔|☑)", re.I)
+_VALUE_DONE_RE = LazyRe(rf"^[\W_]*(?:{_DONE_WORD})\b|^\s*(?:✅|✔|☑)", re.I)
 
 
 def title_says_done(title: str) -> bool:
@@ -209,7 +224,7 @@ def value_says_done(value: str) -> bool:
 _STARTED_WORD = r"(?:in[\s-]progress|wip|ongoing|under\s+way|started|partial(?:ly\s+done)?)"
 _TITLE_STARTED_RE = re.compile(
     rf"🚧|🔄|\(\s*{_STARTED_WORD}\s*\)|\[\s*{_STARTED_WORD}\s*\]|\s[—–-]+\s*{_STARTED_WORD}\s*[.!]?\s*$", re.I)
-_VALUE_STARTED_RE = re.compile(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
+_VALUE_STARTED_RE = LazyRe(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
 
 
 def title_says_started(title: str) -> bool:

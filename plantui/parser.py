@@ -38,6 +38,7 @@ from .names import (
     GRAPH_ID,
     GRAPH_SPLIT,
     PHASE_RE,
+    LazyRe,
     REF_RE,
     SLICE_RE,
     TASK_HEADING_RE,
@@ -395,7 +396,7 @@ def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]
     return out
 
 
-_SUMMARY_RE = re.compile(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
+_SUMMARY_RE = LazyRe(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
                          r"history|overview of phases|progress tracking", re.I)
 
 
