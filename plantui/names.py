@@ -84,7 +84,7 @@ GRAPH_ID = re.compile(r"^(?:[A-Z]{1,6}-?\d+|\d+(?:\.\d+)+)$")
 
 def clean_inline(text: str) -> str:
     """Readable text from a line of Markdown: emphasis marks off, spaces folded."""
-    if "*" in text or "_" in text:  # what emphasis is made of (most texts have none)
+    if "*" in text or "__" in text:  # what the marks taken off are made of (most texts have none)
         text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 

@@ -59,7 +59,6 @@ def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None
     """A plan's JSON (schema 1), every text printable; ``clean``: the caller knows that no text of the
     plan holds an undecodable byte (a Markdown plan whose text is :func:`decodable`), so none is converted."""
     p = _same if clean else printable
-    tags = list if clean else (lambda ts: [printable(t) for t in ts])
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
     place = describe(path)
@@ -115,24 +114,7 @@ def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None
             }
             for f, st in zip(plan.fields, summary.fields)
         ],
-        "items": [
-            {
-                "line": it.line,
-                "marker": p(it.marker),
-                "state": _STATE[it.state],
-                "done": it.state is State.DONE,
-                "kind": _KIND[it.kind],
-                "source": "box" if it.spelling is None else it.spelling.name,
-                "id": it.id,
-                "text": p(it.text),
-                "depth": it.depth,
-                "phase": phase_title.get(it.phase) if it.phase is not None else None,
-                "parent_line": plan.items[it.parent].line if it.parent is not None else None,
-                "tags": tags(it.tags),
-                "optional": it.optional,
-            }
-            for it in plan.items
-        ],
+        "items": _items(plan, phase_title, clean),
         "status_rows": [
             {"line": r.line, "label": p(r.label), "status": p(r.status), "state": r.state.value} for r in plan.status_rows
         ],
@@ -140,6 +122,32 @@ def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None
         "warnings": [{"line": w.line, "message": p(w.message)} for w in summary.warnings],
         "parts": _parts(path, plan, summary),
     }
+
+
+def _items(plan: Plan, phase_title: dict[int, str], clean: bool) -> list[dict]:
+    """Each item's JSON (the bulk of a big plan's: its texts through :func:`printable` unless ``clean``)."""
+    p = printable
+    items = plan.items
+    title = phase_title.get
+    done = State.DONE
+    return [
+        {
+            "line": it.line,
+            "marker": it.marker if clean else p(it.marker),
+            "state": _STATE[it.state],
+            "done": it.state is done,
+            "kind": _KIND[it.kind],
+            "source": "box" if it.spelling is None else it.spelling.name,
+            "id": it.id,
+            "text": it.text if clean else p(it.text),
+            "depth": it.depth,
+            "phase": title(it.phase) if it.phase is not None else None,
+            "parent_line": items[it.parent].line if it.parent is not None else None,
+            "tags": list(it.tags) if clean else [p(t) for t in it.tags],
+            "optional": it.optional,
+        }
+        for it in items
+    ]
 
 
 def _parts(path: str, plan: Plan, summary: Summary) -> list[dict]:
