@@ -52,7 +52,7 @@ _CHECKPOINT_RE = re.compile(
 # What follows a checkpoint word when the name is a topic or a verb, not a gate:
 # "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline",
 # "Gate the release behind a flag".
-_TOPIC_RE = re.compile(
+_TOPIC_RE = LazyRe(
     r"^[\s/&-]*(?:for\b(?!\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:phase|step|stage|milestone|sprint|story|"
     r"epic|release|launch|mvp|merge|completion|v?\d|task|feature\s+\d|pr\b|slice|iteration|week))|"
     r"(?:and|or|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
@@ -76,10 +76,10 @@ _ID_RE = re.compile(
 )
 _TAG_RE = re.compile(r"^\[(?P<tag>[^\]\s]{1,24})\]\s*")
 BULLET_RE = re.compile(r"[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
-TAG_LINE = re.compile(r"^\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
-_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+TAG_LINE = LazyRe(r"^\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
+_EMPHASIS = LazyRe(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 _ATX_DECOR = re.compile(r"^[\W_]*?(?=\w)", re.UNICODE)
-GRAPH_SPLIT = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
+GRAPH_SPLIT = LazyRe(r"\s*(?:→|->|⟶|=>)\s*")
 GRAPH_ID = re.compile(r"^(?:[A-Z]{1,6}-?\d+|\d+(?:\.\d+)+)$")
 
 def clean_inline(text: str) -> str:
@@ -149,7 +149,19 @@ def is_checkpoint_name(title: str) -> bool:
         return False
     name = name_of(title)
     m = _CHECKPOINT_RE.match(name)
-    return bool(m) and not _TOPIC_RE.match(name[m.end():])
+    return bool(m) and not _names_topic(name, m.end())
+
+
+def _names_topic(name: str, at: int) -> bool:
+    """Whether what follows a checkpoint word at ``at`` makes the name a topic (:data:`_TOPIC_RE`)."""
+    rest = name[at:]
+    n = len(rest)
+    k = 0
+    while k < n and (rest[k].isspace() or rest[k] in "/&-"):
+        k += 1
+    if k == n or not rest[k].isalpha():
+        return False  # every topic word starts with a letter ("Checkpoint 2", "Checkpoint: …" are no topic)
+    return bool(_TOPIC_RE.match(rest))
 
 
 # what leads an item that names a phase: a timestamp "(2025-10-01 13:00Z)", "Completed:"
@@ -169,7 +181,7 @@ def phase_item_number(text: str) -> str | None:
     return m.group("num").rstrip("+").lower() if m else None
 
 
-_CHECKPOINT_TASK_RE = re.compile(r"^(?:final\s+)?checkpoint\b", re.I)
+_CHECKPOINT_TASK_RE = LazyRe(r"^(?:final\s+)?checkpoint\b", re.I)
 
 
 def names_checkpoint_task(text: str) -> bool:
