@@ -105,7 +105,7 @@ def _status(args) -> int:
         raise PlanError("--format, --width, --color, --all and --stdin-json go with --line")
     from .discover import expand, plans_in
     from .progress import summarize
-    from .report import decodable, document, plan_json, plan_text, use_color
+    from .report import compact_text, decodable, document, items_text, plan_json, plan_text, use_color
     from .lines import printable
     from .snapshot import read
 
@@ -132,12 +132,16 @@ def _status(args) -> int:
         outlooks.append(outlook(snap.plan, results[-1][2], observed(path, snap.plan, git=args.git), settings=snap.settings,
                                 window=timedelta(days=args.window)))
     if args.json:
-        doc = document([with_outlook(plan_json(p, plan, s, d, clean=c), o)
-                        for (p, plan, s), o, d, c in zip(results, outlooks, dialects, clean)])
-        # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans)
+        # indented for a person at a terminal; compact for a pipe (the C encoder: ~10× faster on big plans),
+        # where each plan's items are written straight to text (twice as fast as a dict each, then json.dumps)
         pretty = sys.stdout.isatty()
-        text = json.dumps(doc, ensure_ascii=False, indent=2 if pretty else None, separators=None if pretty else (",", ":"),
-                          check_circular=False)  # a tree of fresh dicts and lists: no cycle to look for (~10 % faster)
+        plans = [with_outlook(plan_json(p, plan, s, d, clean=c, items=pretty), o)
+                 for (p, plan, s), o, d, c in zip(results, outlooks, dialects, clean)]
+        if pretty:
+            text = json.dumps(document(plans), ensure_ascii=False, indent=2,
+                              check_circular=False)  # a tree of fresh dicts and lists: no cycle to look for
+        else:
+            text = compact_text(plans, [items_text(plan, c) for (_, plan, _), c in zip(results, clean)])
         _write_text(text + "\n")
     else:
         color = use_color(sys.stdout)
