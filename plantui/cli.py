@@ -158,7 +158,8 @@ def _write_text(text: str) -> None:
     from .lines import printable
 
     stream = sys.stdout
-    if os.linesep == "\n" and (stream.encoding or "").lower().replace("-", "") == "utf8" and hasattr(stream, "buffer"):
+    if os.linesep == "\n" and (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8" \
+            and hasattr(stream, "buffer"):
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # an undecodable byte (a lone surrogate): U+FFFD in its place
