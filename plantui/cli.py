@@ -158,8 +158,8 @@ def _write_text(text: str) -> None:
     from .lines import printable
 
     stream = sys.stdout
-    if os.linesep == "\n" and (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") == "utf8" \
-            and hasattr(stream, "buffer"):
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if os.linesep == "\n" and encoding == "utf8" and hasattr(stream, "buffer"):
         try:
             data = text.encode("utf-8")
         except UnicodeEncodeError:  # an undecodable byte (a lone surrogate): U+FFFD in its place
