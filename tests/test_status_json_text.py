@@ -77,3 +77,26 @@ def test_the_checkpoint_checks_without_a_regex_agree_with_it():
                  "Definition of Done", "Final checkpoint", "Exit criteria", "Phase 1", "**Checkpoint**", "Check_point"):
         assert may_name_checkpoint(name) or not is_checkpoint_name(name)
     assert is_checkpoint_name("Checkpoint 2: after Phase 1") and not is_checkpoint_name("Checkpoint System")
+
+
+def test_plain_status_reads_the_command_line_as_argparse_does(capsys):
+    from plantui.arguments import command_parser
+    from plantui.cli import _plain_status
+
+    words = ["--json", "--check", "--line", "--color", "--all", "--stdin-json", "--git", "a.md", "dir", "",
+             "-", "--", "--js", "--width", "5", "-h", "--window"]
+    rng = random.Random(3)
+    quick = 0
+    for _ in range(1000):
+        argv = ["status"] + [rng.choice(words) for _ in range(rng.randint(0, 5))]
+        got = _plain_status(argv)
+        try:
+            want = command_parser().parse_args(argv)
+        except SystemExit:
+            want = None
+        if got is not None:
+            quick += 1
+            assert want is not None and vars(got) == vars(want), argv
+    assert quick > 150
+    assert _plain_status(["tick", "a.md", "T1"]) is None and _plain_status(["status", "a", "--json", "b"]) is None
+    capsys.readouterr()
