@@ -199,7 +199,7 @@ def split_id(text: str) -> tuple[str | None, tuple[str, ...], str]:
         ident = m.group("id")
         text = text[m.end() :].lstrip()
     tags = []
-    while True:
+    while text.startswith("["):  # (where a tag can be: the look spares most texts' last regex call)
         t = _TAG_RE.match(text)
         if not t:
             break
