@@ -131,7 +131,7 @@ def _status(args) -> int:
         raise PlanError("--format, --width, --color, --all and --stdin-json go with --line")
     from .discover import expand, plans_in
     from .progress import summarize
-    from .report import compact_text, decodable, document, items_text, plan_json, plan_text, use_color
+    from .report import compact_text, decodable, document, plan_json, plan_text, use_color
     from .lines import printable
     from .snapshot import read
 
@@ -167,8 +167,8 @@ def _status(args) -> int:
             text = json.dumps(document(plans), ensure_ascii=False, indent=2,
                               check_circular=False)  # a tree of fresh dicts and lists: no cycle to look for
         else:
-            text = compact_text(plans, [items_text(plan, c) for (_, plan, _), c in zip(results, clean)])
-        _write_text(text + "\n")
+            text = compact_text(plans, clean, [plan for _, plan, _ in results])
+        _write_text(text, "\n")
     else:
         color = use_color(sys.stdout)
         sys.stdout.write(printable("\n\n".join(plan_text(p, plan, s, color, o, d)
@@ -178,8 +178,8 @@ def _status(args) -> int:
     return EXIT_OK
 
 
-def _write_text(text: str) -> None:
-    """Write ``text`` to stdout, printable: as UTF-8 bytes at once when stdout is UTF-8 and
+def _write_text(text: str, end: str = "") -> None:
+    """Write ``text`` and ``end`` to stdout, printable: as UTF-8 bytes at once when stdout is UTF-8 and
     the text holds no undecodable byte (the common case: no copy through :func:`printable`)."""
     from .lines import printable
 
@@ -192,8 +192,9 @@ def _write_text(text: str) -> None:
             data = printable(text).encode("utf-8")
         stream.flush()
         stream.buffer.write(data)
+        stream.buffer.write(end.encode("utf-8"))
     else:
-        stream.write(printable(text))
+        stream.write(printable(text) + end)
 
 
 def _refs(args) -> list[str | int]:

@@ -63,7 +63,7 @@ def plan_json(path: str, plan: Plan, summary: Summary, settings: Settings | None
               clean: bool = False, items: bool = True) -> dict:
     """A plan's JSON (schema 1), every text printable; ``clean``: the caller knows that no text of the
     plan holds an undecodable byte (a Markdown plan whose text is :func:`decodable`), so none is converted;
-    ``items=False``: ``"items"`` is None, for :func:`compact_text` to write from :func:`items_text`."""
+    ``items=False``: ``"items"`` is None, for :func:`compact_text` to write from the plan."""
     p = _same if clean else printable
     phase_title = {ph.index: p(ph.title) for ph in plan.phases}
     nxt = plan.items[summary.next_task] if summary.next_task is not None else None
@@ -156,30 +156,39 @@ def _items(plan: Plan, phase_title: dict[int, str], clean: bool) -> list[dict]:
     ]
 
 
-_ITEM = ('{"line":%d,"marker":%s,"state":%s,"done":%s,"kind":%s,"source":%s,"id":%s,"text":%s,"depth":%d,'
+_ITEM = (',{"line":%d,"marker":%s,"state":%s,"done":%s,"kind":%s,"source":%s,"id":%s,"text":%s,"depth":%d,'
          '"phase":%s,"parent_line":%s,"tags":[%s],"optional":%s}')  # (the keys of _items, in its order)
 
 
 def items_text(plan: Plan, clean: bool = False) -> str:
-    """The JSON text of :func:`plan_json`'s ``"items"``, compact, as :func:`compact_text` writes it:
-    for a clean plan made without a dict per item (the bulk of a big plan's JSON, twice as fast)."""
+    """The JSON text of :func:`plan_json`'s ``"items"``, compact, as :func:`compact_text` writes it."""
+    return "[" + "".join(_item_texts(plan, clean)) + "]"
+
+
+def _item_texts(plan: Plan, clean: bool) -> list[str]:
+    """Each item's JSON text, compact, all but the first after a comma: for a clean plan made without
+    a dict per item (the bulk of a big plan's JSON, twice as fast)."""
     if not clean:
         phase_title = {ph.index: printable(ph.title) for ph in plan.phases}
-        return _dumps(_items(plan, phase_title, False))
-    q = encode_string
-    items = plan.items
-    title = {ph.index: q(ph.title) for ph in plan.phases}.get
-    state = {s: q(v) for s, v in _STATE.items()}
-    kind = {k: q(v) for k, v in _KIND.items()}
-    done = State.DONE
-    return "[" + ",".join([
-        _ITEM % (it.line, q(it.marker), state[it.state], "true" if it.state is done else "false", kind[it.kind],
-                 '"box"' if it.spelling is None else q(it.spelling.name), "null" if it.id is None else q(it.id),
-                 q(it.text), it.depth, "null" if it.phase is None else title(it.phase, "null"),
-                 "null" if it.parent is None else items[it.parent].line, ",".join(map(q, it.tags)),
-                 "true" if it.optional else "false")
-        for it in items
-    ]) + "]"
+        out = ["," + _dumps(d) for d in _items(plan, phase_title, False)]
+    else:
+        q = encode_string
+        items = plan.items
+        title = {ph.index: q(ph.title) for ph in plan.phases}.get
+        state = {s: q(v) for s, v in _STATE.items()}
+        kind = {k: q(v) for k, v in _KIND.items()}
+        done = State.DONE
+        out = [
+            _ITEM % (it.line, q(it.marker), state[it.state], "true" if it.state is done else "false", kind[it.kind],
+                     '"box"' if it.spelling is None else q(it.spelling.name), "null" if it.id is None else q(it.id),
+                     q(it.text), it.depth, "null" if it.phase is None else title(it.phase, "null"),
+                     "null" if it.parent is None else items[it.parent].line, ",".join(map(q, it.tags)),
+                     "true" if it.optional else "false")
+            for it in items
+        ]
+    if out:
+        out[0] = out[0][1:]
+    return out
 
 
 def _dumps(value) -> str:
@@ -187,13 +196,24 @@ def _dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
-def compact_text(plans: list[dict], items: list[str]) -> str:
-    """``json.dumps(document(plans))``, compact (:func:`_dumps`), each plan's ``"items"`` (None in
-    ``plans``: ``plan_json(items=False)``) written as the text given for it (:func:`items_text`)."""
-    def plan_text(doc: dict, items: str) -> str:
-        return "{" + ",".join(_dumps(k) + ":" + (items if k == "items" else _dumps(v)) for k, v in doc.items()) + "}"
-
-    return '{"schema":%d,"plans":[%s]}' % (SCHEMA, ",".join(map(plan_text, plans, items)))
+def compact_text(plans: list[dict], clean: list[bool], objects: list[Plan]) -> str:
+    """``json.dumps(document(plans))``, compact (:func:`_dumps`), where each plan's ``"items"`` (None in
+    ``plans``: ``plan_json(items=False)``) is written from its :class:`Plan` in ``objects`` (clean or not,
+    as :func:`plan_json` was told): one join of small pieces, no copy of a big plan's text on the way."""
+    out = ['{"schema":%d,"plans":[' % SCHEMA]
+    for n, (doc, c, plan) in enumerate(zip(plans, clean, objects)):
+        out.append("{" if not n else ",{")
+        for k, (key, value) in enumerate(doc.items()):
+            out.append(("," if k else "") + _dumps(key) + ":")
+            if key == "items":
+                out.append("[")
+                out.extend(_item_texts(plan, c))
+                out.append("]")
+            else:
+                out.append(_dumps(value))
+        out.append("}")
+    out.append("]}")
+    return "".join(out)
 
 
 def _parts(path: str, plan: Plan, summary: Summary) -> list[dict]:

@@ -36,7 +36,7 @@ def test_compact_text_is_json_dumps_of_the_document(path):
     for c in {clean, False}:
         assert items_text(snap.plan, c) == _plain(whole["items"])
     extra = {"pace": {"per_day": 1.5, "seen": [1, None]}, "eta": None}  # as with_outlook adds them
-    assert compact_text([{**bare, **extra}] * 2, [items_text(snap.plan, clean)] * 2) == \
+    assert compact_text([{**bare, **extra}] * 2, [clean] * 2, [snap.plan] * 2) == \
         _plain(document([{**whole, **extra}] * 2))
 
 
