@@ -144,10 +144,11 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     label_items = _label_lists(raw, lines, sections)
     label_of_item = {k: li for li, ks in label_items.items() for k in ks}
 
+    check, task = Kind.CHECK, Kind.TASK  # (an enum member's lookup is slow: once, not once per item)
     kinds = [
-        Kind.CHECK if k in label_of_item or item_cp_head[k] is not None
+        check if k in label_of_item or item_cp_head[k] is not None
         or (k not in children and _names_checkpoint(it.text))  # Kiro's "- [ ] 5. Checkpoint - Ensure all tests pass"
-        else Kind.TASK
+        else task
         for k, it in enumerate(raw_items)
     ]
 
@@ -163,7 +164,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             chain = chains[sec] if sec is not None else ()
             if chain:
                 phase_of_item[k] = chain[0]
-                if kinds[k] is Kind.TASK:
+                if kinds[k] is task:
                     for n in chain:
                         members[n].append(k)
         for sec, n in order.items():
@@ -209,7 +210,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     entries: list[tuple[int, str, tuple[int, ...]]] = []  # (line, title, checks)
     cp_members: dict[int, list[int]] = {sec: [] for sec in cp_heads}
     for k, kind in enumerate(kinds):
-        if kind is Kind.CHECK and k not in label_of_item:
+        if kind is check and k not in label_of_item:
             head = item_cp_head[k]
             if head is not None:
                 cp_members[head].append(k)
