@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .model import Field
-from .names import starts_list
+from .names import LazyRe, starts_list
 from .lines import Lines
 
 DERIVED = ("progress", "total tasks", "status", "last updated")
@@ -35,12 +35,12 @@ _ALIASES = {
 
 _BOLD_KEY = re.compile(r"\*\*(?P<key>[^*\n|]{1,60}?)\s*(?::\s*\*\*|\*\*\s*:)[ \t]*")
 _LEAD = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?:\[.\][ \t]+)?")
-_COMMENT = re.compile(r"<!--\s*(?P<key>[A-Za-z][\w .-]{0,40}?)\s*:\s*(?P<value>.*?)\s*-->")
+_COMMENT = LazyRe(r"<!--\s*(?P<key>[A-Za-z][\w .-]{0,40}?)\s*:\s*(?P<value>.*?)\s*-->")
 _FRONT = re.compile(r"^(?P<key>[A-Za-z_][\w -]{0,40}?)\s*:[ \t]*(?P<value>.*?)[ \t]*$")
 # "**Progress: 83.3%**": the whole line bold, key and value inside
-_ALL_BOLD = re.compile(r"\*\*(?P<key>[^*:\n|]{1,40}?)\s*:[ \t]*(?P<value>[^*\n]*?[^*\s])[ \t]*\*\*[^\w*\n]*$")
+_ALL_BOLD = LazyRe(r"\*\*(?P<key>[^*:\n|]{1,40}?)\s*:[ \t]*(?P<value>[^*\n]*?[^*\s])[ \t]*\*\*[^\w*\n]*$")
 # "Status: IN PROGRESS 6/25", "> Status: In Progress": a plain key, only for stated progress
-_PLAIN = re.compile(r"(?P<key>[A-Za-z][A-Za-z ]{1,30}?)[ \t]*:[ \t]+(?P<value>\S(?:.*\S)?)[ \t]*$")
+_PLAIN = LazyRe(r"(?P<key>[A-Za-z][A-Za-z ]{1,30}?)[ \t]*:[ \t]+(?P<value>\S(?:.*\S)?)[ \t]*$")
 _PLAIN_NAMES = ("progress", "status")
 
 
@@ -104,9 +104,11 @@ def in_item(lines: Lines, k: int, item_lines: frozenset[int]) -> bool:
 
 
 def _bold_fields(text: str, line1: int) -> list[Field]:
-    lead = _LEAD.match(text).end()
     if "**" not in text:
-        return _plain_field(text, lead, line1)
+        if not _may_be_plain(text):
+            return []  # (most lines: "- Note: …", prose)
+        return _plain_field(text, _LEAD.match(text).end(), line1)
+    lead = _LEAD.match(text).end()
     matches = []
     for m in _BOLD_KEY.finditer(text):
         before = text[:m.start()].rstrip()
@@ -128,6 +130,12 @@ def _bold_fields(text: str, line1: int) -> list[Field]:
             trimmed = trimmed.rstrip("|").rstrip()
         out.append(Field(normalise(m.group("key")), m.group("key").strip(), line1, m.end(), m.end() + len(trimmed), trimmed))
     return out
+
+
+def _may_be_plain(text: str) -> bool:
+    """Whether a line could hold a plain field: its key, ASCII letters, names one of :data:`_PLAIN_NAMES`."""
+    low = text.lower()
+    return "progress" in low or "status" in low
 
 
 def _plain_field(text: str, lead: int, line1: int) -> list[Field]:
@@ -363,8 +371,8 @@ def _status(value: str, t: Tally) -> str | None:
 
 
 _ISO = re.compile(r"(\d{4})([-/.])(\d{2})\2(\d{2})(?:([ T])(\d{2}):(\d{2})(?::(\d{2}))?)?")
-_MDY = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
-_DMY = re.compile(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?,?\s+(\d{4})", re.I)
+_MDY = LazyRe(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)
+_DMY = LazyRe(r"\b(\d{1,2})\s+(" + "|".join(m[:3] for m in _MONTHS) + r")([a-z]*)\.?,?\s+(\d{4})", re.I)
 _SLASH = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 

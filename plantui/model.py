@@ -197,11 +197,13 @@ class Plan:
 
     @property
     def tasks(self) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.kind is Kind.TASK)
+        task = Kind.TASK  # (an enum member's lookup is slow: once, not once per item)
+        return tuple(i for i in self.items if i.kind is task)
 
     @property
     def checks(self) -> tuple[Item, ...]:
-        return tuple(i for i in self.items if i.kind is Kind.CHECK)
+        check = Kind.CHECK
+        return tuple(i for i in self.items if i.kind is check)
 
     def item_at_line(self, line: int) -> Item | None:
         known = self.lineage

@@ -10,6 +10,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+class LazyRe:
+    """A regex compiled when first used, so that an import compiles none a run may never need
+    (the readings of rare forms, in a plan of Markdown boxes).  Used as the compiled pattern is."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(self.pattern, self._flags)
+        for method in ("match", "search", "fullmatch", "finditer", "findall", "sub", "subn", "split"):
+            setattr(self, method, getattr(compiled, method))  # looked up at once from now on
+        return getattr(compiled, name)
+
+
 PHASE_WORDS = (
     r"phase|step|stage|milestone|sprint|part|iteration|slice|"
     r"fase|tahap|étape|etapa|阶段|階段|フェーズ|단계"
@@ -37,7 +52,7 @@ _CHECKPOINT_RE = re.compile(
 # What follows a checkpoint word when the name is a topic or a verb, not a gate:
 # "Checkpoint System", "Quality Gates Module", "Quality gates for the CI pipeline",
 # "Gate the release behind a flag".
-_TOPIC_RE = re.compile(
+_TOPIC_RE = LazyRe(
     r"^[\s/&-]*(?:for\b(?!\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:phase|step|stage|milestone|sprint|story|"
     r"epic|release|launch|mvp|merge|completion|v?\d|task|feature\s+\d|pr\b|slice|iteration|week))|"
     r"(?:and|or|in|into|of|to|with|via|on|as|behind|off|the|a|an|this|that|these|those|it|all|"
@@ -61,15 +76,15 @@ _ID_RE = re.compile(
 )
 _TAG_RE = re.compile(r"^\[(?P<tag>[^\]\s]{1,24})\]\s*")
 BULLET_RE = re.compile(r"[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
-TAG_LINE = re.compile(r"^\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
-_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
+TAG_LINE = LazyRe(r"^\s*</?[A-Za-z][\w-]*(?:[\s/>]|$)")
+_EMPHASIS = LazyRe(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)")
 _ATX_DECOR = re.compile(r"^[\W_]*?(?=\w)", re.UNICODE)
-GRAPH_SPLIT = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
+GRAPH_SPLIT = LazyRe(r"\s*(?:→|->|⟶|=>)\s*")
 GRAPH_ID = re.compile(r"^(?:[A-Z]{1,6}-?\d+|\d+(?:\.\d+)+)$")
 
 def clean_inline(text: str) -> str:
     """Readable text from a line of Markdown: emphasis marks off, spaces folded."""
-    if "*" in text or "_" in text:  # what emphasis is made of (most texts have none)
+    if "*" in text or "__" in text:  # what the marks taken off are made of (most texts have none)
         text = _EMPHASIS.sub("", text)
     return " ".join(text.split())
 
@@ -115,7 +130,14 @@ def is_workstream_name(title: str) -> bool:
     return not PHASE_RE.match(name) and bool(WORKSTREAM_RE.match(name))
 
 
-_CHECKPOINT_WORDS = ("checkpoint", "gate", "definition", "exit")  # one of them in every checkpoint name
+def may_name_checkpoint(text: str) -> bool:
+    """Whether an ASCII text holds one of the words every checkpoint name holds, emphasis
+    marks aside (no ASCII text without one names a checkpoint; beyond ASCII, case folding
+    can make one)."""
+    low = text.lower()
+    if "*" in low or "_" in low:
+        low = low.replace("*", "").replace("_", "")
+    return "checkpoint" in low or "gate" in low or "definition" in low or "exit" in low
 
 
 def is_checkpoint_name(title: str) -> bool:
@@ -123,17 +145,27 @@ def is_checkpoint_name(title: str) -> bool:
     After Phase 2``, ``Quality Gates``, ``Definition of Done``, Kiro's ``Final
     checkpoint``), not a topic that mentions one (``Checkpoint System``,
     ``Quality Gates Module``, ``Quality gates for the CI pipeline``)."""
-    if title.isascii():  # the common case, without the regexes (case folding aside)
-        low = title.lower().replace("*", "").replace("_", "")
-        if not any(word in low for word in _CHECKPOINT_WORDS):
-            return False
+    if title.isascii() and not may_name_checkpoint(title):  # the common case, without the regexes
+        return False
     name = name_of(title)
     m = _CHECKPOINT_RE.match(name)
-    return bool(m) and not _TOPIC_RE.match(name[m.end():])
+    return bool(m) and not _names_topic(name, m.end())
+
+
+def _names_topic(name: str, at: int) -> bool:
+    """Whether what follows a checkpoint word at ``at`` makes the name a topic (:data:`_TOPIC_RE`)."""
+    rest = name[at:]
+    n = len(rest)
+    k = 0
+    while k < n and (rest[k].isspace() or rest[k] in "/&-"):
+        k += 1
+    if k == n or not rest[k].isalpha():
+        return False  # every topic word starts with a letter ("Checkpoint 2", "Checkpoint: …" are no topic)
+    return bool(_TOPIC_RE.match(rest))
 
 
 # what leads an item that names a phase: a timestamp "(2025-10-01 13:00Z)", "Completed:"
-_ITEM_LEAD_RE = re.compile(
+_ITEM_LEAD_RE = LazyRe(
     r"^(?:\([^()]{1,40}\)\s*|(?:completed?|finished|done|started|shipped|implemented)\b\s*[:—–-]?\s*)+", re.I)
 
 
@@ -149,7 +181,7 @@ def phase_item_number(text: str) -> str | None:
     return m.group("num").rstrip("+").lower() if m else None
 
 
-_CHECKPOINT_TASK_RE = re.compile(r"^(?:final\s+)?checkpoint\b", re.I)
+_CHECKPOINT_TASK_RE = LazyRe(r"^(?:final\s+)?checkpoint\b", re.I)
 
 
 def names_checkpoint_task(text: str) -> bool:
@@ -167,7 +199,7 @@ def split_id(text: str) -> tuple[str | None, tuple[str, ...], str]:
         ident = m.group("id")
         text = text[m.end() :].lstrip()
     tags = []
-    while True:
+    while text.startswith("["):  # (where a tag can be: the look spares most texts' last regex call)
         t = _TAG_RE.match(text)
         if not t:
             break
@@ -186,7 +218,7 @@ REF_RE = re.compile(rf"(?:{PHASE_WORDS})s?\s*((?:\d+(?:\.\d+)*[a-z]?(?:\s*(?:,|a
 _DONE_WORD = r"(?:complete|completed|done|finished)"
 _TITLE_DONE_RE = re.compile(
     rf"✅|✔|☑|\(\s*{_DONE_WORD}\s*\)|\[\s*{_DONE_WORD}\s*\]|\s[—–-]+\s*{_DONE_WORD}\s*[.!]?\s*$", re.I)
-_VALUE_DONE_RE = re.compile(rf"^[\W_]*(?:{_DONE_WORD})\b|^\s*(?:✅|✔|☑)", re.I)
+_VALUE_DONE_RE = LazyRe(rf"^[\W_]*(?:{_DONE_WORD})\b|^\s*(?:✅|✔|☑)", re.I)
 
 
 def title_says_done(title: str) -> bool:
@@ -204,7 +236,7 @@ def value_says_done(value: str) -> bool:
 _STARTED_WORD = r"(?:in[\s-]progress|wip|ongoing|under\s+way|started|partial(?:ly\s+done)?)"
 _TITLE_STARTED_RE = re.compile(
     rf"🚧|🔄|\(\s*{_STARTED_WORD}\s*\)|\[\s*{_STARTED_WORD}\s*\]|\s[—–-]+\s*{_STARTED_WORD}\s*[.!]?\s*$", re.I)
-_VALUE_STARTED_RE = re.compile(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
+_VALUE_STARTED_RE = LazyRe(rf"^[\W_]*{_STARTED_WORD}\b|^\s*(?:🚧|🔄)", re.I)
 
 
 def title_says_started(title: str) -> bool:

@@ -38,12 +38,14 @@ from .names import (
     GRAPH_ID,
     GRAPH_SPLIT,
     PHASE_RE,
+    LazyRe,
     REF_RE,
     SLICE_RE,
     TASK_HEADING_RE,
     clean_inline,
     is_checkpoint_name,
     is_workstream_name,
+    may_name_checkpoint,
     name_of,
     phase_item_number,
     phase_number,
@@ -142,10 +144,11 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     label_items = _label_lists(raw, lines, sections)
     label_of_item = {k: li for li, ks in label_items.items() for k in ks}
 
+    check, task = Kind.CHECK, Kind.TASK  # (an enum member's lookup is slow: once, not once per item)
     kinds = [
-        Kind.CHECK if k in label_of_item or item_cp_head[k] is not None
+        check if k in label_of_item or item_cp_head[k] is not None
         or (k not in children and _names_checkpoint(it.text))  # Kiro's "- [ ] 5. Checkpoint - Ensure all tests pass"
-        else Kind.TASK
+        else task
         for k, it in enumerate(raw_items)
     ]
 
@@ -161,7 +164,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
             chain = chains[sec] if sec is not None else ()
             if chain:
                 phase_of_item[k] = chain[0]
-                if kinds[k] is Kind.TASK:
+                if kinds[k] is task:
                     for n in chain:
                         members[n].append(k)
         for sec, n in order.items():
@@ -207,7 +210,7 @@ def build_plan(lines: Lines, settings: Settings = DEFAULT, *, chunked: bool = Tr
     entries: list[tuple[int, str, tuple[int, ...]]] = []  # (line, title, checks)
     cp_members: dict[int, list[int]] = {sec: [] for sec in cp_heads}
     for k, kind in enumerate(kinds):
-        if kind is Kind.CHECK and k not in label_of_item:
+        if kind is check and k not in label_of_item:
             head = item_cp_head[k]
             if head is not None:
                 cp_members[head].append(k)
@@ -394,7 +397,7 @@ def _without_phantoms(sections: list[Section], heads: list[int], held: list[int]
     return out
 
 
-_SUMMARY_RE = re.compile(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
+_SUMMARY_RE = LazyRe(r"summary|statistics|\bstats\b|totals|metrics|retrospective|recap|review|changelog|"
                          r"history|overview of phases|progress tracking", re.I)
 
 
@@ -411,6 +414,8 @@ def _in_summary(sections: list[Section], k: int) -> bool:
 @lru_cache(maxsize=1 << 17)
 def _names_checkpoint(text: str) -> bool:
     """Whether an item's text, its id and tags aside, names a checkpoint."""
+    if text.isascii() and not may_name_checkpoint(text):
+        return False  # (most items; what split_id takes off cannot make a checkpoint's word)
     return is_checkpoint_name(split_id(text)[2])
 
 
@@ -656,7 +661,7 @@ def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[
     texts = lines.parts
     # (the lines with an arrow picked out first, in Python: a set of every
     # paragraph line of a big plan, made in one C call, held the UI thread)
-    arrowed = {k for k in chain(code_lines, para_lines) if has_arrow(texts[k])}
+    arrowed = {k for k in chain(code_lines, para_lines) if "→" in (t := texts[k]) or "->" in t or "⟶" in t}  # has_arrow
     for k in sorted(arrowed):
         text = texts[k]
         parts = GRAPH_SPLIT.split(text.strip().strip("`*"))

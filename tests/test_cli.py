@@ -164,3 +164,32 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
     proc.stdout.close()  # like `| head -c 100`
     err = proc.stderr.read()
     assert proc.wait() == 0 and b"Traceback" not in err and b"BrokenPipe" not in err, err
+
+
+def test_status_json_prints_an_undecodable_byte_as_a_replacement_character(tmp_path):
+    """Only a plan with an undecodable byte has its texts converted (one search of its text tells);
+    either way every text comes out printable, and the same as through printable() one by one."""
+    from plantui.lines import printable
+    from plantui.progress import summarize
+    from plantui.report import decodable, plan_json
+    from plantui.snapshot import read
+
+    body = b"# Pl\xffn\n\n## Phase 1: S\xfe\n\n- [x] T001 [P\xff] do \xff\n- [ ] T002 caf\xc3\xa9 \xe2\x9c\n**Status:** D\xffne\n"
+    bad = tmp_path / "bad.md"
+    bad.write_bytes(body)
+    good = tmp_path / "good.md"
+    good.write_bytes(body.replace(b"\xff", b"y").replace(b"\xfe", b"e").replace(b"\xe2\x9c", b"\xe2\x9c\x85"))
+    plan = json.loads(run("status", "--json", bad).stdout)["plans"][0]
+    assert plan["title"] == "Pl\ufffdn" and plan["phases"][0]["title"] == "Phase 1: S\ufffd"
+    assert [(it["text"], it["tags"], it["phase"]) for it in plan["items"]] == [
+        ("do \ufffd", ["P\ufffd"], "Phase 1: S\ufffd"), ("café \ufffd Status: D\ufffdne", [], "Phase 1: S\ufffd")]
+    for path, clean in ((bad, False), (good, True)):
+        snap = read(path)
+        assert decodable(snap.lines.text) is clean
+        summary = summarize(snap.plan)
+        whole = plan_json(str(path), snap.plan, summary, snap.settings)
+        assert plan_json(str(path), snap.plan, summary, snap.settings, clean=clean) == whole
+        text = json.dumps(whole, ensure_ascii=False)
+        assert printable(text) == text
+        out = run("status", "--json", path).stdout
+        assert json.loads(out)["plans"][0]["items"] == whole["items"]

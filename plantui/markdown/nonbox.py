@@ -47,28 +47,28 @@ from functools import lru_cache
 from itertools import takewhile
 
 from ..model import Spelling, State, Warning
-from ..names import PHASE_RE, clean_inline, is_checkpoint_name, name_of, split_id
+from ..names import PHASE_RE, LazyRe, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
 from .status_words import EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_emoji, state_of_word
 from .walk import Collected, RawItem
 
-_EMOJI_WORD_RE = re.compile(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)
-_BRACKET_RE = re.compile(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
-_DASH_RE = re.compile(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
-_STATUS_HEAD_RE = re.compile(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
+_EMOJI_WORD_RE = LazyRe(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)
+_BRACKET_RE = LazyRe(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
+_DASH_RE = LazyRe(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
+_STATUS_HEAD_RE = LazyRe(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
 _EMPTY_BRACKETS = re.compile(r"(?<=\s)\[ ?\](?=\s*$)")
 _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
 # A task's name at the start of a heading: T001, TASK-12, Task 3, Subtask 2.1, 2.1, and its separator
 # (not a workstream's: EP-1, PR2, P12 group tasks as phases do; not ES2015 or ISO8601).
-_HEAD_ID_RE = re.compile(
+_HEAD_ID_RE = LazyRe(
     r"(?:\*\*|__)?(?P<id>(?:(?:sub)?task|story)\s*#?\s*\d+(?:\.\d+)*[a-z]?"
     r"|(?-i:(?!(?:EP|PR|P|M|W|WS)-?\d)(?:[A-Z]{1,6}-\d+|[A-Z]{1,3}\d{2,3}(?!\d)))(?:\.\d+)*"  # not a workstream (EP-1, PR2)
     r"|(?P<dec>\d+(?:\.\d+)+|\d+\.))"
     r"(?:\*\*|__)?(?:\s*[:.)—–-]+)?\s*", re.I)
 # A status line under a task heading: **Status:** pending, - **Status**: done, Status: in-progress
-_STATUS_LINE_RE = re.compile(
+_STATUS_LINE_RE = LazyRe(
     rf"^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*:?\s*(?:\*\*|__)?\s*(?:\[.?\]\s*|\[\s*)?"
     rf"(?:(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>[ \t]*))?(?P<word>(?:{WORD}))(?![\w-])", re.I)
 
@@ -306,7 +306,7 @@ def _merged(tasks: list[RawItem], boxes: list[RawItem]) -> list[RawItem]:
     return out
 
 
-_WORD_ID_RE = re.compile(r"^(?:(?:sub)?task|story)\s*#?\s*(?P<num>\d+(?:\.\d+)*[a-z]?)\s*", re.I)
+_WORD_ID_RE = LazyRe(r"^(?:(?:sub)?task|story)\s*#?\s*(?P<num>\d+(?:\.\d+)*[a-z]?)\s*", re.I)
 
 
 def _numbered(found: list, others: list[str]) -> list:

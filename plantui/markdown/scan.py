@@ -283,7 +283,7 @@ class _Scan:
         elif c == ">":
             raise _Decline("quote")
         if c == "*" or c == "-" or c == "_":
-            if _HR.match(s, p):
+            if s.count(c, p) >= 3 and _HR.match(s, p):  # (a rule is three of its character or more)
                 if self.pending is not None:
                     self.resolve()
                 return L + 1
@@ -511,7 +511,7 @@ class _Scan:
             while r < n and t[r] == "#":
                 r += 1
             return r - q <= 6 and (r == n or t[r] == " " or t[r] == "\t")
-        if (c == "*" or c == "-" or c == "_") and _HR.match(t, q):
+        if (c == "*" or c == "-" or c == "_") and t.count(c, q) >= 3 and _HR.match(t, q):
             return True
         S = self.S
         if self.list_indent >= 0 and S[k] - self.list_indent >= 4 and S[k] < self.blk:
@@ -645,7 +645,7 @@ class _Scan:
         ``L``, item by item (:meth:`list_item`) while :meth:`next_item` finds
         one; the line after it, or 0 when no list opens there."""
         s = self.lines[L]
-        after = _ordered_end(s, self.P[L])
+        after = _ordered_end(s, self.P[L]) if "0" <= s[self.P[L]] <= "9" else 0
         ordered = after > 0
         if not ordered:
             after = _bullet_end(s, self.P[L])
@@ -739,7 +739,7 @@ class _Scan:
             if c == "-" and _SETEXT.match(t, q):
                 raise _Decline("setext")
             r = q + 1
-            return bool(_HR.match(t, q)) or (r < len(t) and (t[r] == " " or t[r] == "\t") and bool(t[r:].strip(_SPACES)))
+            return bool(t.count(c, q) >= 3 and _HR.match(t, q)) or (r < len(t) and (t[r] == " " or t[r] == "\t") and bool(t[r:].strip(_SPACES)))
         return False
 
     def item_paragraph(self, start: int, checked: bool | None, pos: int, text_at: int, end: int,
@@ -783,7 +783,7 @@ class _Scan:
             m = _ORDERED.match(t, q)
             return m.end() if m and t[m.end() - 1] == mark else 0
         if c == mark and not ordered:
-            return 0 if _HR.match(t, q) else _bullet_end(t, q)
+            return 0 if t.count(c, q) >= 3 and _HR.match(t, q) else _bullet_end(t, q)
         if c == ">":
             raise _Decline("quote")
         return 0

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
-from ..names import BULLET_RE, PHASE_RE, TAG_LINE, clean_inline, is_checkpoint_name, name_of, split_id
+from ..names import BULLET_RE, PHASE_RE, TAG_LINE, LazyRe, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
 from .status_words import EMOJI_RE, WORD_RE, state_of_word, status_of_bare_cell, status_of_cell
 
@@ -44,7 +44,7 @@ def markdown() -> "MarkdownIt":
 # --- the walk -------------------------------------------------------------
 
 _PHASE_COLUMN = re.compile(r"(?:phase|stage|milestone|sprint|epic|week|iteration|wave|workstream)s?\b", re.I)
-_TASK_COLUMN = re.compile(r"(?:tasks?|sub-?tasks?|id|#|no\.?|items?|to-?dos?|features?|stor(?:y|ies)|deliverables?|"
+_TASK_COLUMN = LazyRe(r"(?:tasks?|sub-?tasks?|id|#|no\.?|items?|to-?dos?|features?|stor(?:y|ies)|deliverables?|"
                           r"work\s*items?|tickets?|issues?|actions?|任务|任務|タスク|작업)$", re.I)
 _NUMBER_CELL = re.compile(r"^\**\s*(\d{1,6})\s*\**$")
 
