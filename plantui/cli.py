@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None, *, exit_now: bool = False) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in COMMANDS or argv[:1] in (["-h"], ["--help"]):
-            args = _plain_status(argv) or _parser().parse_args(argv)
+            args = _parser(argv[0] if argv[0] in COMMANDS else None).parse_args(argv)
             if args.command == "watch" or not gc.isenabled():
                 return _run(args)
             gc.disable()  # a command reads, writes and exits: no collector passes over the plan
@@ -55,32 +55,6 @@ def main(argv: list[str] | None = None, *, exit_now: bool = False) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-
-
-_STATUS_FLAGS = {"--json": "json", "--check": "check", "--line": "line", "--color": "color", "--all": "all",
-                 "--stdin-json": "stdin_json", "--git": "git"}
-
-
-def _plain_status(argv: list[str]):
-    """``status`` with paths and flags only (``status --json PLAN``, ``status --line``): the namespace
-    argparse makes of it (a test holds the two equal), without building the parser of every command
-    (~10 ms of a short command, with the imports argparse makes on the way); None for anything else."""
-    if argv[0] != "status":
-        return None
-    values: dict = dict.fromkeys(_STATUS_FLAGS.values(), False)
-    paths: list[str] = []
-    for n, word in enumerate(argv[1:]):
-        if word.startswith("-"):
-            if word not in _STATUS_FLAGS:
-                return None  # an option with a value, --help, --, a misspelling: argparse's to read
-            values[_STATUS_FLAGS[word]] = True
-        elif paths and argv[n].startswith("-"):
-            return None  # paths in two runs: argparse refuses the second
-        else:
-            paths.append(word)
-    from argparse import Namespace
-
-    return Namespace(demo=False, command="status", paths=paths, width=60, format=None, window=7, **values)
 
 
 def _exit_now(code: int) -> None:
