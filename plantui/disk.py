@@ -74,7 +74,6 @@ import errno
 import os
 import signal
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
@@ -440,6 +439,8 @@ class _NoRoom(Exception):
 
 
 def _write_by_rename(real: Path, snap: Read, new_raw: bytes, old_fd: int, appended_ok: bool) -> None:
+    import tempfile  # (here: with shutil, bz2, lzma and random, ~5 ms that a command that only reads need not pay)
+
     _unchanged(old_fd, snap, appended_ok)
     st = os.fstat(old_fd)
     try:
