@@ -115,9 +115,9 @@ def _unticked(old_plan: Plan, new_plan: Plan, plan: str) -> list[Event]:
     changed = marker_changes(old_plan, new_plan)
     if changed is not None:  # only boxes changed: the items line up
         pairs = [(old_plan.items[k], new_plan.items[k]) for k in changed]
-    else:
-        before = _by_text(old_plan.items)
-        pairs = [(before[k], it) for k, it in _by_text(new_plan.items).items() if k in before]
+    else:  # matched by their keys (an id, else the text: Plan.item_keys, made once per plan and kept)
+        before = dict(zip(old_plan.item_keys, old_plan.items))
+        pairs = [(before[k], it) for k, it in zip(new_plan.item_keys, new_plan.items) if k in before]
     undone = [new for was, new in pairs
               if was.state is State.DONE and new.state not in (State.DONE, State.SKIPPED) and new.kind == was.kind]
     if not undone:

@@ -94,6 +94,13 @@ def test_unticked_box_only_and_with_text_changed():
     assert out[0].detail == "was done, now in progress"
 
 
+def test_a_task_unticked_and_reworded_in_one_save_is_still_seen():
+    """Items are matched by their keys (an id, else the text), as the dashboard matches
+    them: a task whose text an agent rewrote as it un-ticked it is the same task."""
+    out = found(BAKERY, BAKERY.replace("- [x] **1.1** Pick the flour", "- [ ] **1.1** Pick the rye flour"))
+    assert [(e.kind, e.title) for e in out] == [("unticked", "Un-ticked: 1.1 Pick the rye flour")]
+
+
 def test_many_unticked_make_one_event():
     done = BAKERY.replace("- [ ]", "- [x]")
     out = found(done, BAKERY.replace("- [x] **1.1**", "- [ ] **1.1**"))
