@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.style import Style
 
 from pilot import app_for, loaded, wait_for
@@ -273,10 +274,33 @@ async def test_the_header_shows_the_path_from_here(tmp_path: Path, monkeypatch):
         assert header.rows()["title"].plain.endswith("  specs/003-auth/tasks.md")
 
 
+@pytest.mark.parametrize("size", [(40, 12), (80, 24)])
+async def test_the_header_keeps_a_wide_title_and_path_on_their_rows(tmp_path: Path, size):
+    """A title and a file name of wide (CJK) characters are cut by cells: the title row
+    stays one row, the path at its end (they had wrapped onto a row of their own)."""
+    folder = tmp_path / "计划"
+    folder.mkdir()
+    path = folder / "计划任务.md"
+    path.write_text("# 计划：用户认证服务的实现与测试覆盖率提升计划第二阶段\n\n## Phase 1: 设置\n\n"
+                    "- [x] T001 创建项目结构\n- [ ] T002 配置数据库连接池和迁移脚本以及其他很多很多东西\n",
+                    encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=size) as pilot:
+        dash = await loaded(pilot)
+        header = dash.query_one(PlanHeader)
+        width = header.content_size.width
+        rows = header.rows()
+        assert all(row.cell_length <= width for row in rows.values()), {k: r.cell_length for k, r in rows.items()}
+        assert header.region.height == len(rows)  # one line a row: none wrapped
+        assert rows["title"].plain.rstrip().endswith(".md")
+
+
 def test_a_long_path_is_shortened_from_the_left():
     assert shorten_left("specs/003-auth/tasks.md", 40) == "specs/003-auth/tasks.md"
     short = shorten_left("specs/003-auth/tasks.md", 12)
     assert short.startswith("…") and short.endswith("tasks.md") and len(short) == 12
+    wide = shorten_left("specs/计划/任务.md", 8)  # cut by cells: 任务 takes four
+    assert wide == "…任务.md" and cell_len(wide) == 8
 
 
 # -- NO_COLOR ---------------------------------------------------------------------

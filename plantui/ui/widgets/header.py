@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widget import Widget
 
@@ -24,16 +25,21 @@ PERCENT_CELLS = 5  # "100%" right-aligned, as a ProgressBar shows it
 
 def shorten_left(text: str, width: int) -> str:
     """``text`` cut from the left with … to ``width`` cells (the file name stays in view)."""
-    if width <= 0 or len(text) <= width:
+    if width <= 0 or cell_len(text) <= width:
         return text
-    return "…" + text[len(text) - max(0, width - 1):] if width > 1 else "…"
+    if width == 1:
+        return "…"
+    cut = 0
+    while cell_len(text) - cell_len(text[:cut]) > width - 1:
+        cut += 1
+    return "…" + text[cut:]
 
 
 class PlanHeader(Widget):
     """Title and file; the overall bar with done/total, percent and pace; the next task; drift; a notice."""
 
     DEFAULT_CSS = """
-    PlanHeader { height: auto; }
+    PlanHeader { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     path_name = ""  # the plan's path as shown, before it is shortened to fit
@@ -168,7 +174,7 @@ class PlanHeader(Widget):
 
     def _title_row(self, width: int) -> Content:
         file = self.file_shown()
-        room = width - (len(file) + 2 if file else 0)
+        room = width - (cell_len(file) + 2 if file else 0)
         title = self._title.stylize_before("bold").truncate(max(room, 1), ellipsis=True, pad=True)
         return Content.assemble(title, ("  " + file, "$text-muted")) if file else title
 
