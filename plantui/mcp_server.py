@@ -29,8 +29,8 @@ from .eventlog import log_for_change, record_change
 from .discover import plans_in
 from .gate import GateError
 from .gate import check as check_gate
-from .model import Kind, Plan
-from .progress import BLOCKED, Summary, summarize
+from .model import Plan
+from .progress import BLOCKED, Summary, next_task, summarize
 from .report import document, plan_json
 from .lines import printable
 from .errors import PlanError
@@ -136,7 +136,7 @@ def next_of(plan: Plan, summary: Summary) -> dict:
     if first is None or not waits:
         pick = first
     else:
-        pick = next((k for k in _candidates(plan, summary) if (plan.items[k].id or "").lower() not in waits), None)
+        pick = next_task(plan, summary.phases, waits=lambda it: (it.id or "").lower() in waits)
     if pick is not None:
         return {"next_task": _task(plan, pick), "reason": None}
     t = summary.tasks
@@ -152,23 +152,6 @@ def next_of(plan: Plan, summary: Summary) -> dict:
     else:
         why = "the open tasks are in progress or have open sub-tasks"
     return {"next_task": None, "reason": why}
-
-
-def _candidates(plan: Plan, summary: Summary):
-    """Open tasks in the order the summary's next task is chosen (optional ones last)."""
-    later = []
-    for it in plan.items:
-        if it.kind is not Kind.TASK or it.state.closed:
-            continue
-        if any(not plan.items[c].state.closed and plan.items[c].kind is Kind.TASK for c in it.children):
-            continue
-        if it.phase is not None and summary.phases[it.phase].status == BLOCKED:
-            continue
-        if it.optional:
-            later.append(it.index)
-            continue
-        yield it.index
-    yield from later
 
 
 def gate(name: str, plan: Plan, summary: Summary, phase: str | None, checkpoint: str | None,

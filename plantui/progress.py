@@ -13,6 +13,7 @@ Counting rules (also in the README):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
@@ -517,13 +518,16 @@ def collapse(warnings: list[Warning]) -> tuple[Warning, ...]:
     return tuple(out)
 
 
-def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], start: int = 0) -> int | None:
+def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], start: int = 0,
+              waits: Callable[[Item], bool] | None = None) -> int | None:
     """The first open task, deepest first, whose phase is not blocked, nor
     itself (a reader's task tagged ``blocked``: see :data:`BLOCKED_TAG`).
 
     Optional tasks (Kiro's ``- [ ]*``) come only when nothing else is open.
     ``start``: no item before it can be the answer unless it is optional (the
     caller knows); optional ones are then looked for from the beginning.
+    ``waits``: tasks the caller passes over too (the MCP server: those that
+    wait in the task graph for open ones).
     """
     items = plan.items
     optional = None
@@ -535,14 +539,14 @@ def next_task(plan: Plan, phases: list[PhaseState] | tuple[PhaseState, ...], sta
             continue
         if it.phase is not None and phases[it.phase].status == BLOCKED:
             continue
-        if tagged_waiting(it):
+        if tagged_waiting(it) or (waits is not None and waits(it)):
             continue
         if it.optional:
             optional = it.index if optional is None else optional
             continue
         return it.index
     if start:
-        return next_task(plan, phases)  # nothing from start on: the optional ones count from the top
+        return next_task(plan, phases, waits=waits)  # nothing from start on: the optional ones count from the top
     return optional
 
 

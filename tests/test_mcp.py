@@ -163,6 +163,25 @@ async def test_next_task_passes_blocked_phases_and_the_task_graph(root):
         assert data(await s.call_tool("check", {"plan": "plan.md"}))["complete"] is True
 
 
+def test_next_task_is_the_dashboards_when_the_graph_makes_tasks_wait(tmp_path):
+    """The MCP server's next task passes over what the dashboard's does (a Cursor todo that
+    waits for an open one) as well as tasks waiting in the task graph: it had offered the
+    waiting todo, which has no id for the graph to name it by."""
+    from plantui.mcp_server import next_of
+    from plantui.progress import summarize
+    from plantui.snapshot import read
+
+    path = tmp_path / ".cursor" / "plans" / "order_1234abcd.plan.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\nname: Order\ntodos:\n  - content: Wire the client\n    status: pending\n"
+                    "    dependencies:\n      - a\n  - id: a\n    content: First\n    status: pending\n---\n",
+                    encoding="utf-8")
+    plan = read(path).plan
+    summary = summarize(plan)
+    assert plan.graph and plan.items[summary.next_task].id == "a"
+    assert next_of(plan, summary)["next_task"]["id"] == "a"
+
+
 async def test_tick_writes_only_the_marker_bytes_and_untick_mark_too(root):
     path = root / "plan.md"
     before = path.read_bytes()
