@@ -316,11 +316,16 @@ async def test_parsing_happens_off_the_ui_thread(plan: Path, monkeypatch):
 
 
 
-@pytest.mark.parametrize("mode", ["dashboard", "watch"])
-async def test_the_read_made_before_the_start_is_not_parsed_again(plan: Path, monkeypatch, mode: str):
+@pytest.mark.parametrize("mode, at_once", [("dashboard", True), ("watch", True), ("dashboard", False)])
+async def test_the_read_made_before_the_start_is_not_parsed_again(plan: Path, monkeypatch, mode: str, at_once: bool):
     """The command line reads a plan to check it before Textual starts; the app's first
-    read of the same bytes starts from that read (no second parse) and shows it."""
+    read of the same bytes starts from that read (no second parse) and shows it, in the
+    first frame or (a plan too big to work out on the UI thread) after the worker's read."""
     import plantui.snapshot as snapshot
+    import plantui.ui.live as live
+
+    if not at_once:
+        monkeypatch.setattr(live, "AT_ONCE", 0)
 
     checked = snapshot.read(plan)
     parses = []

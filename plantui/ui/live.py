@@ -42,6 +42,7 @@ from .tree_model import GLYPH, Key, one_line
 from .messages import FileChanged, PlanLoaded, PlanUnreadable, Prepared, WriteDone, WriteRefused
 
 SINCE_SHOWN = 50  # at most this many changes made while a plan was not shown open its activity log
+AT_ONCE = 30_000  # a plan read before the start with at most this many items is in the first frame (see on_mount)
 
 
 def _changes(shown: tuple[Snapshot | None, Summary | None], snap: Snapshot, summary: Summary) -> Changes | None:
@@ -114,9 +115,11 @@ class LivePlan(Widget):
         # Textual calls every on_mount along the class hierarchy (subclass first),
         # so subclasses set themselves up in their own on_mount without super().
         self.follower.start()
-        if self.first_read is not None:
+        if self.first_read is not None and len(self.first_read.plan.items) <= AT_ONCE:
             # Read before the app started: shown in the first frame, its summary and layout worked
             # out here once (no "Loading…" frame, no round trip through a worker to wait for).
+            # A bigger plan (~1 s of this at 100,000 tasks) is worked out by the worker's first
+            # read, which starts from it (no parse), while the frame says it is loading.
             snap = self.first_read
             summary = snap.summary(self.now())
             self.prepared = self.prepare(snap, summary)
