@@ -661,7 +661,7 @@ def _graph(lines: Lines, code_lines: list[int], para_lines: list[int]) -> tuple[
     texts = lines.parts
     # (the lines with an arrow picked out first, in Python: a set of every
     # paragraph line of a big plan, made in one C call, held the UI thread)
-    arrowed = {k for k in chain(code_lines, para_lines) if "→" in (t := texts[k]) or "->" in t or "⟶" in t}  # has_arrow
+    arrowed = {k for k in chain(code_lines, para_lines) if has_arrow(texts[k])}
     for k in sorted(arrowed):
         text = texts[k]
         parts = GRAPH_SPLIT.split(text.strip().strip("`*"))

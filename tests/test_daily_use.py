@@ -320,6 +320,8 @@ def test_the_bar_draws_done_and_to_do_apart():
     assert bar(0.3, 10, no_color=True).plain == "━━━╌╌╌╌╌╌╌"
     assert bar(0.3, 10).plain == "━" * 10  # (in two colours)
     assert bar(1.0, 4, complete=True).plain == "━━━━"
+    # counted as the tree's and the status line's bars are: never full while one is open, never empty once one is done
+    assert bar(399 / 400, 10, no_color=True).plain.endswith("╌") and bar(1 / 400, 10, no_color=True).plain.startswith("━")
 
 
 # -- the theme is remembered -------------------------------------------------------

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from ...report import bar as text_bar
+
 FILLED = "━"
 EMPTY = "╌"
 
 
 def bar(fraction: float, cells: int, *, complete: bool = False, no_color: bool = False) -> Content:
-    """``fraction`` (0 to 1) of ``cells`` drawn done; the done part green when ``complete``."""
-    full = int(round(max(0.0, min(1.0, fraction)) * cells))
+    """``fraction`` (0 to 1) of ``cells`` drawn done, as the other bars count their cells (never
+    full while one is open, never empty once one is done); the done part green when ``complete``."""
+    full = len(text_bar(fraction, cells).rstrip("░"))
     return Content.assemble((FILLED * full, "$success" if complete else "$primary"),
                             ((EMPTY if no_color else FILLED) * (cells - full), "$panel-lighten-1"))

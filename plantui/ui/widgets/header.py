@@ -27,10 +27,8 @@ def shorten_left(text: str, width: int) -> str:
     """``text`` cut from the left with … to ``width`` cells (the file name stays in view)."""
     if width <= 0 or cell_len(text) <= width:
         return text
-    if width == 1:
-        return "…"
     cut = 0
-    while cell_len(text) - cell_len(text[:cut]) > width - 1:
+    while cell_len(text[cut:]) > width - 1:
         cut += 1
     return "…" + text[cut:]
 
@@ -54,6 +52,7 @@ class PlanHeader(Widget):
         self._drift: Content | None = None
         self._notice: tuple[str, str] | None = None  # (text, "warning" or "error")
         self._tiny = False  # only the first two rows (and a notice): a terminal of few rows
+        self._laid_out = self._row_names()  # the rows the last layout made room for
 
     # -- what it shows ----------------------------------------------------------
 
@@ -110,16 +109,16 @@ class PlanHeader(Widget):
             # a hand-written breakdown (not writable) is said, never synced
             said.append(("  s syncs" if any(st.writable for _, st in drifts) else "  left as written", "$text-muted"))
             drift = Content.assemble(*said)
-        self._set_drift(drift)
+        self._drift = drift
+        self._redraw()
         if path is not None:
             self._ask_pace(plan, summary, path)
 
     def set_notice(self, text: str | None, severity: str = "warning") -> None:
         notice = (text, "error" if severity == "error" else "warning") if text else None
         if notice != self._notice:
-            rows = self._notice is None, notice is None
             self._notice = notice
-            self.refresh(layout=rows[0] != rows[1])
+            self._redraw()
 
     def fit(self, tiny: bool) -> None:
         """Keep only the first two rows (and a notice) when ``tiny``: a terminal of few rows."""
@@ -127,12 +126,13 @@ class PlanHeader(Widget):
             self._tiny = tiny
             # (asked from the dashboard's resize, while the screen is being laid out: a layout
             # asked for now is lost, so the header asks once this one is done)
-            self.call_after_refresh(self.refresh, layout=True)
+            self.call_after_refresh(self._redraw)
 
-    def _set_drift(self, drift: Content | None) -> None:
-        layout = (drift is None) != (self._drift is None)
-        self._drift = drift
-        self.refresh(layout=layout)
+    def _redraw(self) -> None:
+        """Draw again; lay the screen out again only when rows come or go (the header's height)."""
+        names = self._row_names()
+        self.refresh(layout=names != self._laid_out)
+        self._laid_out = names
 
     def _ask_pace(self, plan: Plan, summary: Summary, path: Path) -> None:
         """Work out the pace and ETA in a thread (it may read the event log and git)."""
@@ -153,20 +153,34 @@ class PlanHeader(Widget):
 
     # -- drawing ----------------------------------------------------------------
 
-    def rows(self) -> dict[str, Content]:
-        """The rows shown at the header's width now, by name: title (with the file),
-        progress, next, drift, notice; a row not shown is not there."""
-        width = self.content_size.width
-        out = {"title": self._title_row(width), "progress": self._progress_row(width)}
-        if not self._tiny:
-            out["next"] = self._next.truncate(width, ellipsis=True) if width > 0 else self._next
+    def _row_names(self) -> tuple[str, ...]:
+        """The rows shown now: title (with the file), progress, next, drift, notice."""
+        names = ["title", "progress"]
+        if not self._tiny:  # a terminal of few rows keeps the first two (and a notice)
+            names.append("next")
             if self._drift is not None:
-                out["drift"] = self._drift.truncate(width, ellipsis=True) if width > 0 else self._drift
+                names.append("drift")
         if self._notice is not None:
-            text, severity = self._notice
-            colours = "$text-error on $error-muted" if severity == "error" else "$text-warning on $warning-muted"
-            out["notice"] = Content(text).truncate(max(width, 1), ellipsis=True, pad=True).stylize(f"bold {colours}")
-        return out
+            names.append("notice")
+        return tuple(names)
+
+    def rows(self) -> dict[str, Content]:
+        """The rows shown at the header's width now, by name (a row not shown is not there)."""
+        width = self.content_size.width
+        draw = {"title": self._title_row, "progress": self._progress_row, "next": self._next_row,
+                "drift": self._drift_row, "notice": self._notice_row}
+        return {name: draw[name](width) for name in self._row_names()}
+
+    def _next_row(self, width: int) -> Content:
+        return self._next.truncate(width, ellipsis=True) if width > 0 else self._next
+
+    def _drift_row(self, width: int) -> Content:
+        return self._drift.truncate(width, ellipsis=True) if width > 0 else self._drift
+
+    def _notice_row(self, width: int) -> Content:
+        text, severity = self._notice
+        colours = "$text-error on $error-muted" if severity == "error" else "$text-warning on $warning-muted"
+        return Content(text).truncate(max(width, 1), ellipsis=True, pad=True).stylize(f"bold {colours}")
 
     def file_shown(self) -> str:
         """The plan's path as the title row shows it: at most half the row, cut from the left."""
