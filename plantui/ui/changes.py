@@ -65,7 +65,7 @@ def compare(old: Plan, new: Plan) -> Changes:
             out.lines.append(state_line(it))
             out.keys.append(key)
             out.flash.add(key)
-        elif one_line(was.text) != one_line(it.text) or was.id != it.id:
+        elif was.id != it.id or (was.text != it.text and one_line(was.text) != one_line(it.text)):
             out.lines.append(f"✎ {item_label(it)}")
             out.keys.append(key)
             out.flash.add(key)
