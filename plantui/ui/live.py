@@ -114,8 +114,10 @@ class LivePlan(Widget):
     def on_mount(self) -> None:
         # Textual calls every on_mount along the class hierarchy (subclass first),
         # so subclasses set themselves up in their own on_mount without super().
-        self.follower.start()
-        if self.first_read is not None and len(self.first_read.plan.items) <= AT_ONCE:
+        if self.first_read is None:
+            self._follow()
+            return
+        if len(self.first_read.plan.items) <= AT_ONCE:
             # Read before the app started: shown in the first frame, its summary and layout worked
             # out here once (no "Loading…" frame, no round trip through a worker to wait for).
             # A bigger plan (~1 s of this at 100,000 tasks) is worked out by the worker's first
@@ -124,7 +126,16 @@ class LivePlan(Widget):
             summary = snap.summary(self.now())
             self.prepared = self.prepare(snap, summary)
             self._apply(snap, summary, "start", here=())
-        self.load("start")  # (what changed since that read, and the event log)
+        # The watcher and the first read (what changed since the check, and the event log)
+        # start once that frame is drawn: a save before the watcher starts is in that read.
+        self.call_after_refresh(self._follow)
+
+    def _follow(self) -> None:
+        """Start watching the plan, and read it (from the read before the start, if any)."""
+        if self._unmounted:
+            return
+        self.follower.start()
+        self.load("start")
 
     def on_unmount(self) -> None:
         self._unmounted = True
