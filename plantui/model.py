@@ -22,7 +22,7 @@ class State(str, Enum):
     @property
     def closed(self) -> bool:
         """Nothing left to do: done, or deliberately skipped."""
-        return self in (State.DONE, State.SKIPPED)
+        return self is State.DONE or self is State.SKIPPED
 
 
 class Kind(str, Enum):
