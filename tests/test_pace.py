@@ -489,3 +489,24 @@ def test_one_day_of_history_gives_no_late_end():
     ticks = [done(NOW - timedelta(hours=1 + k), f"t{k}") for k in range(6)]
     e = P.eta(6, P.pace(ticks, now=NOW))
     assert e.likely == e.early == NOW + DAY and e.late is None
+
+
+async def test_a_plan_of_checks_alone_has_no_eta_in_the_header(tmp_path):
+    """A plan with no tasks, only a checkpoint's checks (some done, with stamps): the header
+    said "Not Started … pace 2/day · done", an ETA of "done" for a plan that has none."""
+    now = datetime.now(timezone.utc)
+    rows = ["# Checks", "", "## Definition of Done", ""]
+    rows += [f"- [x] ({now - timedelta(hours=5 * k + 1):%Y-%m-%d %H:%MZ}) Check {k}" for k in range(3)]
+    rows += ["- [ ] Check 3", "- [ ] Check 4"]
+    path = tmp_path / "plan.md"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    app = PlantuiApp([path], live=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        dash = await loaded(pilot)
+        assert dash.summary.tasks.total == 0 and dash.summary.checks.done == 3
+        header = app.screen.query_one("#header")
+        assert not getattr(header, "_paced", False)  # no pace asked for: no tasks to have one
+        for _ in range(10):  # (were one asked for, its thread would answer in this time)
+            await pilot.pause(0.05)
+        counts = header.rows()["progress"].plain
+        assert "3/5 checks" in counts and "done" not in counts and "ETA" not in counts, counts

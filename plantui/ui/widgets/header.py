@@ -111,8 +111,11 @@ class PlanHeader(Widget):
             drift = Content.assemble(*said)
         self._drift = drift
         self._redraw()
-        if path is not None:
+        if path is not None and summary.tasks.countable:
             self._ask_pace(plan, summary, path)
+        elif self.pace_said:  # no tasks: no pace of them, and no ETA to say "done"
+            self.pace_said = ()
+            self._redraw()
 
     def set_notice(self, text: str | None, severity: str = "warning") -> None:
         notice = (text, "error" if severity == "error" else "warning") if text else None
