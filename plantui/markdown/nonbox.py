@@ -275,8 +275,7 @@ _CHECKLIST_RE = re.compile(
 
 
 def _is_checklist(title: str) -> bool:
-    """Whether a heading names a checklist (:data:`_CHECKLIST_RE`); an ASCII title
-    without its last word and without emphasis marks names none (most: told without the regexes)."""
+    """Whether a heading names a checklist (an ASCII one holds "checklist" or "criteria", or an emphasis mark)."""
     low = title.lower()
     if title.isascii() and "checklist" not in low and "criteria" not in low and "*" not in low and "_" not in low:
         return False
