@@ -274,16 +274,24 @@ _CHECKLIST_RE = re.compile(
     r"acceptance|quality|testing|test|qa|done)\s+)*(?:checklist|acceptance\s+criteria|success\s+criteria)\s*$", re.I)
 
 
+def _is_checklist(title: str) -> bool:
+    """Whether a heading names a checklist (an ASCII one holds "checklist" or "criteria", or an emphasis mark)."""
+    low = title.lower()
+    if title.isascii() and "checklist" not in low and "criteria" not in low and "*" not in low and "_" not in low:
+        return False
+    return bool(_CHECKLIST_RE.match(name_of(title)))
+
+
 def _gate_lists(raw: Collected, heads, nlines: int) -> set[int]:
     """The headings (lines) of the gate lists that hold every box of the plan, when
     they do: a checkpoint or gate (``## Quality Gates``, ``## Definition of Done``) or
     a checklist (``## Validation Checklist``, ``### Acceptance Criteria``); else none
     (the plan has box tasks)."""
-    ends = _section_ends(heads, nlines)
-    spans = [(h.line, end) for h, end in zip(heads, ends)
-             if is_checkpoint_name(h.title) or _CHECKLIST_RE.match(name_of(h.title))]
-    if not spans:
+    named = [n for n, h in enumerate(heads) if is_checkpoint_name(h.title) or _is_checklist(h.title)]
+    if not named:
         return set()
+    ends = _section_ends(heads, nlines)
+    spans = [(heads[n].line, ends[n]) for n in named]
     out = set()
     for it in raw.items:
         holder = next((a for a, b in reversed(spans) if a < it.line < b), None)

@@ -28,7 +28,8 @@ is, so every check here errs on the side of declining.
 from __future__ import annotations
 
 import re
-from operator import ge, methodcaller, sub
+from itertools import repeat
+from operator import ge, sub
 
 from ..config import Settings
 from ..model import Warning
@@ -62,7 +63,6 @@ _ORDERED = re.compile(r"[0-9]{1,9}[.)](?=[ \t]|$)")  # markdown-it's ordered lis
 _DELIMITER_ROW = re.compile(r"[ \t]*[|:-][|: \t-]*")  # what could be a table's second line (and more)
 _SPACES = " \t"
 _ALIGN = re.compile(r":?-+:?\Z")  # a delimiter row's cell
-_lstrip_spaces = methodcaller("lstrip", " ")
 _SETEXT = re.compile(r"(?:-+|=+)[ \t]*\Z")  # markdown-it's lheading underline
 _HR = re.compile(r"([-*_])[ \t]*(?:\1[ \t]*){2,}\Z")  # markdown-it's hr rule: three or more, blanks between
 # the characters a block can start with other than a paragraph (a space: text after a task box)
@@ -198,7 +198,7 @@ class _Scan:
         self.n = n
         own = lines if n == len(lines) else lines[:n]
         lengths = list(map(len, own))
-        P = list(map(sub, lengths, map(len, map(_lstrip_spaces, own))))  # leading spaces
+        P = list(map(sub, lengths, map(len, map(str.lstrip, own, repeat(" ")))))  # leading spaces (a methodcaller: 3x slower)
         tab = [False] * n
         if tabs:
             S = []

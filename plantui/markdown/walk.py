@@ -79,12 +79,6 @@ class RawItem:
     details: list[str] = field(default_factory=list)
     spelling: Spelling | None = None  # a task that is not a box (see .nonbox)
 
-    def shifted(self, lines: int, items: int) -> "RawItem":
-        """This item in a longer text: ``lines`` lines and ``items`` items before its own."""
-        return RawItem(self.line + lines, self.col, self.marker, self.state, self.text, self.source, self.optional,
-                       None if self.parent is None else self.parent + items, self.depth, self.text_lines, self.details,
-                       self.spelling)
-
 
 @dataclass(slots=True)
 class RawHeading:
