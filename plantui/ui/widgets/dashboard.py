@@ -188,8 +188,9 @@ class PlanDashboard(LivePlan):
             parts.append(f"“{self.query_text}”")
         if parts and layout is not None:
             parts.append(f"{layout.matches} shown")
-        pane.border_subtitle = " · ".join(parts)
-        pane.border_title = "Tasks" + self._warnings_note()
+        subtitle, title = " · ".join(parts), "Tasks" + self._warnings_note()
+        if (pane.border_subtitle, pane.border_title) != (subtitle, title):  # (setting one redraws the whole pane)
+            pane.border_subtitle, pane.border_title = subtitle, title
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
         self.query_one(PlanHeader).set_notice(error, "warning" if missing else "error")
