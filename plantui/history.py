@@ -36,7 +36,7 @@ from .progress import Counts, count
 from .lines import Lines, decode_lines, looks_binary, printable, relined
 from .disk import read_bytes
 from .errors import PlanError
-from .timeline import Point, Tick
+from .timeline import Point, Tick, state_of
 
 # A name and address belong to an agent when "name <address>" (lower case) holds one of the
 # first strings, or the name (before any " (…)") is one of the second: a person called
@@ -452,7 +452,7 @@ SCHEMA = 1
 
 
 def _state(marker: str | None, settings: Settings) -> str:
-    state = settings.state_of(marker) if marker is not None else None
+    state = state_of(marker, settings) if marker is not None else None
     return state.value if state is not None else "other"
 
 

@@ -42,7 +42,7 @@ from typing import Iterable, Sequence
 
 from .config import DEFAULT, Settings
 from .model import Item, Plan, State
-from .timeline import Point, Tick
+from .timeline import Point, Tick, state_of
 
 WINDOW = timedelta(days=7)
 MIN_TICKS = 5
@@ -158,10 +158,10 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
         key = _STAMP.sub("", t.item, count=1)  # as item_key names it
-        now_done = t.new is not None and settings.state_of(t.new) is State.DONE
+        now_done = t.new is not None and state_of(t.new, settings) is State.DONE
         was = done.get(key)
         if was is None:
-            was = t.old is not None and settings.state_of(t.old) is State.DONE
+            was = t.old is not None and state_of(t.old, settings) is State.DONE
         if now_done and not was:
             out.append((t.at, 1, key))
         elif was and not now_done and t.new is not None:

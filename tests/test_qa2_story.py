@@ -1,0 +1,73 @@
+"""The story over time of plans whose tasks are not boxes (a Cursor plan's todos,
+Task Master's tasks.json, task headings): a tick of one is a completion for the
+pace, and ``plantui history`` names it as done, as it does a box's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+from plantui import pace as P
+from plantui.history import history_text, read_history
+from plantui.timeline import Tick
+
+CURSOR = """\
+---
+name: Tidy the cache
+todos:
+  - id: client
+    content: Add the client
+    status: completed
+  - id: reads
+    content: Read through it
+    status: pending
+---
+
+# Tidy the cache
+"""
+
+AT = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_ticks_written_in_words_and_emoji_are_completions_and_resets():
+    ticks = [Tick(AT, "/p", "reads", "pending", "completed", "cli"),  # a Cursor todo
+             Tick(AT + timedelta(minutes=1), "/p", "2.1", "pending", "done", "cli"),  # Task Master
+             Tick(AT + timedelta(minutes=2), "/p", "T003", "", "✅", "cli"),  # a task heading
+             Tick(AT + timedelta(minutes=3), "/p", "T004", "Pending", "Done", "cli"),  # a status line
+             Tick(AT + timedelta(minutes=4), "/p", "2.1", "done", "in-progress", "cli")]  # a reset
+    steps = [(n, k) for _, n, k in P.completions(ticks)]
+    assert steps == [(1, "reads"), (1, "2.1"), (1, "T003"), (1, "T004"), (-1, "2.1")]
+
+
+def test_a_cursor_todo_ticked_from_the_cli_counts_in_the_pace(tmp_path):
+    plan = tmp_path / "fix_0123abcd.plan.md"
+    plan.write_text(CURSOR, encoding="utf-8")
+    assert run("status", plan).returncode == 0  # the event log's first look
+    out = run("tick", plan, "reads")
+    assert out.returncode == 0, out.stderr
+    pace = json.loads(run("status", plan, "--json").stdout)["plans"][0]["pace"]
+    assert pace["completed"] == 1 and pace["done"] == 1
+
+
+def test_history_names_a_cursor_todo_ticked_in_a_commit_as_done(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "qa@example.com")
+    git("config", "user.name", "QA")
+    plan = tmp_path / "fix_0123abcd.plan.md"
+    plan.write_text(CURSOR, encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "plan")
+    plan.write_text(CURSOR.replace("status: pending", "status: completed"), encoding="utf-8")
+    git("commit", "-qam", "reads done")
+    text = history_text(read_history(plan))
+    assert "  ✓ reads Read through it\n" in text + "\n"
+    assert "(other)" not in text
