@@ -1,0 +1,50 @@
+"""Plans that are not Markdown boxes, as their users meet them: which tool keeps
+each (``status --json``'s "tool", the overview's groups and footer)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from plantui.tools import describe
+
+TASK = {"id": "1", "subject": "Read the code", "description": "", "activeForm": "Reading the code",
+        "status": "pending", "blocks": [], "blockedBy": []}
+TODOS = [{"content": "Run lint", "status": "pending", "activeForm": "Running lint"}]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_claude_codes_task_lists_and_todo_lists_are_claude_codes(tmp_path, monkeypatch):
+    config = tmp_path / "claude-config"  # CLAUDE_CONFIG_DIR: any name
+    tasks = config / "tasks" / "0b1c-session"
+    tasks.mkdir(parents=True)
+    (tasks / "1.json").write_text(json.dumps(TASK), encoding="utf-8")
+    todos = config / "todos" / "0b1c-session-agent-0b1c-session.json"
+    todos.parent.mkdir()
+    todos.write_text(json.dumps(TODOS), encoding="utf-8")
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
+    assert describe(tasks).tool == "claude" and describe(todos).tool == "claude"
+    doc = json.loads(run("status", "--json", tasks, todos).stdout)
+    assert [(p["source"], p["tool"]) for p in doc["plans"]] == [("claude-tasks", "claude"), ("claude-todos", "claude")]
+
+
+def test_claude_codes_home_folder_is_claude_codes_without_the_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    tasks = tmp_path / ".claude" / "tasks" / "0b1c-session"
+    tasks.mkdir(parents=True)
+    (tasks / "1.json").write_text(json.dumps(TASK), encoding="utf-8")
+    assert describe(tasks).tool == "claude"
+    assert describe(tmp_path / ".claude" / "todos" / "s-agent-s.json").tool == "claude"
+
+
+def test_an_old_task_master_file_is_task_masters(tmp_path):
+    old = tmp_path / "tasks" / "tasks.json"  # Task Master before .taskmaster/: tasks/tasks.json
+    old.parent.mkdir()
+    old.write_text(json.dumps({"tasks": [{"id": 1, "title": "One", "status": "pending"}]}), encoding="utf-8")
+    doc = json.loads(run("status", "--json", old).stdout)
+    assert [(p["source"], p["tool"]) for p in doc["plans"]] == [("taskmaster", "taskmaster")]
