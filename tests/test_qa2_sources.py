@@ -48,3 +48,15 @@ def test_an_old_task_master_file_is_task_masters(tmp_path):
     old.write_text(json.dumps({"tasks": [{"id": 1, "title": "One", "status": "pending"}]}), encoding="utf-8")
     doc = json.loads(run("status", "--json", old).stdout)
     assert [(p["source"], p["tool"]) for p in doc["plans"]] == [("taskmaster", "taskmaster")]
+
+
+def test_a_claude_task_list_named_by_a_relative_path_is_read(tmp_path):
+    tasks = tmp_path / "tasks" / "0b1c-session"
+    tasks.mkdir(parents=True)
+    (tasks / "1.json").write_text(json.dumps(TASK), encoding="utf-8")
+    for cwd, name in ((tasks.parent, "0b1c-session"), (tasks, ".")):
+        out = run("status", "--json", name, cwd=cwd)
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["plans"][0]["source"] == "claude-tasks"
+        check = run("check", name, cwd=cwd)
+        assert check.returncode == 1 and "1 of 1" in check.stdout, check.stderr
