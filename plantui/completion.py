@@ -30,8 +30,8 @@ def script(shell: str) -> str:
 
 def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     """The task ids of the plan named before (``plantui tick PLAN <TAB>``), each with its text (zsh and fish
-    show it): open ones for tick, done ones for untick, all for mark; none when the plan cannot be read
-    (completion never complains)."""
+    show it): open ones for tick, done ones for untick, all for mark; none that plantui never writes, and none when
+    the plan cannot be read (completion never complains)."""
     from .model import Kind
     from .snapshot import read
 
@@ -47,8 +47,8 @@ def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     command = getattr(parsed_args, "command", None)
     ids: dict[str, str] = {}
     for it in plan.items:
-        if it.id is None or it.kind is not Kind.TASK:
-            continue
+        if it.id is None or it.kind is not Kind.TASK or it.spelling is not None and it.spelling.read_only:
+            continue  # not a task, or one plantui never writes (Claude Code's own list)
         if command == "tick" and it.state.closed or command == "untick" and not it.done:
             continue
         if it.id.startswith(prefix) and it.id not in ids:

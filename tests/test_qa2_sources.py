@@ -60,3 +60,17 @@ def test_a_claude_task_list_named_by_a_relative_path_is_read(tmp_path):
         assert json.loads(out.stdout)["plans"][0]["source"] == "claude-tasks"
         check = run("check", name, cwd=cwd)
         assert check.returncode == 1 and "1 of 1" in check.stdout, check.stderr
+
+
+def test_completion_offers_no_task_of_a_list_plantui_never_writes(tmp_path):
+    from argparse import Namespace
+
+    from plantui.completion import task_ids
+
+    tasks = tmp_path / "tasks" / "0b1c-session"
+    tasks.mkdir(parents=True)
+    (tasks / "1.json").write_text(json.dumps(TASK), encoding="utf-8")
+    assert task_ids("", Namespace(path=str(tasks), command="tick")) == {}  # a tick of it is refused
+    cursor = tmp_path / "fix_0123abcd.plan.md"
+    cursor.write_text("---\nname: Fix\ntodos:\n  - id: a\n    content: One\n    status: pending\n---\n", encoding="utf-8")
+    assert task_ids("", Namespace(path=str(cursor), command="tick")) == {"a": "One"}
