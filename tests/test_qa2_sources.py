@@ -74,3 +74,24 @@ def test_completion_offers_no_task_of_a_list_plantui_never_writes(tmp_path):
     cursor = tmp_path / "fix_0123abcd.plan.md"
     cursor.write_text("---\nname: Fix\ntodos:\n  - id: a\n    content: One\n    status: pending\n---\n", encoding="utf-8")
     assert task_ids("", Namespace(path=str(cursor), command="tick")) == {"a": "One"}
+
+
+TASKMASTER = {"master": {"tasks": [{"id": 1, "title": "One", "status": "done"},
+                                   {"id": 2, "title": "Two", "status": "pending"}]}}
+
+
+def test_check_counts_tasks_not_boxes_where_a_plan_has_no_box(tmp_path):
+    store = tmp_path / ".taskmaster" / "tasks" / "tasks.json"
+    store.parent.mkdir(parents=True)
+    store.write_text(json.dumps(TASKMASTER, indent=2), encoding="utf-8")
+    out = run("check", store)
+    assert out.returncode == 1 and out.stdout.splitlines()[0] == f"{store}: not complete, 1 of 2 tasks open"
+    out = run("check", store, "--phase", "1")
+    assert out.returncode == 0 and out.stdout == f"{store} (1 One): complete (1 task)\n"
+
+
+def test_check_says_one_box_as_one(tmp_path):
+    plan = tmp_path / "tasks.md"
+    plan.write_text("# P\n\n- [x] T001 Only\n", encoding="utf-8")
+    out = run("check", plan)
+    assert out.returncode == 0 and out.stdout == f"{plan}: complete (1 box)\n"
