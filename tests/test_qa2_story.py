@@ -71,3 +71,38 @@ def test_history_names_a_cursor_todo_ticked_in_a_commit_as_done(tmp_path):
     text = history_text(read_history(plan))
     assert "  ✓ reads Read through it\n" in text + "\n"
     assert "(other)" not in text
+
+
+async def test_a_reopened_dashboard_names_a_cursor_todo_ticked_while_closed_as_done(tmp_path, monkeypatch):
+    import os
+
+    from pilot import loaded, wait_for
+
+    from plantui import eventlog
+    from plantui.eventlog import EventLog
+    from plantui.ui.app import PlantuiApp
+
+    home = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    eventlog._shared.clear()
+    eventlog.switch(True)
+    plan = tmp_path / "fix_0123abcd.plan.md"
+    plan.write_text(CURSOR, encoding="utf-8")
+    try:
+        async with PlantuiApp([plan], live=True).run_test(size=(120, 35)) as pilot:
+            await loaded(pilot)
+            await wait_for(pilot, lambda: EventLog().last_shown(plan) is not None, what="the plan shown")
+        env = dict(os.environ, XDG_STATE_HOME=str(home))
+        out = subprocess.run([sys.executable, "-m", "plantui", "tick", str(plan), "reads"], capture_output=True,
+                             text=True, env=env, timeout=60)
+        assert out.returncode == 0, out.stderr
+        async with PlantuiApp([plan], live=True).run_test(size=(120, 35)) as pilot:
+            dash = await loaded(pilot)
+            texts = lambda: [e.text for e in dash.activity.entries]  # noqa: E731
+            await wait_for(pilot, lambda: any(t.startswith("since last shown") for t in texts()), what="the news")
+            assert "✓ reads Read through it" in texts()
+    finally:
+        eventlog.switch(False)
+        for log in eventlog._shared.values():
+            log.close()
+        eventlog._shared.clear()
