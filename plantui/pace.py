@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -118,12 +118,15 @@ def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     ticks = list(plan_ticks(plan, where))
     points: list[Point] = []
     sources = ["plan"] if ticks else []
-    from .eventlog import EventLog, default_path
+    from .eventlog import EventLog, default_path, item_names
 
     if default_path().is_file():  # reading never creates the database
         log = EventLog(quiet=True)
         try:
-            ticks += log.ticks(where)
+            logged = log.ticks(where)
+            if logged:  # the log names an item "T001 One": named here as git and the plan's stamps name it ("T001")
+                keys = dict(zip(item_names(plan), map(item_key, plan.items)))
+                ticks += [replace(t, item=keys.get(t.item, t.item)) for t in logged]
             points += log.points(where)
             sources.append("events")
         except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others

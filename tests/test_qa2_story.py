@@ -106,3 +106,38 @@ async def test_a_reopened_dashboard_names_a_cursor_todo_ticked_while_closed_as_d
         for log in eventlog._shared.values():
             log.close()
         eventlog._shared.clear()
+
+
+PHASED = "# P\n\n## Phase 1: Setup\n\n- [ ] T001 One\n- [ ] T002 Two\n\n## Phase 2: Core\n\n- [ ] T003 Three\n"
+
+
+def test_a_tick_seen_by_the_event_log_and_committed_counts_once_with_git(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "qa@example.com")
+    git("config", "user.name", "QA")
+    plan = tmp_path / "tasks.md"
+    plan.write_text(PHASED, encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "plan")
+    assert run("tick", plan, "T001").returncode == 0  # the event log names it "T001 One", git "T001"
+    git("commit", "-qam", "T001 done")
+    for args in ((), ("--git",)):
+        pace = json.loads(run("status", plan, "--json", *args).stdout)["plans"][0]["pace"]
+        assert (pace["completed"], pace["done"]) == (1, 1), args
+
+
+def test_the_burnup_of_a_phase_follows_ticks_the_event_log_saw(tmp_path):
+    from plantui.progress import summarize
+    from plantui.snapshot import read
+
+    plan = tmp_path / "tasks.md"
+    plan.write_text(PHASED, encoding="utf-8")
+    assert run("status", plan).returncode == 0
+    assert run("tick", plan, "T001").returncode == 0
+    snap = read(plan)
+    seen = P.observed(plan, snap.plan)
+    series = P.burnup(snap.plan, summarize(snap.plan), seen, phase=0)
+    assert series.done[0] == 0 and series.done[-1] == 1  # worked back through the tick: 0 before it
