@@ -73,6 +73,23 @@ def test_history_names_a_cursor_todo_ticked_in_a_commit_as_done(tmp_path):
     assert "(other)" not in text
 
 
+def test_history_names_a_heading_unticked_to_nothing_as_open(tmp_path):
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "qa@example.com")
+    git("config", "user.name", "QA")
+    plan = tmp_path / "plan.md"
+    plan.write_text("# P\n\n### T001 One ✅\n### T002 Two ✅\n", encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "plan")
+    assert run("untick", plan, "T002").returncode == 0
+    assert plan.read_text(encoding="utf-8") == "# P\n\n### T001 One ✅\n### T002 Two\n"  # its emoji gone whole
+    git("commit", "-qam", "T002 again")
+    assert "  ○ T002 Two  (unticked)" in history_text(read_history(plan))
+
+
 async def test_a_reopened_dashboard_names_a_cursor_todo_ticked_while_closed_as_done(tmp_path, monkeypatch):
     import os
 
