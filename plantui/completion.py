@@ -11,6 +11,7 @@ optional extra ``plantui[completion]``; nothing here runs unless asked.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .errors import PlanError
@@ -63,11 +64,15 @@ def _markers(prefix: str, **_) -> list[str]:
 
 def _commands_or_plans(prefix: str, action, **_) -> list[str]:
     """Where ``plantui`` takes a command or, for the dashboard, a PATH: the commands, and once something is
-    typed, the Markdown files and folders it starts."""
+    typed, the Markdown files, Task Master's tasks.json and the folders it starts."""
     from argcomplete.completers import FilesCompleter
 
     names = [c for c in action.choices if c.startswith(prefix)]
-    return names + FilesCompleter(allowednames=("md",))(prefix) if prefix else names
+    if not prefix:
+        return names
+    stores = [f for f in FilesCompleter(allowednames=("json",), directories=False)(prefix)
+              if os.path.basename(f) == "tasks.json"]
+    return names + FilesCompleter(allowednames=("md",))(prefix) + stores
 
 
 def parser():

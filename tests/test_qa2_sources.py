@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from plantui.tools import describe
 
 TASK = {"id": "1", "subject": "Read the code", "description": "", "activeForm": "Reading the code",
@@ -95,3 +97,25 @@ def test_check_says_one_box_as_one(tmp_path):
     plan.write_text("# P\n\n- [x] T001 Only\n", encoding="utf-8")
     out = run("check", plan)
     assert out.returncode == 0 and out.stdout == f"{plan}: complete (1 box)\n"
+
+
+def completed(line: str, cwd) -> list[str]:
+    """What plantui answers the shell for ``line`` (argcomplete's protocol, as tests/test_completion.py asks)."""
+    import os
+
+    answer = cwd / "answer.txt"
+    env = {**os.environ, "_ARGCOMPLETE": "1", "_ARGCOMPLETE_SHELL": "bash", "COMP_LINE": line,
+           "COMP_POINT": str(len(line)), "_ARGCOMPLETE_IFS": "\n", "_ARGCOMPLETE_STDOUT_FILENAME": str(answer)}
+    subprocess.run([sys.executable, "-m", "plantui"], env=env, cwd=cwd, capture_output=True, stdin=subprocess.DEVNULL)
+    words = answer.read_text(encoding="utf-8").split("\n")
+    answer.unlink()
+    return [w.rstrip() for w in words if w.strip()]
+
+
+def test_the_dashboard_completes_a_task_master_file_as_a_plan(tmp_path):
+    pytest.importorskip("argcomplete")
+    store = tmp_path / ".taskmaster" / "tasks"
+    store.mkdir(parents=True)
+    (store / "tasks.json").write_text(json.dumps(TASKMASTER), encoding="utf-8")
+    (store / "other.json").write_text("{}", encoding="utf-8")
+    assert completed("plantui .taskmaster/tasks/", tmp_path) == [".taskmaster/tasks/tasks.json"]
