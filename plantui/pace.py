@@ -156,18 +156,24 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     """Each completion (+1) and reset (-1), as (time, step, item), oldest first.
 
     An item seen done again while already done (two sources, one event) does
-    not count twice; an item seen undone while done is a reset."""
+    not count twice; an item seen undone while done is a reset.  An item removed
+    keeps its state: put back done (a plan emptied and written back), it is no
+    new completion."""
     done: dict[str, bool] = {}
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
         key = _STAMP.sub("", t.item, count=1)  # as item_key names it
-        now_done = t.new is not None and state_of(t.new, settings) is State.DONE
+        if t.new is None:
+            if key not in done:
+                done[key] = t.old is not None and state_of(t.old, settings) is State.DONE
+            continue
+        now_done = state_of(t.new, settings) is State.DONE
         was = done.get(key)
         if was is None:
             was = t.old is not None and state_of(t.old, settings) is State.DONE
         if now_done and not was:
             out.append((t.at, 1, key))
-        elif was and not now_done and t.new is not None:
+        elif was and not now_done:
             out.append((t.at, -1, key))
         done[key] = now_done
     return out

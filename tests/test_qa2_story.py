@@ -158,3 +158,15 @@ def test_the_burnup_of_a_phase_follows_ticks_the_event_log_saw(tmp_path):
     seen = P.observed(plan, snap.plan)
     series = P.burnup(snap.plan, summarize(snap.plan), seen, phase=0)
     assert series.done[0] == 0 and series.done[-1] == 1  # worked back through the tick: 0 before it
+
+
+def test_a_done_task_removed_and_put_back_is_no_new_completion():
+    # a plan emptied and written back (an editor's two-step save, a branch switched and back,
+    # a Cursor plan's front matter invalid for a moment): the event log saw each done task removed, then added
+    ticks = [Tick(AT, "/p", "T001", " ", "x", "here"),
+             Tick(AT + timedelta(minutes=1), "/p", "T001", "x", None, "outside"),
+             Tick(AT + timedelta(minutes=1), "/p", "T002", "x", None, "outside"),
+             Tick(AT + timedelta(minutes=2), "/p", "T001", None, "x", "outside"),
+             Tick(AT + timedelta(minutes=2), "/p", "T002", None, "x", "outside"),
+             Tick(AT + timedelta(minutes=3), "/p", "T003", None, "x", "outside")]  # a task new and done: counts
+    assert [(n, k) for _, n, k in P.completions(ticks)] == [(1, "T001"), (1, "T003")]
