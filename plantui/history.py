@@ -23,7 +23,7 @@ import re
 import subprocess
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .config import DEFAULT, ConfigError, Settings, load_settings
@@ -180,7 +180,10 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     m = re.fullmatch(r"\s*(\d+)\s*(h|hours?|d|days?|w|weeks?)(\s+ago)?\s*", text, re.IGNORECASE)
     if m:
         n, unit = int(m.group(1)), m.group(2)[0].lower()
-        return now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
+        try:
+            return now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
+        except OverflowError:  # older than any date: the whole history
+            return datetime.min.replace(tzinfo=timezone.utc)
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:

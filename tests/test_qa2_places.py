@@ -26,3 +26,20 @@ def test_a_format_that_indexes_a_text_is_made(tmp_path):
     plan.write_text("# Plan\n\n- [ ] T002 Two\n", encoding="utf-8")
     out = run("status", "--line", "--format", "{title[0]} {next_id}", plan)
     assert out.returncode == 0 and out.stdout == "P T002\n"
+
+
+def test_history_since_an_age_older_than_any_date_is_the_whole_history(tmp_path):
+    from datetime import datetime, timezone
+
+    from plantui.history import parse_since
+
+    now = datetime(2026, 3, 4, 12, 0, tzinfo=timezone.utc)
+    assert parse_since("99999999d", now) <= datetime(1900, 1, 1, tzinfo=timezone.utc)
+    assert parse_since("99999999999h", now) <= datetime(1900, 1, 1, tzinfo=timezone.utc)
+    plan = tmp_path / "tasks.md"
+    plan.write_text("# P\n\n- [ ] T001 One\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "-c", "user.email=q@a", "-c", "user.name=Q", "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "-c", "user.email=q@a", "-c", "user.name=Q", "commit", "-qm", "one"], cwd=tmp_path, check=True)
+    out = run("history", "--since", "99999999w", plan)
+    assert out.returncode == 0 and "1 commit from" in out.stdout, out.stderr
