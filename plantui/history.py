@@ -189,7 +189,12 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     except ValueError:
         raise PlanError(f"--since {text!r}: give a date (2025-03-01), a time (2025-03-01T14:00) "
                         "or an age (12h, 7d, 2w)") from None
-    return when if when.tzinfo else when.astimezone()
+    if when.tzinfo:
+        return when
+    try:
+        return when.astimezone()
+    except (ValueError, OverflowError):  # 0001-01-01: too early for the local clock to place
+        return when.replace(tzinfo=timezone.utc)
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
