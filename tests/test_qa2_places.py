@@ -44,3 +44,16 @@ def test_history_since_an_age_older_than_any_date_is_the_whole_history(tmp_path)
     for since in ("99999999w", "0001-01-01"):
         out = run("history", "--since", since, plan)
         assert out.returncode == 0 and "1 commit from" in out.stdout, out.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_stalled_minutes_that_are_no_number_of_minutes_are_refused(tmp_path, value):
+    from plantui.config import ConfigError, load_notify
+
+    plan = tmp_path / "tasks.md"
+    plan.write_text("# P\n\n- [ ] T001 One\n", encoding="utf-8")
+    (tmp_path / ".plantui.toml").write_text(f"[notify]\nstalled_minutes = {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="stalled_minutes must be a number of minutes"):
+        load_notify(plan)
+    out = run("watch", plan)
+    assert out.returncode == 2 and "stalled_minutes" in out.stderr and "Traceback" not in out.stderr
