@@ -57,3 +57,21 @@ def test_stalled_minutes_that_are_no_number_of_minutes_are_refused(tmp_path, val
         load_notify(plan)
     out = run("watch", plan)
     assert out.returncode == 2 and "stalled_minutes" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_mcp_mark_tool_says_what_each_marker_it_names_means_in_a_plain_plan(tmp_path):
+    """An agent skips a task with the marker the tool's description gives for it: the
+    meanings it states are those of a plain Markdown plan's markers."""
+    pytest.importorskip("mcp")
+    import asyncio
+    import re
+
+    from plantui.config import DEFAULT_MARKERS
+    from plantui.mcp_server import build
+
+    tools = asyncio.run(build(tmp_path).list_tools())
+    said = next(t.description for t in tools if t.name == "mark")
+    stated = re.findall(r'"(.)" (in progress|skipped|done|open)', said)
+    assert {word for _, word in stated} >= {"in progress", "skipped", "done"}
+    for marker, word in stated:
+        assert DEFAULT_MARKERS[marker].value == word.replace(" ", "_"), (marker, word)
