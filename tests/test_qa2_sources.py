@@ -119,3 +119,25 @@ def test_the_dashboard_completes_a_task_master_file_as_a_plan(tmp_path):
     (store / "tasks.json").write_text(json.dumps(TASKMASTER), encoding="utf-8")
     (store / "other.json").write_text("{}", encoding="utf-8")
     assert completed("plantui .taskmaster/tasks/", tmp_path) == [".taskmaster/tasks/tasks.json"]
+
+
+def test_task_master_and_claude_todo_files_named_from_their_own_folder_are_read(tmp_path):
+    store = tmp_path / ".taskmaster" / "tasks"
+    store.mkdir(parents=True)
+    (store / "tasks.json").write_text(json.dumps({**TASKMASTER, "feature": {"tasks": [
+        {"id": 1, "title": "Other tag", "status": "pending"}]}}, indent=2), encoding="utf-8")
+    (tmp_path / ".taskmaster" / "state.json").write_text('{"currentTag": "feature"}', encoding="utf-8")
+    todos = tmp_path / "todos"
+    todos.mkdir()
+    (todos / "s-agent-s.json").write_text(json.dumps(TODOS), encoding="utf-8")
+    for cwd, name, source, done_total in ((store, "tasks.json", "taskmaster", (0, 1)),
+                                          (todos, "s-agent-s.json", "claude-todos", (0, 1))):
+        out = run("status", "--json", name, cwd=cwd)
+        assert out.returncode == 0, out.stderr
+        doc = json.loads(out.stdout)["plans"][0]
+        assert (doc["source"], doc["tasks"]["done"], doc["tasks"]["total"]) == (source, *done_total), name
+    assert "(feature)" in json.loads(run("status", "--json", "tasks.json", cwd=store).stdout)["plans"][0]["title"]
+    out = run("tick", "tasks.json", "1", cwd=store)
+    assert out.returncode == 0, out.stderr
+    data = json.loads((store / "tasks.json").read_text(encoding="utf-8"))
+    assert data["feature"]["tasks"][0]["status"] == "done" and data["master"]["tasks"][1]["status"] == "pending"
