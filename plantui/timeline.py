@@ -46,12 +46,11 @@ class Point:
     origin: str  # one of ORIGINS
 
 
-def state_of(marker: str, settings: "Settings") -> State | None:
+def state_of(marker: str, settings: Settings) -> State | None:
     """The state a tick's marker says: a box's marker as ``settings`` read it, or the
     word or emoji of a task that is not a box (a Cursor todo's ``completed``, Task
     Master's ``done``, a heading's ``✅``, or nothing: open); OTHER when neither says one, None for a tag."""
     state = settings.state_of(marker)
     if state is State.OTHER:  # "" is a heading that says nothing (or a todo without a status): open
-        return status_of_cell(marker) or State.OTHER if marker.strip() else State.OPEN
+        return (status_of_cell(marker) or State.OTHER) if marker.strip() else State.OPEN
     return state
-
