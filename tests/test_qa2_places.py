@@ -75,3 +75,25 @@ def test_the_mcp_mark_tool_says_what_each_marker_it_names_means_in_a_plain_plan(
     assert {word for _, word in stated} >= {"in progress", "skipped", "done"}
     for marker, word in stated:
         assert DEFAULT_MARKERS[marker].value == word.replace(" ", "_"), (marker, word)
+
+
+def test_the_mcp_server_serves_a_task_master_file_as_json(tmp_path):
+    pytest.importorskip("mcp")
+    import asyncio
+    import json
+
+    from plantui.mcp_server import build
+
+    store = tmp_path / ".taskmaster" / "tasks"
+    store.mkdir(parents=True)
+    (store / "tasks.json").write_text(json.dumps({"tasks": [{"id": 1, "title": "One", "status": "pending"}]}),
+                                      encoding="utf-8")
+    (tmp_path / "tasks.md").write_text("# P\n\n- [ ] T001 One\n", encoding="utf-8")
+    server = build(tmp_path, record=False)
+    listed = {str(r.uri): r.mime_type for r in asyncio.run(server.list_resources())}
+    assert listed["plantui://plan/.taskmaster/tasks/tasks.json"] == "application/json"
+    assert listed["plantui://plan/tasks.md"] == "text/markdown"
+    for uri, mime in (("plantui://plan/.taskmaster/tasks/tasks.json", "application/json"),
+                      ("plantui://plan/tasks.md", "text/markdown")):
+        got = list(asyncio.run(server.read_resource(uri)))
+        assert [c.mime_type for c in got] == [mime], uri
