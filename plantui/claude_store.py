@@ -59,7 +59,7 @@ def _task_files(folder: Path) -> list[os.DirEntry]:
 def is_task_list(folder: Path) -> bool:
     """Whether ``folder`` is a Claude Code task list: in a ``tasks`` folder, holding
     ``<n>.json`` files or Claude Code's ``.highwatermark`` / ``.lock``."""
-    if folder.parent.name != "tasks" or not folder.is_dir():
+    if Path(os.path.abspath(folder)).parent.name != "tasks" or not folder.is_dir():  # "." or "0b1c" named from tasks/
         return False
     if (folder / ".highwatermark").exists() or (folder / ".lock").exists():
         return True

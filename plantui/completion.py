@@ -11,6 +11,7 @@ optional extra ``plantui[completion]``; nothing here runs unless asked.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .errors import PlanError
@@ -30,8 +31,8 @@ def script(shell: str) -> str:
 
 def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     """The task ids of the plan named before (``plantui tick PLAN <TAB>``), each with its text (zsh and fish
-    show it): open ones for tick, done ones for untick, all for mark; none when the plan cannot be read
-    (completion never complains)."""
+    show it): open ones for tick, done ones for untick, all for mark; none that plantui never writes, and none when
+    the plan cannot be read (completion never complains)."""
     from .model import Kind
     from .snapshot import read
 
@@ -47,8 +48,8 @@ def task_ids(prefix: str, parsed_args, **_) -> dict[str, str]:
     command = getattr(parsed_args, "command", None)
     ids: dict[str, str] = {}
     for it in plan.items:
-        if it.id is None or it.kind is not Kind.TASK:
-            continue
+        if it.id is None or it.kind is not Kind.TASK or it.spelling is not None and it.spelling.read_only:
+            continue  # not a task, or one plantui never writes (Claude Code's own list)
         if command == "tick" and it.state.closed or command == "untick" and not it.done:
             continue
         if it.id.startswith(prefix) and it.id not in ids:
@@ -63,11 +64,15 @@ def _markers(prefix: str, **_) -> list[str]:
 
 def _commands_or_plans(prefix: str, action, **_) -> list[str]:
     """Where ``plantui`` takes a command or, for the dashboard, a PATH: the commands, and once something is
-    typed, the Markdown files and folders it starts."""
+    typed, the Markdown files, Task Master's tasks.json and the folders it starts."""
     from argcomplete.completers import FilesCompleter
 
     names = [c for c in action.choices if c.startswith(prefix)]
-    return names + FilesCompleter(allowednames=("md",))(prefix) if prefix else names
+    if not prefix:
+        return names
+    stores = [f for f in FilesCompleter(allowednames=("json",), directories=False)(prefix)
+              if os.path.basename(f) == "tasks.json"]
+    return names + FilesCompleter(allowednames=("md",))(prefix) + stores
 
 
 def parser():

@@ -16,6 +16,7 @@ folder above it), or in a ``[tool.plantui]`` table of the nearest
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 import unicodedata
@@ -328,7 +329,7 @@ def _notify_from_table(table: object, source: str) -> NotifySettings:
         if not isinstance(raw.get(key, False), bool):
             raise ConfigError(f"{source}: [notify] {key} must be true or false")
     minutes = raw.get("stalled_minutes", 0)
-    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or minutes < 0:
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 <= minutes < math.inf:  # nan, inf
         raise ConfigError(f"{source}: [notify] stalled_minutes must be a number of minutes (0: never)")
     cmd = raw.get("notify_cmd", None)
     if cmd is not None and not isinstance(cmd, str):

@@ -69,6 +69,12 @@ class GateResult:
     open: int  # open required boxes in scope
     total: int  # boxes in scope (optional ones aside)
     optional_open: int = 0  # open optional tasks (they do not count)
+    boxes: bool = True  # False: nothing in scope is a box (a Cursor plan's todos, Task Master's tasks)
+
+    def _count(self, n: int) -> str:
+        """``1 box``, ``4 boxes`` (``tasks`` where none is a box)."""
+        word = ("box" if n == 1 else "boxes") if self.boxes else ("task" if n == 1 else "tasks")
+        return f"{n} {word}"
 
     @property
     def open_items(self) -> tuple[Item, ...]:
@@ -88,10 +94,10 @@ class GateResult:
     def verdict(self) -> str:
         """``complete (8 boxes)`` or ``not complete, 4 of 5 boxes open``."""
         if self.complete:
-            return f"complete ({self.total} boxes)" if self.total else "complete"
+            return f"complete ({self._count(self.total)})" if self.total else "complete"
         if not self.total:
             return "not complete"
-        return f"not complete, {self.open} of {self.total} boxes open"
+        return f"not complete, {self.open} of {self._count(self.total)} open"
 
     def as_dict(self) -> dict:
         """The result as data (for ``--json`` and the MCP server)."""
@@ -163,7 +169,8 @@ def check(plan: Plan, summary: Summary, phase: str | None = None, checkpoint: st
     out = [_group(plan, summary, key, tuple(found), totals.get(key, 0)) for key, found in groups.items()]
     out.sort(key=lambda g: g.line or 0)
     n_open = sum(len(g.open) for g in out)
-    return GateResult(" + ".join(scopes), not out, tuple(out), n_open, len(required), optional_open)
+    return GateResult(" + ".join(scopes), not out, tuple(out), n_open, len(required), optional_open,
+                      any(it.spelling is None for it in chosen) or not chosen)
 
 
 def find_phase(plan: Plan, name: str) -> int:

@@ -23,7 +23,7 @@ import re
 import subprocess
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .config import DEFAULT, ConfigError, Settings, load_settings
@@ -36,7 +36,7 @@ from .progress import Counts, count
 from .lines import Lines, decode_lines, looks_binary, printable, relined
 from .disk import read_bytes
 from .errors import PlanError
-from .timeline import Point, Tick
+from .timeline import Point, Tick, state_of
 
 # A name and address belong to an agent when "name <address>" (lower case) holds one of the
 # first strings, or the name (before any " (…)") is one of the second: a person called
@@ -180,13 +180,21 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     m = re.fullmatch(r"\s*(\d+)\s*(h|hours?|d|days?|w|weeks?)(\s+ago)?\s*", text, re.IGNORECASE)
     if m:
         n, unit = int(m.group(1)), m.group(2)[0].lower()
-        return now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
+        try:
+            return now - timedelta(hours=n) if unit == "h" else now - timedelta(days=n * (7 if unit == "w" else 1))
+        except OverflowError:  # older than any date: the whole history
+            return datetime.min.replace(tzinfo=timezone.utc)
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
         raise PlanError(f"--since {text!r}: give a date (2025-03-01), a time (2025-03-01T14:00) "
                         "or an age (12h, 7d, 2w)") from None
-    return when if when.tzinfo else when.astimezone()
+    if when.tzinfo:
+        return when
+    try:
+        return when.astimezone()
+    except (ValueError, OverflowError):  # 0001-01-01: too early for the local clock to place
+        return when.replace(tzinfo=timezone.utc)
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -452,7 +460,7 @@ SCHEMA = 1
 
 
 def _state(marker: str | None, settings: Settings) -> str:
-    state = settings.state_of(marker) if marker is not None else None
+    state = state_of(marker, settings) if marker is not None else None
     return state.value if state is not None else "other"
 
 

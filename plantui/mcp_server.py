@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -186,7 +187,20 @@ class _Server(MCPServer):
     async def list_resources(self) -> list[Resource]:
         return [Resource(uri=f"plantui://{kind}/{rel}", name=f"{rel} ({what})", mime_type=mime)
                 for rel in self.plans.found()
-                for kind, what, mime in (("plan", "Markdown", "text/markdown"), ("status", "status JSON", "application/json"))]
+                for kind, what, mime in (("plan", *_plan_kind(rel)), ("status", "status JSON", "application/json"))]
+
+    async def read_resource(self, uri, context=None):
+        """A plan file as it is: Task Master's tasks.json is JSON, not Markdown (the template says Markdown)."""
+        got = await super().read_resource(uri, context)
+        if str(uri).startswith("plantui://plan/") and isinstance(got, list):
+            mime = _plan_kind(str(uri))[1]
+            return [replace(c, mime_type=mime) for c in got]
+        return got
+
+
+def _plan_kind(name: str) -> tuple[str, str]:
+    """What a plan file is, and its MIME type: Markdown, or JSON (Task Master's tasks.json)."""
+    return ("JSON", "application/json") if name.endswith(".json") else ("Markdown", "text/markdown")
 
 
 def build(root: Path, read_only: bool = False, shown: str | None = None, record: bool = True) -> MCPServer:
@@ -302,7 +316,8 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
         def mark(marker: str, tasks: list[str] | None = None, plan: str | None = None,
                  lines: list[int] | None = None, sync: bool = True) -> dict[str, Any]:
             """Set any one-character marker on tasks, as `plantui mark PLAN / 2.1` does: "/" in progress,
-            "-" skipped, "x" done, " " open (or the plan's own markers, e.g. "~", "⚠️")."""
+            "~" skipped, "x" done, " " open in a plain Markdown plan (a Kiro plan reads "~" as queued: plan_status
+            says what each marker means in "markers"; or the plan's own markers, e.g. "⚠️")."""
             return write(plan, tasks, lines, marker, sync)
 
     def resource_plans(path: str):

@@ -35,14 +35,14 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from .config import DEFAULT, Settings
 from .model import Item, Plan, State
-from .timeline import Point, Tick
+from .timeline import Point, Tick, state_of
 
 WINDOW = timedelta(days=7)
 MIN_TICKS = 5
@@ -118,12 +118,15 @@ def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     ticks = list(plan_ticks(plan, where))
     points: list[Point] = []
     sources = ["plan"] if ticks else []
-    from .eventlog import EventLog, default_path
+    from .eventlog import EventLog, default_path, item_names
 
     if default_path().is_file():  # reading never creates the database
         log = EventLog(quiet=True)
         try:
-            ticks += log.ticks(where)
+            logged = log.ticks(where)
+            if logged:  # the log names an item "T001 One": named here as git and the plan's stamps name it ("T001")
+                keys = dict(zip(item_names(plan), map(item_key, plan.items)))
+                ticks += [replace(t, item=keys.get(t.item, t.item)) for t in logged]
             points += log.points(where)
             sources.append("events")
         except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
@@ -153,18 +156,24 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     """Each completion (+1) and reset (-1), as (time, step, item), oldest first.
 
     An item seen done again while already done (two sources, one event) does
-    not count twice; an item seen undone while done is a reset."""
+    not count twice; an item seen undone while done is a reset.  An item removed
+    keeps its state: put back done (a plan emptied and written back), it is no
+    new completion."""
     done: dict[str, bool] = {}
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
         key = _STAMP.sub("", t.item, count=1)  # as item_key names it
-        now_done = t.new is not None and settings.state_of(t.new) is State.DONE
+        if t.new is None:
+            if key not in done:
+                done[key] = t.old is not None and state_of(t.old, settings) is State.DONE
+            continue
+        now_done = state_of(t.new, settings) is State.DONE
         was = done.get(key)
         if was is None:
-            was = t.old is not None and settings.state_of(t.old) is State.DONE
+            was = t.old is not None and state_of(t.old, settings) is State.DONE
         if now_done and not was:
             out.append((t.at, 1, key))
-        elif was and not now_done and t.new is not None:
+        elif was and not now_done:
             out.append((t.at, -1, key))
         done[key] = now_done
     return out

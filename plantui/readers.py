@@ -14,6 +14,7 @@ value (``st_ino``, ``st_mtime_ns``), or None when the folder is not its kind.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
@@ -51,8 +52,10 @@ def folder_bytes(path: Path) -> tuple[bytes, Any] | None:
 
 
 def reader_for(path: Path | None, lines: Lines) -> Reader | None:
-    """The reader that claims the file at ``path`` (its ``lines``), or None: Markdown."""
-    return next((r for r in READERS if r.claims(path, lines)), None)
+    """The reader that claims the file at ``path`` (its ``lines``), or None: Markdown.  Readers are
+    shown the whole path: ``tasks.json`` named in its own folder is still in ``.taskmaster/tasks``."""
+    where = None if path is None else Path(os.path.abspath(path))
+    return next((r for r in READERS if r.claims(where, lines)), None)
 
 
 def reader_named(name: str) -> Reader:

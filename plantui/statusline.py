@@ -57,7 +57,8 @@ def fields_of(plan, summary) -> dict:
 
 def check_format(fmt: str) -> None:
     """Raise :class:`FormatError` when ``fmt`` cannot make a line (before any plan is read)."""
-    render(dict.fromkeys(VALUES, 0), fmt)
+    numbers = ("done", "total", "percent", "open", "in_progress")
+    render({k: 0 if k in numbers else "x" for k in VALUES}, fmt)  # each value of its kind: a number or a text
 
 
 def bar(done: int, total: int, cells: int = BAR_CELLS) -> str:
@@ -101,7 +102,7 @@ def render(values: dict, fmt: str | None = None, width: int = 60, color: bool = 
         except KeyError as exc:
             raise FormatError(f"--format: no field {{{exc.args[0]}}}; the fields are "
                               + " ".join("{" + f + "}" for f in FIELDS)) from None
-        except (ValueError, IndexError, AttributeError) as exc:
+        except (ValueError, IndexError, AttributeError, TypeError) as exc:
             raise FormatError(f"--format: {exc} (a literal brace is written {{{{ or }}}})") from None
         text = " ".join(text.split())  # one line, whatever the fields hold
     if width:

@@ -21,6 +21,7 @@ another's (a minified file) or is not in the file is read-only, said so.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def claims(path: Path | None, lines: Lines) -> bool:
 def current_tag(path: Path) -> str | None:
     """``currentTag`` of the ``.taskmaster/state.json`` beside the tasks folder, if any."""
     try:
-        state = json.loads((path.parent.parent / "state.json").read_text(encoding="utf-8"))
+        state = json.loads((Path(os.path.abspath(path)).parent.parent / "state.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     tag = state.get("currentTag") if isinstance(state, dict) else None

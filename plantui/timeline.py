@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .markdown.status_words import status_of_cell
+from .model import State
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 ORIGINS = ("here", "cli", "mcp", "editor", "outside", "git", "plan")
 """Where a change came from: the dashboard, the command line, the MCP server, an
@@ -37,3 +44,13 @@ class Point:
     done: int
     total: int
     origin: str  # one of ORIGINS
+
+
+def state_of(marker: str, settings: Settings) -> State | None:
+    """The state a tick's marker says: a box's marker as ``settings`` read it, or the
+    word or emoji of a task that is not a box (a Cursor todo's ``completed``, Task
+    Master's ``done``, a heading's ``✅``, or nothing: open); OTHER when neither says one, None for a tag."""
+    state = settings.state_of(marker)
+    if state is State.OTHER:  # "" is a heading that says nothing (or a todo without a status): open
+        return (status_of_cell(marker) or State.OTHER) if marker.strip() else State.OPEN
+    return state

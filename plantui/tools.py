@@ -133,6 +133,10 @@ def describe(path: str | os.PathLike) -> Place:
     found = rule(p.parent.parts, p.name)
     if found is not None and found[0].tool != "markdown":
         return found[0]
+    if p.name == "tasks.json" and p.parent.name == "tasks":  # Task Master before .taskmaster/
+        return Place("taskmaster")
+    if p.parent.name in ("tasks", "todos") and _claude_home(p.parent.parent):  # Claude Code's own lists
+        return Place("claude")
     real = os.path.realpath(p.parent)
     here = p.parent
     for _ in range(8):  # a Claude plans folder, named by the settings of a project above
@@ -142,6 +146,14 @@ def describe(path: str | os.PathLike) -> Place:
             break
         here = here.parent
     return found[0] if found is not None else Place("markdown")
+
+
+def _claude_home(folder: Path) -> bool:
+    """Whether ``folder`` is Claude Code's own (``~/.claude``, or ``$CLAUDE_CONFIG_DIR``)."""
+    if folder.name == ".claude":
+        return True
+    named = os.environ.get("CLAUDE_CONFIG_DIR")
+    return bool(named) and os.path.realpath(os.path.expanduser(named)) == os.path.realpath(folder)
 
 
 def claude_plans_folders(project: str) -> list[str]:

@@ -57,6 +57,7 @@ _BRACKET_RE = LazyRe(rf"[\[(]\s*(?P<word>{WORD})\s*[\])]", re.I)
 _DASH_RE = LazyRe(rf"\s[—–-]+\s*(?P<word>{WORD})\s*[.!]?\s*$", re.I)
 _STATUS_HEAD_RE = LazyRe(rf"^status\s*:\s*(?:\[.?\]\s*)?(?P<word>{WORD})\b", re.I)
 _CODE_SPAN = re.compile(r"`+[^`]*`+")
+_TRAILING_DASH = re.compile(r"(?:\s+[—–-]+)?\s*$")
 _EMPTY_BRACKETS = re.compile(r"(?<=\s)\[ ?\](?=\s*$)")
 _TITLE_HEAD_RE = re.compile(r"^title\s*:\s*(?P<title>.+)", re.I)
 _TASK_ID_HEAD_RE = re.compile(r"^task\s+id\s*:\s*(?P<id>\S+)", re.I)
@@ -435,6 +436,8 @@ def _without(title: str, f: _Found | None, start: int) -> str:
         m = _BRACKET_RE.search(title) or _DASH_RE.search(title) or _EMPTY_BRACKETS.search(title)
         if m:
             a, b = m.start(), m.end()
+    if not title[b:].strip():  # "Scaffold — ✅ DONE": the dash before a status at the end goes too
+        return _TRAILING_DASH.sub("", title[:a])
     return (title[:a] + " " + title[b:]).strip()
 
 

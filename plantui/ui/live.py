@@ -36,6 +36,7 @@ from ..follower import Follower, Write, folders_of, read_settled  # noqa: F401 -
 from ..model import Item
 from ..progress import Summary
 from ..snapshot import Snapshot
+from ..timeline import state_of
 from ..watcher import PlanWatcher  # noqa: F401 - importable here (tests count the watchers started)
 from .changes import Changes, compare
 from .tree_model import GLYPH, Key, one_line
@@ -432,7 +433,7 @@ class LivePlan(Widget):
             elif t.old is None:
                 text = f"+ {t.item}"
             else:
-                state = settings.state_of(t.new) if settings is not None else None
+                state = state_of(t.new, settings) if settings is not None else None
                 text = f"{GLYPH.get(state, '[' + t.new + ']')} {t.item}"
             origin = t.origin
             if origin == "git":  # a commit: who made it
