@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .markdown.status_words import status_of_cell
+from .status_words import status_of_cell
 from .model import State
 
 if TYPE_CHECKING:

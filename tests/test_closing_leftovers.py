@@ -13,7 +13,7 @@ from ui_plan import NOW
 
 from plantui import actions
 from plantui.lines import Lines
-from plantui.markdown.status_words import status_of_cell
+from plantui.status_words import status_of_cell
 from plantui.model import State
 from plantui.parser import build_plan
 from plantui.snapshot import read

@@ -14,7 +14,7 @@ from plantui.cli import main
 from plantui.edits import EditError
 from plantui.errors import PlanError
 from plantui.model import State
-from plantui.markdown.status_words import status_of_cell
+from plantui.status_words import status_of_cell
 from plantui.parser import build_plan, parse
 from plantui.progress import summarize
 from plantui.lines import Lines

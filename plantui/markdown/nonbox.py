@@ -49,7 +49,7 @@ from itertools import takewhile
 from ..model import Spelling, State, Warning
 from ..names import PHASE_RE, LazyRe, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
-from .status_words import EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_emoji, state_of_word
+from ..status_words import EMOJI_RE as _EMOJI_RE, WORD, WORD_RE as _WORD_RE, state_of_emoji, state_of_word
 from .walk import Collected, RawItem
 
 _EMOJI_WORD_RE = LazyRe(rf"(?P<emoji>{_EMOJI_RE.pattern})(?P<sep>(?:[ \t]|&nbsp;)*)(?P<word>(?:{WORD})(?![\w-]))?", re.I)

@@ -18,7 +18,7 @@ from ..config import Settings, grapheme_end
 from ..model import Spelling, State, StatusRow, Warning
 from ..names import BULLET_RE, PHASE_RE, TAG_LINE, LazyRe, clean_inline, is_checkpoint_name, name_of, split_id
 from ..lines import Lines
-from .status_words import EMOJI_RE, WORD_RE, state_of_word, status_of_bare_cell, status_of_cell
+from ..status_words import EMOJI_RE, WORD_RE, state_of_word, status_of_bare_cell, status_of_cell
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -1,13 +1,13 @@
 """The words and emoji a plan writes a task's state in (``✅``, ``pending``,
 ``In Progress``, ``cancelled``…): the one vocabulary read by the tasks that are not
-boxes (:mod:`.nonbox`), by the status cells of tables and by the tables of counts
-(:mod:`.walk`)."""
+boxes (:mod:`.markdown.nonbox`), by the status cells of tables and by the tables of counts
+(:mod:`.markdown.walk`), and by the history of ticks (:mod:`.timeline`)."""
 
 from __future__ import annotations
 
 import re
 
-from ..model import State
+from .model import State
 
 EMOJI = {
     "✅": State.DONE, "✔": State.DONE, "☑": State.DONE, "✓": State.DONE,
