@@ -33,17 +33,25 @@ def _norm_id(ref: str) -> str:
     return ref.strip().strip("*").rstrip(".:").lower()
 
 
+def _ids_said(plan: Plan) -> str:
+    """The plan's own ids, the first few: ``its ids are 1, 2, 3 …``."""
+    ids = list(dict.fromkeys(it.id for it in plan.items if it.id is not None))
+    if not ids:
+        return "its tasks have no ids"
+    return "its ids are " + ", ".join(ids[:5]) + (" …" if len(ids) > 5 else "")
+
+
 def resolve(plan: Plan, ref: str | int) -> Item:
     """The item a person means: a task id as written (``1.1``, ``T012``) or a line number (int)."""
     if isinstance(ref, int):
         item = plan.item_at_line(ref)
         if item is None:
-            raise EditError(f"line {ref} holds no checkbox item")
+            raise EditError(f"line {ref} holds no {'checkbox item' if plan.source == 'markdown' else 'task'}")
         return item
     want = _norm_id(ref)
     hits = [it for it in plan.items if it.id is not None and _norm_id(it.id) == want]
     if not hits:
-        raise EditError(f"no task with id {ref!r} (ids look like 1.1 or T012; or use --line N)")
+        raise EditError(f"no task with id {ref!r} ({_ids_said(plan)}; or use --line N)")
     if len(hits) > 1:
         lines = ", ".join(str(it.line) for it in hits[:6])
         raise EditError(f"{len(hits)} items have id {ref!r} (lines {lines}); pick one with --line N")

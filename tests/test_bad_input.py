@@ -256,6 +256,17 @@ def test_unknown_task_id(tmp_path):
     refused(path, "mark", path, "/", "nope", match="no task with id")
 
 
+def test_an_unknown_id_is_answered_with_the_plans_own_ids(tmp_path):
+    """The refusal names the ids the plan has (it said "ids look like 1.1 or T012" to a
+    Task Master or Cursor plan, whose ids are 1, 2, 3 or words)."""
+    path = plan(tmp_path, SIMPLE)
+    err = refused(path, "tick", path, "T999", match="no task with id 'T999'")
+    assert "its ids are T001, T002" in err and "look like" not in err
+    bare = plan(tmp_path, "# Plan\n\n- [ ] one\n- [ ] two\n", name="bare.md")
+    assert "its tasks have no ids" in refused(bare, "tick", bare, "1", match="no task with id '1'")
+    assert "line 1 holds no checkbox item" in refused(bare, "tick", bare, "--line", "1")
+
+
 def test_ambiguous_id(tmp_path):
     path = plan(tmp_path, SIMPLE + "- [ ] T002 Two again\n")
     refused(path, "tick", path, "T002", match="2 items have id")
