@@ -195,6 +195,15 @@ def plan_status(tasks: Counts, optional: tuple[int, int]) -> str:
     return "In Progress" if (tasks.done or tasks.in_progress) else "Not Started"
 
 
+def _status_of_phases(phases: list[PhaseState]) -> str:
+    """The status of a plan without tasks, from its phases (``## Phase 1: Setup ✅``,
+    ``## Phase 2: Build 🚧``, see :func:`stated_states`): Complete when every one is
+    done, In Progress when one is done or under way."""
+    if all(p.status == DONE for p in phases):
+        return "Complete"
+    return "In Progress" if any(p.status in (DONE, IN_PROGRESS) for p in phases) else "Not Started"
+
+
 def _derived(plan: Plan) -> tuple[tuple[int, ...], dict[int, tuple[int, ...]]]:
     """See ``Parts.derived``."""
     always: list[int] = []
@@ -483,7 +492,7 @@ def assemble(plan: Plan, now: datetime | None, tasks: Counts, checks: Counts, ph
         warnings.append(Warning(f.line, f"{f.key} says {f.value!r}, the boxes say {fs.computed!r}"))
     parts = replace(parts, drifting=tuple(drifting), stale=tuple(stale))
 
-    status = plan_status(tasks, parts.optional)
+    status = plan_status(tasks, parts.optional) if tasks.total or not phases else _status_of_phases(phases)
     warnings.sort(key=lambda w: w.line or 0)
     return Summary(
         tasks=tasks,

@@ -514,3 +514,18 @@ def test_a_tick_read_without_a_parse_equals_a_full_parse(text):
             fast, full = reparse(plan, lines, new_lines), build_plan(new_lines)
             assert fast == full
             assert update(plan, s, fast, NOW) == summarize(full, NOW)
+
+
+@pytest.mark.parametrize("heads, status", [
+    (("## Phase 1: Scaffold ✅ COMPLETE", "## Phase 2: Build 🚧"), "In Progress"),
+    (("## Phase 1: Scaffold ✅", "## Phase 2: Build (DONE)"), "Complete"),
+    (("## Phase 1: Scaffold", "## Phase 2: Build"), "Not Started"),
+])
+def test_a_plan_of_phases_without_tasks_has_the_status_its_phases_say(heads, status):
+    """A plan whose phases say how far along they are, with no task in it, said
+    "Not Started" while its phases said done and in progress."""
+    text = "# Plan\n\n" + "".join(f"{h}\n\nWhat it does.\n\n" for h in heads)
+    summary = summarize(parse(text))
+    assert summary.tasks.total == 0 and summary.status == status, [p.status for p in summary.phases]
+    boxed = summarize(parse(text + "- [ ] a task\n"))  # with a task: the tasks say it, as before
+    assert boxed.status == "Not Started"
