@@ -1,0 +1,41 @@
+"""Defects a demanding user met in an afternoon with plantui, each with the behaviour
+that was wrong before its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pilot import app_for, loaded, wait_for
+
+
+@pytest.fixture(autouse=True)
+def _config(tmp_path: Path, monkeypatch) -> Path:
+    """Never the user's own ~/.config: each test has its own config folder."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    return folder
+
+
+DASH_IN_PROGRESS = """\
+# Implementation Plan
+
+- [x] 1. Set up the project
+- [ ] 2. Write the reader
+- [-] 3. Write the writer
+"""
+
+
+async def test_i_marks_in_progress_with_the_marker_the_plan_already_uses(tmp_path: Path):
+    """A plan that says in progress with [-] (as Kiro does) gets [-] from i, not [/]."""
+    path = tmp_path / "tasks.md"
+    path.write_text(DASH_IN_PROGRESS, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        dash.tree.reveal(next(k for k in dash.plan_layout.key_item if k[0] == "#2"))
+        await pilot.press("i")
+        await wait_for(pilot, lambda: "- [-] 2. Write the reader" in path.read_text(encoding="utf-8"),
+                       what="the plan's own in-progress marker")
+        assert path.read_text(encoding="utf-8") == DASH_IN_PROGRESS.replace("- [ ] 2.", "- [-] 2.")
