@@ -55,7 +55,8 @@ DEFAULT_MARKERS: Mapping[str, State | None] = MappingProxyType(
 # [markers] table is applied over the preset.
 PRESETS: Mapping[str, Mapping[str, State | None]] = MappingProxyType({
     "markdown": DEFAULT_MARKERS,  # Spec Kit and plain Markdown: [~] skipped
-    "kiro": MappingProxyType({**DEFAULT_MARKERS, "~": State.OPEN, "-": State.IN_PROGRESS}),  # [~] queued
+    # [~] queued; [-] (Kiro's own) before [/], so a mark made here writes [-]
+    "kiro": MappingProxyType({"-": State.IN_PROGRESS, **DEFAULT_MARKERS, "~": State.OPEN}),
     "conductor": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),
     "execplan": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),  # Codex ExecPlans
 })

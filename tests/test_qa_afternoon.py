@@ -39,3 +39,18 @@ async def test_i_marks_in_progress_with_the_marker_the_plan_already_uses(tmp_pat
         await wait_for(pilot, lambda: "- [-] 2. Write the reader" in path.read_text(encoding="utf-8"),
                        what="the plan's own in-progress marker")
         assert path.read_text(encoding="utf-8") == DASH_IN_PROGRESS.replace("- [ ] 2.", "- [-] 2.")
+
+
+def test_a_kiro_plan_with_no_task_in_progress_yet_gets_kiros_own_marker(tmp_path: Path):
+    """Under .kiro/ the first task set in progress gets [-], Kiro's marker, not [/]."""
+    from plantui.follower import marker_for
+    from plantui.model import State
+    from plantui.snapshot import read
+
+    folder = tmp_path / ".kiro" / "specs" / "sync"
+    folder.mkdir(parents=True)
+    path = folder / "tasks.md"
+    path.write_text("# Implementation Plan\n\n- [x] 1. One\n- [ ] 2. Two\n", encoding="utf-8")
+    seen = read(path)
+    assert marker_for(seen, State.IN_PROGRESS) == "-"
+    assert marker_for(seen, State.SKIPPED) is None  # Kiro's [~] is queued (open): no skipped marker
