@@ -54,3 +54,34 @@ def test_a_kiro_plan_with_no_task_in_progress_yet_gets_kiros_own_marker(tmp_path
     seen = read(path)
     assert marker_for(seen, State.IN_PROGRESS) == "-"
     assert marker_for(seen, State.SKIPPED) is None  # Kiro's [~] is queued (open): no skipped marker
+
+
+CHECKPOINT_LINES = """\
+# Tasks
+
+## Phase 1: Setup
+
+- [x] T001 Make the folders
+
+**Checkpoint**: The folders exist
+
+## Phase 2: Build
+
+- [ ] T002 Write the code
+
+**Checkpoint**: The code runs
+"""
+
+
+async def test_a_checkpoint_without_boxes_has_no_padding_before_its_dash(tmp_path: Path):
+    """A checkpoint line with no boxes of its own shows "—" for its count: padded to the
+    width of "0/0", it stood three cells from its glyph ("✓   — passed")."""
+    from textual.widgets import Static
+
+    path = tmp_path / "tasks.md"
+    path.write_text(CHECKPOINT_LINES, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dash = await loaded(pilot)
+        text = str(dash.query_one("#checkpoints", Static).visual).splitlines()
+        assert text == ["✓ — passed  Checkpoint: The folders exist", "○ — pending Checkpoint: The code runs"]
