@@ -302,7 +302,8 @@ def build(root: Path, read_only: bool = False, shown: str | None = None, record:
         def mark(marker: str, tasks: list[str] | None = None, plan: str | None = None,
                  lines: list[int] | None = None, sync: bool = True) -> dict[str, Any]:
             """Set any one-character marker on tasks, as `plantui mark PLAN / 2.1` does: "/" in progress,
-            "-" skipped, "x" done, " " open (or the plan's own markers, e.g. "~", "⚠️")."""
+            "~" skipped, "x" done, " " open (or the plan's own markers, e.g. "-", "⚠️"; plan_status's
+            "markers" says what each means in that plan)."""
             return write(plan, tasks, lines, marker, sync)
 
     def resource_plans(path: str):

@@ -85,3 +85,21 @@ async def test_a_checkpoint_without_boxes_has_no_padding_before_its_dash(tmp_pat
         dash = await loaded(pilot)
         text = str(dash.query_one("#checkpoints", Static).visual).splitlines()
         assert text == ["✓ — passed  Checkpoint: The folders exist", "○ — pending Checkpoint: The code runs"]
+
+
+def test_the_mcp_mark_tool_names_each_marker_by_what_it_means_by_default(tmp_path: Path):
+    """The mark tool told agents "-" skipped: by default [-] is in progress, so an agent
+    skipping a task with "-" set it in progress.  Each marker it names means what it says."""
+    import asyncio
+    import re
+
+    pytest.importorskip("mcp")
+    from plantui.config import DEFAULT_MARKERS
+    from plantui.mcp_server import build
+
+    tools = asyncio.run(build(tmp_path).list_tools())
+    said = next(t.description for t in tools if t.name == "mark")
+    named = dict(re.findall(r'"(.)" (in progress|skipped|done|open)\b', said))
+    assert named == {"/": "in progress", "~": "skipped", "x": "done", " ": "open"}
+    for marker, meaning in named.items():
+        assert DEFAULT_MARKERS[marker].value.replace("_", " ") == meaning
