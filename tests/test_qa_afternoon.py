@@ -103,3 +103,38 @@ def test_the_mcp_mark_tool_names_each_marker_by_what_it_means_by_default(tmp_pat
     assert named == {"/": "in progress", "~": "skipped", "x": "done", " ": "open"}
     for marker, meaning in named.items():
         assert DEFAULT_MARKERS[marker].value.replace("_", " ") == meaning
+
+
+FIELDS_PLAN = """\
+# Plan
+
+**Progress:** 0/2 tasks complete
+**Last Updated:** 2026-01-01
+
+## Phase 1: Setup
+
+- [ ] 1.1 Write the reader
+- [ ] 1.2 Write the writer
+"""
+
+
+def test_an_undo_that_leaves_the_box_leaves_the_fields_the_tick_wrote(tmp_path: Path):
+    """Tick 1.1, then an agent rewrites 1.1's text (its box still ticked), then undo: the box
+    is left as it is, and the Progress the tick wrote stays; it went back to 0/2 while the
+    box said done, so the undo made the plan drift."""
+    from datetime import datetime
+
+    from plantui import actions
+    from plantui.snapshot import read
+
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    ticked = actions.mark_items(path, [read(path).plan.items[0]], None, now=datetime(2026, 2, 3, 10, 0))
+    after = path.read_text(encoding="utf-8")
+    assert "**Progress:** 1/2 tasks complete" in after and "- [x] 1.1" in after
+    edited = after.replace("- [x] 1.1 Write the reader", "- [x] 1.1 Write the reader and its tests")
+    path.write_text(edited, encoding="utf-8")
+    undone = actions.undo(path, ticked.undo)
+    assert undone.left == (8,)
+    assert path.read_text(encoding="utf-8") == edited  # nothing taken back: the fields follow the box
+    assert not read(path).summary().warnings  # no drift
