@@ -93,9 +93,10 @@ class Undone(WriteResult):
         if not self.left:
             return ""
         where = ", ".join(map(str, self.left))
+        rest = "the rest is undone" if self.written else "nothing else to undo, nothing written"
         if len(self.left) == 1:
-            return f"line {where} changed since the tick and is left as it is; the rest is undone"
-        return f"lines {where} changed since the tick and are left as they are; the rest is undone"
+            return f"line {where} changed since the tick and is left as it is; {rest}"
+        return f"lines {where} changed since the tick and are left as they are; {rest}"
 
 
 def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:

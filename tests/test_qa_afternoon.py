@@ -138,3 +138,19 @@ def test_an_undo_that_leaves_the_box_leaves_the_fields_the_tick_wrote(tmp_path: 
     assert undone.left == (8,)
     assert path.read_text(encoding="utf-8") == edited  # nothing taken back: the fields follow the box
     assert not read(path).summary().warnings  # no drift
+
+
+def test_an_undo_that_writes_nothing_does_not_say_the_rest_is_undone(tmp_path: Path):
+    """The undo above writes nothing: its sentence said "the rest is undone" all the same."""
+    from datetime import datetime
+
+    from plantui import actions
+    from plantui.snapshot import read
+
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    ticked = actions.mark_items(path, [read(path).plan.items[0]], None, now=datetime(2026, 2, 3, 10, 0))
+    path.write_text(path.read_text(encoding="utf-8").replace("Write the reader", "Write the parser"), encoding="utf-8")
+    undone = actions.undo(path, ticked.undo)
+    assert not undone.written
+    assert undone.said == "line 8 changed since the tick and is left as it is; nothing else to undo, nothing written"
