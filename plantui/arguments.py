@@ -107,7 +107,7 @@ def command_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("watch"):
         p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
-        p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+        p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here): its plan changed last")
         notify_flags(p)
         p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 

@@ -228,7 +228,7 @@ def _check_plans(paths: list[Path]) -> dict:
 def _watch(args) -> int:
     from .discover import expand
 
-    paths = expand([args.path])
+    paths = sorted(expand([args.path]), key=_changed, reverse=True)  # a folder: the plan worked on now
     if not paths:
         here = args.path == "."
         raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")

@@ -154,3 +154,23 @@ def test_an_undo_that_writes_nothing_does_not_say_the_rest_is_undone(tmp_path: P
     undone = actions.undo(path, ticked.undo)
     assert not undone.written
     assert undone.said == "line 8 changed since the tick and is left as it is; nothing else to undo, nothing written"
+
+
+def test_watch_on_a_folder_of_plans_follows_the_one_changed_last(tmp_path: Path, monkeypatch):
+    """`plantui watch specs/` beside an agent working on 002 showed 001 (the first by path),
+    where `status --line` and `check` on the same folder take the plan changed last."""
+    import os
+
+    import plantui.ui.app as ui_app
+    from plantui import cli
+
+    for name, when in (("001-old", 1_000_000_000), ("002-now", 2_000_000_000)):
+        folder = tmp_path / "specs" / name
+        folder.mkdir(parents=True)
+        (folder / "tasks.md").write_text("# Tasks\n\n- [ ] T001 One\n", encoding="utf-8")
+        os.utime(folder / "tasks.md", (when, when))
+    shown = []
+    monkeypatch.setattr(ui_app, "run_watch", lambda path, **kw: shown.append(Path(path)) or 0)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert cli.main(["watch", str(tmp_path / "specs"), "--no-history"]) == 0
+    assert shown == [tmp_path / "specs" / "002-now" / "tasks.md"]
