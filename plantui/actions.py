@@ -55,7 +55,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
     """Set the marker of the items named by ``refs`` (None: the file's done marker)."""
 
     def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
-        items = [resolve(snap.plan, r) for r in refs]
+        items = list({it.index: it for it in (resolve(snap.plan, r) for r in refs)}.values())  # each once
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
                              now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
         return result.edits, result.changed

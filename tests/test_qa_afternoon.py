@@ -174,3 +174,19 @@ def test_watch_on_a_folder_of_plans_follows_the_one_changed_last(tmp_path: Path,
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert cli.main(["watch", str(tmp_path / "specs"), "--no-history"]) == 0
     assert shown == [tmp_path / "specs" / "002-now" / "tasks.md"]
+
+
+@pytest.mark.parametrize("marker", ["x", "⚠️"])
+def test_a_task_named_twice_is_marked_once(tmp_path: Path, capsys, marker):
+    """`plantui mark plan.md ⚠️ 1.2 1.2` (or an id and its --line) ended in a traceback
+    ("overlapping edits"); a tick of the same printed the task twice."""
+    from plantui import cli
+
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    assert cli.main(["mark", str(path), marker, "1.2", "1.2", "--line", "9", "--no-history"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and out.count("1.2 Write the writer") == 1
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[8] == f"- [{marker}] 1.2 Write the writer" and lines[7] == "- [ ] 1.1 Write the reader"
+    assert lines[2] == ("**Progress:** 1/2 tasks complete" if marker == "x" else "**Progress:** 0/2 tasks complete")
