@@ -190,3 +190,16 @@ def test_a_task_named_twice_is_marked_once(tmp_path: Path, capsys, marker):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[8] == f"- [{marker}] 1.2 Write the writer" and lines[7] == "- [ ] 1.1 Write the reader"
     assert lines[2] == ("**Progress:** 1/2 tasks complete" if marker == "x" else "**Progress:** 0/2 tasks complete")
+
+
+def test_mark_with_the_parallel_tag_is_refused_and_writes_nothing(tmp_path: Path, capsys):
+    """`plantui mark plan.md P 1.2` wrote [P], Spec Kit's parallel tag: 1.2 left the plan
+    (Total Tasks went to 1) and `plantui untick plan.md 1.2` then found no task 1.2."""
+    from plantui import cli
+
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    assert cli.main(["mark", str(path), "P", "1.2", "--no-history"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("plantui: ") and "[P] is a tag" in err and err.count("\n") == 1
+    assert path.read_text(encoding="utf-8") == FIELDS_PLAN
