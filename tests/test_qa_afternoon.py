@@ -203,3 +203,18 @@ def test_mark_with_the_parallel_tag_is_refused_and_writes_nothing(tmp_path: Path
     err = capsys.readouterr().err
     assert err.startswith("plantui: ") and "[P] is a tag" in err and err.count("\n") == 1
     assert path.read_text(encoding="utf-8") == FIELDS_PLAN
+
+
+async def test_r_on_a_deleted_plan_does_not_say_it_reloaded(tmp_path: Path):
+    """r while the plan is deleted said "Reloaded plan.md": nothing was read, the last view stayed."""
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        path.unlink()
+        await pilot.press("r")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "Reloaded plan.md" not in said
+        assert "plan.md is not there; showing the last view until it comes back" in said

@@ -307,7 +307,11 @@ class PlanDashboard(LivePlan):
 
     def action_reload(self) -> None:
         self.load("reload")
-        self.app.notify(f"Reloaded {self.name_shown}", timeout=2)
+        if os.path.exists(self.path):
+            self.app.notify(f"Reloaded {self.name_shown}", timeout=2)
+        else:  # nothing to read: the last view stays
+            self.app.notify(f"{self.name_shown} is not there; showing the last view until it comes back",
+                            severity="warning", timeout=4)
 
     def _open_items(self) -> list[Key]:
         layout = self.plan_layout
