@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -118,12 +118,15 @@ def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     ticks = list(plan_ticks(plan, where))
     points: list[Point] = []
     sources = ["plan"] if ticks else []
-    from .eventlog import EventLog, default_path
+    from .eventlog import EventLog, default_path, item_names
 
     if default_path().is_file():  # reading never creates the database
         log = EventLog(quiet=True)
         try:
-            ticks += log.ticks(where)
+            # The log names an item "2.1 Add a cache"; git and the plan name it as a tick does
+            # ("2.1"): in one name, a tick seen by both counts once.
+            named = dict(zip(item_names(plan), map(item_key, plan.items)))
+            ticks += [replace(t, item=named.get(t.item, t.item)) for t in log.ticks(where)]
             points += log.points(where)
             sources.append("events")
         except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others

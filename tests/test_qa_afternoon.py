@@ -218,3 +218,49 @@ async def test_r_on_a_deleted_plan_does_not_say_it_reloaded(tmp_path: Path):
         said = [n.message for n in app._notifications]
         assert "Reloaded plan.md" not in said
         assert "plan.md is not there; showing the last view until it comes back" in said
+
+
+def test_a_tick_seen_by_the_event_log_and_by_git_counts_once_in_the_pace(tmp_path: Path, monkeypatch):
+    """The event log names an item "1.1 Write the reader", its commit "1.1": `status --git`
+    counted a tick made here and committed as two completions (and a tick and its untick,
+    each committed, as a pace of 0 done and 2 undone)."""
+    import os
+    import shutil
+    import subprocess
+    from datetime import datetime, timedelta, timezone
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    from plantui.eventlog import EventLog, version_of
+    from plantui.pace import completions, observed
+    from plantui.snapshot import read
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    path = repo / "plan.md"
+    base = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+    log = EventLog(quiet=True)
+
+    def save(text: str, seconds: int, commit: str | None = None, logged: str | None = None) -> None:
+        path.write_text(text, encoding="utf-8")
+        snap = read(path)
+        if logged is not None:  # plantui saw (or made) this version at base + seconds
+            ns = int((base + timedelta(seconds=seconds)).timestamp() * 1e9)
+            log.observe(path, snap.plan, 0, 2, origin=logged, version=version_of(snap.raw, ns))
+        if commit is not None:  # and it was committed 10 s later
+            when = (base + timedelta(seconds=seconds + 10)).isoformat()
+            env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+            subprocess.run(["git", "-c", "user.name=Ann", "-c", "user.email=ann@example.org", *commit.split()],
+                           cwd=repo, check=True, capture_output=True, env=env)
+
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    save(FIELDS_PLAN, 0, "add plan.md", logged="outside")
+    save(FIELDS_PLAN, 0, "commit -qm plan")
+    ticked = FIELDS_PLAN.replace("- [ ] 1.1", "- [x] 1.1")
+    save(ticked, 60, "commit -qam tick", logged="cli")
+    save(FIELDS_PLAN, 120, "commit -qam untick", logged="cli")
+    log.close()
+    seen = observed(path, read(path).plan, git=True)
+    assert {"events", "git"} <= set(seen.sources)
+    assert [step for _, step, _ in completions(seen.ticks)] == [1, -1]
