@@ -264,3 +264,18 @@ def test_a_tick_seen_by_the_event_log_and_by_git_counts_once_in_the_pace(tmp_pat
     seen = observed(path, read(path).plan, git=True)
     assert {"events", "git"} <= set(seen.sources)
     assert [step for _, step, _ in completions(seen.ticks)] == [1, -1]
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["tick"], "the following arguments are required: PATH (see plantui tick --help)"),
+    (["untick"], "the following arguments are required: PATH (see plantui untick --help)"),
+    (["mark", "plan.md"], "the following arguments are required: MARKER (see plantui mark --help)"),
+])
+def test_a_missing_argument_names_only_what_is_required(argv, said, capsys):
+    """`plantui tick` said "required: PATH, REF": a REF is not required (--line N names a task)."""
+    from plantui import cli
+
+    with pytest.raises(SystemExit) as exited:
+        cli.main(argv)
+    assert exited.value.code == 2
+    assert capsys.readouterr().err == f"plantui: {said}\n"
