@@ -279,3 +279,27 @@ def test_a_missing_argument_names_only_what_is_required(argv, said, capsys):
         cli.main(argv)
     assert exited.value.code == 2
     assert capsys.readouterr().err == f"plantui: {said}\n"
+
+
+def test_history_says_now_what_the_file_says_with_changes_not_committed(tmp_path: Path, monkeypatch, capsys):
+    """`plantui history` opened with "now 0/2 tasks" (the last commit) and closed with
+    "now, not committed  tasks 1/2": the first line now says what the file says."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    from plantui import cli
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    path = repo / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "plan"]):
+        subprocess.run(["git", "-c", "user.name=Ann", "-c", "user.email=ann@example.org", *args], cwd=repo,
+                       check=True, capture_output=True)
+    path.write_text(FIELDS_PLAN.replace("- [ ] 1.1", "- [x] 1.1"), encoding="utf-8")
+    assert cli.main(["history", str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("; now 1/2 tasks") and out[-2].startswith("now, not committed  tasks 1/2")
