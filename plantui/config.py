@@ -57,7 +57,8 @@ PRESETS: Mapping[str, Mapping[str, State | None]] = MappingProxyType({
     "markdown": DEFAULT_MARKERS,  # Spec Kit and plain Markdown: [~] skipped
     # [~] queued; [-] (Kiro's own) before [/], so a mark made here writes [-]
     "kiro": MappingProxyType({"-": State.IN_PROGRESS, **DEFAULT_MARKERS, "~": State.OPEN}),
-    "conductor": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),
+    # [~] (Conductor's own) first, so a mark made here writes [~]
+    "conductor": MappingProxyType({"~": State.IN_PROGRESS, **{m: st for m, st in DEFAULT_MARKERS.items() if m != "~"}}),
     "execplan": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),  # Codex ExecPlans
 })
 PRESET_SAYS = MappingProxyType({  # what each preset makes of the markers that differ, for people

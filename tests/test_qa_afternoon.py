@@ -303,3 +303,18 @@ def test_history_says_now_what_the_file_says_with_changes_not_committed(tmp_path
     assert cli.main(["history", str(path)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("; now 1/2 tasks") and out[-2].startswith("now, not committed  tasks 1/2")
+
+
+def test_a_conductor_plan_with_no_task_in_progress_yet_gets_conductors_own_marker(tmp_path: Path):
+    """Under conductor/ the first task set in progress gets [~], Conductor's marker, not [/]."""
+    from plantui.follower import marker_for
+    from plantui.model import State
+    from plantui.snapshot import read
+
+    folder = tmp_path / "conductor" / "tracks" / "sync_20260101"
+    folder.mkdir(parents=True)
+    path = folder / "plan.md"
+    path.write_text("# Plan\n\n## Phase 1: Setup\n\n- [x] Task: One\n- [ ] Task: Two\n", encoding="utf-8")
+    seen = read(path)
+    assert seen.settings.preset == "conductor"
+    assert marker_for(seen, State.IN_PROGRESS) == "~"
