@@ -123,10 +123,13 @@ def observed(path: str | Path, plan: Plan, *, git: bool = False) -> Observed:
     if default_path().is_file():  # reading never creates the database
         log = EventLog(quiet=True)
         try:
-            # The log names an item "2.1 Add a cache"; git and the plan name it as a tick does
-            # ("2.1"): in one name, a tick seen by both counts once.
-            named = dict(zip(item_names(plan), map(item_key, plan.items)))
-            ticks += [replace(t, item=named.get(t.item, t.item)) for t in log.ticks(where)]
+            logged = log.ticks(where)
+            if logged and (git or ticks):
+                # The log names an item "2.1 Add a cache"; git and the plan's stamps name it as
+                # a tick does ("2.1"): in one name, a tick seen by two sources counts once.
+                named = dict(zip(item_names(plan), map(item_key, plan.items)))
+                logged = [replace(t, item=named.get(t.item, t.item)) for t in logged]
+            ticks += logged
             points += log.points(where)
             sources.append("events")
         except Exception:  # noqa: BLE001 - a log that cannot answer leaves the others
