@@ -318,3 +318,37 @@ def test_a_conductor_plan_with_no_task_in_progress_yet_gets_conductors_own_marke
     seen = read(path)
     assert seen.settings.preset == "conductor"
     assert marker_for(seen, State.IN_PROGRESS) == "~"
+
+
+async def test_e_on_a_claude_code_task_list_opens_the_tasks_own_file(tmp_path: Path, monkeypatch):
+    """A task list is a folder of JSON files: e ran `$EDITOR +19 list-a` (the folder, at a
+    line of plantui's own joined view); it opens the task's file at its status line."""
+    import json
+    from contextlib import contextmanager
+
+    import plantui.ui.widgets.dashboard as dashboard
+
+    folder = tmp_path / "tasks" / "list-a"
+    folder.mkdir(parents=True)
+    for n, status in ((1, "completed"), (2, "in_progress"), (3, "pending")):
+        task = {"id": str(n), "subject": f"Task {n}", "description": "", "activeForm": f"Doing {n}",
+                "status": status, "blocks": [], "blockedBy": []}
+        (folder / f"{n}.json").write_text(json.dumps(task, indent=2) + "\n", encoding="utf-8")
+    calls = []
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "vim")
+    monkeypatch.setattr(dashboard.subprocess, "call", lambda argv: calls.append(argv) or 0)
+    app = app_for(folder)
+
+    @contextmanager
+    def suspend():
+        yield
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        dash.tree.reveal(next(k for k in dash.plan_layout.key_item if dash.plan_layout.item(k).id == "2"))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: calls, what="the editor")
+    status_line = (folder / "2.json").read_text(encoding="utf-8").splitlines().index('  "status": "in_progress",') + 1
+    assert calls == [["vim", f"+{status_line}", str(folder / "2.json")]]

@@ -425,8 +425,13 @@ class PlanDashboard(LivePlan):
         if layout is not None and key in layout.nodes:
             node = layout.nodes[key]
             line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        path = self.path
+        if path.is_dir() and self.snapshot is not None:  # a Claude Code task list: the task's own file
+            from ...claude_store import file_line
+
+            path, line = file_line(path, self.snapshot.lines, line)
         try:
-            argv = editor_command(editor, self.path, line)
+            argv = editor_command(editor, path, line)
         except ValueError as exc:  # shlex: an unclosed quote
             self.app.notify(f"Could not start {editor}: {exc}", severity="error", timeout=4, markup=False)
             return
