@@ -159,18 +159,23 @@ def completions(ticks: Iterable[Tick], settings: Settings = DEFAULT) -> list[tup
     """Each completion (+1) and reset (-1), as (time, step, item), oldest first.
 
     An item seen done again while already done (two sources, one event) does
-    not count twice; an item seen undone while done is a reset."""
+    not count twice; an item seen undone while done is a reset.  An item removed
+    keeps its state: one back as it was (a file emptied and written again, as some
+    editors save) is no news."""
     done: dict[str, bool] = {}
     out = []
     for t in sorted(ticks, key=lambda t: t.at):
         key = _STAMP.sub("", t.item, count=1)  # as item_key names it
-        now_done = t.new is not None and settings.state_of(t.new) is State.DONE
         was = done.get(key)
         if was is None:
             was = t.old is not None and settings.state_of(t.old) is State.DONE
+        if t.new is None:  # removed
+            done[key] = was
+            continue
+        now_done = settings.state_of(t.new) is State.DONE
         if now_done and not was:
             out.append((t.at, 1, key))
-        elif was and not now_done and t.new is not None:
+        elif was and not now_done:
             out.append((t.at, -1, key))
         done[key] = now_done
     return out

@@ -352,3 +352,24 @@ async def test_e_on_a_claude_code_task_list_opens_the_tasks_own_file(tmp_path: P
         await wait_for(pilot, lambda: calls, what="the editor")
     status_line = (folder / "2.json").read_text(encoding="utf-8").splitlines().index('  "status": "in_progress",') + 1
     assert calls == [["vim", f"+{status_line}", str(folder / "2.json")]]
+
+
+def test_a_plan_emptied_and_written_again_adds_nothing_to_the_pace():
+    """An editor that empties the file, then writes it (a slow save in place, a checkout):
+    every item is removed, then added again as it was.  Each done task counted as done
+    anew (the example's six: a pace of 6 a day and an ETA out of nothing)."""
+    from datetime import datetime, timedelta, timezone
+
+    from plantui.pace import completions
+    from plantui.timeline import Tick
+
+    t0 = datetime(2026, 3, 1, 10, 0, tzinfo=timezone.utc)
+    ticks = [Tick(t0, "p", "1.1 One", "x", None, "outside"), Tick(t0, "p", "1.2 Two", " ", None, "outside"),
+             Tick(t0 + timedelta(seconds=1), "p", "1.1 One", None, "x", "outside"),
+             Tick(t0 + timedelta(seconds=1), "p", "1.2 Two", None, " ", "outside")]
+    assert completions(ticks) == []
+    later = t0 + timedelta(minutes=5)
+    assert completions(ticks + [Tick(later, "p", "1.2 Two", " ", "x", "here")]) == [(later, 1, "1.2 Two")]
+    assert completions(ticks + [Tick(later, "p", "1.1 One", "x", " ", "here")]) == [(later, -1, "1.1 One")]
+    new = Tick(later, "p", "1.3 Three", None, "x", "outside")  # an item added done: done now
+    assert completions([new]) == [(later, 1, "1.3 Three")]
