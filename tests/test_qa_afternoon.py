@@ -373,3 +373,38 @@ def test_a_plan_emptied_and_written_again_adds_nothing_to_the_pace():
     assert completions(ticks + [Tick(later, "p", "1.1 One", "x", " ", "here")]) == [(later, -1, "1.1 One")]
     new = Tick(later, "p", "1.3 Three", None, "x", "outside")  # an item added done: done now
     assert completions([new]) == [(later, 1, "1.3 Three")]
+
+
+STEPS = """\
+# Implementation Plan: Shared Lists
+
+## Step 4: API Layer
+
+- [ ] Add the endpoints
+
+## Step 5: Frontend
+
+- [ ] Build the page
+
+## Step 6: Integration & Testing
+
+- **Dependencies:** Steps 4, 5
+
+- [ ] Write the end-to-end tests
+- [ ] Deploy to staging
+"""
+
+
+async def test_a_blocked_phase_row_keeps_its_title_and_count_at_80_columns(tmp_path: Path):
+    """At 80 × 24 a phase blocked by two phases read "▼ …  blocked by Step 4, Step 5  ░░░░░":
+    its glyph, title and count cut away; the names are in the side panel."""
+    from rich.style import Style
+
+    path = tmp_path / "plan.md"
+    path.write_text(STEPS, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dash = await loaded(pilot)
+        key = next(k for k, n in dash.plan_layout.nodes.items() if n.kind == "section" and "Step 6" in n.look.title)
+        shown = dash.tree.render_label(dash.tree.node_for(key), Style(), Style()).plain
+        assert "✗ Step 6" in shown and shown.rstrip().endswith("0/2") and "blocked" in shown
