@@ -408,3 +408,20 @@ async def test_a_blocked_phase_row_keeps_its_title_and_count_at_80_columns(tmp_p
         key = next(k for k, n in dash.plan_layout.nodes.items() if n.kind == "section" and "Step 6" in n.look.title)
         shown = dash.tree.render_label(dash.tree.node_for(key), Style(), Style()).plain
         assert "✗ Step 6" in shown and shown.rstrip().endswith("0/2") and "blocked" in shown
+
+
+async def test_i_and_minus_on_a_section_say_why_nothing_happens(tmp_path: Path):
+    """x on a section row says it ticks tasks; i and - said nothing and did nothing."""
+    path = tmp_path / "plan.md"
+    path.write_text(FIELDS_PLAN, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        dash.tree.reveal(next(k for k, n in dash.plan_layout.nodes.items() if n.kind == "section"))
+        await pilot.press("i")
+        await pilot.press("minus")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert "i marks a task in progress; this row is a section (→ opens it)." in said
+        assert "- marks a task skipped; this row is a section (→ opens it)." in said
+    assert path.read_text(encoding="utf-8") == FIELDS_PLAN

@@ -234,6 +234,9 @@ class PlanDashboard(LivePlan):
         key = self.tree.cursor_key
         if key is not None and self.plan_layout is not None and key in self.plan_layout.key_item:
             self.request(what, key)
+        elif key is not None:  # a section: nothing to mark, and a word why (as x says)
+            said = "i marks a task in progress" if what == "progress" else "- marks a task skipped"
+            self.app.notify(f"{said}; this row is a section (→ opens it).", timeout=3)
 
     def action_mark_progress(self) -> None:
         self._mark("progress")
