@@ -288,12 +288,21 @@ def _claude(args) -> int:
 
 
 def _demo(args=None) -> int:
-    """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
+    """The dashboard on a copy of an example plan in a temporary folder, removed when the app
+    exits, and when the terminal closes (SIGHUP) or the process is told to end (SIGTERM)."""
     import shutil
+    import signal
 
     from .discover import demo_copy
 
     path = demo_copy()
+
+    def ended(signum, frame) -> None:  # the copy goes, then the signal ends the process as it would have
+        shutil.rmtree(path.parent, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    kept = {sig: signal.signal(sig, ended) for sig in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if sig}
     try:
         from .ui.app import run
 
@@ -302,6 +311,8 @@ def _demo(args=None) -> int:
             return run([path], note=note)
         return run([path], note=note, notify_cmd=args.notify_cmd, title=not args.no_title)
     finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
         shutil.rmtree(path.parent, ignore_errors=True)
 
 

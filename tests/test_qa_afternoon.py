@@ -425,3 +425,35 @@ async def test_i_and_minus_on_a_section_say_why_nothing_happens(tmp_path: Path):
         assert "i marks a task in progress; this row is a section (→ opens it)." in said
         assert "- marks a task skipped; this row is a section (→ opens it)." in said
     assert path.read_text(encoding="utf-8") == FIELDS_PLAN
+
+
+@pytest.mark.parametrize("how", ["SIGHUP", "SIGTERM"])
+def test_the_demo_copy_goes_when_the_terminal_closes(tmp_path: Path, how):
+    """`plantui --demo` removes its copy on q, but a closed terminal (SIGHUP: the tmux pane
+    or window closed) or a kill left /tmp/plantui-demo-*/ behind, one per demo."""
+    import os
+    import pty
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    main, side = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "plantui", "--demo"], stdin=side, stdout=side, stderr=side,
+                            env=env, start_new_session=True)
+    os.close(side)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob("plantui-demo-*/plan.md")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a poll with a deadline: the copy is made before the first frame
+        assert list(tmp_path.glob("plantui-demo-*/plan.md")), "the demo never started"
+        proc.send_signal(getattr(signal, how))
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main)
+    assert not list(tmp_path.glob("plantui-demo-*"))
