@@ -457,3 +457,33 @@ def test_the_demo_copy_goes_when_the_terminal_closes(tmp_path: Path, how):
             proc.kill()
         os.close(main)
     assert not list(tmp_path.glob("plantui-demo-*"))
+
+
+BRACKETS = """\
+# Plan
+
+## Phase 1: Parse [/] and [red]tags[/red]
+
+- [ ] 1.1 Handle [/] and [b]bold[/b] text
+- [x] 1.2 Other
+"""
+
+
+async def test_a_notification_with_brackets_in_the_plan_text_does_not_end_the_app(tmp_path: Path):
+    """Ticking the last task of "Phase 1: Parse [/] and [red]tags[/red]" ended the dashboard with
+    "MarkupError: auto closing tag ('[/]') has nothing to close": the toast read it as markup."""
+    from textual.content import Content
+
+    path = tmp_path / "plan.md"
+    path.write_text(BRACKETS, encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        dash.tree.reveal(next(k for k in dash.plan_layout.key_item if dash.plan_layout.item(k).id == "1.1"))
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "- [x] 1.1" in path.read_text(encoding="utf-8"), what="the tick")
+        await wait_for(pilot, lambda: any("Parse [/] and [red]tags[/red]" in n.message for n in app._notifications),
+                       what="the phase-done toast")
+        for n in app._notifications:  # what a toast does to draw it (Textual's Toast.render)
+            shown = Content.from_markup(n.message) if n.markup else Content(n.message)
+            assert shown.plain == n.message
