@@ -487,3 +487,21 @@ async def test_a_notification_with_brackets_in_the_plan_text_does_not_end_the_ap
         for n in app._notifications:  # what a toast does to draw it (Textual's Toast.render)
             shown = Content.from_markup(n.message) if n.markup else Content(n.message)
             assert shown.plain == n.message
+
+
+@pytest.mark.parametrize("query", ["[P]", "[/"])
+async def test_a_search_for_a_bracket_tag_is_shown_as_typed_and_does_not_end_the_app(tmp_path: Path, query):
+    """/ then "[/" ended the dashboard (MarkupError: the tree's subtitle read the words as
+    markup), and a search for Spec Kit's "[P]" showed “” in the subtitle."""
+    path = tmp_path / "plan.md"
+    path.write_text(BRACKETS.replace("- [x] 1.2 Other", "- [x] 1.2 [P] Other"), encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("slash")
+        for ch in query:
+            await pilot.press(ch)
+        await pilot.pause()
+        pane = dash.query_one("#tree-pane")
+        assert pane._border_subtitle.plain == f"“{query}” · {dash.plan_layout.matches} shown"
+        assert app.is_running

@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input
 
 from ...progress import Summary
@@ -188,7 +189,7 @@ class PlanDashboard(LivePlan):
             parts.append(f"“{self.query_text}”")
         if parts and layout is not None:
             parts.append(f"{layout.matches} shown")
-        pane.border_subtitle = " · ".join(parts)
+        pane.border_subtitle = Content(" · ".join(parts))  # the words searched for are no markup ("[P]", "[/")
         pane.border_title = "Tasks" + self._warnings_note()
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
