@@ -8,7 +8,7 @@ that moment, never against an older view.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .edits import Edit, EditError, set_markers, sync_fields, warm
@@ -63,7 +63,7 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
     """Set the marker of the items named by ``refs`` (None: the file's done marker)."""
 
     def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
-        items = [resolve(snap.plan, r) for r in refs]
+        items = list({it.index: it for it in (resolve(snap.plan, r) for r in refs)}.values())  # each once
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items], settings=snap.settings,
                              now=now, sync=sync, summary=snap.summary(now) if sync or marker is None else None)
         return result.edits, result.changed
@@ -74,11 +74,12 @@ def mark(path: str | os.PathLike, refs: list[str | int], marker: str | None, *, 
 @dataclass(frozen=True)
 class LineSwap:
     """One line a write changed: what it read before and after (no line ending).
-    ``line``: where it stood after the write (0-based)."""
+    ``line``: where it stood after the write (0-based); ``field``: the line of a derived field."""
 
     line: int
     before: str
     after: str
+    field: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,9 +101,10 @@ class Undone(WriteResult):
         if not self.left:
             return ""
         where = ", ".join(map(str, self.left))
+        rest = "the rest is undone" if self.written else "nothing else to undo, nothing written"
         if len(self.left) == 1:
-            return f"line {where} changed since the tick and is left as it is; the rest is undone"
-        return f"lines {where} changed since the tick and are left as they are; the rest is undone"
+            return f"line {where} changed since the tick and is left as it is; {rest}"
+        return f"lines {where} changed since the tick and are left as they are; {rest}"
 
 
 def swaps(lines: Lines, edits: tuple[Edit, ...]) -> tuple[LineSwap, ...]:
@@ -136,17 +138,20 @@ def mark_items(path: str | os.PathLike, items: list[Item], marker: str | None, *
     line that reads the same); otherwise nothing is written.  The result
     carries the lines the write changed, for :func:`undo`.
     """
-    made: list[tuple[Lines, tuple[Edit, ...]]] = []
+    made: list[tuple[Lines, tuple[Edit, ...], set[int]]] = []
 
     def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         result = set_markers(snap.lines, snap.plan, [(it, marker) for it in items],
                              settings=snap.settings, now=now, summary=snap.summary(now))
-        if result.edits:
-            made.append((snap.lines, result.edits))  # the last of them is the one written
+        if result.edits:  # the last of them is the one written
+            made.append((snap.lines, result.edits, {f.line - 1 for f in snap.plan.fields if f.name in DERIVED}))
         return result.edits, result.changed
 
     result = _guarded(path, change, previous)
-    record = swaps(*made[-1]) if result.written and made else ()
+    record = ()
+    if result.written and made:
+        lines, edits, fields = made[-1]
+        record = tuple(replace(sw, field=sw.line in fields) for sw in swaps(lines, edits))
     return Ticked(result.snapshot, result.changed, result.written, result.method, record)
 
 
@@ -154,24 +159,30 @@ def undo(path: str | os.PathLike, record: tuple[LineSwap, ...], *, previous: Sna
     """Take back a tick (its :attr:`Ticked.undo`): each line it changed reads again
     as before, where it still reads as the tick left it (at its place, or as the one
     line that reads so: lines added above move it).  A line changed since is left
-    alone (``Undone.left``); nothing else is touched.  One locked cycle, like every write."""
+    alone (``Undone.left``); when that is a task's line, the derived fields the tick
+    wrote are left too: they follow its box, which was not taken back.  Nothing else
+    is touched.  One locked cycle, like every write."""
     left: list[int] = []
 
     def change(snap: Snapshot) -> tuple[tuple[Edit, ...], tuple[str, ...]]:
         lines = snap.lines
-        edits: list[Edit] = []
+        found: list[tuple[int, LineSwap]] = []
         used: set[int] = set()
         left.clear()
+        box_left = False
         for sw in record:
             k = _find(lines, sw, used)
             if k is None:
                 if not (sw.line < len(lines) and lines.line(sw.line) == sw.before):
                     left.append(sw.line + 1)  # edited since (not merely undone already)
+                    box_left = box_left or not sw.field
                 continue
             used.add(k)
-            start = lines.offset(k, 0)
-            edits.append((start, start + len(sw.after), sw.before))
-        return tuple(sorted(edits)), tuple(f"line {k + 1} as before the tick" for k in sorted(used))
+            found.append((k, sw))
+        if box_left:
+            found = [(k, sw) for k, sw in found if not sw.field]
+        edits = [(lines.offset(k, 0), lines.offset(k, 0) + len(sw.after), sw.before) for k, sw in found]
+        return tuple(sorted(edits)), tuple(f"line {k + 1} as before the tick" for k, _ in sorted(found))
 
     result = _guarded(path, change, previous)
     return Undone(result.snapshot, result.changed, result.written, result.method, tuple(left))

@@ -86,7 +86,7 @@ def command_parser(only: str | None = None) -> argparse.ArgumentParser:
             continue
         p = sub.add_parser(name, help=f"{what}: plantui {name} PLAN 1.1 T012 (or --line N)")
         p.add_argument("path", metavar="PATH")
-        p.add_argument("refs", nargs="*", metavar="REF", help="task ids as written in the plan: 1.1, T012")
+        p.add_argument("refs", nargs="*", default=[], metavar="REF", help="task ids as written in the plan: 1.1, T012")
         p.add_argument("--line", type=int, action="append", default=[], metavar="N", help="the item on line N (1-based)")
         p.add_argument("--no-sync", action="store_true", help="leave Progress/Status/Last Updated fields as they are")
         p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
@@ -95,7 +95,7 @@ def command_parser(only: str | None = None) -> argparse.ArgumentParser:
         p = sub.add_parser("mark", help="set any marker: plantui mark PLAN / 2.1 (/ is in progress)")
         p.add_argument("path", metavar="PATH")
         p.add_argument("marker", metavar="MARKER", help="one character: x, ' ', /, -, ~, ⚠️ …")
-        p.add_argument("refs", nargs="*", metavar="REF")
+        p.add_argument("refs", nargs="*", default=[], metavar="REF")
         p.add_argument("--line", type=int, action="append", default=[], metavar="N")
         p.add_argument("--no-sync", action="store_true")
         p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
@@ -107,7 +107,7 @@ def command_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     if wanted("watch"):
         p = sub.add_parser("watch", help="a compact read-only view for a split pane; no PATH: here")
-        p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here)")
+        p.add_argument("path", metavar="PATH", nargs="?", default=".", help="a plan file, or a folder to look in (default: here): its plan changed last")
         notify_flags(p)
         p.add_argument("--no-history", action="store_true", help="record nothing in the event log (see docs/history-log.md)")
 

@@ -92,6 +92,16 @@ def folder_bytes(folder: Path) -> tuple[bytes, SimpleNamespace] | None:
     return raw, SimpleNamespace(st_ino=st.st_ino, st_mtime_ns=newest, st_size=len(raw), st_mode=st.st_mode)
 
 
+def file_line(folder: Path, lines: Lines, line: int) -> tuple[Path, int]:
+    """Where line ``line`` (1-based) of a task list's bytes (:func:`folder_bytes`) stands on
+    disk: the task's file and the line there; the folder and line 1 for a line of no file."""
+    for k in range(min(line, len(lines)) - 1, 0, -1):  # line 1 is HEAD
+        text = lines.line(k)
+        if text.startswith(FILE):
+            return folder / text[len(FILE):], line - 1 - k
+    return folder, 1
+
+
 def claims_list(path: Path | None, lines: Lines) -> bool:
     return len(lines) > 0 and lines.line(0) == HEAD
 

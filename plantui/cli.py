@@ -228,7 +228,7 @@ def _check_plans(paths: list[Path]) -> dict:
 def _watch(args) -> int:
     from .discover import expand
 
-    paths = expand([args.path])
+    paths = sorted(expand([args.path]), key=_changed, reverse=True)  # a folder: the plan worked on now
     if not paths:
         here = args.path == "."
         raise PlanError(f"no plan here ({LOOKED_FOR}); give a path" if here else f"no plan found in {args.path}")
@@ -288,12 +288,21 @@ def _claude(args) -> int:
 
 
 def _demo(args=None) -> int:
-    """The dashboard on a copy of an example plan in a temporary folder, removed when the app exits."""
+    """The dashboard on a copy of an example plan in a temporary folder, removed when the app
+    exits, and when the terminal closes (SIGHUP) or the process is told to end (SIGTERM)."""
     import shutil
+    import signal
 
     from .discover import demo_copy
 
     path = demo_copy()
+
+    def ended(signum, frame) -> None:  # the copy goes, then the signal ends the process as it would have
+        shutil.rmtree(path.parent, ignore_errors=True)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    kept = {sig: signal.signal(sig, ended) for sig in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if sig}
     try:
         from .ui.app import run
 
@@ -302,6 +311,8 @@ def _demo(args=None) -> int:
             return run([path], note=note)
         return run([path], note=note, notify_cmd=args.notify_cmd, title=not args.no_title)
     finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
         shutil.rmtree(path.parent, ignore_errors=True)
 
 

@@ -56,8 +56,10 @@ DEFAULT_MARKERS: Mapping[str, State | None] = MappingProxyType(
 # [markers] table is applied over the preset.
 PRESETS: Mapping[str, Mapping[str, State | None]] = MappingProxyType({
     "markdown": DEFAULT_MARKERS,  # Spec Kit and plain Markdown: [~] skipped
-    "kiro": MappingProxyType({**DEFAULT_MARKERS, "~": State.OPEN, "-": State.IN_PROGRESS}),  # [~] queued
-    "conductor": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),
+    # [~] queued; [-] (Kiro's own) before [/], so a mark made here writes [-]
+    "kiro": MappingProxyType({"-": State.IN_PROGRESS, **DEFAULT_MARKERS, "~": State.OPEN}),
+    # [~] (Conductor's own) first, so a mark made here writes [~]
+    "conductor": MappingProxyType({"~": State.IN_PROGRESS, **{m: st for m, st in DEFAULT_MARKERS.items() if m != "~"}}),
     "execplan": MappingProxyType({**DEFAULT_MARKERS, "~": State.IN_PROGRESS}),  # Codex ExecPlans
 })
 PRESET_SAYS = MappingProxyType({  # what each preset makes of the markers that differ, for people

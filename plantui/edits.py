@@ -197,6 +197,9 @@ def set_markers(lines: Lines, plan: Plan, wanted: list[tuple[Item, str | None]],
             if not is_marker(new):
                 raise EditError(f"{new!r} is not a marker: give one character")
             state = settings.state_of(new)
+            if state is None:  # [P]: a tag, no box; the task would leave the plan
+                raise EditError(f"[{new}] is a tag in this plan, not a box's marker: the task would "
+                                f"no longer be a task; give another marker")
         if fresh.marker == new or (marker is None and fresh.state is State.DONE):
             continue
         start = lines.offset(fresh.line - 1, fresh.col)

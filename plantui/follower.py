@@ -39,6 +39,18 @@ GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) befo
 MARK_STATES = {"progress": State.IN_PROGRESS, "skip": State.SKIPPED}  # requests that set a marker
 
 
+def marker_for(seen: Snapshot, want: State) -> str | None:
+    """The marker that says ``want`` in this plan: the one its boxes use most for that
+    state (a Kiro plan's ``[-]`` in progress), else the first its settings give; None: none."""
+    used: dict[str, int] = {}
+    for it in seen.plan.items:
+        if it.spelling is None and it.state is want:
+            used[it.marker] = used.get(it.marker, 0) + 1
+    if used:
+        return max(used, key=used.__getitem__)
+    return next((m for m, st in seen.settings.markers.items() if st is want), None)
+
+
 def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
     """Read the plan; read again while it changes between the read and a second look.
 
@@ -224,8 +236,7 @@ class Follower:
                 marker = " " if item.state is State.DONE else None
             else:
                 want = MARK_STATES[what]
-                marker = " " if item.state is want else next(
-                    (m for m, st in seen.settings.markers.items() if st is want), None)
+                marker = " " if item.state is want else marker_for(seen, want)
                 if marker is None:
                     return f"This plan's markers have none for {want.value.replace('_', ' ')}.", "warning"
             run = lambda: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731

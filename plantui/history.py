@@ -490,9 +490,10 @@ def history_text(history: History, settings: Settings = DEFAULT, *, color: bool 
     first, last = commits[0], commits[-1]
     span = f"{first.at.astimezone():%Y-%m-%d} to {last.at.astimezone():%Y-%m-%d}"
     of = f" (of {total})" if total is not None and total != len(commits) else ""
+    now = history.uncommitted or last  # the file as it is, committed or not
     out = [s(name, "1") + f" — {_n(len(commits), 'commit')}{of} from {span}; now "
-           + f"{last.tasks.done}/{last.tasks.countable} tasks" + (f", {last.checks.done}/{last.checks.total} checks"
-                                                                   if last.checks.total else "")]
+           + f"{now.tasks.done}/{now.tasks.countable} tasks" + (f", {now.checks.done}/{now.checks.total} checks"
+                                                                 if now.checks.total else "")]
     before = history.before
     for c in commits:
         counts = f"tasks {c.tasks.done}/{c.tasks.countable}{_ago(c.was, c.tasks)}"

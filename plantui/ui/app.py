@@ -17,7 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.markup import escape
-from textual.notifications import Notify
+from textual.notifications import Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets._toast import ToastRack
 
@@ -71,6 +71,12 @@ class PlantuiApp(App[int]):
         self._clock = clock
         self._toast_screens: weakref.WeakSet[Screen] = weakref.WeakSet()
         self._gc_threshold = gc.get_threshold()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """A toast; its words are never read as markup: they carry plan text ("[P]", "[/]",
+        "[link](url)"), and a phase named "Parse [/]" ended the app with a MarkupError."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def now(self) -> datetime:
         """The time plantui shows and writes (frozen in tests)."""

@@ -42,7 +42,7 @@ class WarningsScreen(ModalScreen[int | None]):
     def on_mount(self) -> None:
         box = self.query_one("#warnings", OptionList)
         n = len(self.warnings)
-        box.border_title = f"⚠ {n} warning{'s' if n != 1 else ''}" + (f" · {self.plan_name}" if self.plan_name else "")
+        box.border_title = Content(f"⚠ {n} warning{'s' if n != 1 else ''}" + (f" · {self.plan_name}" if self.plan_name else ""))
         box.border_subtitle = "enter goes to the line · escape closes"
         if n:
             box.highlighted = 0

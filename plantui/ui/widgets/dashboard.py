@@ -16,6 +16,7 @@ from textual import events, on
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import Input
 
 from ...progress import Summary
@@ -70,6 +71,7 @@ class PlanDashboard(LivePlan):
         self.query_text = ""
         self.plan_layout: Layout | None = None
         self._saved_open: tuple[set, set] | None = None
+        self._pane_said: tuple[str, str] | None = None  # the tree pane's border subtitle and title, as set
 
     def compose(self) -> ComposeResult:
         yield PlanHeader(id="header")
@@ -188,9 +190,11 @@ class PlanDashboard(LivePlan):
             parts.append(f"“{self.query_text}”")
         if parts and layout is not None:
             parts.append(f"{layout.matches} shown")
-        subtitle, title = " · ".join(parts), "Tasks" + self._warnings_note()
-        if (pane.border_subtitle, pane.border_title) != (subtitle, title):  # (setting one redraws the whole pane)
-            pane.border_subtitle, pane.border_title = subtitle, title
+        said = (" · ".join(parts), "Tasks" + self._warnings_note())
+        if said != self._pane_said:  # (setting a border title redraws the whole pane)
+            self._pane_said = said
+            pane.border_subtitle = Content(said[0])  # the words searched for are no markup ("[P]", "[/")
+            pane.border_title = said[1]
 
     def plan_unavailable(self, error: str, missing: bool) -> None:
         self.query_one(PlanHeader).set_notice(error, "warning" if missing else "error")
@@ -235,6 +239,9 @@ class PlanDashboard(LivePlan):
         key = self.tree.cursor_key
         if key is not None and self.plan_layout is not None and key in self.plan_layout.key_item:
             self.request(what, key)
+        elif key is not None:  # a section: nothing to mark, and a word why (as x says)
+            said = "i marks a task in progress" if what == "progress" else "- marks a task skipped"
+            self.app.notify(f"{said}; this row is a section (→ opens it).", timeout=3)
 
     def action_mark_progress(self) -> None:
         self._mark("progress")
@@ -308,7 +315,11 @@ class PlanDashboard(LivePlan):
 
     def action_reload(self) -> None:
         self.load("reload")
-        self.app.notify(f"Reloaded {self.name_shown}", timeout=2)
+        if os.path.exists(self.path):
+            self.app.notify(f"Reloaded {self.name_shown}", timeout=2)
+        else:  # nothing to read: the last view stays
+            self.app.notify(f"{self.name_shown} is not there; showing the last view until it comes back",
+                            severity="warning", timeout=4)
 
     def _open_items(self) -> list[Key]:
         layout = self.plan_layout
@@ -422,8 +433,13 @@ class PlanDashboard(LivePlan):
         if layout is not None and key in layout.nodes:
             node = layout.nodes[key]
             line = layout.plan.items[node.index].line if node.kind == "item" else layout.plan.sections[node.index].line
+        path = self.path
+        if path.is_dir() and self.snapshot is not None:  # a Claude Code task list: the task's own file
+            from ...claude_store import file_line
+
+            path, line = file_line(path, self.snapshot.lines, line)
         try:
-            argv = editor_command(editor, self.path, line)
+            argv = editor_command(editor, path, line)
         except ValueError as exc:  # shlex: an unclosed quote
             self.app.notify(f"Could not start {editor}: {exc}", severity="error", timeout=4, markup=False)
             return

@@ -31,6 +31,7 @@ TOGGLE = Style.from_meta({"toggle": True})
 TICK = Style.from_meta({"tick": True})
 OPTIONAL = Style(italic=True)
 FLASH_SECONDS = 1.5
+TITLE_ROOM = 12  # cells of a section's title that what stands on its right may not take
 
 
 class PlanTree(Tree[Key]):
@@ -433,11 +434,15 @@ class PlanTree(Tree[Key]):
             text.append("  ")
         left = Text(no_wrap=True, end="")
         right = Text(no_wrap=True, end="")
+        room = self._room(node) - text.cell_len
         if spec.kind == "item":
             self._item_label(left, right, spec.look, st)
         else:
             self._section_label(left, right, spec.look, st)
-        room = self._room(node) - text.cell_len
+            if room > 0 and room - right.cell_len < min(left.cell_len, TITLE_ROOM):
+                # the phases it waits for would crowd out its title (and its count): "blocked" alone
+                left, right = Text(no_wrap=True, end=""), Text(no_wrap=True, end="")
+                self._section_label(left, right, spec.look, st, short=True)
         width = self.scrollable_content_region.width
         self._bar_width = 8 if width >= 64 or width <= 0 else (5 if width >= 40 else 0)
         if room > 0:
@@ -498,7 +503,8 @@ class PlanTree(Tree[Key]):
             text.stylize(style, start + at, start + at + len(query))
             at = low.find(query, at + len(query))
 
-    def _section_label(self, text: Text, right: Text, look: SectionLook, st: dict[str, Style]) -> None:
+    def _section_label(self, text: Text, right: Text, look: SectionLook, st: dict[str, Style],
+                       short: bool = False) -> None:
         done, countable, phase, checkpoint = look.done, look.countable, look.phase, look.checkpoint
         complete = countable > 0 and done >= countable
         if phase is not None:
@@ -509,7 +515,8 @@ class PlanTree(Tree[Key]):
             text.append(glyph + " ", st["ready"] if checkpoint == "ready" else (st["bar-done"] if checkpoint == "passed" else st["count"]))
         text.append(look.title, st["section-done"] if complete else st["section"])
         if phase == "blocked":
-            right.append("  blocked" + (f" by {', '.join(b.split(':')[0] for b in look.blockers)}" if look.blockers else ""), st["blocked"])
+            by = f" by {', '.join(b.split(':')[0] for b in look.blockers)}" if look.blockers and not short else ""
+            right.append("  blocked" + by, st["blocked"])
         elif checkpoint is not None and checkpoint != "passed" and countable:
             right.append(f"  {checkpoint}", st["ready"] if checkpoint == "ready" else st["dim"])
         if countable:

@@ -146,11 +146,11 @@ class SidePanel(VerticalScroll):
         if cps and cps != self._cp_look:
             self._cp_look = cps
             out = []
-            width = max(len(f"{done}/{total}") for _, _, _, done, total in cps)
-            for ident, title, status, done, total in cps:
+            counts = [f"{done}/{total}" if total else "—" for _, _, _, done, total in cps]
+            width = max(map(len, counts))
+            for (ident, title, status, done, total), count in zip(cps, counts):
                 # The count first: a long title would cut it off.
                 style = CHECKPOINT_STYLE[status]
-                count = f"{done}/{total}" if total else "—"
                 out.append(Content.assemble(
                     (f"{CHECKPOINT_GLYPH[status]} ", style), (f"{count:>{width}} ", "bold"),
                     (f"{status:<7} ", style), (f"{ident} " if ident else "", "bold $text-accent"), title,
