@@ -15,7 +15,9 @@ editor, reader and appender live in ``writers.py``) respects those windows,
 and only those, through a test-only lock installed into the plantui processes
 by a ``sitecustomize`` hook; its own read-modify-write window (its last read to
 its write) is guarded by the same lock, since a tick lost there would be the
-editor's doing, not plantui's.  Appenders take no lock at all.
+editor's doing, not plantui's.  Appenders take no lock but one: they stay out
+of a shrink's last look at the size and its cut (``disk._cutting``), the one
+window where plantui can cut an append (docs/reliability.md).
 
 Each test prints its figures (``pytest -s``) and writes them to
 ``$PLANTUI_RELIABILITY_DIR`` (default: the test's tmp dir) as JSON.
@@ -153,7 +155,7 @@ def test_appender_loses_nothing_and_no_tick_is_lost(tmp_path, reopen):
     base = original.splitlines(keepends=True)
 
     stop, count = CTX.Event(), CTX.Value("i", 0)
-    proc = CTX.Process(target=append, args=(str(plan), reopen, stop.is_set, count, 0.006))
+    proc = CTX.Process(target=append, args=(str(plan), reopen, stop.is_set, count, 0.006, env["PLANTUI_TEST_CUT_LOCK"]))
     proc.start()
     try:
         while count.value < 5:

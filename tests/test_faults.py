@@ -11,6 +11,7 @@ while another process holds the plan open for writing, or with hard links).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -380,6 +381,38 @@ def test_append_racing_a_shrink_is_moved_down(tmp_path, monkeypatch, held_open):
     assert raced and result.method == "in-place"
     assert path.read_bytes() == expected_after(SHORTER) + b"racing line\n"
     recovered()
+
+
+def test_a_shrinks_last_look_and_cut_are_the_marked_window(tmp_path, monkeypatch, held_open):
+    """The one window where an append can be cut (``disk._cutting``: the concurrency tests'
+    appenders stay out of it) holds the shrink's ftruncate, and nothing else truncates."""
+    from plantui import disk
+
+    path = make(tmp_path, SHORTER)
+    held_open(path)
+    inside = []
+    cuts = []
+    real_cutting, real_ftruncate = disk._cutting, os.ftruncate
+
+    @contextlib.contextmanager
+    def cutting():
+        inside.append(True)
+        try:
+            with real_cutting():
+                yield
+        finally:
+            inside.pop()
+
+    def ftruncate(fd, length):
+        cuts.append(bool(inside))
+        return real_ftruncate(fd, length)
+
+    monkeypatch.setattr(disk, "_cutting", cutting)
+    monkeypatch.setattr(os, "ftruncate", ftruncate)
+    result = mark(path, SHORTER)
+    monkeypatch.undo()
+    assert result.method == "in-place" and cuts == [True]
+    assert path.read_bytes() == expected_after(SHORTER)
 
 
 def test_append_racing_the_rename_is_carried_over(tmp_path, monkeypatch):

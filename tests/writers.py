@@ -56,6 +56,18 @@ def flocked(path: str):
         os.close(fd)
 
 
+def locked_window(lock: str):
+    """A stand-in for ``plantui.disk._cutting`` (a shrink's last look at the size, and its
+    cut) that holds ``lock``: appenders that take it stay out of that one window."""
+
+    @contextlib.contextmanager
+    def _cutting():
+        with flocked(lock):
+            yield
+
+    return _cutting
+
+
 def locked_critical(lock: str, trace: str | None = None):
     """A stand-in for ``plantui.disk._critical`` that holds the test lock, and notes in ``trace``
     (if given) which write path reached its critical section."""
@@ -78,6 +90,8 @@ if os.environ.get("PLANTUI_TEST_LOCK"):
     if hasattr(plantui.disk, "_critical"):  # test_the_hook_reaches_plantui fails without it
         plantui.disk._critical = writers.locked_critical(os.environ["PLANTUI_TEST_LOCK"],
                                                             os.environ.get("PLANTUI_TEST_TRACE"))
+    if os.environ.get("PLANTUI_TEST_CUT_LOCK"):  # a shrink's last look and cut (see append)
+        plantui.disk._cutting = writers.locked_window(os.environ["PLANTUI_TEST_CUT_LOCK"])
 """
 
 
@@ -90,7 +104,7 @@ def plantui_env(tmp: Path) -> tuple[dict, str]:
     lock = str(tmp / "critical.lock")
     path = [str(hook), TESTS, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path), PLANTUI_TEST_LOCK=lock,
-               PLANTUI_TEST_TRACE=str(tmp / "trace"), NO_COLOR="1")
+               PLANTUI_TEST_CUT_LOCK=str(tmp / "cut.lock"), PLANTUI_TEST_TRACE=str(tmp / "trace"), NO_COLOR="1")
     return env, lock
 
 
@@ -308,18 +322,22 @@ def read(path: str, mode: str, versions: str, out: str, items: int, stop, pause:
 # --- the appender ---------------------------------------------------------------------------
 
 
-def append(path: str, reopen: bool, stop, count, interval: float) -> None:
+def append(path: str, reopen: bool, stop, count, interval: float, cut_lock: str | None = None) -> None:
     """Until ``stop()``: append a numbered line every ``interval`` (or so) with ``O_APPEND``, the file
-    kept open or reopened for every line; ``count.value`` is how many are written."""
+    kept open or reopened for every line; ``count.value`` is how many are written.  With
+    ``cut_lock``, each write stays out of plantui's shrink window (``disk._cutting``), the one
+    place where plantui can cut an append (docs/reliability.md); it takes no other lock."""
     n = 0
     fd = -1 if reopen else os.open(path, os.O_WRONLY | os.O_APPEND)
+    outside = (lambda: flocked(cut_lock)) if cut_lock else contextlib.nullcontext
     try:
         while not stop():
             line = f"appended line {n:05d} from pid {os.getpid()}\n".encode()
             if reopen:
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND)
             try:
-                assert os.write(fd, line) == len(line)
+                with outside():
+                    assert os.write(fd, line) == len(line)
             finally:
                 if reopen:
                     os.close(fd)
