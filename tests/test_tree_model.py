@@ -127,6 +127,15 @@ def test_filters_and_search():
     assert keyed(everything, "2.2") in found.nodes and keyed(everything, "2.3") not in found.nodes
 
 
+def test_a_search_finds_a_tag_as_it_is_shown():
+    """Spec Kit's [P] is shown after a task's text: "/[P]" found nothing."""
+    plan, summary = plan_of("# P\n\n- [ ] T001 [P] Write the reader\n- [ ] T002 Write the writer\n- [ ] T003 [US1] Check\n")
+    assert [it.tags for it in plan.items][:2] == [("P",), ()]
+    found = build(plan, summary, query="[P]")
+    assert found.matches == 1 and found.nodes[found.item_key[0]]
+    assert build(plan, summary, query="[us1").matches == 1 and build(plan, summary, query="reader").matches == 1
+
+
 def test_start_opens_the_first_unfinished_phase_on_a_big_plan():
     text = "# Big\n\n" + "".join(
         f"## Phase {p}: Part {p}\n\n" + "".join(f"- [{'x' if p < 3 else ' '}] **{p}.{t}** Task {p}.{t}\n" for t in range(1, 8)) + "\n"

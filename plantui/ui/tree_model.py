@@ -186,8 +186,8 @@ def _matches(item: Item, show: str, query: str) -> bool:
         return False
     if show == "done" and not item.state.closed:
         return False
-    if query and query not in item_label(item).lower():
-        return False
+    if query and query not in item_label(item).lower() and not any(query in f"[{t}]".lower() for t in item.tags):
+        return False  # (a tag is searched as it is shown: "[P]")
     return True
 
 
