@@ -217,12 +217,24 @@ def _sync(args) -> int:
     return EXIT_OK
 
 
-def _check_plans(paths: list[Path]) -> dict:
+def _check_plans(paths: list[Path], found: frozenset[Path] = frozenset()) -> dict:
     """Read each plan: a PlanError says why one cannot be shown, before Textual starts.
-    The reads are handed to the app, whose first read of an unchanged plan costs no parse."""
+    A plan ``found`` in a folder (not named) that cannot be read is left to the overview,
+    whose row says why, unless no plan can be read.  The reads are handed to the app,
+    whose first read of an unchanged plan costs no parse."""
     from .snapshot import read
 
-    return {p: read(p) for p in paths}
+    reads, errors = {}, []
+    for p in paths:
+        try:
+            reads[p] = read(p)
+        except PlanError as exc:
+            if p not in found:
+                raise
+            errors.append(exc)
+    if errors and not reads:
+        raise errors[0]
+    return reads
 
 
 def _watch(args) -> int:
@@ -256,7 +268,8 @@ def _dashboard(args) -> int:
         folders = [Path.cwd()]
         if not paths:
             raise PlanError(f"no plan here ({LOOKED_FOR}); try plantui --demo, or give a path")
-    reads = _check_plans(paths)
+    named = {Path(p) for p in args.paths}
+    reads = _check_plans(paths, found=frozenset(p for p in paths if p not in named) if len(paths) > 1 else frozenset())
     _check_notify(paths)
     _switch_history(args)
     from .ui.app import run

@@ -193,3 +193,24 @@ def test_status_json_prints_an_undecodable_byte_as_a_replacement_character(tmp_p
         assert printable(text) == text
         out = run("status", "--json", path).stdout
         assert json.loads(out)["plans"][0]["items"] == whole["items"]
+
+
+def test_a_folder_with_one_unreadable_plan_still_opens_its_overview(tmp_path):
+    """A binary tasks.md among a folder's plans made the dashboard refuse the whole folder
+    (exit 2): the overview opens, its row for that plan says why; a plan named on the
+    command line, or a folder of which no plan reads, is still refused."""
+    from plantui.cli import _check_plans
+    from plantui.errors import PlanError
+
+    good = tmp_path / "specs" / "001" / "tasks.md"
+    bad = tmp_path / "specs" / "002" / "tasks.md"
+    for p in (good, bad):
+        p.parent.mkdir(parents=True)
+    good.write_text("# Plan\n\n- [ ] T001 One\n", encoding="utf-8")
+    bad.write_bytes(b"\x00\x01\x02 not text \xff\xfe")
+    reads = _check_plans([good, bad], found=frozenset({good, bad}))
+    assert list(reads) == [good] and reads[good].plan.items[0].id == "T001"
+    with pytest.raises(PlanError, match="binary"):
+        _check_plans([good, bad], found=frozenset({good}))  # named: refused
+    with pytest.raises(PlanError, match="binary"):
+        _check_plans([bad], found=frozenset({bad}))  # nothing readable
