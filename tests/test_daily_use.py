@@ -451,3 +451,22 @@ async def test_p_in_a_narrow_window_says_the_panel_needs_room(plan: Path):
         await pilot.press("p")
         await wait_for(pilot, lambda: any("wider window" in n.message for n in app._notifications), what="the note")
         assert not dash.has_class("-no-side")
+
+
+async def test_a_tick_under_the_open_filter_moves_the_cursor_to_the_next_open_task(tmp_path: Path):
+    """Ticking the last open task of a section with "open only" on put the cursor on the
+    next section's row (where x does nothing), not on the next open task."""
+    path = tmp_path / "plan.md"
+    path.write_text("# P\n\n## Phase 1: A\n\n- [ ] **1.1** First\n- [x] **1.2** Done\n\n"
+                    "## Phase 2: B\n\n- [ ] **2.1** Second\n- [ ] **2.2** Third\n", encoding="utf-8")
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert dash.show == "open" and dash.tree.cursor_key == key_of(dash, "1.1")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: not dash._writing and dash.summary.tasks.done == 2, what="the tick shown")
+        await pilot.pause()
+        assert "[x] **1.1**" in path.read_text(encoding="utf-8")
+        assert dash.tree.cursor_key == key_of(dash, "2.1")

@@ -278,7 +278,9 @@ class PlanTree(Tree[Key]):
         self.cursor_line = -1
 
     def _fallback(self, old: Layout, key: Key | None) -> Key | None:
-        """Where the cursor goes when its node is gone: the nearest node before it that is still here."""
+        """Where the cursor goes when its node is gone (a task ticked under "open only", or
+        removed): the nearest node after it that is still here (into an open section, down to
+        its first task: x works there), else the nearest before it."""
         if key is None or self.plan_layout is None:
             return None
         order = old.order()
@@ -286,11 +288,14 @@ class PlanTree(Tree[Key]):
             at = order.index(key)
         except ValueError:
             return self.plan_layout.focus
+        nodes = self.plan_layout.nodes
         for k in order[at + 1 :]:
-            if k in self.plan_layout.nodes:
+            if k in nodes:
+                while nodes[k].kind == "section" and nodes[k].children and self._is_open(k):
+                    k = nodes[k].children[0]
                 return k
         for k in reversed(order[:at]):
-            if k in self.plan_layout.nodes:
+            if k in nodes:
                 return k
         return self.plan_layout.focus
 
