@@ -187,10 +187,12 @@ def optional_tasks(tasks) -> tuple[int, int]:
 
 
 def plan_status(tasks: Counts, optional: tuple[int, int]) -> str:
-    """The plan's status: Complete when every task is done, or when the only ones
-    open are optional (as they never hold a phase open) and some other is done."""
+    """The plan's status: Complete when every task is done or skipped (none left open,
+    as a phase is done), or when the only ones open are optional (as they never hold a
+    phase open) and some other is done."""
     n_optional, open_optional = optional
-    if tasks.complete or (tasks.open and tasks.open == open_optional and tasks.total > n_optional and tasks.done):
+    if (tasks.complete or (tasks.total and not tasks.open)
+            or (tasks.open and tasks.open == open_optional and tasks.total > n_optional and tasks.done)):
         return "Complete"
     return "In Progress" if (tasks.done or tasks.in_progress) else "Not Started"
 

@@ -529,3 +529,13 @@ def test_a_plan_of_phases_without_tasks_has_the_status_its_phases_say(heads, sta
     assert summary.tasks.total == 0 and summary.status == status, [p.status for p in summary.phases]
     boxed = summarize(parse(text + "- [ ] a task\n"))  # with a task: the tasks say it, as before
     assert boxed.status == "Not Started"
+
+
+def test_a_plan_whose_tasks_are_all_skipped_is_complete():
+    """Every task skipped (descoped): the plan said Not Started while its phase said done
+    and `plantui check` said complete; nothing is left to do."""
+    summary = summarize(parse("# Plan\n\n## Phase 1: Cut\n\n- [~] T001 One\n- [~] T002 Two\n"))
+    assert summary.tasks.open == 0 and summary.phases[0].status == "done"
+    assert summary.status == "Complete"
+    mixed = summarize(parse("# Plan\n\n## Phase 1: Cut\n\n- [~] T001 One\n- [ ] T002 Two\n"))
+    assert mixed.status == "Not Started"  # one still open: as before
