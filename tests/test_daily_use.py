@@ -470,3 +470,17 @@ async def test_a_tick_under_the_open_filter_moves_the_cursor_to_the_next_open_ta
         await pilot.pause()
         assert "[x] **1.1**" in path.read_text(encoding="utf-8")
         assert dash.tree.cursor_key == key_of(dash, "2.1")
+
+
+async def test_a_plan_of_skipped_tasks_says_nothing_is_left_not_blocked(tmp_path: Path):
+    """Every task skipped: the header said "No task can start now: the open phases are
+    blocked" (there is no open phase), and watch said no open task can start."""
+    from pilot import header_row
+
+    path = tmp_path / "plan.md"
+    path.write_text("# Cut\n\n## Phase 1: Cut\n\n- [~] T001 One\n- [~] T002 Two\n", encoding="utf-8")
+    async with app_for(path).run_test(size=(100, 30)) as pilot:
+        dash = await loaded(pilot)
+        assert dash.summary.status == "Complete"
+        said = header_row(dash, "next")
+        assert "Nothing left to do" in said and "blocked" not in said, said
