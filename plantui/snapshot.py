@@ -161,7 +161,7 @@ def modify(path: str | os.PathLike, change: Callable[[Snapshot], tuple[Patch, tu
         # refusal or a "nothing to do" is only said after a real read.
         trusted = _unmoved(path, previous)
         while True:
-            snap = trusted or _read_fresh(path, previous)
+            snap = trusted or _read_fresh(path, previous, replaced=wrote is not None)
             try:
                 patch, changed = change(snap)
             except Exception:
@@ -219,20 +219,31 @@ def _unmoved(path: Path, previous: Snapshot | None) -> Snapshot | None:
     return replace(previous, path=path) if previous.path != path else previous
 
 
-def _read_fresh(path: Path, previous: Snapshot | None) -> Snapshot:
+def _read_fresh(path: Path, previous: Snapshot | None, replaced: bool = False) -> Snapshot:
     """Read the plan; if it is not there, wait a moment for it to come back.
 
     An editor saving by rename leaves the name empty for a moment.  A plan
     that really is not there costs ``disk.VANISH_WAIT`` before the error.
+    ``replaced``: the plan went right after a write of ours, which its new
+    bytes may or may not hold: wait longer (a busy machine can hold an editor
+    in the middle of its save), and if it does not come back say so.
     """
-    deadline = time.monotonic() + disk.VANISH_WAIT
+    deadline = time.monotonic() + (REPLACED_WAIT if replaced else disk.VANISH_WAIT)
     while True:
         try:
             return read(path, previous=previous)
         except PlanError:
-            if os.path.exists(path) or time.monotonic() > deadline:
+            if os.path.exists(path):
+                raise
+            if time.monotonic() > deadline:
+                if replaced:
+                    raise PlanError(f"{path} was moved away right after plantui wrote to it and has not come "
+                                    "back; the change went with it") from None
                 raise
             time.sleep(0.005)
+
+
+REPLACED_WAIT = 5.0  # seconds to wait for a plan that went right after our write (see _read_fresh)
 
 
 

@@ -415,6 +415,38 @@ def test_a_shrinks_last_look_and_cut_are_the_marked_window(tmp_path, monkeypatch
     assert path.read_bytes() == expected_after(SHORTER)
 
 
+def test_a_plan_saved_aside_right_after_the_tick_is_waited_for(tmp_path, monkeypatch):
+    """An editor renames the plan aside right after plantui's write, and the machine is
+    busy: its new file (holding the tick) comes back after longer than a plain read
+    waits.  The tick said "no such file" (exit 2) although it was in the file."""
+    from plantui import disk, snapshot
+
+    path = make(tmp_path, LONGER)
+    aside = tmp_path / "plan.md~"
+    real_write = disk.write
+    later: list[threading.Thread] = []
+
+    def write(real, snap, edits, appended_ok=False):
+        real_write(real, snap, edits, appended_ok)
+        os.rename(path, aside)  # the editor's save begins: the name is empty
+
+        def back():
+            time.sleep(disk.VANISH_WAIT + 0.3)
+            os.rename(aside, path)  # its new file: our bytes, as it read them under the lock
+
+        later.append(threading.Thread(target=back))
+        later[-1].start()
+        raise disk.Replaced
+
+    monkeypatch.setattr(disk, "write", write)
+    monkeypatch.setattr(snapshot.disk, "write", write)
+    result = mark(path, LONGER)
+    for t in later:
+        t.join()
+    monkeypatch.undo()
+    assert result.written and path.read_bytes() == expected_after(LONGER)
+
+
 def test_append_racing_the_rename_is_carried_over(tmp_path, monkeypatch):
     path = make(tmp_path, LONGER)
     real_replace = os.replace
