@@ -47,6 +47,11 @@ class Counts:
     def complete(self) -> bool:
         return self.countable > 0 and self.done >= self.countable
 
+    @property
+    def closed(self) -> bool:
+        """Every one done or skipped, none left open (and there is one)."""
+        return self.total > 0 and self.open == 0
+
     def moved(self, was: State, now: State) -> "Counts":
         """These counts after one box went from ``was`` to ``now``."""
         c = {"done": self.done, "in_progress": self.in_progress, "skipped": self.skipped, "other": self.other}
@@ -191,7 +196,7 @@ def plan_status(tasks: Counts, optional: tuple[int, int]) -> str:
     as a phase is done), or when the only ones open are optional (as they never hold a
     phase open) and some other is done."""
     n_optional, open_optional = optional
-    if (tasks.complete or (tasks.total and not tasks.open)
+    if (tasks.complete or tasks.closed
             or (tasks.open and tasks.open == open_optional and tasks.total > n_optional and tasks.done)):
         return "Complete"
     return "In Progress" if (tasks.done or tasks.in_progress) else "Not Started"

@@ -35,6 +35,16 @@ def run(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "plantui", *map(str, args)], capture_output=True, text=True, cwd=cwd)
 
 
+def repo(folder):
+    """A git repository at ``folder`` with a committer set; the function that runs git there."""
+    def git(*args):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("config", "user.email", "qa@example.com")
+    git("config", "user.name", "QA")
+    return git
+
 def test_ticks_written_in_words_and_emoji_are_completions_and_resets():
     ticks = [Tick(AT, "/p", "reads", "pending", "completed", "cli"),  # a Cursor todo
              Tick(AT + timedelta(minutes=1), "/p", "2.1", "pending", "done", "cli"),  # Task Master
@@ -56,12 +66,7 @@ def test_a_cursor_todo_ticked_from_the_cli_counts_in_the_pace(tmp_path):
 
 
 def test_history_names_a_cursor_todo_ticked_in_a_commit_as_done(tmp_path):
-    def git(*args):
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "qa@example.com")
-    git("config", "user.name", "QA")
+    git = repo(tmp_path)
     plan = tmp_path / "fix_0123abcd.plan.md"
     plan.write_text(CURSOR, encoding="utf-8")
     git("add", "-A")
@@ -74,12 +79,7 @@ def test_history_names_a_cursor_todo_ticked_in_a_commit_as_done(tmp_path):
 
 
 def test_history_names_a_heading_unticked_to_nothing_as_open(tmp_path):
-    def git(*args):
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "qa@example.com")
-    git("config", "user.name", "QA")
+    git = repo(tmp_path)
     plan = tmp_path / "plan.md"
     plan.write_text("# P\n\n### T001 One ✅\n### T002 Two ✅\n", encoding="utf-8")
     git("add", "-A")
@@ -129,12 +129,7 @@ PHASED = "# P\n\n## Phase 1: Setup\n\n- [ ] T001 One\n- [ ] T002 Two\n\n## Phase
 
 
 def test_a_tick_seen_by_the_event_log_and_committed_counts_once_with_git(tmp_path):
-    def git(*args):
-        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
-
-    git("init", "-q")
-    git("config", "user.email", "qa@example.com")
-    git("config", "user.name", "QA")
+    git = repo(tmp_path)
     plan = tmp_path / "tasks.md"
     plan.write_text(PHASED, encoding="utf-8")
     git("add", "-A")

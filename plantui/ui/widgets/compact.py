@@ -262,7 +262,7 @@ class CompactPlan(LivePlan):
             lines.append(Content.assemble(("▶ Next ", "$accent bold"), item_label(plan.items[summary.next_task])))
         elif summary.tasks.total and summary.tasks.complete:
             lines.append(Content.styled("✓ Every task is done", "$success bold"))
-        elif summary.tasks.total and not summary.tasks.open:
+        elif summary.tasks.closed:  # (every one skipped)
             lines.append(Content.styled("✓ Nothing left to do: every task is skipped", "$success bold"))
         else:
             lines.append(Content.styled("No open task can start now", "$text-muted"))

@@ -88,7 +88,7 @@ class PlanHeader(Widget):
                                           (f"  line {it.line}", "$text-muted"))
         elif t.total and t.complete:
             self._next = Content.assemble(("✓ ", "$success"), ("Every task is done", "$success"))
-        elif t.total and not t.open:  # (every one skipped: nothing is blocked)
+        elif t.closed:  # (every one skipped: nothing is blocked)
             self._next = Content.assemble(("✓ ", "$success"), ("Nothing left to do: every task is skipped", "$success"))
         elif t.total:
             self._next = Content.styled("No task can start now: the open phases are blocked", "$warning")
