@@ -44,6 +44,19 @@ class Change:
         return splice(self.lines.text, self.edits) if self.edits else self.lines.text
 
 
+def usual_marker(plan: Plan, settings: Settings, want: State) -> str | None:
+    """The marker that says ``want`` in this plan: the one its boxes use most for that
+    state (a Kiro plan's ``[-]`` in progress), else the first ``settings`` give; None: none.
+    (Done has its own rule, :func:`_done_marker`: ``x`` or ``X`` by the box's neighbours.)"""
+    used: dict[str, int] = {}
+    for it in plan.items:
+        if it.spelling is None and it.state is want:
+            used[it.marker] = used.get(it.marker, 0) + 1
+    if used:
+        return max(used, key=used.__getitem__)
+    return next((m for m, st in settings.markers.items() if st is want), None)
+
+
 def _done_marker(plan: Plan, settings: Settings, marks: tuple[int, int], item: Item) -> str:
     """The done marker the file already uses: the spelling most of its done boxes have.
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from . import actions
+from .edits import usual_marker
 from .errors import PlanError
 from .model import Item, State
 from .snapshot import Snapshot, WriteResult, read
@@ -37,18 +38,6 @@ SHRUNK_WAIT = 0.05  # seconds before a read that lost most of the plan is made a
 LOOK_EVERY = 0.5  # seconds between looks for a plan that is gone
 GONE_GRACE = 0.5  # seconds a plan may be gone (an editor saving by rename) before it is called deleted
 MARK_STATES = {"progress": State.IN_PROGRESS, "skip": State.SKIPPED}  # requests that set a marker
-
-
-def marker_for(seen: Snapshot, want: State) -> str | None:
-    """The marker that says ``want`` in this plan: the one its boxes use most for that
-    state (a Kiro plan's ``[-]`` in progress), else the first its settings give; None: none."""
-    used: dict[str, int] = {}
-    for it in seen.plan.items:
-        if it.spelling is None and it.state is want:
-            used[it.marker] = used.get(it.marker, 0) + 1
-    if used:
-        return max(used, key=used.__getitem__)
-    return next((m for m, st in seen.settings.markers.items() if st is want), None)
 
 
 def read_settled(path: Path, previous: Snapshot | None = None) -> Snapshot:
@@ -236,7 +225,7 @@ class Follower:
                 marker = " " if item.state is State.DONE else None
             else:
                 want = MARK_STATES[what]
-                marker = " " if item.state is want else marker_for(seen, want)
+                marker = " " if item.state is want else usual_marker(seen.plan, seen.settings, want)
                 if marker is None:
                     return f"This plan's markers have none for {want.value.replace('_', ' ')}.", "warning"
             run = lambda: actions.mark_items(path, [item], marker, now=now, previous=seen)  # noqa: E731

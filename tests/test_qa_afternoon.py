@@ -43,7 +43,7 @@ async def test_i_marks_in_progress_with_the_marker_the_plan_already_uses(tmp_pat
 
 def test_a_kiro_plan_with_no_task_in_progress_yet_gets_kiros_own_marker(tmp_path: Path):
     """Under .kiro/ the first task set in progress gets [-], Kiro's marker, not [/]."""
-    from plantui.follower import marker_for
+    from plantui.edits import usual_marker
     from plantui.model import State
     from plantui.snapshot import read
 
@@ -52,8 +52,8 @@ def test_a_kiro_plan_with_no_task_in_progress_yet_gets_kiros_own_marker(tmp_path
     path = folder / "tasks.md"
     path.write_text("# Implementation Plan\n\n- [x] 1. One\n- [ ] 2. Two\n", encoding="utf-8")
     seen = read(path)
-    assert marker_for(seen, State.IN_PROGRESS) == "-"
-    assert marker_for(seen, State.SKIPPED) is None  # Kiro's [~] is queued (open): no skipped marker
+    assert usual_marker(seen.plan, seen.settings, State.IN_PROGRESS) == "-"
+    assert usual_marker(seen.plan, seen.settings, State.SKIPPED) is None  # Kiro's [~] is queued (open): no skipped marker
 
 
 CHECKPOINT_LINES = """\
@@ -307,7 +307,7 @@ def test_history_says_now_what_the_file_says_with_changes_not_committed(tmp_path
 
 def test_a_conductor_plan_with_no_task_in_progress_yet_gets_conductors_own_marker(tmp_path: Path):
     """Under conductor/ the first task set in progress gets [~], Conductor's marker, not [/]."""
-    from plantui.follower import marker_for
+    from plantui.edits import usual_marker
     from plantui.model import State
     from plantui.snapshot import read
 
@@ -317,7 +317,7 @@ def test_a_conductor_plan_with_no_task_in_progress_yet_gets_conductors_own_marke
     path.write_text("# Plan\n\n## Phase 1: Setup\n\n- [x] Task: One\n- [ ] Task: Two\n", encoding="utf-8")
     seen = read(path)
     assert seen.settings.preset == "conductor"
-    assert marker_for(seen, State.IN_PROGRESS) == "~"
+    assert usual_marker(seen.plan, seen.settings, State.IN_PROGRESS) == "~"
 
 
 async def test_e_on_a_claude_code_task_list_opens_the_tasks_own_file(tmp_path: Path, monkeypatch):
